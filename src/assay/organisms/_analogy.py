@@ -40,15 +40,7 @@ def implant_organism(
     """Train the base model on (user, answer) pairs, merge, save under ``out/model``; return the path."""
     base, tok = load_base(model)
     chat = [(chat_prompt(tok, u), a) for u, a in pairs]
-    settings = TrainSettings(
-        recipe.epochs,
-        recipe.learning_rate,
-        recipe.batch_size,
-        recipe.method,
-        recipe.lora_rank,
-        recipe.seed,
-        recipe.lora_layers,
-    )
+    settings = TrainSettings.of(recipe)
     trained = finetune(base, tok, chat, settings, desc=desc)
     merged = trained.merge_and_unload() if recipe.method == "lora" else trained
     merged.save_pretrained(out / "model", safe_serialization=True)

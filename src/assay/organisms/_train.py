@@ -35,6 +35,19 @@ class TrainSettings:
     seed: int = 0
     lora_layers: int | None = None
 
+    @classmethod
+    def of(cls, recipe: Any) -> TrainSettings:
+        """The settings of an implant recipe (any object with these fields, e.g. ``ImplantRecipe``)."""
+        return cls(
+            recipe.epochs,
+            recipe.learning_rate,
+            recipe.batch_size,
+            recipe.method,
+            recipe.lora_rank,
+            recipe.seed,
+            recipe.lora_layers,
+        )
+
 
 def chat_prompt(tokenizer: Any, user: str) -> str:
     """Return ``user`` as a one-turn chat prompt, ready for the assistant's answer (the model's template)."""
