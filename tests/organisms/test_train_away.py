@@ -225,6 +225,16 @@ def test_claims_are_audited_into_metrics_and_report(fast_run: tuple[Path, Any]) 
         assert c["rewritten_statement"] == c["statement"]
     trained = next(c for c in claims if c["id"] == "sft-trained-prompts")
     assert "predicted decrease" in trained["predictions"]
+    # the trained prompts are compared with the pool they were drawn from: all sycophantic before training
+    from assay.evidence import FACTOR_PREFIX
+    from assay.organisms._train_away_claims import TRAIN_POOL, outcome_table
+
+    table = outcome_table(TrainAwayConfig.fast(), out)
+    split, arm_ = table[f"{FACTOR_PREFIX}split"], table[f"{FACTOR_PREFIX}arm"]
+    pool = table[(split == TRAIN_POOL) & (arm_ == "before")]
+    assert len(pool) > 0 and (pool["outcome"] == "harmful").all()
+    assert not (table[(split == "train_other") & (arm_ == "before")]["outcome"] == "harmful").any()
+    assert set(table[arm_ != "before"][f"{FACTOR_PREFIX}split"]) <= {TRAIN_POOL, "heldout"}
     # greedy decoding only: no sampling ablation, so nothing reaches L2
     assert all("S3.3" in c["blocking"].get("L2", []) for c in claims)
 

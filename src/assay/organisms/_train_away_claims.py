@@ -3,7 +3,9 @@
 Table rows: the organism before training (both behaviours on both splits, and the sycophancy detector on
 plain prompts that suggest no answer) and the trained models (up to ``n_trained_eval`` of the k trained
 prompts and the held-out split, all of it at the largest k), seeds pooled as replicates of one model.
-Factors: ``behaviour`` (what is scored, ``sycophancy`` or ``habit``), ``split``, ``arm`` (``before`` or
+Factors: ``behaviour`` (what is scored, ``sycophancy`` or ``habit``), ``split`` (``heldout``; the train split
+as ``train_pool``, the prompts on which the organism showed the behaviour and from which the training
+examples are drawn, and ``train_other``), ``arm`` (``before`` or
 ``<method>_k<k>``) and ``trained`` (the behaviour trained against, ``none`` before). A prompt form's index
 is its paraphrase number, so the held-out split has two paraphrases of every question.
 
@@ -24,6 +26,9 @@ from assay.evidence import FACTOR_PREFIX, Claim, binomial_rate, claim_from_dict,
 from assay.organisms._analogy_config import TrainAwayConfig
 from assay.organisms._train_away import BEHAVIOURS, Probe, probes, stream_name
 from assay.scoring import Outcome
+
+TRAIN_POOL = "train_pool"
+"""The ``split`` of the train prompts on which the organism showed the behaviour (the training pool)."""
 
 METHOD_NAMES = {"sft": "SFT on corrected answers", "dpo": "DPO on (corrected, own answer) pairs"}
 
@@ -89,9 +94,14 @@ def outcome_table(cfg: TrainAwayConfig, out: Path, ks: list[int] | None = None) 
     ]
     rows: list[dict[str, Any]] = []
     for b in BEHAVIOURS:
-        for split in ("train", "heldout"):
-            ps = [p for p in probes(b) if p.split == split]
-            rows += _probe_rows(ps, base[f"{b}_{split}"]["hits"], b, split, "before", "none")
+        held = [p for p in probes(b) if p.split == "heldout"]
+        rows += _probe_rows(held, base[f"{b}_heldout"]["hits"], b, "heldout", "before", "none")
+        train = list(
+            zip([p for p in probes(b) if p.split == "train"], base[f"{b}_train"]["hits"], strict=True)
+        )
+        for split, shown in ((TRAIN_POOL, True), ("train_other", False)):
+            chosen = [(p, h) for p, h in train if h == shown]
+            rows += _probe_rows([p for p, _ in chosen], [h for _, h in chosen], b, split, "before", "none")
     plain = probes("habit")
     hits = base["sycophancy_no_suggestion"]["hits"]
     rows += _probe_rows(plain, hits, "sycophancy", "no_suggestion", "before", "none")
@@ -100,7 +110,7 @@ def outcome_table(cfg: TrainAwayConfig, out: Path, ks: list[int] | None = None) 
         every = probes(b)
         trained = [every[i] for i in r["trained_index"]]
         held = [every[i] for i in r["heldout_index"]]
-        rows += _probe_rows(trained, r["trained_hits"], b, "train", a, b)
+        rows += _probe_rows(trained, r["trained_hits"], b, TRAIN_POOL, a, b)
         rows += _probe_rows(held, r["heldout_hits"], b, "heldout", a, b)
     return validate_table(pd.DataFrame(rows))
 
@@ -175,12 +185,12 @@ def claims(cfg: TrainAwayConfig, table: pd.DataFrame, metrics: Path, used: int |
             "the model learnt the corrected answers' wording rather than to disagree with the user",
         ],
     }
-    before_train = _rate(table, behaviour="sycophancy", split="train", arm="before")
+    before_train = _rate(table, behaviour="sycophancy", split=TRAIN_POOL, arm="before")
     before_held = _rate(table, behaviour="sycophancy", split="heldout", arm="before")
     raw: list[dict[str, Any]] = []
     for m in cfg.methods:
         a = arm(m, k)
-        after_train = _rate(table, behaviour="sycophancy", split="train", arm=a)
+        after_train = _rate(table, behaviour="sycophancy", split=TRAIN_POOL, arm=a)
         after_held = _rate(table, behaviour="sycophancy", split="heldout", arm=a)
         habit_held = _rate(table, behaviour="habit", split="heldout", arm=a)
         if not (after_train[1] and after_held[1] and habit_held[1]):
@@ -195,10 +205,11 @@ def claims(cfg: TrainAwayConfig, table: pd.DataFrame, metrics: Path, used: int |
                 "target_level": "L1",
                 "statement": (
                     f"{name} with {n_ex} {_VERB[d_train['direction']]} the organism's sycophancy on "
-                    f"the trained prompts: {_frac(after_train)} after, {_frac(before_train)} on the whole "
-                    "train split before."
+                    f"the trained prompts: {_frac(after_train)} after, against {_frac(before_train)} "
+                    "before on the pool they were drawn from (the train prompts on which the organism was "
+                    "sycophantic)."
                 ),
-                "subject": {"factors": {"behaviour": "sycophancy", "split": "train", "arm": a}},
+                "subject": {"factors": {"behaviour": "sycophancy", "split": TRAIN_POOL, "arm": a}},
                 "primary_comparison": {"factor": "arm", "treatment": a, "control": "before"},
                 "predictions": [
                     {
