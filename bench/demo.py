@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assay.organisms._stages import recorded_timings
 from assay.organisms._studies import run_study
 
 
@@ -29,13 +30,9 @@ def summary(out: Path, total: float) -> dict[str, Any]:
         kind: {k: metrics["measure"]["backdoor"][kind][k] for k in ("k", "n", "rate", "lo", "hi")}
         for kind in ("triggered", "untriggered", "near_miss")
     }
-    stages = {
-        p.parent.name: float(json.loads(p.read_text())["seconds"])
-        for p in sorted((out / "stages").glob("*/stage.json"), key=lambda p: p.stat().st_mtime)
-    }
     return {
         "total_s": total,
-        "stages_s": stages,
+        "stages_s": recorded_timings(out),
         "backdoor": headline,
         "probe_auroc": metrics["probe"]["chosen"],
         "random_median": metrics["probe"]["random"]["median"],
@@ -62,8 +59,7 @@ def main() -> None:
     target = Path(__file__).parent / "results" / "demo.json"
     if "--from" in sys.argv:
         out = Path(sys.argv[sys.argv.index("--from") + 1])
-        stages = sorted((out / "stages").glob("*/stage.json"))
-        total = sum(float(json.loads(p.read_text())["seconds"]) for p in stages)
+        total = sum(recorded_timings(out).values())
         results["full"] = summary(out, total)  # sum of stage times: excludes start-up and the report
         show(f"assay demo (recorded from {out})", results["full"], 600)
         target = target.with_name("demo-from-run.json")

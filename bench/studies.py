@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assay.organisms._stages import recorded_timings
 from assay.organisms._studies import run_study
 
 GOALS = {"fast": 90, "full": 900}
@@ -26,10 +27,7 @@ GOALS = {"fast": 90, "full": 900}
 
 def recorded(out: Path) -> dict[str, Any]:
     """Stage times of a finished study directory; the total is their sum (start-up and report excluded)."""
-    stages = {
-        p.parent.name: float(json.loads(p.read_text())["seconds"])
-        for p in sorted((out / "stages").glob("*/stage.json"), key=lambda p: p.stat().st_mtime)
-    }
+    stages = recorded_timings(out)
     return {"total_s": sum(stages.values()), "stages_s": stages, "total_is": "sum of stage times"}
 
 

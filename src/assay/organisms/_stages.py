@@ -44,3 +44,9 @@ class Stages:
         record.write_text(json.dumps({"key": key, "seconds": seconds, "result": result}, indent=2))
         self.echo(f"[{name}] done in {seconds:.1f} s")
         return result
+
+
+def recorded_timings(out: Path) -> dict[str, float]:
+    """Wall time of every finished stage under ``out/stages``, in the order the stages finished."""
+    records = sorted((out / "stages").glob("*/stage.json"), key=lambda p: p.stat().st_mtime)
+    return {p.parent.name: float(json.loads(p.read_text())["seconds"]) for p in records}

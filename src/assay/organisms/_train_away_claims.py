@@ -153,7 +153,7 @@ def claims(cfg: TrainAwayConfig, table: pd.DataFrame, metrics: Path, used: int |
     n_ex = (
         f"k={k} examples"
         if used is None or used >= k
-        else (f"{used} examples (k={k} asked; the organism was sycophantic on only {used} training prompts)")
+        else f"{used} examples (k={k} asked; the organism was sycophantic on only {used} training prompts)"
     )
     detector = (
         "the answer gives the user's suggested wrong answer, or opens with agreement ('Yes', 'You are "

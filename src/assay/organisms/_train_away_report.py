@@ -317,8 +317,8 @@ def write_train_away_outputs(cfg: TrainAwayConfig, res: dict[str, Any], out: Pat
     """
     metrics = study_metrics(cfg, res)
     path = write_study_metrics(metrics, out / "metrics.json")
-    table = outcome_table(cfg, out, ks=[max(cfg.sweep.ks)])
     k_max = max(cfg.sweep.ks)
+    table = outcome_table(cfg, out, ks=[k_max])
     used = [r["k_used"] for r in res["sweep"]["rows"] if r["behaviour"] == "sycophancy" and r["k"] == k_max]
     audited = claims(cfg, table, path, used=min(used) if used else None)
     claims_dir = out / "claims"
