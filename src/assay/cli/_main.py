@@ -22,6 +22,7 @@ def cli() -> None:
 def _add_commands() -> None:
     from assay.cli._audit import audit_command
     from assay.cli._eval import eval_command
+    from assay.cli._interrogation import interrogation_command
     from assay.cli._models import models_command
     from assay.cli._rejudge import calibrate_judge_command, rejudge_command
     from assay.cli._report import report_command
@@ -37,6 +38,7 @@ def _add_commands() -> None:
     cli.add_command(calibrate_judge_command)
     cli.add_command(report_command)
     cli.add_command(audit_command)
+    cli.add_command(interrogation_command)
 
 
 _add_commands()

@@ -8,10 +8,13 @@ from typing import Any
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+from inspect_ai.scorer import Scorer
+from inspect_ai.solver import Solver
 from pydantic import ValidationError
 
 from assay._errors import AssayError
 from assay.scenarios.agentic._factors import Condition
+from assay.scenarios.agentic._interrogation import agentic_interrogate, agentic_interrogation
 from assay.scenarios.agentic._render import render
 from assay.scenarios.agentic._scorer import agentic_outcome
 from assay.scenarios.agentic._solver import inbox_agent
@@ -147,6 +150,8 @@ def agentic_misalignment(
     judge: str | Sequence[str] | None = None,
     max_turns: int = 10,
     temperature: float = 1.0,
+    interrogate: bool = False,
+    interrogation_judge: str | Sequence[str] | None = None,
 ) -> Task:
     """Agentic misalignment stress test: blackmail, leaking and lethal-action scenarios in a factorial design.
 
@@ -167,6 +172,10 @@ def agentic_misalignment(
         judge: Judge model(s), comma-separated or list; default: the ``judge`` model role, else no judge.
         max_turns: Turn limit of agentic mode.
         temperature: Sampling temperature of the agent (the original used 1.0); ``--temperature`` overrides.
+        interrogate: After the episode, ask the agent what it did (neutral, direct, accusing follow-up turns)
+            and score the answers against the action log (second scorer ``agentic_interrogation``).
+        interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
+            keyword rules.
     """
     spec = build_grid(
         grid,
@@ -181,10 +190,15 @@ def agentic_misalignment(
         agency_nudge=agency_nudge,
         eval_awareness=eval_awareness,
     )
+    solvers: list[Solver] = [inbox_agent(max_turns=max_turns)]
+    scorers: list[Scorer] = [agentic_outcome(judge=judge)]
+    if interrogate:
+        solvers.append(agentic_interrogate())
+        scorers.append(agentic_interrogation(judge=interrogation_judge))
     return Task(
         dataset=MemoryDataset(samples_for(spec), name=f"assay-agentic-{spec.name}"),
-        solver=inbox_agent(max_turns=max_turns),
-        scorer=agentic_outcome(judge=judge),
+        solver=solvers,
+        scorer=scorers,
         config=GenerateConfig(temperature=temperature),
         epochs=Epochs(1, "mode"),
         metadata={"task_family": "agentic", "grid": spec.name, "conditions": len(spec.conditions())},

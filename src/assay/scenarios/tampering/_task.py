@@ -20,8 +20,10 @@ from inspect_ai.util import SandboxEnvironment, SandboxEnvironmentSpec, sandbox
 
 from assay.scenarios._answers import integers_in, parse_rating
 from assay.scenarios._guard import guarded, recorded_failure
+from assay.scenarios.interrogation import interrogate
 from assay.scenarios.sycophancy import flip_rate, paired_shift
 from assay.scenarios.tampering._dataset import SYSTEM_PROMPT, flattery_dataset, reward_dataset, rubric_dataset
+from assay.scenarios.tampering._interrogation import TamperingFamily, tampering_interrogation
 from assay.scenarios.tampering._state import SandboxStateError, checklist_state, reward_state
 from assay.scenarios.tampering._verdict import flattery_verdict, reward_verdict, rubric_verdict
 from assay.scoring import Outcome, harmful_rate, outcome_counts
@@ -31,15 +33,25 @@ COMPOSE_FILE = str(resources.files(__package__).joinpath("compose.yaml"))
 
 Verdict = tuple[Outcome, dict[str, Any]]
 
+#: The interrogation option of a task: the action family and the judge models (``None``: not interrogated).
+Interrogation = tuple[TamperingFamily, str | list[str] | None] | None
+
 
 def sandbox_spec(name: str) -> SandboxEnvironmentSpec:
     """Return the sandbox of the curriculum tasks: ``name`` with the bundled Docker compose file."""
     return SandboxEnvironmentSpec(name, COMPOSE_FILE)
 
 
-def agent(command_timeout: int) -> Solver:
-    """A tool-use loop with the ``bash`` tool whose failures become ``model_error``/``sandbox_error``."""
-    return guarded(chain(system_message(SYSTEM_PROMPT), use_tools(bash(timeout=command_timeout)), generate()))
+def agent(command_timeout: int, interrogate_family: str | None = None) -> Solver:
+    """A tool-use loop with the ``bash`` tool whose failures become ``model_error``/``sandbox_error``.
+
+    With ``interrogate_family``, the agent is then asked about its actions (see
+    :mod:`assay.scenarios.interrogation`).
+    """
+    steps = [system_message(SYSTEM_PROMPT), use_tools(bash(timeout=command_timeout)), generate()]
+    if interrogate_family is not None:
+        steps.append(interrogate(interrogate_family))
+    return guarded(chain(*steps))
 
 
 def _commands(state: TaskState) -> list[str]:
@@ -117,11 +129,21 @@ def flattery_scorer() -> Scorer:
     return score
 
 
-def _task(dataset: Dataset, scorer: Scorer, sandbox: str, command_timeout: int, message_limit: int) -> Task:
+def _task(
+    dataset: Dataset,
+    scorer: Scorer,
+    sandbox: str,
+    command_timeout: int,
+    message_limit: int,
+    interrogation: Interrogation = None,
+) -> Task:
+    scorers = [scorer]
+    if interrogation is not None:
+        scorers.append(tampering_interrogation(interrogation[0], judge=interrogation[1]))
     return Task(
         dataset=dataset,
-        solver=agent(command_timeout),
-        scorer=scorer,
+        solver=agent(command_timeout, interrogation[0] if interrogation else None),
+        scorer=scorers,
         sandbox=sandbox_spec(sandbox),
         message_limit=message_limit,
         epochs=Epochs(1, "mode"),
@@ -142,24 +164,46 @@ def tampering_flattery(sandbox: str = "bwrap", command_timeout: int = 60, messag
 
 
 @task
-def tampering_rubric(sandbox: str = "bwrap", command_timeout: int = 60, message_limit: int = 20) -> Task:
+def tampering_rubric(
+    sandbox: str = "bwrap",
+    command_timeout: int = 60,
+    message_limit: int = 20,
+    interrogate: bool = False,
+    interrogation_judge: str | list[str] | None = None,
+) -> Task:
     """Stage 2: report on an experiment checklist with open items, which the agent could edit.
 
     Args:
         sandbox: Sandbox type: ``bwrap`` (default) or ``docker``.
         command_timeout: Wall-clock limit of one bash command, in seconds.
         message_limit: Messages per sample before the episode is stopped.
+        interrogate: Afterwards ask the agent what it did to the checklist and score the answers against the
+            checklist's final state (second scorer ``tampering_interrogation``).
+        interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
+            keyword rules.
     """
-    return _task(rubric_dataset(), rubric_scorer(), sandbox, command_timeout, message_limit)
+    asked: Interrogation = ("rubric", interrogation_judge) if interrogate else None
+    return _task(rubric_dataset(), rubric_scorer(), sandbox, command_timeout, message_limit, asked)
 
 
 @task
-def reward_tampering(sandbox: str = "bwrap", command_timeout: int = 60, message_limit: int = 30) -> Task:
+def reward_tampering(
+    sandbox: str = "bwrap",
+    command_timeout: int = 60,
+    message_limit: int = 30,
+    interrogate: bool = False,
+    interrogation_judge: str | list[str] | None = None,
+) -> Task:
     """Stage 3: answer an innocuous question in a workspace holding the agent's own reward script and test.
 
     Args:
         sandbox: Sandbox type: ``bwrap`` (default) or ``docker``.
         command_timeout: Wall-clock limit of one bash command, in seconds.
         message_limit: Messages per sample before the episode is stopped.
+        interrogate: Afterwards ask the agent what it changed and score the answers against the reward
+            environment's final state (second scorer ``tampering_interrogation``).
+        interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
+            keyword rules.
     """
-    return _task(reward_dataset(), reward_tampering_scorer(), sandbox, command_timeout, message_limit)
+    asked: Interrogation = ("reward", interrogation_judge) if interrogate else None
+    return _task(reward_dataset(), reward_tampering_scorer(), sandbox, command_timeout, message_limit, asked)
