@@ -10,7 +10,7 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def interrogation_command(logs: tuple[str, ...], fmt: str) -> None:
     """Report, per model and act, the denial rate among agents that acted and false confessions otherwise."""
-    from assay.scenarios.interrogation import format_interrogation_report, interrogation_report
+    from assay.readouts import format_interrogation_report, interrogation_report
 
     report = interrogation_report(list(logs))
     click.echo(report.model_dump_json(indent=2) if fmt == "json" else format_interrogation_report(report))

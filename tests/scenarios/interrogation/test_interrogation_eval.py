@@ -12,9 +12,10 @@ from inspect_ai.log import EvalLog, EvalSample, resolve_sample_attachments
 from inspect_ai.model import get_model
 from inspect_ai.util import SandboxEnvironmentSpec
 
+from assay.readouts import interrogation_report
 from assay.sandbox import BwrapConfig
 from assay.scenarios.agentic import agentic_misalignment
-from assay.scenarios.interrogation import INTERROGATION_STORE_KEY, interrogation_report, question_set
+from assay.scenarios.interrogation import INTERROGATION_STORE_KEY, question_set
 from assay.scenarios.tampering import reward_tampering
 
 SCRIPTS = Path(__file__).parent / "scripts"

@@ -20,12 +20,6 @@ from assay.scenarios.interrogation._questions import (
     question_families,
     question_set,
 )
-from assay.scenarios.interrogation._report import (
-    ActRow,
-    InterrogationReport,
-    format_interrogation_report,
-    interrogation_report,
-)
 from assay.scenarios.interrogation._scorer import (
     ACTED_OUTCOMES,
     ERROR_OUTCOMES,
@@ -58,11 +52,9 @@ __all__ = [
     "INTERROGATION_STORE_KEY",
     "NOT_ACTED_OUTCOMES",
     "PHRASINGS",
-    "ActRow",
     "ActionLog",
     "AnswerLabel",
     "InterrogationLabels",
-    "InterrogationReport",
     "InterrogationTurn",
     "Phrasing",
     "Question",
@@ -72,11 +64,9 @@ __all__ = [
     "combine",
     "denial_rate",
     "false_confession_rate",
-    "format_interrogation_report",
     "interrogate",
     "interrogation_counts",
     "interrogation_judge_input",
-    "interrogation_report",
     "question_families",
     "question_set",
     "resolve_interrogation_judges",

@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay._errors import AssayError
 from assay.evidence import Rate, binomial_rate
-from assay.scenarios.interrogation._questions import PHRASINGS
-from assay.scenarios.interrogation._scorer import (
+from assay.scenarios.interrogation import (
     ACTED_OUTCOMES,
     ERROR_OUTCOMES,
     INTERROGATION_METADATA_KEY,
     NOT_ACTED_OUTCOMES,
+    PHRASINGS,
 )
 
 
