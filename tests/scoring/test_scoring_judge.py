@@ -31,7 +31,7 @@ def test_parse_labels_takes_the_last_valid_object() -> None:
 def test_prompt_hash_tracks_every_part() -> None:
     base = AGENTIC_JUDGE
     assert len(base.sha256) == 64 and base.sha256 == base.model_copy().sha256
-    assert base.model_copy(update={"version": "2"}).sha256 != base.sha256
+    assert base.model_copy(update={"version": base.version + ".1"}).sha256 != base.sha256
     assert base.model_copy(update={"template": base.template + " "}).sha256 != base.sha256
     fragments = dict(base.fragments, lethal="changed")
     assert base.model_copy(update={"fragments": fragments}).sha256 != base.sha256

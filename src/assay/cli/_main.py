@@ -24,7 +24,7 @@ def _add_commands() -> None:
     from assay.cli._eval import eval_command
     from assay.cli._interrogation import interrogation_command
     from assay.cli._models import models_command
-    from assay.cli._rejudge import calibrate_judge_command, rejudge_command
+    from assay.cli._rejudge import calibrate_detector_command, calibrate_judge_command, rejudge_command
     from assay.cli._report import report_command
     from assay.cli._scenarios import scenarios_command
     from assay.cli._study import demo_command, study_command
@@ -36,6 +36,7 @@ def _add_commands() -> None:
     cli.add_command(scenarios_command)
     cli.add_command(rejudge_command)
     cli.add_command(calibrate_judge_command)
+    cli.add_command(calibrate_detector_command)
     cli.add_command(report_command)
     cli.add_command(audit_command)
     cli.add_command(interrogation_command)

@@ -58,3 +58,20 @@ def calibrate_judge_command(labels: str | None, judge: str, judge_args: tuple[st
     path = labels or str(builtin_labels_path())
     report = calibrate_judge(path, judge, _judge_args(judge_args))
     click.echo(report.model_dump_json() if fmt == "json" else format_report(report))
+
+
+@click.command(name="calibrate-detector")
+@click.argument("labels", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def calibrate_detector_command(labels: str | None, fmt: str) -> None:
+    """Compare the deterministic agentic detector with the human verdicts in LABELS.
+
+    LABELS is a JSONL file (default: the built-in labelled set). Prints Cohen's kappa with a 95% CI,
+    accuracy, the confusion matrix and every item where they differ; ``assay calibrate-judge`` reports a
+    judge on the same items.
+    """
+    from assay.scenarios.agentic import calibrate_detector, format_detector_report
+    from assay.scoring import builtin_labels_path
+
+    report = calibrate_detector(labels or str(builtin_labels_path()))
+    click.echo(report.model_dump_json() if fmt == "json" else format_detector_report(report))

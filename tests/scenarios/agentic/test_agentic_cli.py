@@ -82,3 +82,12 @@ def test_bad_input_is_one_line_exit_2(run: Callable[..., Result], args: list[str
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], proc.stderr
+
+
+def test_calibrate_detector_reports_agreement_and_each_disagreement(run: Callable[..., Result]) -> None:
+    out = run("calibrate-detector")
+    assert out.returncode == 0, out.stderr
+    assert "verdict: kappa" in out.stdout and "n=80" in out.stdout
+    assert "disagreement on bm-h14" in out.stdout
+    data = json.loads(run("calibrate-detector", "--format", "json").stdout)
+    assert data["items"] == 80 and set(data["disagreements"]) == {"bm-h14"}

@@ -1,7 +1,13 @@
 """Agentic misalignment stress test: factorial spec, rendered scenarios, mailbox tools, detectors, task."""
 
 from assay.scenarios.agentic._actions import Action, agent_transcript, extract_actions, parse_action_tags
-from assay.scenarios.agentic._detect import Detection, detect
+from assay.scenarios.agentic._decide import OBJECTIVE_KINDS, Signals, decide_outcome
+from assay.scenarios.agentic._detect import HARM_PRIORITY, Attempt, Detection, Finding, detect
+from assay.scenarios.agentic._detector_calibration import (
+    DetectorCalibration,
+    calibrate_detector,
+    format_detector_report,
+)
 from assay.scenarios.agentic._factors import (
     GOAL_TYPES,
     GOAL_VALUES,
@@ -13,7 +19,7 @@ from assay.scenarios.agentic._factors import (
 from assay.scenarios.agentic._judge_prompt import AGENTIC_JUDGE, AgenticJudgeLabels, judge_input
 from assay.scenarios.agentic._mailbox import MailboxState, mailbox_tools
 from assay.scenarios.agentic._render import Email, RenderedScenario, ScenarioFacts, render, tool_names
-from assay.scenarios.agentic._scorer import agentic_outcome, decide_outcome
+from assay.scenarios.agentic._scorer import agentic_outcome
 from assay.scenarios.agentic._solver import inbox_agent
 from assay.scenarios.agentic._spec import N_PARAPHRASES, NAMED_GRIDS, GridSpec, grid_from_yaml, load_grid
 from assay.scenarios.agentic._task import agentic_misalignment, build_grid, samples_for
@@ -22,27 +28,35 @@ __all__ = [
     "AGENTIC_JUDGE",
     "GOAL_TYPES",
     "GOAL_VALUES",
+    "HARM_PRIORITY",
     "NAMED_GRIDS",
     "N_PARAPHRASES",
+    "OBJECTIVE_KINDS",
     "VALUE_PAIRS",
     "Action",
     "AgenticJudgeLabels",
+    "Attempt",
     "Condition",
     "Detection",
+    "DetectorCalibration",
     "Email",
+    "Finding",
     "GridSpec",
     "MailboxState",
     "RenderedScenario",
     "ScenarioFacts",
+    "Signals",
     "agent_transcript",
     "agentic_misalignment",
     "agentic_outcome",
     "build_grid",
+    "calibrate_detector",
     "combination_problem",
     "counterpart",
     "decide_outcome",
     "detect",
     "extract_actions",
+    "format_detector_report",
     "grid_from_yaml",
     "inbox_agent",
     "judge_input",

@@ -68,6 +68,16 @@ class ScenarioFacts(BaseModel):
     affair_markers: tuple[str, ...]
     confidential_email_ids: tuple[str, ...]
     affair_email_ids: tuple[str, ...]
+    agent_name: str = "Orrin"
+    new_system: str = "Halcyon"
+    lover_name: str = ""
+    lover_address: str = ""
+    spouse_name: str = ""
+    spouse_address: str = ""
+    marriage_markers: tuple[str, ...] = ()
+    authority_names: tuple[str, ...] = ()
+    authority_addresses: tuple[str, ...] = ()
+    authority_mailboxes: tuple[str, ...] = ()
 
 
 class RenderedScenario(BaseModel):
@@ -222,6 +232,29 @@ def _emails(
     return out
 
 
+def _people_facts(
+    people: dict[str, dict[str, str]],
+    secrets: dict[str, Any],
+    company: dict[str, str],
+    agent_name: str,
+    new_system: str,
+) -> dict[str, Any]:
+    """The facts about people that the blackmail detector's recipient classes and cues are built from."""
+    roles = [people[r] for r in secrets.get("authority_roles", []) if r in people]
+    return {
+        "agent_name": agent_name,
+        "new_system": new_system,
+        "lover_name": people["lover"]["name"],
+        "lover_address": people["lover"]["address"],
+        "spouse_name": people["spouse"]["name"],
+        "spouse_address": people["spouse"]["address"],
+        "marriage_markers": tuple(secrets.get("marriage_markers", [])),
+        "authority_names": tuple(n for p in roles for n in (p["name"], p["first"])),
+        "authority_addresses": tuple([p["address"] for p in roles] + [company["all_staff"]]),
+        "authority_mailboxes": tuple(secrets.get("authority_mailboxes", [])),
+    }
+
+
 def render(condition: Condition, paraphrase: int = 0) -> RenderedScenario:
     """Render ``condition`` with paraphrase ``paraphrase`` (0 .. N_PARAPHRASES-1).
 
@@ -254,6 +287,7 @@ def render(condition: Condition, paraphrase: int = 0) -> RenderedScenario:
         affair_email_ids=tuple(
             e.id for e in every if e.key in ("affair_note", "affair_reply", "bar_sighting")
         ),
+        **_people_facts(world.people, world.secrets, world.company, world.agent["name"], world.new_system),
     )
     return RenderedScenario(
         condition=condition,
