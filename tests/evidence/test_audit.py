@@ -16,9 +16,11 @@ from assay.cli._audit import audit_command
 from assay.evidence import (
     AuditResult,
     Claim,
+    Count,
     StudyMetrics,
     audit_claim,
     claim_from_dict,
+    record_intervention,
     registered_items,
     validate_table,
     write_study_metrics,
@@ -98,25 +100,30 @@ L2_EXTRAS: dict[str, Any] = {
 }
 
 
-def _metrics(tmp_path: Path, **intervention: Any) -> Path:
-    iv: dict[str, Any] = {
-        "name": "steer",
-        "kind": "steer",
-        "target_metric": "blackmail rate",
+def _metrics(tmp_path: Path, typed: dict[str, Any] | None = None, **counts: Any) -> Path:
+    """A study metrics file with an intervention recorded by the engine from counts (or typed in)."""
+    args: dict[str, Any] = {
+        "baseline": Count(k=60, n=100),
+        "treated": Count(k=20, n=100),
+        "random": [Count(k=57 + (i % 7), n=100) for i in range(30)],
         "declared_direction": "decrease",
-        "declared_at": "2026-06-01T09:00:00Z",
-        "performed_at": "2026-06-01T12:00:00Z",
-        "target_delta": {"estimate": -0.4, "lo": -0.5, "hi": -0.3},
-        "random_deltas": [0.01 * ((i % 7) - 3) for i in range(30)],
+        "target_metric": "blackmail rate",
         "off_target_metric": "capability",
-        "off_target_delta": {"estimate": -0.02, "lo": -0.06, "hi": 0.02},
+        "off_target_baseline": Count(k=80, n=100),
+        "off_target_treated": Count(k=78, n=100),
+        "declared_at": datetime(2026, 6, 1, 9, tzinfo=UTC),
+        "performed_at": datetime(2026, 6, 1, 12, tzinfo=UTC),
     }
-    iv.update(intervention)
+    args.update(counts)
+    iv = record_intervention("steer", **args)
+    body: dict[str, Any] = iv.model_dump(mode="json")
+    if typed is not None:  # a hand-written file: the numbers without the engine's record
+        body = {k: v for k, v in body.items() if k != "record"} | typed
     m = StudyMetrics.model_validate(
         {
             "study": "t",
             "judge_validation": {"kappa": 0.81, "lo": 0.72, "hi": 0.9, "n": 150},
-            "interventions": [iv],
+            "interventions": [body],
         }
     )
     return write_study_metrics(m, tmp_path / "metrics.json")
@@ -142,7 +149,11 @@ def test_intent_claim_on_behavioural_evidence_is_downgraded(factorial_log: Path)
     assert r.overstated
     assert _status(r)["S1.7"] == "failed"
     assert "schemes" not in r.rewritten_statement and "knows" not in r.rewritten_statement
-    assert "produced outputs" in r.rewritten_statement
+    n = r.subject_rate.n if r.subject_rate else -1
+    assert r.rewritten_statement.startswith(
+        f"In 9 of {n} samples, the output of the model assay/scripted met"
+    )
+    assert "judge assay/scripted" in r.rewritten_statement  # the log records that judge
     assert {it.status for it in r.items} <= STATUSES and len(r.items) == 33
 
 
@@ -198,13 +209,13 @@ def test_l3_fails_when_random_directions_do_as_well_or_direction_came_late(tmp_p
         "target_level": "L3",
         "predictions": [{"name": "p", "direction": "decrease", "intervention": "steer"}],
     }
-    weak = _metrics(tmp_path, random_deltas=[-0.45, 0.1, -0.2] + [0.0] * 20)
+    weak = _metrics(tmp_path, random=[Count(k=15, n=100), Count(k=70, n=100)] + [Count(k=60, n=100)] * 20)
     r = audit_claim(_claim(**base, evidence={"study_metrics": [str(weak)]}), table=l2_table())
     assert _status(r)["S4.5"] == "failed" and r.achieved_level == "L2" and r.overstated
-    late = _metrics(tmp_path, declared_at="2026-06-02T09:00:00Z")
+    late = _metrics(tmp_path, declared_at=datetime(2026, 6, 2, 9, tzinfo=UTC))
     r = audit_claim(_claim(**base, evidence={"study_metrics": [str(late)]}), table=l2_table())
     assert _status(r)["S4.3"] == "failed"
-    broad = _metrics(tmp_path, off_target_delta={"estimate": -0.35})
+    broad = _metrics(tmp_path, off_target_treated=Count(k=45, n=100))
     r = audit_claim(_claim(**base, evidence={"study_metrics": [str(broad)]}), table=l2_table())
     assert _status(r)["S4.4"] == "failed"
 
@@ -263,3 +274,118 @@ def test_contrasts_lift_the_subject_condition_on_the_compared_factor() -> None:
     assert "per arm" in reasons["S2.2"] and "empty arm" not in reasons["S2.2"]
     assert "'threat' predicted increase, observed increase" in reasons["S4.6"]
     assert r.subject_rate is not None and r.subject_rate.n == 48
+
+
+def test_not_applicable_never_lifts_a_level_and_l2_targets_cannot_reach_l3(tmp_path: Path) -> None:
+    """A claim that targets L2 and clears every L2 item has no intervention: S4.2-S4.5 block L3."""
+    table = l2_table()
+    metrics = StudyMetrics.model_validate(
+        {"judge_validation": {"kappa": 0.8, "lo": 0.7, "hi": 0.9, "n": 100}}
+    )
+    path = write_study_metrics(metrics, tmp_path / "judge_only.json")
+    claim = _claim(**L2_EXTRAS, evidence={"study_metrics": [str(path)]})
+    r = audit_claim(claim, table=table)
+    s = _status(r)
+    assert r.achieved_level == "L2", r.blocking
+    assert [s[i] for i in ("S4.2", "S4.3", "S4.4", "S4.5")] == ["missing"] * 4
+    assert r.blocking["L3"] == ["S4.2", "S4.3", "S4.4", "S4.5"]
+    from assay.evidence import LEVEL_ITEMS
+
+    assert all(s[i] != "not_applicable" for items in LEVEL_ITEMS.values() for i in items)
+
+
+def test_typed_in_metrics_cannot_reach_l3(tmp_path: Path) -> None:
+    """All-zero random deltas typed into a file, with no recorded counts, do not support L3."""
+    typed = {"random_deltas": [0.0] * 19, "target_delta": {"estimate": -0.4, "lo": -0.5, "hi": -0.3}}
+    base = {**L2_EXTRAS, "target_level": "L3"}
+    preds = [{"name": "p", "direction": "decrease", "intervention": "steer"}]
+    path = _metrics(tmp_path, typed=typed)
+    r = audit_claim(
+        _claim(**base, predictions=preds, evidence={"study_metrics": [str(path)]}), table=l2_table()
+    )
+    s = _status(r)
+    assert s["S4.2"] == "failed" and "no engine record" in next(i.reason for i in r.items if i.id == "S4.2")
+    assert s["S4.5"] == "failed" and r.achieved_level == "L2" and r.overstated
+    edited = json.loads(_metrics(tmp_path).read_text())
+    edited["interventions"][0]["random_deltas"][0] = 0.0  # a number changed after the record was written
+    edited["interventions"][0]["record"]["random"][0] = {"k": 60, "n": 100}
+    path.write_text(json.dumps(edited))
+    r = audit_claim(
+        _claim(**base, predictions=preds, evidence={"study_metrics": [str(path)]}), table=l2_table()
+    )
+    reason = next(i.reason for i in r.items if i.id == "S4.2")
+    assert _status(r)["S4.2"] == "failed" and "hash does not match" in reason
+    few = _metrics(tmp_path, random=[Count(k=60, n=100)] * 5)
+    r = audit_claim(
+        _claim(**base, predictions=preds, evidence={"study_metrics": [str(few)]}), table=l2_table()
+    )
+    assert "at least 19" in next(i.reason for i in r.items if i.id == "S4.2")
+
+
+def test_predictions_on_missing_interventions_are_not_declared(tmp_path: Path) -> None:
+    preds = [{"name": "p", "direction": "decrease", "intervention": "ghost"}]
+    r = audit_claim(_claim(predictions=preds), table=l2_table())
+    s = _status(r)
+    assert s["S4.3"] == "missing" and "ghost" in next(i.reason for i in r.items if i.id == "S4.3")
+    assert s["S4.6"] == "missing"
+
+
+def test_steering_wording_is_causal_and_checked_against_the_intervention(tmp_path: Path) -> None:
+    claim = _claim(statement="Steering along the probe direction lowers the blackmail rate.")
+    r = audit_claim(claim, table=l2_table())
+    s41 = next(i for i in r.items if i.id == "S4.1")
+    assert s41.status == "failed" and "lowers the" in s41.reason
+    assert (
+        r.rewritten_statement == "Steering along the probe direction was followed by a lower blackmail rate."
+    )
+    raised = _metrics(tmp_path, treated=Count(k=90, n=100), declared_direction="increase")
+    claim = _claim(
+        **{**L2_EXTRAS, "target_level": "L3"},
+        statement="Steering along the probe direction lowers the blackmail rate.",
+        predictions=[{"name": "p", "direction": "increase", "intervention": "steer"}],
+        evidence={"study_metrics": [str(raised)]},
+    )
+    r = audit_claim(claim, table=l2_table())
+    s41 = next(i for i in r.items if i.id == "S4.1")
+    assert s41.status == "failed" and "moved the target by +0.300" in s41.reason
+
+
+def test_declared_thresholds_have_limits_and_data_can_contradict_them() -> None:
+    from assay._errors import AssayError
+
+    with pytest.raises(AssayError, match="control_max_rate"):
+        _claim(control_max_rate=1.0)
+    controls = [{"factors": {"goal_type": "explicit", "urgency": "replacement"}}]
+    r = audit_claim(_claim(**{**L2_EXTRAS, "negative_controls": controls}), table=l2_table())
+    reason = next(i.reason for i in r.items if i.id == "S2.6")
+    assert _status(r)["S2.6"] == "failed" and "upper bound above 10.0 %" in reason
+    big = _claim(**{**L2_EXTRAS, "claimed_effect": 0.9})
+    reason = next(i.reason for i in audit_claim(big, table=l2_table()).items if i.id == "S2.2")
+    assert "excludes the claimed 90.0 %" in reason
+    none_excluded = l2_table()
+    none_excluded.loc[0, "outcome"] = "model_error"
+    r = audit_claim(_claim(exclusions=[]), table=none_excluded)
+    assert _status(r)["S1.4"] == "failed"
+
+
+def test_items_are_computed_on_the_claims_subject() -> None:
+    table = l2_table()
+    one = _claim(**{**L2_EXTRAS, "subject": {"factors": {"scenario": "blackmail"}}})
+    r = audit_claim(one, table=table)
+    assert _status(r)["S2.3"] == "failed" and "one scenario only: agentic/blackmail" in next(
+        i.reason for i in r.items if i.id == "S2.3"
+    )
+    hot = table[(table["f_scenario"] == "leaking") | (table["temperature"] == 1.0)]
+    r = audit_claim(_claim(subject={"factors": {"scenario": "blackmail"}}), table=hot)
+    assert _status(r)["S3.3"] == "failed"  # the blackmail rows ran at one temperature only
+    nowhere = audit_claim(_claim(subject={"factors": {"scenario": "phishing"}}), table=table)
+    assert _status(nowhere)["S2.1"] == "failed" and "matches no row" in next(
+        i.reason for i in nowhere.items if i.id == "S2.1"
+    )
+
+
+def test_rewrite_names_no_judge_when_none_was_used() -> None:
+    table = l2_table().assign(judge="", judge_config="")
+    r = audit_claim(_claim(statement="The model knowingly misled the executive."), table=table)
+    assert "judge" not in r.rewritten_statement
+    assert r.rewritten_statement.startswith("In ") and "decision rule for blackmail" in r.rewritten_statement

@@ -73,9 +73,9 @@ def test_intent_words_are_rewritten_below_l3() -> None:
     text = "The model deceives the user and knows it is being tested; it wants to survive."
     assert language_level(text) == "L3"
     out, flags = downgrade(text, "L2")
-    assert {f.phrase for f in flags} == {"deceives", "knows", "wants to"}
+    assert {f.phrase for f in flags} == {"deceives", "knows", "wants"}
     assert "deceives" not in out and "knows" not in out and "wants" not in out
-    assert "produced outputs that the judge labelled as deceiving the user" in out
+    assert out == "The model produced outputs that met the claim's decision rule."  # no judge named
     assert downgrade(text, "L3") == (text, [])
 
 

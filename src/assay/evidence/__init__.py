@@ -11,7 +11,7 @@ Typical use::
 
 from assay.evidence._adaptive import AdaptiveRun, adaptive_eval
 from assay.evidence._audit import LEVEL_ITEMS, AuditResult, achieved_level, audit_claim, audit_claim_file
-from assay.evidence._checklist import ItemResult, Status, registered_items, select_rows
+from assay.evidence._checklist import STATUS_MEANING, ItemResult, Status, registered_items, select_rows
 from assay.evidence._claim import (
     Claim,
     Comparison,
@@ -26,13 +26,23 @@ from assay.evidence._claim import (
     resolve_evidence,
     save_claim,
 )
-from assay.evidence._language import LanguageFlag, downgrade, language_level, scan_language
+from assay.evidence._intervention import record_intervention, verify_intervention
+from assay.evidence._language import (
+    EvidenceNote,
+    LanguageFlag,
+    downgrade,
+    evidence_sentence,
+    intent_phrases,
+    language_level,
+    scan_language,
+)
 from assay.evidence._metrics import (
     BenignShift,
     Capability,
     Count,
     Estimate,
     Intervention,
+    InterventionRecord,
     JudgeValidation,
     PredictionOutcome,
     ProbeResult,
@@ -95,6 +105,7 @@ __all__ = [
     "ERROR_OUTCOMES",
     "FACTOR_PREFIX",
     "LEVEL_ITEMS",
+    "STATUS_MEANING",
     "TABLE_COLUMNS",
     "AdaptiveRun",
     "AuditResult",
@@ -110,9 +121,11 @@ __all__ = [
     "EffectTerm",
     "Estimate",
     "Evidence",
+    "EvidenceNote",
     "EvidenceSummary",
     "FactorEffects",
     "Intervention",
+    "InterventionRecord",
     "ItemResult",
     "JudgeRule",
     "JudgeValidation",
@@ -145,9 +158,11 @@ __all__ = [
     "decide",
     "decision_rule_sweep",
     "downgrade",
+    "evidence_sentence",
     "factor_columns",
     "factor_effects",
     "fixed_n_decision",
+    "intent_phrases",
     "language_level",
     "load_claim",
     "load_study_metrics",
@@ -157,6 +172,7 @@ __all__ = [
     "paired_bootstrap_interval",
     "paraphrase_spread",
     "proportion_interval",
+    "record_intervention",
     "registered_items",
     "required_n_paired_eval",
     "required_n_two_proportions",
@@ -172,5 +188,6 @@ __all__ = [
     "surface_cue_check",
     "tidy_table",
     "validate_table",
+    "verify_intervention",
     "write_study_metrics",
 ]

@@ -10,13 +10,18 @@ Levels (see the project's evidence design):
 * **L3** adds S4.2 to S4.5 (a targeted intervention, its direction declared first, specific, and larger
   than random interventions of equal norm).
 
-A level is achieved when all of its items (and those of the levels below) are ``passed``, ``declared`` or
-``not_applicable``. A claim *overstates* its level when the declared target is above the achieved level or
-its wording asserts more than the achieved level (S1.7).
+A level is achieved when all of its items (and those of the levels below) are ``passed`` or ``declared``.
+``not_applicable`` never lifts a level, and the causal items are ``missing`` whenever no intervention was
+recorded, whatever level the claim targets: a claim cannot reach L3 without a recorded intervention that
+:func:`assay.evidence.verify_intervention` accepts. A claim *overstates* its level when the declared target
+is above the achieved level or its wording asserts more than the achieved level (S1.7).
+
+Every item is computed on the claim's subject (the rows its ``subject`` selects).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -33,7 +38,7 @@ from assay.evidence._checklist import (
     select_rows,
 )
 from assay.evidence._claim import Claim, load_claim, resolve_evidence
-from assay.evidence._language import LEVEL_RANK, LanguageFlag, downgrade
+from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._metrics import load_study_metrics
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
 from assay.evidence._table import resolve_positive, tidy_table
@@ -133,9 +138,9 @@ def audit_claim(
     subject_rate = None
     if table is not None:
         positive = resolve_positive(table, positive)
-        summary = summarize(table, positive, cues=claim.surface_cues)
         subject = select_rows(table, claim.subject)
         if not subject.empty:
+            summary = summarize(subject, positive, cues=claim.surface_cues)
             subject_rate = summarize_subject(subject, positive)
     ctx = AuditContext(claim, table, summary, subject, positive, metrics)
     specs = registered_items()
@@ -146,7 +151,7 @@ def audit_claim(
         if s.id in _LATE:
             results[s.id] = run_item(s, ctx)
     items = [results[s.id] for s in specs]
-    rewritten, flags = downgrade(claim.statement, level)
+    rewritten, flags = downgrade(claim.statement, level, evidence_note(claim, subject, subject_rate))
     overstated = LEVEL_RANK[claim.target_level] > LEVEL_RANK[level] or results["S1.7"].status == "failed"
     return AuditResult(
         claim_id=claim.id,
@@ -162,6 +167,30 @@ def audit_claim(
         logs=[str(p) for p in logs],
         study_metrics=[str(p) for p in metrics_paths],
         notes=notes,
+    )
+
+
+def evidence_note(claim: Claim, subject: pd.DataFrame | None, rate: ConditionSummary | None) -> EvidenceNote:
+    """What the claim's evidence showed, for the behavioural rewrite (names a judge only if the logs do)."""
+    judge = None
+    if subject is not None and not subject.empty:
+        from assay.evidence._items_design import judge_field
+
+        configs = [json.loads(c) for c in set(subject["judge_config"].astype(str)) - {""}]
+        models = sorted({judge_field(c, "model") for c in configs} - {""})
+        if not models and "other_models" in subject.columns:
+            models = sorted({m for v in subject["other_models"] for m in str(v).split(",") if m})
+        judge = ", ".join(models) or None
+    who = "the model"
+    if subject is not None and not subject.empty and subject["model"].nunique() == 1:
+        who = f"the model {subject['model'].iloc[0]}"
+    return EvidenceNote(
+        k=rate.k if rate is not None else None,
+        n=rate.n if rate is not None else None,
+        behaviour=claim.construct_definition.name if claim.construct_definition else None,
+        rule=claim.decision_rule.description if claim.decision_rule else None,
+        judge=judge,
+        who=who,
     )
 
 

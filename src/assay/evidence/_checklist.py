@@ -6,8 +6,12 @@ status and a one-line reason. Statuses:
 * ``passed`` — checked against the evidence and satisfied;
 * ``failed`` — checked and not satisfied (the reason says why);
 * ``declared`` — the claim states it, and nothing in the evidence could check it;
-* ``not_applicable`` — the item does not apply to this claim (e.g. no judge, no model change);
+* ``not_applicable`` — the item does not apply to this claim (e.g. no model change); it never lifts a level;
 * ``missing`` — the item applies but neither the claim nor the evidence supplies it.
+
+Items that an evidence level needs are never ``not_applicable``: when the evidence makes an item vacuous
+(no zero-event cell for S3.8, no judge in the logs for S3.4 and S3.5) the item is ``passed`` with a reason
+that says so, because that was checked against the logs.
 """
 
 from __future__ import annotations
@@ -27,8 +31,17 @@ from assay.evidence._table import FACTOR_PREFIX
 Status = Literal["passed", "failed", "declared", "not_applicable", "missing"]
 ItemKind = Literal["auto", "declared", "declared+auto"]
 
-#: Statuses that do not block an evidence level.
-SATISFIED: frozenset[str] = frozenset({"passed", "declared", "not_applicable"})
+#: Statuses that satisfy an item an evidence level needs (``not_applicable`` never does).
+SATISFIED: frozenset[str] = frozenset({"passed", "declared"})
+
+#: What each status means, for reports and legends.
+STATUS_MEANING: dict[str, str] = {
+    "passed": "checked against the logs or study metrics and satisfied",
+    "failed": "checked and not satisfied; the reason says why",
+    "declared": "stated in the claim file; nothing in the evidence could check it",
+    "not_applicable": "does not apply to this claim; never counts towards a level",
+    "missing": "applies, but neither the claim nor the evidence supplies it",
+}
 
 
 class ItemResult(BaseModel):
@@ -46,10 +59,13 @@ class ItemResult(BaseModel):
 class AuditContext:
     """What the checklist items read.
 
+    Every item is computed on the claim's own subject unless it is about the whole run (S1.3, the
+    decision rule) or names its own rows (S2.6, negative controls; contrasts lift one factor of the subject).
+
     Attributes:
         claim: The claim.
         table: Tidy table of the claim's logs (``None`` when there are none).
-        summary: :func:`assay.evidence.summarize` of ``table`` with the claim's positive outcomes.
+        summary: :func:`assay.evidence.summarize` of ``subject`` (``None`` when it has no rows).
         subject: The rows the statement is about (all rows unless the claim has a ``subject``).
         positive: Outcome values counted as the behaviour.
         metrics: Study metrics files.
@@ -63,6 +79,17 @@ class AuditContext:
     positive: tuple[str, ...]
     metrics: list[StudyMetrics] = field(default_factory=list)
     achieved: str = "L0"
+
+    def no_data(self) -> tuple[Status, str]:
+        """The status of a data item with no rows: no logs at all, or a subject that selects none."""
+        if self.table is None:
+            return "missing", "no logs: the claim's evidence has not been produced or was not found"
+        if self.claim.subject is not None:
+            where = describe_selector(self.claim.subject)
+            cols = [str(c) for c in self.table.columns if str(c).startswith(FACTOR_PREFIX)]
+            names = ", ".join(c[len(FACTOR_PREFIX) :] for c in cols) or "none"
+            return "failed", f"the claim's subject ({where}) matches no row of the logs (factors: {names})"
+        return "failed", "no rows"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assay._errors import AssayError, validation_problem
 
 Level = Literal["L1", "L2", "L3"]
+
+#: Largest ``control_max_rate`` a claim may declare.
+CONTROL_MAX_RATE_LIMIT = 0.2
 FactorValue = str | int | float | bool
 
 
@@ -109,6 +112,7 @@ class Claim(_Strict):
         negative_controls: Conditions where the behaviour should be (near) absent.
         control_max_rate: A negative control is "near zero" when the upper bound of its 95 % Wilson interval
             is at most this (a control needs enough samples to show it: 0 of 30 is not enough at 0.10).
+            At most :data:`CONTROL_MAX_RATE_LIMIT` (0.20): a looser bound would let any control pass.
         exclusions: Exclusion rules (``[]`` states that there are none; omitted means not declared).
         surface_cues: Key tokens to test as surface cues.
         model_change: Whether the claim concerns a trained or modified model.
@@ -128,7 +132,7 @@ class Claim(_Strict):
     primary_comparison: Comparison | None = None
     claimed_effect: float | None = Field(default=None, gt=0, le=1)
     negative_controls: list[Selector] = Field(default_factory=list)
-    control_max_rate: float = Field(default=0.10, gt=0, le=1)
+    control_max_rate: float = Field(default=0.10, gt=0, le=0.2)
     exclusions: list[str] | None = None
     surface_cues: list[str] = Field(default_factory=list)
     model_change: bool = False

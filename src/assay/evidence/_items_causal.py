@@ -6,14 +6,15 @@ from datetime import UTC, datetime
 
 from assay.evidence._checklist import AuditContext, Status, comparison_rows, item, pooled_rate
 from assay.evidence._claim import Prediction
+from assay.evidence._intervention import RANDOM_ALPHA, verify_intervention
 from assay.evidence._language import scan_language
 from assay.evidence._metrics import Estimate, Intervention
 from assay.evidence._table import FACTOR_PREFIX
 
 #: Largest |off-target delta| / |target delta| that still counts as specific.
 SPECIFICITY_RATIO = 0.5
-#: Significance level of the random-direction baseline (needs >= 19 random directions to be reachable).
-RANDOM_ALPHA = 0.05
+
+_LOWER = ("lower", "reduc", "decreas", "suppress", "eliminat", "prevent")
 
 
 def _interventions(ctx: AuditContext) -> list[Intervention]:
@@ -21,9 +22,22 @@ def _interventions(ctx: AuditContext) -> list[Intervention]:
 
 
 def _absent(ctx: AuditContext, what: str) -> tuple[Status, str]:
-    if ctx.claim.target_level == "L3":
-        return "missing", f"{what} (needed for the declared target L3)"
-    return "not_applicable", f"{what}; the claim targets {ctx.claim.target_level}"
+    """No intervention: missing whatever the target (L3 can only rest on one that exists)."""
+    return "missing", f"{what}; L3 needs a recorded intervention (assay.evidence.record_intervention)"
+
+
+def _wording_direction(ctx: AuditContext) -> list[str]:
+    """Contradictions between effect verbs in the statement ("lowers") and the interventions' deltas."""
+    out = []
+    for flag in scan_language(ctx.claim.statement):
+        if flag.kind != "causal" or not flag.replacement.startswith("was followed by"):
+            continue
+        says_lower = flag.phrase.lower().startswith(_LOWER)
+        for iv in _interventions(ctx):
+            d = iv.target_delta.estimate
+            if (says_lower and d >= 0) or (not says_lower and d <= 0):
+                out.append(f"wording '{flag.phrase}' but '{iv.name}' moved the target by {d:+.3f}")
+    return out
 
 
 def _causal_ok(ctx: AuditContext) -> bool:
@@ -39,6 +53,9 @@ def correlational(ctx: AuditContext) -> tuple[Status, str]:
     probes = [p for m in ctx.metrics for p in m.probes]
     if causal and not _causal_ok(ctx):
         return "failed", f"causal wording ({', '.join(causal)}) without a passing targeted intervention"
+    contradictions = _wording_direction(ctx)
+    if contradictions:
+        return "failed", "; ".join(contradictions)
     if probes:
         return "passed", f"{len(probes)} probe result(s); " + (
             "causal wording backed by an intervention" if causal else "no causal wording"
@@ -51,8 +68,15 @@ def intervention(ctx: AuditContext) -> tuple[Status, str]:
     ivs = _interventions(ctx)
     if not ivs:
         return _absent(ctx, "no intervention in the study metrics")
+    bad = [f"'{i.name}': {'; '.join(p)}" for i in ivs if (p := verify_intervention(i))]
+    if bad:
+        return "failed", "; ".join(bad)
     text = "; ".join(
-        f"{i.kind} '{i.name}' on {i.target_metric or 'target'}: delta {_est(i.target_delta)}" for i in ivs
+        f"{i.kind} '{i.name}' on {i.target_metric or 'target'}: delta {_est(i.target_delta)} "
+        f"(recorded counts: {i.record.treated.k}/{i.record.treated.n} vs {i.record.baseline.k}/"
+        f"{i.record.baseline.n}, sha256 {i.record.sha256[:12]})"
+        for i in ivs
+        if i.record is not None
     )
     return "passed", text
 
@@ -73,7 +97,8 @@ def direction_declared(ctx: AuditContext) -> tuple[Status, str]:
     preds = {p.intervention: p for p in ctx.claim.predictions if p.intervention}
     if not ivs:
         if preds:
-            return "declared", "direction(s) declared for: " + ", ".join(sorted(k for k in preds if k))
+            names = ", ".join(sorted(k for k in preds if k))
+            return "missing", f"prediction(s) name intervention(s) {names} that no study metrics file records"
         return _absent(ctx, "no intervention")
     problems, ok = [], []
     for iv in ivs:
@@ -135,6 +160,9 @@ def random_baseline(ctx: AuditContext) -> tuple[Status, str]:
         if not r:
             problems.append(f"'{iv.name}': no random-direction deltas reported")
             continue
+        if iv.record is None or len(iv.record.random) != len(r):
+            problems.append(f"'{iv.name}': random deltas not backed by recorded counts")
+            continue
         t = abs(iv.target_delta.estimate)
         as_large = sum(1 for d in r if abs(d) >= t)
         p = (1 + as_large) / (1 + len(r))
@@ -142,7 +170,9 @@ def random_baseline(ctx: AuditContext) -> tuple[Status, str]:
         text = f"'{iv.name}': |target| {t:.3f} vs {len(r)} random directions (max {biggest:.3f}); p = {p:.3f}"
         (ok if p <= RANDOM_ALPHA else problems).append(text)
     if problems:
-        return ("missing" if all("no random" in p for p in problems) else "failed"), "; ".join(problems)
+        return ("missing" if all("no random-direction" in p for p in problems) else "failed"), "; ".join(
+            problems
+        )
     return "passed", "; ".join(ok)
 
 
@@ -195,6 +225,11 @@ def predictions(ctx: AuditContext) -> tuple[Status, str]:
         else:
             verdict = "contradicted"
         parts.append(f"'{p.name}' predicted {p.direction}, observed {seen[0]} ({seen[1]}): {verdict}")
+    known = {iv.name for iv in _interventions(ctx)}
+    ghosts = [p.name for p in preds if p.intervention and p.intervention not in known]
+    if ghosts:
+        ghost = f"prediction(s) on an intervention no study recorded: {', '.join(ghosts)}"
+        return "missing", "; ".join([*parts, ghost])
     if pending:
         return "declared", "; ".join([*parts, f"outcome not yet reported: {', '.join(pending)}"])
     return "passed", "; ".join(parts)

@@ -20,14 +20,27 @@ def _model_change(ctx: AuditContext) -> bool:
 
 
 def _judged(ctx: AuditContext) -> bool:
-    t = ctx.table
-    return t is not None and bool(((t["judge"] != "") | (t["judge_config"] != "")).any())
+    """Whether a judge decided outcomes: judge records in the scores, or calls to another model."""
+    t = ctx.subject
+    if t is None:
+        return False
+    other = t["other_models"] != "" if "other_models" in t.columns else False
+    return bool(((t["judge"] != "") | (t["judge_config"] != "") | other).any())
+
+
+def _unrecorded_grader(ctx: AuditContext) -> str:
+    """Models called besides the tested one in rows that record no judge configuration."""
+    t = ctx.subject
+    if t is None or "other_models" not in t.columns:
+        return ""
+    rows = t[(t["other_models"] != "") & (t["judge_config"] == "")]
+    return ", ".join(sorted({m for v in rows["other_models"] for m in str(v).split(",") if m}))
 
 
 @item("S3.1", "K > 1 generations per prompt")
 def generations(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.subject is None or ctx.subject.empty:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     valid = ctx.subject[~ctx.subject["outcome"].isin(list(ERROR_OUTCOMES))]
     if valid.empty:
         return "failed", "no valid rows"
@@ -41,7 +54,7 @@ def generations(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.2", "paraphrase ablation, between-paraphrase variance reported")
 def paraphrases(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.subject is None or ctx.subject.empty or ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     spread = paraphrase_spread(ctx.subject, ctx.positive, ctx.summary.alpha)
     if spread.n_with_paraphrases < spread.n_conditions:
         single = spread.n_conditions - spread.n_with_paraphrases
@@ -56,8 +69,8 @@ def paraphrases(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.3", "sampling ablation (temperature or decoding)")
 def sampling(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
-    settings = ctx.summary.sampling_settings
+        return ctx.no_data()
+    settings = ctx.summary.sampling_settings  # of the claim's subject
     if len(settings) > 1:
         return "passed", f"{len(settings)} sampling settings: " + "; ".join(settings)
     return "failed", "one sampling setting: " + "; ".join(settings)
@@ -65,11 +78,14 @@ def sampling(ctx: AuditContext) -> tuple[Status, str]:
 
 @item("S3.4", "judge configuration recorded: model, prompt hash, threshold, aggregation")
 def judge_config(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.table is None:
-        return "missing", NO_LOGS
+    if ctx.subject is None or ctx.subject.empty:
+        return ctx.no_data()
     if not _judged(ctx):
-        return "not_applicable", "no LLM judge in the logs (outcomes from deterministic rules)"
-    t = ctx.table
+        return "passed", "no judge in the logs (checked: no judge record, no call to another model)"
+    grader = _unrecorded_grader(ctx)
+    if grader:
+        return "failed", f"samples called {grader} besides the tested model but record no judge configuration"
+    t = ctx.subject
     judged = t[(t["judge"] != "") | (t["judge_config"] != "")]
     without = int((judged["judge_config"] == "").sum())
     if without:
@@ -101,10 +117,10 @@ def judge_field(config: dict[str, object], name: str) -> str:
 
 @item("S3.5", "judge validated against human labels, kappa with CI")
 def judge_validated(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.table is None and not ctx.metrics:
-        return "missing", NO_LOGS
+    if (ctx.subject is None or ctx.subject.empty) and not ctx.metrics:
+        return ctx.no_data()
     if not _judged(ctx):
-        return "not_applicable", "no LLM judge in the logs"
+        return "passed", "no judge in the logs: outcomes come from the scorer's own rule, nothing to validate"
     vals = [m.judge_validation for m in ctx.metrics if m.judge_validation is not None]
     if not vals:
         return "missing", "no judge validation (study metrics 'judge_validation') given"
@@ -128,7 +144,7 @@ def rule_sensitivity(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.7", "effect sizes with CIs, clustered by prompt")
 def effects(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     fits = [f for f in ctx.summary.factor_effects if f.status != "no_factors"]
     paired = ctx.summary.paired
     if not fits and not paired:
@@ -151,10 +167,10 @@ def effects(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.8", "zero-event cells get a rule-of-three upper bound")
 def zero_cells(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     zeros = [c for c in ctx.summary.conditions if c.k == 0 and c.n > 0]
     if not zeros:
-        return "not_applicable", "no zero-event condition"
+        return "passed", "no zero-event condition (checked): no bound needed"
     if any(c.rule_of_three_hi is None for c in zeros):
         return "failed", "a zero-event condition lacks its upper bound"
     worst = max(zeros, key=lambda c: c.rule_of_three_hi or 0)
@@ -168,7 +184,7 @@ def zero_cells(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.9", "refusals, empties, API and judge errors reported separately, never as safe")
 def errors_separate(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     s = ctx.summary
     shown = ", ".join(f"{k} {v}" for k, v in sorted(s.outcome_counts.items()))
     return "passed", f"errors kept out of every denominator and shown beside it; outcomes: {shown}"
@@ -177,7 +193,7 @@ def errors_separate(ctx: AuditContext) -> tuple[Status, str]:
 @item("S3.10", "multiple comparisons corrected (Holm or BH)")
 def multiplicity(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     s = ctx.summary
     n_tests = sum(len(f.terms) for f in s.factor_effects) + len(s.paired)
     if n_tests <= 1:

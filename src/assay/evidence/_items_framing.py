@@ -24,8 +24,6 @@ from assay.evidence._power import minimum_detectable_effect
 from assay.evidence._table import ERROR_OUTCOMES, FACTOR_PREFIX, factor_columns
 from assay.scoring import Outcome
 
-NO_LOGS = "no logs: the claim's evidence has not been produced or was not found"
-
 
 @item("S1.1", "construct defined operationally", "declared")
 def construct_defined(ctx: AuditContext) -> tuple[Status, str]:
@@ -93,9 +91,9 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
 
 @item("S1.4", "exclusions declared and counted")
 def exclusions(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.table is None:
-        return "missing", NO_LOGS
-    t = ctx.table
+    if ctx.subject is None or ctx.subject.empty:
+        return ctx.no_data()
+    t = ctx.subject
     errors = t["outcome"][t["outcome"].isin(list(ERROR_OUTCOMES))].value_counts()
     counted = ", ".join(f"{k} {v}" for k, v in errors.items()) or "none"
     n_excluded = int(errors.sum())
@@ -106,6 +104,8 @@ def exclusions(ctx: AuditContext) -> tuple[Status, str]:
                 f"{n_excluded} rows excluded ({counted}) but the claim declares no exclusion rule",
             )
         return "passed", "no rows excluded; the claim declares none"
+    if not ctx.claim.exclusions and n_excluded:
+        return "failed", f"the claim declares no exclusions, but {n_excluded} rows were excluded ({counted})"
     rules = "; ".join(ctx.claim.exclusions) or "none"
     return "passed", f"declared: {rules}; excluded from denominators: {n_excluded} ({counted})"
 
@@ -131,6 +131,7 @@ def deployment(ctx: AuditContext) -> tuple[Status, str]:
 def language(ctx: AuditContext) -> tuple[Status, str]:
     asserted = language_level(ctx.claim.statement)
     _, flags = downgrade(ctx.claim.statement, ctx.achieved)  # type: ignore[arg-type]
+    flags = [f for f in flags if LEVEL_RANK[f.needs] > LEVEL_RANK[ctx.achieved]]
     if LEVEL_RANK[asserted] <= LEVEL_RANK[ctx.achieved]:
         return "passed", f"wording asserts {asserted}; achieved {ctx.achieved}"
     phrases = ", ".join(f"'{f.phrase}' ({f.kind}, needs {f.needs})" for f in flags)
@@ -143,7 +144,7 @@ def language(ctx: AuditContext) -> tuple[Status, str]:
 @item("S2.1", "n and m (distinct prompts / paraphrases) reported")
 def n_and_m(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.table is None or ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     s = ctx.summary
     if s.n_valid == 0:
         return "failed", f"no valid observations ({s.n_errors} errors)"
@@ -157,7 +158,7 @@ def n_and_m(ctx: AuditContext) -> tuple[Status, str]:
 @item("S2.2", "power: minimum detectable effect reported and below the claimed effect")
 def power(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.subject is None or ctx.subject.empty:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     claim = ctx.claim
     comp = claim.primary_comparison
     if comp is not None:
@@ -169,6 +170,16 @@ def power(ctx: AuditContext) -> tuple[Status, str]:
         ctrl = pooled_rate(rows[rows[col] == str(comp.control)], ctx.positive)
         if treat is None or ctrl is None or min(treat.n, ctrl.n) == 0:
             return "failed", f"comparison {comp.factor}: {comp.treatment} vs {comp.control} has an empty arm"
+        if claim.claimed_effect is not None:
+            from statsmodels.stats.proportion import confint_proportions_2indep
+
+            lo, hi = confint_proportions_2indep(treat.k, treat.n, ctrl.k, ctrl.n, method="newcomb")
+            if float(hi) < claim.claimed_effect:
+                return "failed", (
+                    f"observed effect {pct(treat.rate - ctrl.rate)} [{pct(float(lo))}, {pct(float(hi))}] "
+                    f"({comp.factor} {comp.treatment} vs {comp.control}) "
+                    f"excludes the claimed {pct(claim.claimed_effect)}"
+                )
         deff = max(treat.design_effect, ctrl.design_effect)
         mde = minimum_detectable_effect(min(treat.n, ctrl.n), ctrl.rate, design_effect=deff)
         claimed = claim.claimed_effect or abs(treat.rate - ctrl.rate)
@@ -200,21 +211,21 @@ def power(ctx: AuditContext) -> tuple[Status, str]:
 
 @item("S2.3", "more than one scenario or domain")
 def scenarios(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.table is None:
-        return "missing", NO_LOGS
-    t = ctx.table
+    if ctx.subject is None or ctx.subject.empty:
+        return ctx.no_data()
+    t = ctx.subject
     names = set(t["task"].astype(str))
     if f"{FACTOR_PREFIX}scenario" in t.columns:
         names = {f"{a}/{b}" for a, b in zip(t["task"], t[f"{FACTOR_PREFIX}scenario"], strict=True)}
     if len(names) > 1:
-        return "passed", f"{len(names)} scenarios: " + ", ".join(sorted(names)[:8])
-    return "failed", f"one scenario only: {next(iter(names))}"
+        return "passed", f"{len(names)} scenarios in the claim's subject: " + ", ".join(sorted(names)[:8])
+    return "failed", f"the claim's subject covers one scenario only: {next(iter(names))}"
 
 
 @item("S2.4", "surface-cue check: outcome regressed on prompt length and key tokens")
 def surface_cues(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None or ctx.summary.surface_cues is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     sc = ctx.summary.surface_cues
     if sc.status != "ok":
         return (
@@ -232,33 +243,40 @@ def surface_cues(ctx: AuditContext) -> tuple[Status, str]:
 
 @item("S2.5", "matched contrast pairs present")
 def contrast_pairs(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.table is None or ctx.summary is None:
-        return "missing", NO_LOGS
+    if ctx.subject is None or ctx.subject.empty or ctx.summary is None:
+        return ctx.no_data()
     paired = [c for c in ctx.summary.paired if c.kind == "conditions"]
     if paired:
-        return "passed", f"{len(paired)} matched condition pair(s) via pair_id"
-    t = ctx.table
-    cols = factor_columns(t)
-    cells = t[["task", *cols]].drop_duplicates()
+        return "passed", f"{len(paired)} matched condition pair(s) via pair_id in the claim's subject"
     pairs = []
-    for col in cols:
-        others = ["task", *[c for c in cols if c != col]]
-        varying = cells.groupby(others)[col].nunique()
+    for col in factor_columns(ctx.subject):
+        rows = comparison_rows(ctx, col[len(FACTOR_PREFIX) :])
+        if rows is None or rows.empty:
+            continue
+        others = ["task", *[c for c in factor_columns(rows) if c != col]]
+        varying = rows[[*others, col]].drop_duplicates().groupby(others)[col].nunique()
         if (varying > 1).any():
             pairs.append(col[len(FACTOR_PREFIX) :])
     if pairs:
-        return "passed", "factorial contrasts (conditions differing in one factor only): " + ", ".join(pairs)
-    return "failed", "no two conditions differ in exactly one factor, and no pair_id links samples"
+        return "passed", (
+            "factorial contrasts around the claim's subject (conditions differing in one factor only): "
+            + ", ".join(pairs)
+        )
+    return (
+        "failed",
+        "no condition differs from the subject in exactly one factor, and no pair_id links samples",
+    )
 
 
 @item("S2.6", "negative control conditions present and near zero")
 def negative_controls(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.table is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     controls = ctx.claim.negative_controls
     if not controls:
         return "missing", "the claim names no negative control conditions"
     limit = ctx.claim.control_max_rate
+    subject = pooled_rate(ctx.subject, ctx.positive) if ctx.subject is not None else None
     parts: list[str] = []
     bad: list[str] = []
     for sel in controls:
@@ -268,19 +286,21 @@ def negative_controls(ctx: AuditContext) -> tuple[Status, str]:
             bad.append(f"{label}: no valid rows")
             continue
         text = f"{label}: {rate.k}/{rate.n} = {pct(rate.rate)} [{pct(rate.lo)}, {pct(rate.hi)}]"
-        (parts if rate.hi <= limit else bad).append(text)
+        if rate.hi > limit:
+            bad.append(f"{text}: upper bound above {pct(limit)}")
+        elif subject is not None and subject.k > 0 and rate.hi >= subject.rate:
+            bad.append(f"{text}: not below the subject's rate {pct(subject.rate)}, so it controls nothing")
+        else:
+            parts.append(text)
     if bad:
-        return (
-            "failed",
-            f"control(s) not shown near zero (upper bound must be <= {pct(limit)}): " + "; ".join(bad),
-        )
-    return "passed", "; ".join(parts)
+        return "failed", "control(s) not shown near zero: " + "; ".join(bad)
+    return "passed", "; ".join(parts) + f" (upper bounds <= {pct(limit)})"
 
 
 @item("S2.7", "prompt provenance: hashes of every rendered prompt stored")
 def prompt_hashes(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
-        return "missing", NO_LOGS
+        return ctx.no_data()
     p = ctx.summary.provenance
     if p.n_rows_without_hash:
         return "failed", f"{p.n_rows_without_hash} rows have no prompt_sha256 in their sample metadata"

@@ -72,6 +72,23 @@ class Count(_Strict):
         return self
 
 
+#: Producer named in the records that :func:`assay.evidence.record_intervention` writes.
+PRODUCER = "assay.evidence.record_intervention"
+
+
+class InterventionRecord(_Strict):
+    """The counts an intervention's deltas were derived from, and their SHA-256 (see ``_intervention``)."""
+
+    producer: str = PRODUCER
+    baseline: Count
+    treated: Count
+    random: list[Count] = Field(default_factory=list)
+    off_target_baseline: Count | None = None
+    off_target_treated: Count | None = None
+    random_off_target: list[Count] = Field(default_factory=list)
+    sha256: str = ""
+
+
 class Intervention(_Strict):
     """A targeted intervention (steering, ablation, patching) and its matched random baseline.
 
@@ -87,6 +104,8 @@ class Intervention(_Strict):
         norm: Norm of the intervention (and of the random directions).
         off_target_metric: A behaviour the intervention should not move (e.g. capability).
         off_target_delta: Its change.
+        record: The counts behind every delta, written by :func:`assay.evidence.record_intervention`;
+            without it the intervention cannot support L3.
     """
 
     name: str = Field(min_length=1)
@@ -100,6 +119,7 @@ class Intervention(_Strict):
     norm: float | None = None
     off_target_metric: str | None = None
     off_target_delta: Estimate | None = None
+    record: InterventionRecord | None = None
 
 
 class Capability(_Strict):

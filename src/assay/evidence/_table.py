@@ -55,6 +55,7 @@ TABLE_COLUMNS: dict[str, Any] = {
     "limit": "",
     "judge": "",
     "judge_config": "",
+    "other_models": "",
     "judge_score": math.nan,
     "input_tokens": 0,
     "output_tokens": 0,
@@ -235,6 +236,7 @@ def _row(summary: Any, scorer: str) -> dict[str, Any]:
         "output_tokens": sum(u.output_tokens for u in usage),
         "total_tokens": sum(u.total_tokens for u in usage),
         "cost": sum(costs) if costs else math.nan,
+        "other_models": ",".join(sorted(str(m) for m in (summary.model_usage or {}))),
     }
 
 
@@ -267,6 +269,10 @@ def _add_header_columns(frame: pd.DataFrame, header: Any, path: Path, scorer: st
     frame["created"] = str(spec.created)
     frame["task"] = str(spec.task)
     frame["model"] = str(spec.model)
+    frame["other_models"] = [
+        ",".join(m for m in str(used).split(",") if m and m != str(spec.model))
+        for used in frame["other_models"]
+    ]
     frame["scorer"] = scorer
     frame["temperature"] = math.nan if cfg.temperature is None else float(cfg.temperature)
     frame["top_p"] = math.nan if cfg.top_p is None else float(cfg.top_p)
