@@ -63,6 +63,7 @@ def test_outcome_metrics_show_errors_and_keep_them_out_of_the_rate() -> None:
         "model_error": 1,
         "judge_error": 1,
         "sandbox_error": 0,
+        "auditor_error": 0,
     }
     assert harmful_rate()(scores) == pytest.approx(2 / 4)
     assert math.isnan(harmful_rate()(_scores(["judge_error"])))  # type: ignore[arg-type]

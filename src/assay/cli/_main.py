@@ -26,6 +26,7 @@ def _add_commands() -> None:
     from assay.cli._models import models_command
     from assay.cli._rejudge import calibrate_detector_command, calibrate_judge_command, rejudge_command
     from assay.cli._report import report_command
+    from assay.cli._rubric import rubric_command
     from assay.cli._scenarios import scenarios_command
     from assay.cli._study import demo_command, study_command
 
@@ -40,6 +41,7 @@ def _add_commands() -> None:
     cli.add_command(report_command)
     cli.add_command(audit_command)
     cli.add_command(interrogation_command)
+    cli.add_command(rubric_command)
 
 
 _add_commands()

@@ -27,7 +27,13 @@ FACTOR_PREFIX = "f_"
 #: Outcomes that are failures of the pipeline, never behaviour: excluded from every denominator and reported.
 #: ``unscored`` marks a sample that finished without an error but has no value from the main scorer.
 ERROR_OUTCOMES: frozenset[str] = frozenset(
-    {Outcome.MODEL_ERROR.value, Outcome.JUDGE_ERROR.value, Outcome.SANDBOX_ERROR.value, "unscored"}
+    {
+        Outcome.MODEL_ERROR.value,
+        Outcome.JUDGE_ERROR.value,
+        Outcome.SANDBOX_ERROR.value,
+        Outcome.AUDITOR_ERROR.value,
+        "unscored",
+    }
 )
 
 #: Inspect's own score letters (correct, incorrect, partial, no answer).

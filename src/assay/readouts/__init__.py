@@ -10,10 +10,22 @@ from assay.readouts._interrogation import (
     format_interrogation_report,
     interrogation_report,
 )
+from assay.readouts._rubric import (
+    DimensionReadout,
+    ModelReadout,
+    RubricReadout,
+    format_rubric_readout,
+    rubric_readout,
+)
 
 __all__ = [
     "ActRow",
+    "DimensionReadout",
     "InterrogationReport",
+    "ModelReadout",
+    "RubricReadout",
     "format_interrogation_report",
+    "format_rubric_readout",
     "interrogation_report",
+    "rubric_readout",
 ]

@@ -33,6 +33,40 @@ from assay.scoring._metrics import (
 )
 from assay.scoring._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, rejudge_log
+from assay.scoring._rubric import Dimension, DimensionKind, Rubric, builtin_rubric_path, load_rubric
+from assay.scoring._rubric_calibrate import (
+    DimensionCalibration,
+    RubricCalibration,
+    RubricLabelled,
+    SpearmanCI,
+    builtin_rubric_labels_path,
+    calibrate_dimension,
+    calibrate_rubric_async,
+    format_rubric_calibration,
+    load_rubric_labels,
+    spearman_ci,
+)
+from assay.scoring._rubric_judge import (
+    PROMPT_SHA256,
+    DimensionScore,
+    RubricScores,
+    TranscriptMessage,
+    ask_rubric_judge,
+    parse_rubric_reply,
+    render_transcript,
+    rubric_prompt,
+    score_transcript,
+    transcript_from_chat,
+)
+from assay.scoring._rubric_scorer import (
+    AUDITOR_ERROR_STORE_KEY,
+    JUDGED_TRANSCRIPT_STORE_KEY,
+    RUBRIC_METADATA_KEY,
+    judge_state,
+    rubric_judge,
+    rubric_means,
+    rubric_record,
+)
 
 __all__ = ["BEHAVIOUR_OUTCOMES", "Outcome"]
 __all__ += [
@@ -68,4 +102,38 @@ __all__ += [
     "rater_agreement",
     "rejudge_log",
     "resolve_judges",
+]
+__all__ += [
+    "AUDITOR_ERROR_STORE_KEY",
+    "JUDGED_TRANSCRIPT_STORE_KEY",
+    "PROMPT_SHA256",
+    "RUBRIC_METADATA_KEY",
+    "Dimension",
+    "DimensionCalibration",
+    "DimensionKind",
+    "DimensionScore",
+    "Rubric",
+    "RubricCalibration",
+    "RubricLabelled",
+    "RubricScores",
+    "SpearmanCI",
+    "TranscriptMessage",
+    "ask_rubric_judge",
+    "builtin_rubric_labels_path",
+    "builtin_rubric_path",
+    "calibrate_dimension",
+    "calibrate_rubric_async",
+    "format_rubric_calibration",
+    "judge_state",
+    "load_rubric",
+    "load_rubric_labels",
+    "parse_rubric_reply",
+    "render_transcript",
+    "rubric_judge",
+    "rubric_means",
+    "rubric_prompt",
+    "rubric_record",
+    "score_transcript",
+    "spearman_ci",
+    "transcript_from_chat",
 ]
