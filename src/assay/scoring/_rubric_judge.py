@@ -25,7 +25,7 @@ from assay.scoring._rubric import SCORE_MAX, SCORE_MIN, Rubric
 #: Longest justification accepted (characters).
 MAX_JUSTIFICATION = 600
 
-Role = Literal["system", "user", "assistant", "tool", "note"]
+TranscriptRole = Literal["system", "user", "assistant", "tool", "note"]
 
 
 class TranscriptMessage(BaseModel):
@@ -34,7 +34,7 @@ class TranscriptMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^M[0-9]+$")
-    role: Role
+    role: TranscriptRole
     content: str
     branch: int = 0
 
