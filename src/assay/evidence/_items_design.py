@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from assay.evidence._checklist import AuditContext, Status, item, pct
+from assay.evidence._rater_validation import rater_validation_status
 from assay.evidence._rates import binomial_rate
 from assay.evidence._robustness import paraphrase_spread
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys
@@ -122,8 +123,14 @@ def judge_validated(ctx: AuditContext) -> tuple[Status, str]:
     if not _judged(ctx):
         return "passed", "no judge in the logs: outcomes come from the scorer's own rule, nothing to validate"
     vals = [m.judge_validation for m in ctx.metrics if m.judge_validation is not None]
+    raters = [m.rater_validation for m in ctx.metrics if m.rater_validation is not None]
+    if not vals and raters:
+        configs = (
+            [json.loads(c) for c in set(ctx.table["judge_config"]) - {""}] if ctx.table is not None else []
+        )
+        return rater_validation_status(raters[0], configs)
     if not vals:
-        return "missing", "no judge validation (study metrics 'judge_validation') given"
+        return "missing", "no judge validation (study metrics 'judge_validation' or 'rater_validation') given"
     v = vals[0]
     text = f"kappa {v.kappa:.2f} [{v.lo:.2f}, {v.hi:.2f}] on {v.n} human-labelled items"
     if v.kappa >= KAPPA_MIN:

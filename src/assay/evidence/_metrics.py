@@ -41,6 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
+from assay.evidence._rater_validation import RaterValidation
 
 SCHEMA_VERSION: Literal["assay.study_metrics/1"] = "assay.study_metrics/1"
 
@@ -186,6 +187,7 @@ class StudyMetrics(_Strict):
     interventions: list[Intervention] = Field(default_factory=list)
     probes: list[ProbeResult] = Field(default_factory=list)
     judge_validation: JudgeValidation | None = None
+    rater_validation: RaterValidation | None = None
     decision_rule_sensitivity: list[RuleVariantResult] = Field(default_factory=list)
     prediction_outcomes: list[PredictionOutcome] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
