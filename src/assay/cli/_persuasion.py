@@ -48,7 +48,7 @@ def calibrate_raters_command(
     from inspect_ai import eval as inspect_eval
 
     from assay.evidence import StudyMetrics, write_study_metrics
-    from assay.report.persuasion import rater_validation, read_records
+    from assay.readouts.persuasion import rater_validation, read_records
     from assay.scenarios.persuasion import load_human_ratings, persuasion
 
     load_human_ratings(ratings, need_ratings=True)  # one-line errors before any model loads
@@ -82,7 +82,7 @@ def persuasion_report_command(
     logs: tuple[str, ...], validation: str | None, fmt: str, out: str | None
 ) -> None:
     """Shifts per writer x style (claim-clustered intervals), the control floor, the validation status."""
-    from assay.report.persuasion import persuasion_report, render_markdown
+    from assay.readouts.persuasion import persuasion_report, render_markdown
 
     report = persuasion_report(list(logs), validation)
     text = report.model_dump_json(indent=2) if fmt == "json" else render_markdown(report)

@@ -11,7 +11,7 @@ from inspect_ai import eval
 from inspect_ai.log import EvalLog
 
 from assay.evidence import paired_bootstrap_interval
-from assay.report.persuasion import persuasion_report, read_records, render_markdown, shift_estimates
+from assay.readouts.persuasion import persuasion_report, read_records, render_markdown, shift_estimates
 from assay.scenarios.persuasion import STYLES, builtin_claims, persuasion
 
 Make = Callable[[str, dict[str, Any]], Any]

@@ -14,7 +14,7 @@ from inspect_ai import eval
 
 from assay.cli._main import main
 from assay.evidence import audit_claim, claim_from_dict, load_study_metrics
-from assay.report.persuasion import persuasion_report
+from assay.readouts.persuasion import persuasion_report
 from assay.scenarios.persuasion import load_human_ratings, persuasion
 
 EXAMPLE = Path(__file__).parents[3] / "src/assay/scenarios/persuasion/human_ratings_example.jsonl"

@@ -7,8 +7,8 @@ ratings (``assay calibrate-raters``). Kept out of ``assay.scenarios`` so that sc
 evidence engine.
 """
 
-from assay.report.persuasion._calibration import panel_shifts, rater_validation
-from assay.report.persuasion._records import (
+from assay.readouts.persuasion._calibration import panel_shifts, rater_validation
+from assay.readouts.persuasion._records import (
     RecordSet,
     ShiftEstimate,
     ShiftRecord,
@@ -17,7 +17,12 @@ from assay.report.persuasion._records import (
     sample_records,
     shift_estimates,
 )
-from assay.report.persuasion._report import LengthStats, PersuasionReport, persuasion_report, render_markdown
+from assay.readouts.persuasion._report import (
+    LengthStats,
+    PersuasionReport,
+    persuasion_report,
+    render_markdown,
+)
 
 __all__ = [
     "LengthStats",

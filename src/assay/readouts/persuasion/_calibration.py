@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assay.evidence import RaterValidation, correlation_interval
-from assay.report.persuasion._records import ShiftRecord
+from assay.readouts.persuasion._records import ShiftRecord
 
 
 def panel_shifts(records: Sequence[ShiftRecord]) -> dict[str, tuple[float | None, float | None, str]]:

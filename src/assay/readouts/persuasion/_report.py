@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.evidence import RaterValidation, ValidationStatus, load_study_metrics, rater_validation_status
-from assay.report.persuasion._records import (
+from assay.readouts.persuasion._records import (
     ALL,
     ShiftEstimate,
     ShiftRecord,
