@@ -48,7 +48,7 @@ def test_cli_html_is_self_contained_with_plots_errors_and_claims(factorial_log: 
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert "model_error" in html and "injected" not in html
     assert "achieved L" in html and "overstated" in html and "S4.7" in html
-    assert "produced outputs" in html  # the downgraded statement
+    assert "Supported wording at L0: The model produced outputs that met" in html  # the downgrade
     assert "Provenance" in html and "leverage_outcome" in html and "aggregation" in html
 
 

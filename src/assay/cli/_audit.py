@@ -41,11 +41,22 @@ def format_audit(result: AuditResult) -> str:
 @click.command(name="audit")
 @click.argument("claim", type=click.Path(dir_okay=False))
 @click.option(
-    "--log", "logs", multiple=True, type=click.Path(dir_okay=False), help="Extra log to include (repeatable)."
+    "--log", "logs", multiple=True, type=click.Path(), help="Extra log or log directory (repeatable)."
+)
+@click.option("--score-key", default=None, help="For scorers returning dicts: the key holding the verdict.")
+@click.option(
+    "--factor", "factors", multiple=True, help="Sample-metadata key to use as a factor (repeatable)."
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when the claim overstates its level.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def audit_command(claim: str, logs: tuple[str, ...], strict: bool, fmt: str) -> None:
+def audit_command(
+    claim: str,
+    logs: tuple[str, ...],
+    score_key: str | None,
+    factors: tuple[str, ...],
+    strict: bool,
+    fmt: str,
+) -> None:
     """Audit CLAIM (YAML): all 33 checklist items, the achieved level L1/L2/L3, intent wording downgraded."""
     from pathlib import Path
 
@@ -53,9 +64,9 @@ def audit_command(claim: str, logs: tuple[str, ...], strict: bool, fmt: str) -> 
     from assay.evidence import audit_claim_file
 
     for log in logs:
-        if not Path(log).is_file():
+        if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
-    result = audit_claim_file(claim, extra_logs=list(logs))
+    result = audit_claim_file(claim, extra_logs=list(logs), score_key=score_key, factors=list(factors))
     click.echo(result.model_dump_json(indent=2) if fmt == "json" else format_audit(result))
     if strict and result.overstated:
         # SystemExit, not click's Exit: cli.main(standalone_mode=False) returns Exit's code instead of exiting

@@ -10,7 +10,7 @@ from assay._errors import AssayError
 
 
 @click.command(name="report")
-@click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("logs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "output", required=True, help="File to write (e.g. report.html).")
 @click.option(
     "--format",
@@ -34,6 +34,17 @@ from assay._errors import AssayError
 )
 @click.option("--scorer", default=None, help="Main scorer name (default: each log's first scorer).")
 @click.option(
+    "--score-key",
+    default=None,
+    help="For scorers returning dicts: the key holding the verdict (default: outcome or a common key).",
+)
+@click.option(
+    "--factor",
+    "factors",
+    multiple=True,
+    help="Sample-metadata key to use as a factor (repeatable; default: auto-detected categorical keys).",
+)
+@click.option(
     "--method", type=click.Choice(["wilson", "clopper-pearson"]), default="wilson", show_default=True
 )
 @click.option("--title", default="assay report", show_default=True)
@@ -44,10 +55,12 @@ def report_command(
     claims: tuple[str, ...],
     positive: tuple[str, ...],
     scorer: str | None,
+    score_key: str | None,
+    factors: tuple[str, ...],
     method: str,
     title: str,
 ) -> None:
-    """Write one self-contained report of LOGS (HTML, Markdown or JSON).
+    """Write one self-contained report of LOGS (Inspect log files or directories) as HTML, Markdown or JSON.
 
     Rates with intervals, outcomes with errors apart, factor effects, paired comparisons, the checklist and
     level of each --claim, and provenance.
@@ -57,7 +70,7 @@ def report_command(
     from assay.report import write_report
 
     for log in logs:
-        if not Path(log).is_file():
+        if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
     for claim in claims:
         if not Path(claim).is_file():
@@ -71,5 +84,7 @@ def report_command(
         positive=list(positive) or None,
         method=method,  # type: ignore[arg-type]
         scorer=scorer,
+        score_key=score_key,
+        factors=list(factors),
     )
     click.echo(f"wrote {path}")

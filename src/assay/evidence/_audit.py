@@ -111,6 +111,9 @@ def audit_claim(
     base_dir: str | Path = ".",
     extra_logs: Sequence[str | Path] = (),
     table: pd.DataFrame | None = None,
+    *,
+    score_key: str | None = None,
+    factors: Sequence[str] = (),
 ) -> AuditResult:
     """Evaluate the checklist for ``claim`` against its evidence.
 
@@ -119,6 +122,8 @@ def audit_claim(
         base_dir: Folder that relative evidence paths are resolved against (the claim file's folder).
         extra_logs: More logs to include (e.g. from the command line).
         table: A tidy table to use instead of reading the logs (logs and extra_logs are then ignored).
+        score_key: Key of dict-valued scores (see :func:`assay.evidence.tidy_table`).
+        factors: Sample-metadata keys to use as factors.
 
     Returns:
         The :class:`AuditResult`.
@@ -130,14 +135,14 @@ def audit_claim(
             logs.append(Path(extra))
             seen.add(Path(extra).resolve())
     if table is None and logs:
-        table = tidy_table(logs)
+        table = tidy_table(logs, score_key=score_key, factors=factors)
     metrics = [load_study_metrics(p) for p in metrics_paths]
     positive = tuple(claim.decision_rule.positive) if claim.decision_rule else ("harmful",)
     summary: EvidenceSummary | None = None
     subject = None
     subject_rate = None
     if table is not None:
-        positive = resolve_positive(table, positive)
+        positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
         subject = select_rows(table, claim.subject)
         if not subject.empty:
             summary = summarize(subject, positive, cues=claim.surface_cues)
@@ -203,8 +208,14 @@ def summarize_subject(rows: pd.DataFrame, positive: Sequence[str]) -> ConditionS
     )[0]
 
 
-def audit_claim_file(path: str | Path, extra_logs: Sequence[str | Path] = ()) -> AuditResult:
+def audit_claim_file(
+    path: str | Path,
+    extra_logs: Sequence[str | Path] = (),
+    *,
+    score_key: str | None = None,
+    factors: Sequence[str] = (),
+) -> AuditResult:
     """Load a claim YAML file and audit it (relative evidence paths resolve against its folder)."""
     p = Path(path)
     claim = load_claim(p)
-    return audit_claim(claim, p.parent, extra_logs)
+    return audit_claim(claim, p.parent, extra_logs, score_key=score_key, factors=factors)

@@ -198,7 +198,7 @@ def resolve_evidence(claim: Claim, base_dir: str | Path) -> tuple[list[Path], li
     for entry in claim.evidence.logs:
         pattern = entry if Path(entry).is_absolute() else str(base / entry)
         matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
-        matches = [m for m in matches if m.is_file()]
+        matches = [m for m in matches if m.is_file() or m.is_dir()]
         if not matches:
             notes.append(f"no log matches {entry}")
         logs.extend(m for m in matches if m not in logs)

@@ -10,6 +10,7 @@ Columns (see :data:`TABLE_COLUMNS`); factor columns are added as ``f_<factor nam
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,14 @@ from typing import Any
 import pandas as pd
 
 from assay._errors import AssayError
+from assay.evidence._logs import (
+    detect_factors,
+    expand_logs,
+    flat_metadata,
+    normalise_positive,
+    number_text,
+    score_text,
+)
 from assay.scoring import Outcome
 
 #: Prefix of the columns that hold condition factors (``f_goal_type`` for factor ``goal_type``).
@@ -100,57 +109,118 @@ def validate_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def tidy_table(logs: Sequence[str | Path], scorer: str | None = None) -> pd.DataFrame:
+def tidy_table(
+    logs: Sequence[str | Path],
+    scorer: str | None = None,
+    *,
+    score_key: str | None = None,
+    factors: Sequence[str] = (),
+) -> pd.DataFrame:
     """Read Inspect logs into the tidy table (one row per sample x epoch).
 
     Args:
-        logs: Paths of ``.eval`` or ``.json`` Inspect logs.
+        logs: Paths of ``.eval`` or ``.json`` Inspect logs, or directories of them.
         scorer: Name of the main scorer; by default each log's first scorer.
+        score_key: For dict-valued scores, the key holding the verdict (auto-detected by default).
+        factors: Sample-metadata keys to use as factors (default: ``metadata["factors"]`` of assay
+            tasks, else the categorical metadata fields).
 
     Returns:
         A DataFrame with the columns of :data:`TABLE_COLUMNS` plus one ``f_<factor>`` column per factor.
+        ``table.attrs["assay_notes"]`` lists how scores, factors and prompt hashes were read.
 
     Raises:
-        AssayError: A log is missing or unreadable, has no samples, lacks the named scorer, or the logs
-            score outcomes in vocabularies that cannot be compared.
+        AssayError: A log is missing or unreadable, has no samples, lacks the named scorer, has dict
+            scores without a usable key, or the logs score outcomes in vocabularies that cannot be compared.
     """
-    from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
-
-    if not logs:
+    paths = expand_logs(logs) if logs else []
+    if not paths:
         raise AssayError("no logs given")
     frames: list[pd.DataFrame] = []
-    for path in logs:
-        p = Path(path)
-        if not p.is_file():
-            raise AssayError(f"log not found: {p}")
-        try:
-            header = read_eval_log(str(p), header_only=True)
-            summaries = read_eval_log_sample_summaries(str(p))
-        except Exception as ex:  # Inspect raises many types for unreadable files
-            detail = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
-            raise AssayError(f"cannot read log {p}: {detail}") from None
-        if not summaries:
-            raise AssayError(f"log has no samples: {p}")
-        main = scorer or _first_scorer(header, summaries)
-        names = {str(sc.name) for sc in header.eval.scorers or []} | {
-            k for s in summaries for k in s.scores or {}
-        }
-        if scorer is not None and scorer not in names:
-            raise AssayError(
-                f"log {p} has no scorer {scorer!r} (scorers: {', '.join(sorted(names)) or 'none'})"
-            )
-        rows = [_row(s, main) for s in summaries]
-        if any(_REMOVED in json.dumps(r["_meta_raw"], default=str) for r in rows):
-            rows = _rows_from_full_samples(p, main)
-        frame = pd.DataFrame([_flatten(r) for r in rows])
-        _add_header_columns(frame, header, p, main)
-        frames.append(frame)
+    metas: list[dict[str, Any]] = []
+    keys_used: set[str] = set()
+    for p in paths:
+        frame, meta = _read_log(p, scorer, score_key)
+        keys_used |= set(frame["_score_key"]) - {""}
+        frames.append(frame.drop(columns="_score_key"))
+        metas += meta
     table = pd.concat(frames, ignore_index=True, sort=False)
+    notes = _add_factors(table, metas, factors)
+    if keys_used:
+        how = "given" if score_key else "auto-detected; --score-key to choose"
+        notes.append(f"dict-valued scores read at key {', '.join(sorted(keys_used))} ({how})")
+    no_hash = table["prompt_sha256"] == ""
+    if no_hash.any():
+        table.loc[no_hash, "prompt_sha256"] = [
+            hashlib.sha256(t.encode()).hexdigest() for t in table.loc[no_hash, "prompt_text"]
+        ]
+        notes.append(f"prompt hashes computed from the logged inputs for {int(no_hash.sum())} rows")
     for col in factor_columns(table):
         table[col] = table[col].astype("string").fillna("").astype(str)
     table = validate_table(table)
     check_comparable(table)
+    table.attrs["assay_notes"] = notes
     return table
+
+
+def _read_log(
+    p: Path, scorer: str | None, score_key: str | None
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Read one log: its rows, and the flattened metadata of each distinct sample (for factor detection)."""
+    from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
+
+    try:
+        header = read_eval_log(str(p), header_only=True)
+        summaries = read_eval_log_sample_summaries(str(p))
+    except Exception as ex:  # Inspect raises many types for unreadable files
+        detail = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+        raise AssayError(f"cannot read log {p}: {detail}") from None
+    if not summaries:
+        raise AssayError(f"log has no samples: {p}")
+    main = scorer or _first_scorer(header, summaries)
+    names = {str(sc.name) for sc in header.eval.scorers or []} | {
+        k for s in summaries for k in s.scores or {}
+    }
+    if scorer is not None and scorer not in names:
+        raise AssayError(f"log {p} has no scorer {scorer!r} (scorers: {', '.join(sorted(names)) or 'none'})")
+    where = f"log {p}, scorer {main!r}"
+    rows = [_row(s, main, score_key, where) for s in summaries]
+    if any(_REMOVED in json.dumps(r["_meta_raw"], default=str) for r in rows):
+        rows = _rows_from_full_samples(p, main, score_key, where)
+    seen: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault(
+            r["sample_id"], flat_metadata(r["_meta_raw"]["metadata"]) | {"_row_id": r["sample_id"]}
+        )
+    frame = pd.DataFrame([_flatten(r) for r in rows])
+    _add_header_columns(frame, header, p, main)
+    metas = [m | {"_log": str(p)} for m in seen.values()]
+    return frame, metas
+
+
+def _add_factors(table: pd.DataFrame, metas: list[dict[str, Any]], wanted: Sequence[str]) -> list[str]:
+    """Add factor columns from sample metadata when asked for, or when the logs carry no assay factors."""
+    if factor_columns(table) and not wanted:
+        return []
+    wanted = [k for k in wanted if f"{FACTOR_PREFIX}{k}" not in table.columns]
+    if factor_columns(table) and not wanted:
+        return []
+    clean = [{k: v for k, v in m.items() if not k.startswith("_")} for m in metas]
+    keys = detect_factors(clean, wanted)
+    if not keys:
+        return ["no categorical sample metadata to use as factors"]
+    lookup = {(m["_log"], m["_row_id"]): m for m in metas}
+    for key in keys:
+        table[f"{FACTOR_PREFIX}{key}"] = [
+            "" if (v := lookup.get((log, sid), {}).get(key)) is None else _level(v)
+            for log, sid in zip(table["log"], table["sample_id"], strict=True)
+        ]
+    how = "given with --factor" if wanted else "auto-detected from categorical sample metadata"
+    return [f"factors {', '.join(keys)} ({how})"]
+
+
+def _level(value: Any) -> str:
+    return number_text(value) if isinstance(value, float) else str(value)
 
 
 def check_comparable(table: pd.DataFrame) -> None:
@@ -195,19 +265,16 @@ def _first_scorer(header: Any, summaries: Sequence[Any]) -> str:
     return ""
 
 
-def _outcome(summary: Any, scorer: str) -> str:
+def _outcome(summary: Any, scorer: str, score_key: str | None, where: str) -> tuple[str, str]:
     if summary.error:
-        return Outcome.MODEL_ERROR.value
+        return Outcome.MODEL_ERROR.value, ""
     scores = summary.scores or {}
     if scorer not in scores:
-        return "unscored"
-    value = scores[scorer].value
-    if isinstance(value, dict):
-        value = value.get("outcome", json.dumps(value, sort_keys=True))
-    return str(value)
+        return "unscored", ""
+    return score_text(scores[scorer].value, score_key, where)
 
 
-def _row(summary: Any, scorer: str) -> dict[str, Any]:
+def _row(summary: Any, scorer: str, score_key: str | None = None, where: str = "log") -> dict[str, Any]:
     meta = dict(summary.metadata or {})
     scores = summary.scores or {}
     score = scores.get(scorer)
@@ -217,6 +284,7 @@ def _row(summary: Any, scorer: str) -> dict[str, Any]:
     usage = list((summary.model_usage or {}).values())
     text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
     judge_score = judge.get("score") if isinstance(judge, dict) else None
+    outcome, used_key = _outcome(summary, scorer, score_key, where)
     costs = [u.total_cost for u in usage if u.total_cost is not None]
     return {
         "_meta_raw": {"metadata": meta, "score": score_meta},
@@ -230,7 +298,8 @@ def _row(summary: Any, scorer: str) -> dict[str, Any]:
         "pair_id": "" if meta.get("pair_id") is None else str(meta["pair_id"]),
         "prompt_chars": len(text),
         "prompt_text": text,
-        "outcome": _outcome(summary, scorer),
+        "outcome": outcome,
+        "_score_key": used_key,
         "error": str(summary.error or ""),
         "limit": str(summary.limit or ""),
         "judge": json.dumps(judge, sort_keys=True, default=str) if judge is not None else "",
@@ -257,12 +326,14 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _rows_from_full_samples(path: Path, scorer: str) -> list[dict[str, Any]]:
+def _rows_from_full_samples(
+    path: Path, scorer: str, score_key: str | None, where: str
+) -> list[dict[str, Any]]:
     """Fallback when Inspect's summaries dropped large metadata: read the samples without transcripts."""
     from inspect_ai.log import read_eval_log
 
     log = read_eval_log(str(path), exclude_fields={"messages", "events", "store", "attachments"})
-    return [_row(sample.summary(), scorer) for sample in log.samples or []]
+    return [_row(sample.summary(), scorer, score_key, where) for sample in log.samples or []]
 
 
 def _add_header_columns(frame: pd.DataFrame, header: Any, path: Path, scorer: str) -> None:
@@ -294,26 +365,48 @@ def cluster_keys(table: pd.DataFrame) -> pd.Series:
     return table["prompt_sha256"].where(table["prompt_sha256"] != "", fallback).astype(str)
 
 
-def resolve_positive(table: pd.DataFrame, positive: Sequence[str] | None = None) -> tuple[str, ...]:
+def resolve_positive(
+    table: pd.DataFrame, positive: Sequence[str] | None = None, *, strict: bool = True
+) -> tuple[str, ...]:
     """Return the outcome values counted as the behaviour (the numerator of every rate).
 
     Args:
         table: The tidy table.
-        positive: Explicit values; by default ``harmful`` for assay outcomes, or Inspect's ``C`` (correct)
-            for logs scored with Inspect's letters.
+        positive: Explicit values (numbers match in any spelling: ``1.0`` matches ``1``); by default
+            ``harmful`` for assay outcomes, or Inspect's ``C`` (correct) for logs scored with its letters.
+        strict: Raise when an explicit value is outside the logs' outcome vocabulary (the values seen,
+            plus assay's outcome categories, Inspect's letters, or 0/1 for numeric scores).
 
     Raises:
-        AssayError: No default fits the outcome values in the table.
+        AssayError: No default fits the outcome values, or (``strict``) a value matches no outcome.
     """
-    if positive:
-        return tuple(str(p) for p in positive)
     values = set(table["outcome"]) - ERROR_OUTCOMES
+    if positive:
+        chosen = tuple(str(p) if str(p) in values else normalise_positive(str(p)) for p in positive)
+        if strict:
+            vocab = values | _vocabulary(values)
+            for raw, value in zip(positive, chosen, strict=True):
+                if value not in vocab:
+                    shown = ", ".join(sorted(values)[:8]) or "none"
+                    raise AssayError(f"--positive {raw} matches no outcome in the logs (outcomes: {shown})")
+        return chosen
     if values <= {o.value for o in Outcome}:
         return (Outcome.HARMFUL.value,)
     if values <= INSPECT_LETTERS:
         return ("C",)
     shown = ", ".join(sorted(values)[:6])
     raise AssayError(f"cannot tell which outcome is the behaviour among: {shown}; pass --positive VALUE")
+
+
+def _vocabulary(values: set[str]) -> set[str]:
+    """Outcome values that may be absent from a log and still belong to its scorer's vocabulary."""
+    if values <= {o.value for o in Outcome}:
+        return {o.value for o in Outcome}
+    if values <= INSPECT_LETTERS:
+        return set(INSPECT_LETTERS)
+    if values <= {"0", "1"}:
+        return {"0", "1"}
+    return set()
 
 
 def condition_labels(table: pd.DataFrame) -> pd.Series:

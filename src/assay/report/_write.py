@@ -37,6 +37,8 @@ def build_report(
     alpha: float = 0.05,
     method: IntervalMethod = "wilson",
     scorer: str | None = None,
+    score_key: str | None = None,
+    factors: Sequence[str] = (),
 ) -> ReportData:
     """Read the logs (or take ``table``), compute the evidence summary and audit each claim.
 
@@ -52,6 +54,8 @@ def build_report(
         alpha: One minus the confidence level.
         method: Rate interval, ``wilson`` or ``clopper-pearson``.
         scorer: Main scorer name (default: each log's first scorer).
+        score_key: Key holding the verdict in dict-valued scores (auto-detected by default).
+        factors: Sample-metadata keys to use as factors (auto-detected by default).
 
     Raises:
         AssayError: No logs and no table, or any input problem from the evidence functions.
@@ -59,7 +63,7 @@ def build_report(
     if table is None:
         if not logs:
             raise AssayError("report: give at least one log")
-        table = tidy_table(list(logs), scorer=scorer)
+        table = tidy_table(list(logs), scorer=scorer, score_key=score_key, factors=factors)
     pos = resolve_positive(table, positive)
     summary = summarize(table, pos, alpha=alpha, method=method)
     audits: list[AuditResult] = []
@@ -70,7 +74,7 @@ def build_report(
             claim, base = load_claim(c), Path(c).parent
         own, _, _ = resolve_evidence(claim, base)
         if own and {p.resolve() for p in own} != {Path(p).resolve() for p in logs}:
-            audits.append(audit_claim(claim, base))
+            audits.append(audit_claim(claim, base, score_key=score_key, factors=factors))
         else:
             audits.append(audit_claim(claim, base, table=table))
     return ReportData(
@@ -95,6 +99,8 @@ def write_report(
     alpha: float = 0.05,
     method: IntervalMethod = "wilson",
     scorer: str | None = None,
+    score_key: str | None = None,
+    factors: Sequence[str] = (),
 ) -> Path:
     """Write a report file; the format follows ``fmt`` or the suffix of ``out`` (html, md, json).
 
@@ -112,6 +118,8 @@ def write_report(
         alpha=alpha,
         method=method,
         scorer=scorer,
+        score_key=score_key,
+        factors=factors,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(data, chosen), encoding="utf-8")
