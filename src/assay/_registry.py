@@ -10,13 +10,14 @@ from inspect_ai.model import ModelAPI, modelapi
 
 from assay.sandbox import BwrapSandboxEnvironment  # registers the "bwrap" sandbox type
 from assay.scenarios.agentic import agentic_misalignment
+from assay.scenarios.audit import audit
 from assay.scenarios.capability import capability_qa
 from assay.scenarios.persuasion import persuasion
 from assay.scenarios.sycophancy import sycophancy_answer, sycophancy_feedback, sycophancy_opinion
 from assay.scenarios.tampering import reward_tampering, tampering_flattery, tampering_rubric
 
 __all__ = ["assay", "capability_qa"]
-__all__ += ["agentic_misalignment", "persuasion"]
+__all__ += ["agentic_misalignment", "audit", "persuasion"]
 __all__ += ["BwrapSandboxEnvironment", "sycophancy_answer", "sycophancy_feedback", "sycophancy_opinion"]
 __all__ += ["reward_tampering", "tampering_flattery", "tampering_rubric"]
 
