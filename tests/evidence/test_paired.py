@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,7 +40,8 @@ def test_paired_bootstrap_covers_a_known_difference() -> None:
 
 
 def test_bootstrap_degenerate_and_clustered() -> None:
-    assert paired_bootstrap_interval(np.zeros(10))[:2] == (0.0, 0.0)
+    lo, hi, method = paired_bootstrap_interval(np.zeros(10))
+    assert math.isnan(lo) and math.isnan(hi) and "not estimable" in method  # never a zero-width interval
     d = np.array([1, 1, 1, 0, 0, 0, 1, 0])
     g = np.array([0, 0, 0, 1, 1, 1, 2, 3])
     lo, hi, _ = paired_bootstrap_interval(d, g, seed=0)
@@ -115,3 +118,36 @@ def test_condition_pairs_via_pair_id() -> None:
     assert cmp.hi < 0
     direct = compare_paired([1, 0, 1], [0, 0, 1])
     assert direct.only_a == 1 and direct.both == 1
+
+
+@pytest.mark.parametrize(("only_a", "only_b", "n"), [(0, 0, 10), (10, 0, 10), (0, 10, 10), (0, 0, 1000)])
+def test_all_equal_differences_get_a_positive_width_interval(only_a: int, only_b: int, n: int) -> None:
+    ya = np.array([1] * only_a + [0] * (n - only_a))
+    yb = np.array([1] * only_b + [0] * (n - only_b))
+    c = compare_paired(ya, yb)
+    assert c.hi - c.lo > 0.001 and c.lo <= c.diff <= c.hi and "Bonett-Price" in c.ci_method
+    if only_a == only_b == 0:
+        assert c.lo < 0 < c.hi
+
+
+def test_paired_interval_covers_when_discordance_is_rare() -> None:
+    """p(only A) = p(only B) = 0.005, n = 10: most samples have every difference equal to zero."""
+    rng = np.random.default_rng(11)
+    covered = zero_width = 0
+    reps = 400
+    for _ in range(reps):
+        r = rng.random(10)
+        ya = (r < 0.005).astype(int)
+        yb = ((r >= 0.005) & (r < 0.01)).astype(int)
+        c = compare_paired(ya, yb)
+        covered += c.lo <= 0.0 <= c.hi
+        zero_width += c.hi - c.lo < 1e-9
+    assert zero_width == 0 and covered / reps >= 0.95
+
+
+def test_clustered_pairs_widen_the_interval() -> None:
+    ya = np.array([1, 1, 1, 1, 0, 0, 0, 0] * 5)
+    yb = np.zeros(40, dtype=int)
+    iid = compare_paired(ya, yb)
+    clustered = compare_paired(ya, yb, np.repeat(np.arange(10), 4))  # whole clusters agree
+    assert clustered.hi - clustered.lo > iid.hi - iid.lo and "clustered" in clustered.ci_method

@@ -134,3 +134,42 @@ def test_homogeneity_pvalues_equal_scipy_chi2_contingency() -> None:
         counts = np.array([[c, m - c] for c, m in t])
         assert got[i] == pytest.approx(chi2_contingency(counts)[1], rel=1e-10)
     assert got[3] == 1.0
+
+
+def _all_or_nothing(mixed: bool = False, seed: int = 1) -> pd.DataFrame:
+    """12 conditions x 4 paraphrases of random length, 1-5 epochs each; each condition all harmful or none.
+
+    With seed 1 the fit before the fix reported the length term at estimate 3e-15, p_holm 0.002.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(12):
+        harmful = rng.random() < 0.5
+        for para in range(4):
+            length = int(rng.integers(300, 900))
+            for epoch in range(int(rng.integers(1, 6))):
+                y = harmful if not (mixed and c == 0) else (para + epoch) % 3 == 0
+                rows.append(
+                    {
+                        "task": "t",
+                        "model": "m",
+                        "condition_id": f"c{c}",
+                        "paraphrase": para,
+                        "prompt_sha256": f"{c}-{para}",
+                        "sample_id": f"{c}-{para}",
+                        "epoch": epoch,
+                        "prompt_chars": length,
+                        "prompt_text": "x",
+                        "outcome": "harmful" if y else "benign",
+                    }
+                )
+    return validate_table(pd.DataFrame(rows))
+
+
+def test_surface_cues_are_not_significant_on_floating_point_noise() -> None:
+    """All-or-nothing outcomes per condition leave residuals of ~1e-17: no cue may come out significant."""
+    check = surface_cue_check(_all_or_nothing(), ["harmful"])
+    assert check.status == "ok" and "constant within every condition" in check.note
+    assert all(t.p_adjusted == 1.0 and t.estimate == 0.0 for t in check.terms)
+    mixed = surface_cue_check(_all_or_nothing(mixed=True), ["harmful"])
+    assert mixed.status == "ok" and all(t.p_adjusted > 0.05 for t in mixed.terms)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -62,3 +64,24 @@ def test_run_sequential_stops_early_far_from_the_threshold() -> None:
     design = SequentialDesign(threshold=0.5, max_n=200)
     state = run_sequential(lambda m: int((rng.random(m) < 0.95).sum()), design)
     assert state.decision == "above" and state.n < 100
+
+
+@pytest.mark.parametrize("n", [1, 2, 10, 1000, 100_000, 1_000_000, 10_000_000])
+def test_confidence_sequence_at_the_extremes(n: int) -> None:
+    """k = 0, 1, n - 1, n: no root-bracket error, bounds in order, and each bound solves M_n(p) = 1/alpha."""
+    from scipy.special import betaln
+
+    alpha = 0.05
+    for k in sorted({0, 1, n - 1, n}):
+        lo, hi = confidence_sequence(k, n, alpha)
+        assert 0.0 <= lo <= k / n <= hi <= 1.0
+        assert (lo == 0.0) == (k == 0) and (hi == 1.0) == (k == n)
+        if lo > 0:  # log M_n(lo) = log(1/alpha), written out independently
+            log_m = betaln(1 + k, 1 + n - k) - k * math.log(lo) - (n - k) * math.log1p(-lo)
+            assert log_m == pytest.approx(math.log(1 / alpha), abs=1e-6)
+        state = decide(k, n, SequentialDesign(threshold=0.5, max_n=10**8, min_n=1))
+        assert state.lo == lo and state.hi == hi
+    if n > 1:  # the k = 1 and k = n - 1 intervals mirror each other
+        lo1, hi1 = confidence_sequence(1, n)
+        lo2, hi2 = confidence_sequence(n - 1, n)
+        assert lo1 == pytest.approx(1 - hi2, abs=1e-15) and hi1 == pytest.approx(1 - lo2, abs=1e-12)

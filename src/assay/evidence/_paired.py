@@ -1,4 +1,8 @@
-"""Paired comparisons on the same prompts: McNemar's exact test and a prompt-clustered paired bootstrap.
+"""Paired comparisons on the same prompts: McNemar's exact test and an interval for the paired difference.
+
+Binary pairs get the Bonett-Price adjusted Wald interval with a prompt-clustered effective size
+(:func:`paired_difference_interval`); it stays valid when all differences are equal, where a bootstrap
+collapses to zero width. :func:`paired_bootstrap_interval` remains for non-binary differences.
 
 Two kinds of pairs are found in a tidy table:
 
@@ -104,7 +108,9 @@ def paired_bootstrap_interval(
     if sums.size < 2:
         return math.nan, math.nan, "none (one cluster)"
     if np.all(d == d[0]):
-        return float(d[0]), float(d[0]), "degenerate (all differences equal)"
+        # Every resample has the same mean: a percentile interval would have zero width, which no finite
+        # sample justifies. Binary differences go through paired_difference_interval instead.
+        return math.nan, math.nan, "not estimable (all differences equal; the bootstrap is degenerate)"
 
     def ratio(s: np.ndarray, c: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.asarray(s.sum(axis=axis) / c.sum(axis=axis))
@@ -125,6 +131,55 @@ def paired_bootstrap_interval(
         if math.isfinite(lo) and math.isfinite(hi):
             return lo, hi, f"cluster bootstrap ({method}, {n_resamples} resamples)"
     return math.nan, math.nan, "none"
+
+
+def paired_difference_interval(
+    only_a: int,
+    only_b: int,
+    n: int,
+    n_clusters: int | None = None,
+    design_effect: float = 1.0,
+    alpha: float = 0.05,
+) -> tuple[float, float, str]:
+    """Return an interval for ``P(A) - P(B)`` from paired binary outcomes (Bonett-Price adjusted Wald).
+
+    The adjusted Wald interval of Bonett and Price (2012) adds one pseudo-count to each discordant cell:
+    ``p12 = (b + 1) / (n + 2)``, ``p21 = (c + 1) / (n + 2)``, centre ``p12 - p21``, standard error
+    ``sqrt((p12 + p21 - (p12 - p21)^2) / (n + 2))``. Fagerland, Lydersen and Laake (2014) recommend it for
+    paired proportions; unlike the bootstrap and the plain Wald interval it keeps its width when there are
+    no discordant pairs (``b = c = 0``: all differences equal), where its coverage stays near nominal.
+    Clustered pairs (several pairs from one prompt) enter through the effective size ``n / design_effect``;
+    when every difference is equal the clustered variance is zero and cannot give a design effect, so the
+    number of clusters is used as the effective size (each prompt counted once, the conservative choice).
+    """
+    from scipy.stats import norm
+
+    if n <= 0:
+        return math.nan, math.nan, "none"
+    deff = max(design_effect, 1.0)
+    if only_a + only_b in (0, n) and n_clusters is not None and n_clusters < n:
+        deff = n / n_clusters
+    n_eff = n / deff
+    p12 = (only_a / deff + 1) / (n_eff + 2)
+    p21 = (only_b / deff + 1) / (n_eff + 2)
+    centre = p12 - p21
+    se = math.sqrt(max(p12 + p21 - centre**2, 0.0) / (n_eff + 2))
+    z = float(norm.ppf(1 - alpha / 2))
+    lo, hi = max(-1.0, centre - z * se), min(1.0, centre + z * se)
+    method = "Bonett-Price adjusted Wald"
+    return lo, hi, method + (f", effective n {n_eff:.1f} (clustered)" if deff > 1 else "")
+
+
+def _paired_design_effect(d: np.ndarray, clusters: np.ndarray) -> float:
+    """Clustered / independent variance of the mean paired difference (>= 1; 1 when not estimable)."""
+    from assay.evidence._rates import clustered_se
+
+    n = d.size
+    var = float(d.var(ddof=1)) / n if n > 1 else 0.0
+    if var <= 0 or pd.Series(clusters).nunique() < 2:
+        return 1.0
+    se = clustered_se(d, clusters)
+    return max(1.0, se**2 / var) if math.isfinite(se) else 1.0
 
 
 def compare_paired(
@@ -152,7 +207,7 @@ def compare_paired(
         b: Label of B.
         n_dropped: Pairs dropped for errors (reported).
         alpha: One minus the confidence level.
-        seed: Seed of the bootstrap.
+        seed: Seed for resampling methods (the binary interval is analytic and does not resample).
     """
     ya = np.asarray(y_a, dtype=int)
     yb = np.asarray(y_b, dtype=int)
@@ -161,8 +216,11 @@ def compare_paired(
     only_b = int(np.sum((ya == 0) & (yb == 1)))
     neither = int(np.sum((ya == 0) & (yb == 0)))
     n = int(ya.size)
-    lo, hi, method = paired_bootstrap_interval(ya - yb, clusters, alpha=alpha, seed=seed)
     g = np.arange(n) if clusters is None else np.asarray(clusters)
+    d = (ya - yb).astype(float)
+    n_clusters = int(pd.Series(g).nunique())
+    deff = _paired_design_effect(d, g)
+    lo, hi, method = paired_difference_interval(only_a, only_b, n, n_clusters, deff, alpha)
     return PairedComparison(
         kind=kind,
         scope=scope,
@@ -170,7 +228,7 @@ def compare_paired(
         b=b,
         n_pairs=n,
         n_dropped=n_dropped,
-        n_clusters=int(pd.Series(g).nunique()),
+        n_clusters=n_clusters,
         both=both,
         only_a=only_a,
         only_b=only_b,

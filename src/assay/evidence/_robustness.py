@@ -101,6 +101,9 @@ def surface_cue_check(
     note = "constant within every condition (not testable): " + ", ".join(dropped) if dropped else ""
     if not regressors:
         return SurfaceCueCheck(status="not_estimable", method=method, n=len(valid), note=note)
+    spread = prompts["y"] - prompts.groupby("cond")["y"].transform("mean")
+    if float(spread.abs().max()) < _NOISE:
+        return _constant_outcome(regressors, method, len(valid), note)
     dummies = pd.get_dummies(prompts["cond"], dtype=float)
     x = pd.concat([prompts[regressors], dummies], axis=1).to_numpy()
     fit = sm.WLS(prompts["y"].to_numpy(), x, weights=prompts["n"].to_numpy()).fit(cov_type="HC3", use_t=True)
@@ -108,7 +111,8 @@ def surface_cue_check(
         return SurfaceCueCheck(status="not_estimable", method=method, n=len(valid), note="too few prompts")
     q = float(t_dist.ppf(1 - alpha / 2, fit.df_resid))
     k = len(regressors)
-    p_adj = adjust_pvalues(list(fit.pvalues[:k]), "holm")
+    p_raw = [1.0 if _numerically_zero(fit.params[i], fit.bse[i]) else float(fit.pvalues[i]) for i in range(k)]
+    p_adj = adjust_pvalues(p_raw, "holm")
     terms = [
         CueTerm(
             cue=name,
@@ -116,12 +120,39 @@ def surface_cue_check(
             se=float(fit.bse[i]),
             lo=float(fit.params[i] - q * fit.bse[i]),
             hi=float(fit.params[i] + q * fit.bse[i]),
-            p_value=float(fit.pvalues[i]),
+            p_value=p_raw[i],
             p_adjusted=p_adj[i],
         )
         for i, name in enumerate(regressors)
     ]
     return SurfaceCueCheck(status="ok", method=method, n=len(valid), terms=terms, note=note)
+
+
+#: Below this, a within-condition spread of the outcome (a proportion) is floating-point noise.
+_NOISE = 1e-9
+
+
+def _numerically_zero(estimate: float, se: float) -> bool:
+    """An estimate and standard error both at round-off level: t = estimate / se is noise over noise."""
+    return abs(float(estimate)) < _NOISE and abs(float(se)) < _NOISE
+
+
+def _constant_outcome(regressors: list[str], method: str, n: int, note: str) -> SurfaceCueCheck:
+    """The result when the outcome never varies within a condition: no cue can explain what does not vary.
+
+    With all-or-nothing outcomes per condition, the residuals of the fixed-effects fit are zero up to
+    round-off, HC3 standard errors come out near 1e-17, and t-tests of estimates near 1e-17 declare
+    "significance" on noise; the check instead reports every cue with estimate 0 and p = 1.
+    """
+    text = (
+        "outcome constant within every condition (all-or-nothing): no within-condition variation to explain"
+    )
+    terms = [
+        CueTerm(cue=c, estimate=0.0, se=0.0, lo=0.0, hi=0.0, p_value=1.0, p_adjusted=1.0) for c in regressors
+    ]
+    return SurfaceCueCheck(
+        status="ok", method=method, n=n, terms=terms, note="; ".join(x for x in (text, note) if x)
+    )
 
 
 class ParaphraseSpread(BaseModel):

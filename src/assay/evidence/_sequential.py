@@ -45,7 +45,8 @@ def confidence_sequence(
         b: Second parameter.
 
     Returns:
-        ``(lo, hi)``; ``(0, 1)`` before the first trial.
+        ``(lo, hi)``; ``(0, 1)`` before the first trial. Exact at the extremes (``k`` = 0, 1, ``n - 1``,
+        ``n``, for ``n`` up to 1e7 and beyond): the bounds solve ``log M_n(p) = log(1/alpha)`` in log space.
     """
     from scipy.optimize import brentq
     from scipy.special import betaln
@@ -57,14 +58,32 @@ def confidence_sequence(
     log_mix = float(betaln(a + k, b + n - k) - betaln(a, b))
     bound = math.log(1 / alpha)
 
-    def excess(p: float) -> float:
-        return log_mix - k * math.log(p) - (n - k) * math.log1p(-p) - bound
+    def excess(log_p: float, log_q: float) -> float:
+        """Log M_n(p) - log(1/alpha), from log p and log(1 - p) (terms with a zero count vanish)."""
+        return log_mix - (k * log_p if k else 0.0) - ((n - k) * log_q if n - k else 0.0) - bound
 
-    p_hat = k / n
-    tiny = 1e-12
-    lo = 0.0 if k == 0 else float(brentq(excess, tiny, min(p_hat, 1 - tiny), xtol=1e-10))
-    hi = 1.0 if k == n else float(brentq(excess, max(p_hat, tiny), 1 - tiny, xtol=1e-10))
-    return lo, hi
+    # Roots are found in log p (lower bound) and log(1 - p) (upper bound): near 0 or 1 the bounds can be
+    # 1e-8 or closer, where a bracket in p itself loses the sign change (k = 1 or n - 1 at n >= 1e5).
+    lo = hi = 0.0
+    if k > 0:
+        top = math.log(k / n)
+        lo = math.exp(brentq(lambda u: excess(u, _log1m_exp(u)), _LOG_FLOOR, top, xtol=1e-13, rtol=1e-13))
+    if k < n:
+        top = math.log1p(-k / n)
+        v = brentq(lambda v: excess(_log1m_exp(v), v), _LOG_FLOOR, top, xtol=1e-13, rtol=1e-13)
+        hi = -math.expm1(v)
+    return lo, (1.0 if k == n else hi)
+
+
+#: Smallest log-probability searched (about 1e-300).
+_LOG_FLOOR = -690.0
+
+
+def _log1m_exp(x: float) -> float:
+    """Return ``log(1 - exp(x))`` for ``x <= 0`` accurately (``-inf`` at 0)."""
+    if x >= 0:
+        return -math.inf
+    return math.log(-math.expm1(x)) if x > -0.693 else math.log1p(-math.exp(x))
 
 
 Decision = Literal["continue", "above", "below", "precise", "budget"]
