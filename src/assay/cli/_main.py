@@ -24,6 +24,7 @@ def _add_commands() -> None:
     from assay.cli._eval import eval_command
     from assay.cli._interrogation import interrogation_command
     from assay.cli._models import models_command
+    from assay.cli._panel import panel_command
     from assay.cli._persuasion import calibrate_raters_command, persuasion_report_command
     from assay.cli._rejudge import calibrate_detector_command, calibrate_judge_command, rejudge_command
     from assay.cli._report import report_command
@@ -43,6 +44,7 @@ def _add_commands() -> None:
     cli.add_command(audit_command)
     cli.add_command(interrogation_command)
     cli.add_command(rubric_command)
+    cli.add_command(panel_command)
     cli.add_command(calibrate_raters_command)
     cli.add_command(persuasion_report_command)
 

