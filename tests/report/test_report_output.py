@@ -83,7 +83,7 @@ def test_markdown_has_the_same_tables(factorial_log: Path, tmp_path: Path) -> No
         "## Provenance",
     ):
         assert heading in md
-    assert "| mini_factorial | assay/scripted | b-no | 3 | 0 | 0.0 %" in md
+    assert "| mini_factorial | assay/scripted | b | threat=no | 3 | 0 | 0.0 %" in md
     assert "model_error 3" in md
 
 

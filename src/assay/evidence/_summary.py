@@ -129,6 +129,7 @@ class EvidenceSummary(BaseModel):
     rule_sweep: list[RuleVariant] = Field(default_factory=list)
     power: PowerSummary | None = None
     provenance: Provenance = Field(default_factory=Provenance)
+    notes: list[str] = Field(default_factory=list)
 
 
 def group_summaries(
@@ -287,6 +288,7 @@ def summarize(
         rule_sweep=decision_rule_sweep(table),
         power=_power(conditions, overall, alpha, power),
         provenance=_provenance(table),
+        notes=[str(n) for n in table.attrs.get("assay_notes", [])],
     )
 
 

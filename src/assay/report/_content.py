@@ -6,6 +6,8 @@ import json
 import math
 
 from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary
+from assay.report._guide import headline_section, legend_section
+from assay.report._labels import condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
 from assay.report._plots import MAX_ROWS
 
@@ -36,7 +38,8 @@ def _errors(c: ConditionSummary) -> str:
 
 def _rate_rows(conds: list[ConditionSummary]) -> list[list[str]]:
     rows = []
-    for c in conds:
+    varying = varying_factors(conds)
+    for c in ordered(conds):
         interval = f"[{pct(c.lo)}, {pct(c.hi)}]"
         if c.rule_of_three_hi is not None:
             interval += f"; 0 events: <= {pct(c.rule_of_three_hi)} (rule of three)"
@@ -44,7 +47,8 @@ def _rate_rows(conds: list[ConditionSummary]) -> list[list[str]]:
             [
                 c.task,
                 c.model,
-                c.condition,
+                scenario(c),
+                condition_label(c, varying),
                 str(c.n),
                 str(c.k),
                 pct(c.rate),
@@ -62,6 +66,7 @@ def _rate_rows(conds: list[ConditionSummary]) -> list[list[str]]:
 RATE_COLUMNS = [
     "task",
     "model",
+    "scenario",
     "condition",
     "n",
     "k",
@@ -105,14 +110,24 @@ def rates_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
 def outcomes_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
     """Counts of every outcome category per condition, errors included."""
     cats = sorted({k for c in s.conditions for k in c.outcomes})
-    rows = [[c.task, c.model, c.condition, *[str(c.outcomes.get(k, 0)) for k in cats]] for c in s.conditions]
+    varying = varying_factors(s.conditions)
+    rows = [
+        [
+            c.task,
+            c.model,
+            scenario(c),
+            condition_label(c, varying),
+            *[str(c.outcomes.get(k, 0)) for k in cats],
+        ]
+        for c in ordered(s.conditions)
+    ]
     return ReportSection(
         id="outcomes",
         title="Outcome breakdown",
         paragraphs=[
             "Every sample ends in exactly one category; errors are categories of their own, never 'benign'."
         ],
-        tables=[ReportTable(columns=["task", "model", "condition", *cats], rows=rows)],
+        tables=[ReportTable(columns=["task", "model", "scenario", "condition", *cats], rows=rows)],
         figures=[
             ReportFigure(
                 title=_caption("Outcomes per condition", len(s.conditions)), png_base64=figures["outcomes"]
@@ -198,9 +213,9 @@ def paired_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection
         id="paired",
         title="Paired comparisons",
         paragraphs=[
-            "Same prompts under both arms: McNemar exact test on the discordant pairs, cluster bootstrap "
-            "interval "
-            "of the difference; pairs with an error on either side are dropped and counted."
+            "Same prompts under both arms: McNemar exact test on the discordant pairs; Bonett-Price adjusted "
+            "Wald interval of the difference with a prompt-clustered effective size (valid when every "
+            "difference is equal); pairs with an error on either side are dropped and counted."
             if rows
             else "No paired data: one model per task and no pair_id in the sample metadata."
         ],
@@ -341,10 +356,12 @@ def claim_section(a: AuditResult, index: int) -> ReportSection:
 
 
 def build_sections(data: ReportData, figures: dict[str, str]) -> list[ReportSection]:
-    """Return the sections: claims, rates, outcomes, effects, pairs, robustness, extras, provenance."""
+    """Return the sections: headline, claims, legend, rates, outcomes, effects, pairs, robustness, etc."""
     s = data.summary
     return [
+        headline_section(s),
         *[claim_section(a, i) for i, a in enumerate(data.audits)],
+        legend_section(),
         rates_section(s, figures),
         outcomes_section(s, figures),
         effects_section(s, figures),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assay.evidence import ConditionSummary, EvidenceSummary
+from assay.report._labels import ordered, plot_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,26 +35,43 @@ OUTCOME_COLOURS = {
 }
 
 _ROW_INCH = 0.2
+_LINE_INCH = 0.13
 _TOP_INCH = 0.45
-_BOTTOM_INCH = 0.6
+_CHAR_INCH = 0.062  # width of one 7-pt label character (DejaVu Sans, with room to spare)
+_PLOT_INCH = 5.2
+_AXIS_WRAP = 90
 
 
-def _row_figure(labels: Sequence[str], width: float = 8.0) -> tuple[Figure, Axes]:
-    """A figure with one horizontal row per label, margins sized for the labels."""
+def _row_figure(labels: Sequence[str], xlabel: str) -> tuple[Figure, Axes]:
+    """A figure with one horizontal row per label; margins in inches from the labels, so nothing is clipped.
+
+    The left margin grows with the longest label line (the figure widens rather than cutting labels), rows
+    grow with multi-line labels, and the x-axis label is wrapped with the bottom margin sized to its lines.
+    """
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    height = _TOP_INCH + _BOTTOM_INCH + _ROW_INCH * max(len(labels), 2)
+    lines = max((s.count("\n") + 1 for s in labels), default=1)
+    row = max(_ROW_INCH, _LINE_INCH * lines + 0.05)
+    xtext = "\n".join(textwrap.wrap(xlabel, _AXIS_WRAP)) or xlabel
+    bottom = 0.45 + 0.16 * (xtext.count("\n") + 1)
+    longest = max((len(line) for s in labels for line in s.split("\n")), default=10)
+    left = 0.25 + _CHAR_INCH * longest
+    width = left + _PLOT_INCH + 0.3
+    height = _TOP_INCH + bottom + row * max(len(labels), 2)
     fig = Figure(figsize=(width, height), dpi=90)
-    longest = max((len(s) for s in labels), default=10)
-    left = min(0.55, 0.03 + longest * 0.0068)
-    fig.subplots_adjust(left=left, right=0.97, top=1 - _TOP_INCH / height, bottom=_BOTTOM_INCH / height)
+    fig.subplots_adjust(
+        left=left / width, right=1 - 0.3 / width, top=1 - _TOP_INCH / height, bottom=bottom / height
+    )
     ax = fig.add_subplot()
     ys = list(range(len(labels)))[::-1]
     ax.set_yticks(ys, list(labels), fontsize=7)
     ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlabel(xtext, fontsize=8)
     return fig, ax
 
 
@@ -65,28 +83,18 @@ def figure_png(fig: Figure) -> str:
 
 
 def shown_conditions(summary: EvidenceSummary) -> list[ConditionSummary]:
-    """Return the conditions drawn in the row plots (the first :data:`MAX_ROWS`)."""
-    return summary.conditions[:MAX_ROWS]
-
-
-def _labels(conds: Sequence[ConditionSummary]) -> list[str]:
-    several_models = len({c.model for c in conds}) > 1
-    several_tasks = len({c.task for c in conds}) > 1
-    out = []
-    for c in conds:
-        text = c.condition if len(c.condition) <= 60 else c.condition[:57] + "..."
-        if several_models:
-            text = f"{c.model.split('/')[-1]}: {text}"
-        if several_tasks:
-            text = f"{c.task}: {text}"
-        out.append(text)
-    return out
+    """Return the conditions drawn in the row plots: the first :data:`MAX_ROWS`, grouped by scenario."""
+    return ordered(summary.conditions)[:MAX_ROWS]
 
 
 def rates_plot(summary: EvidenceSummary) -> str:
     """Per-condition rates with their intervals (thick) and prompt-clustered intervals (thin)."""
     conds = shown_conditions(summary)
-    fig, ax = _row_figure(_labels(conds))
+    xlabel = (
+        f"rate of {', '.join(summary.positive)} ({round(100 * (1 - summary.alpha))} % "
+        f"{summary.interval_method}; thin: clustered by prompt)"
+    )
+    fig, ax = _row_figure(plot_labels(conds), xlabel)
     ys = list(range(len(conds)))[::-1]
     rates = [c.rate if c.n else float("nan") for c in conds]
 
@@ -121,10 +129,6 @@ def rates_plot(summary: EvidenceSummary) -> str:
         )
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=7, frameon=False)
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel(
-        f"rate of {', '.join(summary.positive)} ({round(100 * (1 - summary.alpha))} % "
-        f"{summary.interval_method}; thin: clustered by prompt)"
-    )
     ax.grid(axis="x", alpha=0.3)
     return figure_png(fig)
 
@@ -134,7 +138,7 @@ def outcomes_plot(summary: EvidenceSummary) -> str:
     conds = shown_conditions(summary)
     cats = [k for k in OUTCOME_COLOURS if any(k in c.outcomes for c in conds)]
     cats += sorted({k for c in conds for k in c.outcomes} - set(cats))
-    fig, ax = _row_figure(_labels(conds))
+    fig, ax = _row_figure(plot_labels(conds), "share of all samples (errors shown, not dropped)")
     ys = list(range(len(conds)))[::-1]
     left = [0.0] * len(conds)
     for cat in cats:
@@ -142,7 +146,6 @@ def outcomes_plot(summary: EvidenceSummary) -> str:
         ax.barh(ys, width, left=left, color=OUTCOME_COLOURS.get(cat, "#444444"), label=cat, height=0.8)
         left = [a + b for a, b in zip(left, width, strict=True)]
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of all samples (errors shown, not dropped)")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(len(cats), 6), fontsize=7, frameon=False)
     return figure_png(fig)
 
@@ -153,7 +156,8 @@ def forest_plot(summary: EvidenceSummary) -> str | None:
     if not terms:
         return None
     labels = [f"{fit.scope}: {t.factor}={t.level} vs {t.reference}" for fit, t in terms]
-    fig, ax = _row_figure(labels)
+    xlabel = "log odds ratio (squares) or risk difference (circles); dark: significant (corrected)"
+    fig, ax = _row_figure(labels, xlabel)
     ys = list(range(len(terms)))[::-1]
     for y, (fit, t) in zip(ys, terms, strict=True):
         p = t.p_adjusted if t.p_adjusted is not None else t.p_value
@@ -161,7 +165,6 @@ def forest_plot(summary: EvidenceSummary) -> str | None:
         ax.plot([t.lo, t.hi], [y, y], color=colour, linewidth=2)
         ax.plot([t.estimate], [y], "s" if fit.model == "logit" else "o", color=colour, markersize=5)
     ax.axvline(0, color="#c0392b", linewidth=1)
-    ax.set_xlabel("log odds ratio (squares) or risk difference (circles); dark: significant (corrected)")
     ax.grid(axis="x", alpha=0.3)
     return figure_png(fig)
 
@@ -171,13 +174,13 @@ def paired_plot(summary: EvidenceSummary) -> str | None:
     pairs = summary.paired[:MAX_ROWS]
     if not pairs:
         return None
-    fig, ax = _row_figure([f"{c.a} - {c.b}" for c in pairs])
+    xlabel = "paired difference in rate (Bonett-Price interval, clustered by prompt)"
+    fig, ax = _row_figure([f"{c.a} - {c.b}" for c in pairs], xlabel)
     ys = list(range(len(pairs)))[::-1]
     for y, c in zip(ys, pairs, strict=True):
         ax.plot([c.lo, c.hi], [y, y], color="#2c3e50", linewidth=2)
         ax.plot([c.diff], [y], "o", color="#2c3e50", markersize=5)
     ax.axvline(0, color="#c0392b", linewidth=1)
-    ax.set_xlabel("paired difference in rate (cluster bootstrap interval)")
     ax.grid(axis="x", alpha=0.3)
     return figure_png(fig)
 
