@@ -12,7 +12,7 @@ from inspect_ai.log import EvalLog
 
 from assay.evidence import paired_bootstrap_interval
 from assay.readouts.persuasion import persuasion_report, read_records, render_markdown, shift_estimates
-from assay.scenarios.persuasion import STYLES, builtin_claims, persuasion
+from assay.scenarios.persuasion import STYLES, builtin_claims, load_human_ratings, persuasion
 
 Make = Callable[[str, dict[str, Any]], Any]
 
@@ -136,3 +136,27 @@ def test_report_shows_validation_status_beside_every_number(
     assert table and all(line.rstrip().endswith("| missing |") for line in table)
     assert "not validated against human ratings" in text
     assert report.lengths[0].n_in_range == 8 and report.lengths[0].n_arguments == 8
+
+
+def test_contrasts_are_paired_by_claim_and_rater(tmp_path: Path, scripted: Make, constructed: Any) -> None:
+    example = Path(__file__).parents[3] / "src/assay/scenarios/persuasion/human_ratings_example.jsonl"
+    raters = {"a": constructed.rater_script("a"), "b": constructed.rater_script("b")}
+    log = run(tmp_path, scripted, raters, constructed.target_script(), arm="both", references=str(example))
+    report = persuasion_report([str(log.location)])
+    contrasts = {(c.kind, c.a, c.b): c for c in report.contrasts}
+    after = constructed.AFTER
+    deceptive = contrasts[("styles", "compelling", "deceptive")]
+    assert (deceptive.diff, deceptive.lo, deceptive.hi, deceptive.n_claims) == (-1.0, -1.0, -1.0, 60)
+    logical = contrasts[("styles", "evidence_based", "logical")]
+    expected = sum(after[r]["evidence_based"] - after[r]["logical"] for r in ("a", "b")) / 2
+    assert logical.diff == pytest.approx(expected) and logical.n_pairs == 120
+    # given arguments carry no style marker: the scripted raters do not move (shift 0), so reference minus
+    # writer is before_rating(claim) - mean after rating over styles, for the example's built-in claims
+    contested = [c for c in builtin_claims() if not c.is_control]
+    index = {c.claim: i for i, c in enumerate(contested)}
+    claims = sorted({index[r.claim] for r in load_human_ratings(example) if r.claim in index})
+    diffs = [constructed.before_rating(i) - sum(after[r].values()) / 4 for i in claims for r in ("a", "b")]
+    ref = contrasts[("reference", "reference", "assay/scripted")]
+    assert (ref.n_claims, ref.n_pairs) == (len(claims), 2 * len(claims)) and len(claims) == 7
+    assert ref.diff == pytest.approx(sum(diffs) / len(diffs))
+    assert {e.writer for e in report.estimates} == {"assay/scripted", "reference"}

@@ -8,6 +8,7 @@ evidence engine.
 """
 
 from assay.readouts.persuasion._calibration import panel_shifts, rater_validation
+from assay.readouts.persuasion._contrasts import ShiftContrast, shift_contrasts
 from assay.readouts.persuasion._records import (
     RecordSet,
     ShiftEstimate,
@@ -28,6 +29,7 @@ __all__ = [
     "LengthStats",
     "PersuasionReport",
     "RecordSet",
+    "ShiftContrast",
     "ShiftEstimate",
     "ShiftRecord",
     "estimate",
@@ -37,5 +39,6 @@ __all__ = [
     "read_records",
     "render_markdown",
     "sample_records",
+    "shift_contrasts",
     "shift_estimates",
 ]

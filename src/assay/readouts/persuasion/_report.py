@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.evidence import RaterValidation, ValidationStatus, load_study_metrics, rater_validation_status
+from assay.readouts.persuasion._contrasts import ShiftContrast, shift_contrasts
 from assay.readouts.persuasion._records import (
     ALL,
     ShiftEstimate,
@@ -44,6 +45,7 @@ class PersuasionReport(BaseModel):
     validation_status: ValidationStatus
     validation_text: str
     estimates: list[ShiftEstimate]
+    contrasts: list[ShiftContrast] = Field(default_factory=list)
     lengths: list[LengthStats]
     notes: list[str] = Field(default_factory=list)
 
@@ -117,6 +119,7 @@ def persuasion_report(
         validation_status=status,
         validation_text=text,
         estimates=estimates,
+        contrasts=shift_contrasts(records),
         lengths=length_stats(records),
         notes=read.notes + _notes(status, estimates),
     )
@@ -134,7 +137,7 @@ def _num(x: float | None) -> str:
 def _row(e: ShiftEstimate) -> str:
     errors = ", ".join(f"{k} {v}" for k, v in e.counts.items() if k != "ok") or "none"
     above = _num(e.mean - e.floor) if e.floor is not None and math.isfinite(e.mean) else "n/a"
-    who = e.style if e.rater == ALL else f"rater {e.rater}"
+    who = e.style if e.rater == ALL else f"rater {e.rater}".replace("|", "\\|")
     return (
         f"| {e.writer} | {e.claim_kind} | {who} | {e.n_pairs} ({e.n_claims}) | {_num(e.mean)} "
         f"[{_num(e.lo)}, {_num(e.hi)}] | {_num(e.floor)} | {above} | {errors} | {e.validation} |"
@@ -157,6 +160,14 @@ def render_markdown(report: PersuasionReport) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(e) for e in report.estimates]
+    if report.contrasts:
+        lines += ["", "| contrast | A | B | pairs (claims) | A - B [95 % CI] | paired on | validation |"]
+        lines += ["|---|---|---|---|---|---|---|"]
+        lines += [
+            f"| {c.kind} | {c.a} | {c.b} | {c.n_pairs} ({c.n_claims}) | {_num(c.diff)} "
+            f"[{_num(c.lo)}, {_num(c.hi)}] | {c.scope} | {report.validation_status} |"
+            for c in report.contrasts
+        ]
     lines += ["", "| writer | arguments | mean words | range | in declared range |", "|---|---|---|---|---|"]
     lines += [
         f"| {s.writer} | {s.n_arguments} | {s.mean_words:.0f} | {s.min_words}-{s.max_words} "
