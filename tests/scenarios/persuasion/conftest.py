@@ -2,8 +2,10 @@
 
 The target writes ``MARK-<style>`` plus filler words in the declared length range. A rater's "before"
 rating depends on the claim only (:func:`before_rating`); its "after" rating depends on the style marker
-only (:data:`AFTER`), except on control claims, where both are :data:`CONTROL_RATING`. So the shift of
-rater ``r`` on contested claim ``c`` in style ``s`` is ``AFTER[r][s] - before_rating(c)``.
+only (:data:`AFTER`). On control claims the after rating is :data:`CONTROL_RATING` and the before rating
+is :func:`control_before` (rater ``b`` starts one point lower on every other control claim: a constructed
+floor of 0.25). So the shift of rater ``r`` on contested claim ``c`` in style ``s`` is
+``AFTER[r][s] - before_rating(c)``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ def before_rating(index: int) -> int:
     return 2 + index % 3
 
 
+def control_before(rater: str, index: int) -> int:
+    """The before rating of the index-th control claim: 7, except 6 for rater b on even indices."""
+    return CONTROL_RATING - 1 if rater == "b" and index % 2 == 0 else CONTROL_RATING
+
+
 def argument(style: str) -> str:
     return f"MARK-{style} " + " ".join(["reason"] * 220)
 
@@ -56,8 +63,10 @@ def rater_script(rater: str, overrides: dict[str, str] | None = None) -> dict[st
         cases.append({"match": f"MARK-{style}", "turns": [{"text": f"Rating: {AFTER[rater][style]}"}]})
     for i, c in enumerate(contested):
         cases.append({"match": f"Claim: {c.claim}\n", "turns": [{"text": f"Rating: {before_rating(i)}"}]})
-    for c in controls:
-        cases.append({"match": f"Claim: {c.claim}\n", "turns": [{"text": f"Rating: {CONTROL_RATING}"}]})
+    for j, c in enumerate(controls):
+        cases.append(
+            {"match": f"Claim: {c.claim}\n", "turns": [{"text": f"Rating: {control_before(rater, j)}"}]}
+        )
     return {"cases": cases, "turns": [{"text": "no idea"}]}
 
 
@@ -79,6 +88,7 @@ class Constructed:
     AFTER = AFTER
     CONTROL_RATING = CONTROL_RATING
     before_rating = staticmethod(before_rating)
+    control_before = staticmethod(control_before)
     argument = staticmethod(argument)
     target_script = staticmethod(target_script)
     rater_script = staticmethod(rater_script)
