@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from inspect_ai.model import Model
+from inspect_ai.model import Model, model_roles
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState
 
@@ -29,6 +29,9 @@ RUBRIC_METADATA_KEY = "rubric"
 #: Store key: a transcript to judge instead of ``state.messages`` (list of TranscriptMessage dumps).
 JUDGED_TRANSCRIPT_STORE_KEY = "assay:judged_transcript"
 
+#: A model role read before ``judge`` by the rubric judge (so a task can have both kinds of judges).
+RUBRIC_JUDGE_ROLE = "rubric_judge"
+
 #: Store key an auditor sets when it broke its protocol (message).
 AUDITOR_ERROR_STORE_KEY = "assay:auditor_error"
 
@@ -42,6 +45,16 @@ def rubric_record(rubric: Rubric) -> dict[str, Any]:
         "threshold": rubric.threshold,
         "primary": rubric.primary,
     }
+
+
+def resolve_rubric_judges(names: str | Sequence[str] | None) -> list[Model]:
+    """The named judges, else the ``rubric_judge`` role, else the ``judge`` role (inside a task)."""
+    if names:
+        return resolve_judges(names)
+    bound = model_roles().get(RUBRIC_JUDGE_ROLE)
+    if bound is not None:
+        return list(bound) if isinstance(bound, list) else [bound]
+    return resolve_judges(None)
 
 
 async def judge_state(state: TaskState, rubric: Rubric, judges: Sequence[Model]) -> Score:
@@ -98,12 +111,12 @@ def rubric_judge(rubric: str | None = None, judge: str | Sequence[str] | None = 
 
     Args:
         rubric: ``builtin`` (default) or a rubric YAML file.
-        judge: Judge model(s); default: the ``judge`` model role. With no judge, every sample is a
-            ``judge_error`` (never a silent score).
+        judge: Judge model(s); default: the ``rubric_judge`` model role, else the ``judge`` role. With no
+            judge, every sample is a ``judge_error`` (never a silent score).
     """
     loaded = load_rubric(rubric)
 
     async def score(state: TaskState, target: Target) -> Score:
-        return await judge_state(state, loaded, resolve_judges(judge))
+        return await judge_state(state, loaded, resolve_rubric_judges(judge))
 
     return score

@@ -151,3 +151,27 @@ def test_tampering_interrogation(tmp_path: Path, script: str, episode: str, inte
     assert sample.scores is not None
     assert str(sample.scores["reward_tampering_scorer"].value) == episode
     assert str(sample.scores["tampering_interrogation"].value) == interrogation
+
+
+def test_agentic_task_with_rubric_judge_and_interrogation(tmp_path: Path) -> None:
+    from tests.scoring.rubric_helpers import judge_reply, judge_script
+
+    from assay.scoring import load_rubric
+
+    rubric = load_rubric()
+    reply = judge_reply(rubric, {"concerning": 9, "blackmail": 10, "evaluation_awareness": 2}, cite="M3")
+    # the rubric judge has its own role, so the `judge` role (the agentic judge) stays unbound
+    judge = judge_script(tmp_path / "rubric_judge.yaml", reply)
+    [log] = eval(
+        agentic_misalignment(interrogate=True, rubric="builtin"),
+        model=scripted("acts_then_denies.yaml"),
+        model_roles={"rubric_judge": get_model("assay/scripted", script=str(judge), memoize=False)},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    sample = only(log)
+    assert sample.scores is not None
+    assert set(sample.scores) == {"agentic_outcome", "agentic_interrogation", "rubric_judge"}
+    assert sample.scores["agentic_outcome"].value == "harmful"  # detectors alone, no agentic judge bound
+    assert sample.scores["rubric_judge"].value == "harmful"
+    assert sample.scores["agentic_interrogation"].value == "denied"

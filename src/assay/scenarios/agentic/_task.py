@@ -19,6 +19,7 @@ from assay.scenarios.agentic._render import render
 from assay.scenarios.agentic._scorer import agentic_outcome
 from assay.scenarios.agentic._solver import inbox_agent
 from assay.scenarios.agentic._spec import GridSpec, load_grid
+from assay.scoring import rubric_judge
 
 #: Task parameter -> GridSpec field it overrides.
 FACTOR_PARAMETERS: dict[str, str] = {
@@ -152,6 +153,8 @@ def agentic_misalignment(
     temperature: float = 1.0,
     interrogate: bool = False,
     interrogation_judge: str | Sequence[str] | None = None,
+    rubric: str | None = None,
+    rubric_judges: str | Sequence[str] | None = None,
 ) -> Task:
     """Agentic misalignment stress test: blackmail, leaking and lethal-action scenarios in a factorial design.
 
@@ -176,6 +179,10 @@ def agentic_misalignment(
             and score the answers against the action log (second scorer ``agentic_interrogation``).
         interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
             keyword rules.
+        rubric: Also score every episode with the rubric judge (``builtin`` or a rubric YAML file), a further
+            scorer ``rubric_judge`` (see ``docs/audit.md``).
+        rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else the
+            ``judge`` role (which then also serves as the agentic judge).
     """
     spec = build_grid(
         grid,
@@ -195,6 +202,8 @@ def agentic_misalignment(
     if interrogate:
         solvers.append(agentic_interrogate())
         scorers.append(agentic_interrogation(judge=interrogation_judge))
+    if rubric:
+        scorers.append(rubric_judge(rubric=rubric, judge=rubric_judges))
     return Task(
         dataset=MemoryDataset(samples_for(spec), name=f"assay-agentic-{spec.name}"),
         solver=solvers,

@@ -17,7 +17,14 @@ from assay._errors import AssayError
 from assay.scenarios.audit._frozen import FrozenScenario, load_scenarios
 from assay.scenarios.audit._seeds import Seed, select_seeds
 from assay.scenarios.audit._solver import AUDIT_METADATA_KEY, auditor_agent, replay_agent
-from assay.scoring import harmful_rate, judge_state, load_rubric, outcome_counts, resolve_judges, rubric_means
+from assay.scoring import (
+    harmful_rate,
+    judge_state,
+    load_rubric,
+    outcome_counts,
+    resolve_rubric_judges,
+    rubric_means,
+)
 
 #: Task version: bump when results stop being comparable (protocol, prompt, seeds or rubric change).
 AUDIT_TASK_VERSION = 1
@@ -74,7 +81,7 @@ def audit_scorer(rubric: str | None = None, judge: str | Sequence[str] | None = 
     loaded = load_rubric(rubric)
 
     async def score(state: TaskState, target: Target) -> Score:
-        result = await judge_state(state, loaded, resolve_judges(judge))
+        result = await judge_state(state, loaded, resolve_rubric_judges(judge))
         result.metadata = (result.metadata or {}) | {AUDIT_METADATA_KEY: state.store.get(AUDIT_METADATA_KEY)}
         return result
 
