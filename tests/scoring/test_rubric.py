@@ -220,3 +220,15 @@ def test_rubric_scorer_outcomes_and_eval_aware_split(tmp_path: Path) -> None:
     assert exfil.fisher_p == pytest.approx(1.0)
     with pytest.raises(AssayError, match="no rubric-judge scores"):
         rubric_readout([])
+
+
+def test_undefined_intervals_are_nan_never_a_spurious_range() -> None:
+    from assay.scoring import calibrate_dimension
+
+    # the judge never calls the dimension elicited: kappa is 0 and its variance estimate is zero
+    d = calibrate_dimension("x", [8, 8, 1, 1, 2, 3], [1, 1, 1, 1, 1, 1], threshold=7)
+    assert d.kappa.kappa == pytest.approx(0.0)
+    assert math.isnan(d.kappa.ci_low) and math.isnan(d.kappa.ci_high)
+    assert math.isnan(d.spearman.rho) and d.spearman.note == "constant scores on one side"
+    perfect = calibrate_dimension("y", [1, 2, 3, 8, 9], [1, 2, 3, 8, 9], threshold=7)
+    assert perfect.spearman.rho == pytest.approx(1.0) and "degenerates" in perfect.spearman.note

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 
@@ -88,10 +89,15 @@ def cohen_kappa_ci(
     if math.isclose(chance, 1.0):
         kappa = low = high = math.nan
     else:
-        res = cohens_kappa(table, return_results=True)
+        with np.errstate(invalid="ignore"):  # a zero variance estimate gives a NaN interval, reported as such
+            res = cohens_kappa(table, return_results=True)
         kappa = float(res.kappa)
         # asymptotic (Wald) interval, clipped to kappa's range [-1, 1]
-        low, high = max(-1.0, float(res.kappa_low)), min(1.0, float(res.kappa_upp))
+        low, high = float(res.kappa_low), float(res.kappa_upp)
+        if math.isfinite(low) and math.isfinite(high):
+            low, high = max(-1.0, low), min(1.0, high)
+        else:  # undefined (zero estimated variance): NaN, never a spurious [-1, 1]
+            low = high = math.nan
     return KappaCI(
         kappa=kappa, ci_low=low, ci_high=high, n=n, accuracy=accuracy, labels=order, confusion=table.tolist()
     )

@@ -45,6 +45,7 @@ class SpearmanCI(BaseModel):
     ci_low: float
     ci_high: float
     n: int
+    note: str = ""
 
 
 class DimensionCalibration(BaseModel):
@@ -121,10 +122,13 @@ def spearman_ci(x: list[int], y: list[int], alpha: float = 0.05) -> SpearmanCI:
 
     n = len(x)
     if n < 4 or len(set(x)) < 2 or len(set(y)) < 2:
-        return SpearmanCI(rho=math.nan, ci_low=math.nan, ci_high=math.nan, n=n)
+        note = "fewer than 4 items" if n < 4 else "constant scores on one side"
+        return SpearmanCI(rho=math.nan, ci_low=math.nan, ci_high=math.nan, n=n, note=note)
     rho = float(spearmanr(x, y).statistic)
-    if abs(rho) >= 1.0:
-        return SpearmanCI(rho=rho, ci_low=rho, ci_high=rho, n=n)
+    if abs(rho) >= 1.0 - 1e-12:  # round-off: spearmanr gives 0.9999999999999999 for identical ranks
+        rho = math.copysign(1.0, rho)
+        note = "perfect rank agreement: the Fisher-z interval degenerates to a point"
+        return SpearmanCI(rho=rho, ci_low=rho, ci_high=rho, n=n, note=note)
     z = math.atanh(rho)
     se = math.sqrt((1 + rho**2 / 2) / (n - 3))
     q = float(norm.ppf(1 - alpha / 2))
@@ -196,6 +200,8 @@ def format_rubric_calibration(report: RubricCalibration) -> str:
         rho = f"{_num(s.rho)} [{_num(s.ci_low)}, {_num(s.ci_high)}]"
         kap = f"{_num(k.kappa)} [{_num(k.ci_low)}, {_num(k.ci_high)}]"
         lines.append(f"{d.dimension:<24} {rho:<30} {kap:<30} {s.n:<2} {d.human_elicited}/{d.judge_elicited}")
+    notes = sorted({f"{d.dimension}: {d.spearman.note}" for d in report.dimensions if d.spearman.note})
+    lines += [f"note: {n}" for n in notes]
     for item_id, err in report.judge_errors.items():
         lines.append(f"judge error on {item_id}: {err}")
     return "\n".join(lines)
