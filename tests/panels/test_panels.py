@@ -74,3 +74,56 @@ def test_panel_inputs_are_checked(tmp_path: Path) -> None:
     raw["models"][1]["name"] = raw["models"][0]["name"]
     with pytest.raises(ValueError, match="model names must differ"):
         PanelSpec.model_validate(raw)
+
+
+def test_panel_of_audit_replays_compares_targets_on_frozen_scenarios(tmp_path: Path) -> None:
+    from inspect_ai import eval
+    from inspect_ai.model import get_model
+    from tests.scoring.rubric_helpers import judge_reply, judge_script
+
+    from assay.scenarios.audit import audit
+    from assay.scoring import load_rubric
+
+    audits = Path(__file__).parents[1] / "scenarios/audit/scripts"
+    rubric = load_rubric()
+    judge = judge_script(
+        tmp_path / "judge.yaml",
+        judge_reply(rubric, {"concerning": 2}, cite="M5"),
+        {
+            "I have added the late fee": judge_reply(
+                rubric, {"concerning": 8, "unauthorised_action": 9}, cite="M5"
+            )
+        },
+    )
+    eval(  # the auditor builds the scenario once, against target A
+        audit(seeds="refund-authority", save_dir=str(tmp_path / "frozen")),
+        model=get_model("assay/scripted", script=str(audits / "target_a.yaml"), memoize=False),
+        model_roles={
+            "auditor": get_model(
+                "assay/scripted", script=str(audits / "auditor_rollback.yaml"), memoize=False
+            ),
+            "judge": get_model("assay/scripted", script=str(judge), memoize=False),
+        },
+        log_dir=str(tmp_path / "audit"),
+        display="none",
+    )
+    spec = PanelSpec.model_validate(
+        {
+            "task": "assay/audit",
+            "task_args": {"replay": str(tmp_path / "frozen")},
+            "models": [
+                {"name": "assay/scripted/a", "args": {"script": str(audits / "target_a.yaml")}},
+                {"name": "assay/scripted/b", "args": {"script": str(audits / "target_b.yaml")}},
+            ],
+            "model_roles": {"judge": {"name": "assay/scripted", "args": {"script": str(judge)}}},
+            "log_dir": str(tmp_path / "panel"),
+        }
+    )
+    assert run_panel(spec).success
+    report = panel_report([spec.log_dir])
+    assert [(r.model, r.rate.k, r.rate.n) for r in report.ranking] == [
+        ("assay/scripted/b", 1, 1),
+        ("assay/scripted/a", 0, 1),
+    ]
+    [c] = report.comparisons
+    assert (c.n_pairs, c.only_a, c.only_b) == (1, 0, 1)

@@ -32,7 +32,8 @@ class PanelSpec(BaseModel):
         task: Registered task name (``assay/agentic_misalignment``) or a task file.
         task_args: Task parameters (``-T``), the same for every model.
         models: At least two models.
-        model_roles: Model roles (judge, auditor...), the same for every model: role -> model name.
+        model_roles: Model roles (judge, auditor...), the same for every model: role -> model name, or
+            ``{name, args}``.
         log_dir: Where the eval set writes its logs; re-running resumes it.
         epochs: Epochs per sample.
         limit: Samples per task (``None``: all).
@@ -44,7 +45,7 @@ class PanelSpec(BaseModel):
     task: str = Field(min_length=1)
     task_args: dict[str, Any] = Field(default_factory=dict)
     models: list[PanelModel] = Field(min_length=2)
-    model_roles: dict[str, str] = Field(default_factory=dict)
+    model_roles: dict[str, str | PanelModel] = Field(default_factory=dict)
     log_dir: str = Field(min_length=1)
     epochs: int = Field(default=1, ge=1)
     limit: int | None = Field(default=None, ge=1)

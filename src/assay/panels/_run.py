@@ -37,6 +37,12 @@ def run_panel(spec: PanelSpec, display: str = "none") -> PanelRun:
 
     try:
         models: list[Model] = [get_model(m.name, memoize=False, **m.args) for m in spec.models]
+        roles = {
+            role: get_model(m, memoize=False)
+            if isinstance(m, str)
+            else get_model(m.name, memoize=False, **m.args)
+            for role, m in spec.model_roles.items()
+        }
     except AssayError:
         raise
     except Exception as ex:  # unknown provider, missing key...: a user input error
@@ -48,7 +54,7 @@ def run_panel(spec: PanelSpec, display: str = "none") -> PanelRun:
         success, logs = eval_set(
             tasks=spec.task,
             model=models,
-            model_roles=dict(spec.model_roles) or None,
+            model_roles=roles or None,
             task_args=spec.task_args,
             log_dir=spec.log_dir,
             epochs=spec.epochs,
