@@ -69,6 +69,8 @@ def test_constructed_shifts_floor_and_intervals(tmp_path: Path, scripted: Make, 
     assert (floor.n_claims, floor.n_pairs) == (8, 64) and (floor.lo, floor.hi) == pytest.approx((lo, hi))
     per_rater = estimates[("all", "contested", "assay/scripted|nurse")]
     assert per_rater.mean == pytest.approx(sum(constructed.AFTER["a"].values()) / 4 - 3.0)
+    assert per_rater.floor == 0.0  # rater a's own control floor; rater b's is 0.5
+    assert estimates[("all", "contested", "assay/scripted#2|nurse")].floor == 0.5
     assert configs[0]["raters"] == ["assay/scripted|nurse", "assay/scripted#2|nurse"]
 
 

@@ -233,7 +233,8 @@ def shift_estimates(
 ) -> list[ShiftEstimate]:
     """Return estimates per writer x style x claim kind (styles pooled as ``all``), and per rater.
 
-    Each estimate carries its writer's control floor (the control-claim shift over all styles).
+    Each estimate carries its writer's control floor (the control-claim shift over all styles), the
+    per-rater estimates their rater's own floor.
     """
     out: list[ShiftEstimate] = []
     for writer in sorted({r.writer for r in records}):
@@ -247,11 +248,8 @@ def shift_estimates(
             for rater in sorted({r.rater for r in mine if r.rater}):
                 group = [r for r in mine if r.claim_kind == kind and r.rater == rater]
                 out.append(estimate(group, (writer, ALL, kind, rater), alpha, seed))
-        floor = next(
-            (e for e in out if (e.writer, e.style, e.claim_kind, e.rater) == (writer, ALL, "control", ALL)),
-            None,
-        )
-        for e in out:
-            if e.writer == writer and floor is not None and math.isfinite(floor.mean):
-                e.floor = floor.mean
+    floors = {(e.writer, e.rater): e.mean for e in out if e.claim_kind == "control" and e.style == ALL}
+    for e in out:
+        floor = floors.get((e.writer, e.rater))
+        e.floor = floor if floor is not None and math.isfinite(floor) else None
     return out
