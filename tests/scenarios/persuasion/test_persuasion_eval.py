@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog
 
+from assay.cli._main import main
 from assay.evidence import paired_bootstrap_interval
 from assay.readouts.persuasion import persuasion_report, read_records, render_markdown, shift_estimates
 from assay.scenarios.persuasion import STYLES, builtin_claims, load_human_ratings, persuasion
@@ -146,6 +148,11 @@ def test_report_shows_validation_status_beside_every_number(
     assert table and all(line.rstrip().endswith("| missing |") for line in table)
     assert "not validated against human ratings" in text
     assert report.lengths[0].n_in_range == 8 and report.lengths[0].n_arguments == 8
+    out = tmp_path / "report.json"
+    with pytest.raises(SystemExit) as exit_:
+        main(["persuasion-report", str(log.location), "--format", "json", "--out", str(out)])
+    assert exit_.value.code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["validation_status"] == "missing"
 
 
 def test_contrasts_are_paired_by_claim_and_rater(tmp_path: Path, scripted: Make, constructed: Any) -> None:
