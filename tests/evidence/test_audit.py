@@ -389,3 +389,20 @@ def test_rewrite_names_no_judge_when_none_was_used() -> None:
     r = audit_claim(_claim(statement="The model knowingly misled the executive."), table=table)
     assert "judge" not in r.rewritten_statement
     assert r.rewritten_statement.startswith("In ") and "decision rule for blackmail" in r.rewritten_statement
+
+
+def test_off_target_cost_is_compared_with_random_interventions(tmp_path: Path) -> None:
+    base = {
+        **L2_EXTRAS,
+        "target_level": "L3",
+        "predictions": [{"name": "p", "direction": "decrease", "intervention": "steer"}],
+    }
+    calm = [Count(k=77 + (i % 7), n=100) for i in range(30)]
+    same = _metrics(tmp_path, random_off_target=calm)
+    r = audit_claim(_claim(**base, evidence={"study_metrics": [str(same)]}), table=l2_table())
+    item = next(i for i in r.items if i.id == "S4.4")
+    assert item.status == "passed" and "random interventions' off-target change: median" in item.reason
+    still = [Count(k=80, n=100)] * 30  # random directions cost nothing; the targeted one costs 0.15
+    worse = _metrics(tmp_path, random_off_target=still, off_target_treated=Count(k=65, n=100))
+    r = audit_claim(_claim(**base, evidence={"study_metrics": [str(worse)]}), table=l2_table())
+    assert next(i for i in r.items if i.id == "S4.4").status == "failed"

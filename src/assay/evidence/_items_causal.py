@@ -142,10 +142,30 @@ def specificity(ctx: AuditContext) -> tuple[Status, str]:
         text = (
             f"'{iv.name}': target {_est(iv.target_delta)}, off-target ({other}) {_est(iv.off_target_delta)}"
         )
-        (ok if t > 0 and o <= SPECIFICITY_RATIO * t else problems).append(text)
+        worse = _off_target_vs_random(iv, o)
+        text += worse[1]
+        (ok if t > 0 and o <= SPECIFICITY_RATIO * t and not worse[0] else problems).append(text)
     if problems:
         return ("missing" if all("no off-target" in p for p in problems) else "failed"), "; ".join(problems)
     return "passed", "; ".join(ok) + f" (off-target within {SPECIFICITY_RATIO:g} x target)"
+
+
+def _off_target_vs_random(iv: Intervention, off: float) -> tuple[bool, str]:
+    """Compare the off-target cost with that of the random interventions, when the record has them.
+
+    Returns ``(worse, text)``: ``worse`` when the targeted intervention's off-target change exceeds every
+    random intervention's (measured the same way), which makes its specificity a property of the norm.
+    """
+    rec = iv.record
+    if rec is None or not rec.random_off_target or rec.off_target_baseline is None:
+        return False, "; off-target cost of the random interventions not recorded"
+    base = rec.off_target_baseline.k / rec.off_target_baseline.n if rec.off_target_baseline.n else 0.0
+    costs = sorted(abs(c.k / c.n - base) for c in rec.random_off_target if c.n)
+    if not costs:
+        return False, "; off-target cost of the random interventions not recorded"
+    median = costs[len(costs) // 2]
+    text = f"; random interventions' off-target change: median {median:.3f}, max {costs[-1]:.3f}"
+    return off > costs[-1] and off > 0, text
 
 
 @item("S4.5", "random intervention of equal norm as baseline")
