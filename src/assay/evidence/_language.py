@@ -97,6 +97,9 @@ def _possessor(low: str) -> str | None:
     return low[:-2] if low.endswith("'s") else ("it" if low == "its" else None)
 
 
+_PRONOUNS = frozenset({"it", "itself", "he", "she", "they", "we", "i", "you"})
+
+
 def _is_model(word: str) -> bool:
     return word in lx.MODEL_NOUNS or bool(lx.MODEL_NAME.match(word))
 
@@ -119,6 +122,8 @@ def _subject(seg: list[_Tok]) -> tuple[str, bool]:
     if i == len(seg):
         return "inherit", False
     first = seg[i]
+    if first.low.endswith("ing") and first.low not in lx.MODEL_NOUNS:
+        return "inherit", False  # a participle ("Knowing it would be replaced, the model ...")
     capital = first.text[:1].isupper()
     known = first.low in lx.MODEL_NOUNS or first.low in lx.OTHER_SUBJECTS or _is_model(first.text)
     if not (first.low in lx.DETERMINERS or known or capital or _possessor(first.low)):
@@ -131,6 +136,8 @@ def _subject(seg: list[_Tok]) -> tuple[str, bool]:
             continue
         if tok.low in lx.DETERMINERS:
             continue
+        if head and tok.low in _PRONOUNS:  # "Knowing it ...": a new phrase, not part of the subject
+            break
         if _is_model(tok.low) or _is_model(tok.text):
             head = "model"
         elif tok.low in lx.OTHER_SUBJECTS or (tok.text[:1].isupper() and not head):
@@ -202,14 +209,16 @@ def _clause_hits(clause: list[_Tok], subject: str, reported: bool, after: str = 
             j += size
             continue
         low = tok.low
+        after_article = j > 0 and clause[j - 1].low in ("the", "a", "an")  # "the plans": a noun, not a verb
+        verb = (low in lx.INTENT_VERBS or low in lx.DECEPTION_VERBS) and not after_article
         flagged = model and (
-            low in lx.INTENT_VERBS
-            or low in lx.DECEPTION_VERBS
+            verb
             or low in lx.INTENT_ADVERBS
             or low in lx.INTENT_ADJECTIVES
             or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS)
         )
-        if flagged or (low in lx.INTENT_NOUNS and (model or _owned_by_model(clause, j))):
+        owned = low in lx.INTENT_NOUNS or low in lx.INTENT_ADJECTIVES
+        if flagged or (owned and (model or _owned_by_model(clause, j))):
             hits.append(tok.text)
         j += 1
     return hits, reported
@@ -220,17 +229,34 @@ def intent_phrases(sentence: str) -> list[str]:
     hits: list[str] = []
     subject, reported = "other", False
     clauses = _clauses(_tokens(sentence))
+    question = False
     for i, (opener, clause) in enumerate(clauses):
         after = clauses[i + 1][0] if i + 1 < len(clauses) else ""
         if opener in lx.SPEECH_RESETS:
             reported = False
+        question = opener in lx.QUESTION_OPENERS or (
+            question and opener not in lx.SPEECH_RESETS and opener != ";"
+        )
         own, _ = _subject(clause)
-        if own == "inherit":
-            own = "other" if opener in ("that", "which") else subject
+        if own == "inherit" and i == 0:  # an opening participle or subordinate clause: the main subject
+            own = next((k for _, c in clauses[1:] if (k := _subject(c)[0]) != "inherit"), "other")
+        elif own == "inherit":
+            own = _last_noun(clauses[i - 1][1]) if opener in lx.RELATIVES else subject
         subject = own
-        found, reported = _clause_hits(clause, subject, reported, after)
-        hits += found
+        found, reported = _clause_hits(clause, subject, reported or question, after)
+        if not question:
+            hits += found
     return hits
+
+
+def _last_noun(clause: list[_Tok]) -> str:
+    """The kind of the last noun of a clause (``model`` or ``other``): the antecedent of a relative clause."""
+    for tok in reversed(clause):
+        if _is_model(tok.low) or _is_model(tok.text):
+            return "model"
+        if tok.low in lx.OTHER_SUBJECTS or tok.text[:1].isupper():
+            return "other"
+    return "other"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -216,10 +216,16 @@ CLAUSE_STARTS: frozenset[str] = frozenset(
     _words(
         """
         , ; : and but so because that which who whom when whenever while if then although though since once
-        until unless whereas yet or after before where whether ( ) — –
+        until unless whereas yet or after before where whether ( ) — – what how why
         """
     )
 )
+
+#: Clause openers of embedded questions ("asked whether it knew"): their content is not asserted.
+QUESTION_OPENERS: frozenset[str] = frozenset({"whether"})
+
+#: Relative pronouns: a relative clause that starts with a verb takes the noun before it as subject.
+RELATIVES: frozenset[str] = frozenset({"that", "which", "who", "whom"})
 
 #: Tokens after which reported speech ends (the narrator speaks again).
 SPEECH_RESETS: frozenset[str] = frozenset(_words("; but so yet although though whereas however"))
