@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -89,3 +91,12 @@ def test_axis_and_row_labels_fit_inside_the_figure() -> None:
     for artist in [ax.xaxis.label, *ax.get_yticklabels()]:
         ext = artist.get_window_extent(renderer)
         assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1 and ext.y0 >= box.y0 - 1, artist.get_text()
+
+
+def test_paired_arms_are_labelled_by_factor_values(factorial_log: Path, tmp_path: Path) -> None:
+    from assay.report import write_report
+
+    md = write_report(tmp_path / "r.md", [factorial_log]).read_text(encoding="utf-8")
+    paired = md.split("## Paired comparisons", 1)[1].split("\n## ", 1)[0]
+    assert "a \\| threat=no" in paired or "a | threat=no" in paired
+    assert "| a-no |" not in paired

@@ -7,7 +7,7 @@ import math
 
 from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary
 from assay.report._guide import headline_section, legend_section
-from assay.report._labels import condition_label, ordered, scenario, varying_factors
+from assay.report._labels import arm, arm_labels, condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
 from assay.report._plots import MAX_ROWS
 
@@ -191,12 +191,13 @@ def effects_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSectio
 
 def paired_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
     """Paired comparisons (models on the same samples; matched condition pairs)."""
+    arms = arm_labels(s.conditions)
     rows = [
         [
             c.kind,
             c.scope,
-            c.a,
-            c.b,
+            arm(c.a, arms),
+            arm(c.b, arms),
             str(c.n_pairs),
             str(c.n_dropped),
             pct(c.rate_a),

@@ -62,3 +62,18 @@ def plot_labels(conds: Sequence[ConditionSummary]) -> list[str]:
         text = " | ".join([*head, condition_label(c, varying)])
         out.append("\n".join(textwrap.wrap(text, WRAP, break_on_hyphens=False)) or text)
     return out
+
+
+def arm_labels(conds: Sequence[ConditionSummary]) -> dict[str, str]:
+    """Map condition ids to readable labels (``scenario | factors``) for paired comparisons' arms."""
+    varying = varying_factors(conds)
+    out: dict[str, str] = {}
+    for c in conds:
+        text = " | ".join(x for x in (scenario(c), condition_label(c, varying)) if x)
+        out.setdefault(c.condition, text or c.condition)
+    return out
+
+
+def arm(name: str, labels: dict[str, str]) -> str:
+    """The readable label of a paired comparison's arm (model names and unknown ids unchanged)."""
+    return labels.get(name, name)

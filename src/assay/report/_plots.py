@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assay.evidence import ConditionSummary, EvidenceSummary
-from assay.report._labels import ordered, plot_labels
+from assay.report._labels import WRAP, arm, arm_labels, ordered, plot_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -175,7 +176,9 @@ def paired_plot(summary: EvidenceSummary) -> str | None:
     if not pairs:
         return None
     xlabel = "paired difference in rate (Bonett-Price interval, clustered by prompt)"
-    fig, ax = _row_figure([f"{c.a} - {c.b}" for c in pairs], xlabel)
+    arms = arm_labels(summary.conditions)
+    names = [f"{arm(c.a, arms)} - {arm(c.b, arms)}" for c in pairs]
+    fig, ax = _row_figure(["\n".join(textwrap.wrap(n, WRAP)) or n for n in names], xlabel)
     ys = list(range(len(pairs)))[::-1]
     for y, c in zip(ys, pairs, strict=True):
         ax.plot([c.lo, c.hi], [y, y], color="#2c3e50", linewidth=2)
