@@ -98,5 +98,5 @@ def test_paired_arms_are_labelled_by_factor_values(factorial_log: Path, tmp_path
 
     md = write_report(tmp_path / "r.md", [factorial_log]).read_text(encoding="utf-8")
     paired = md.split("## Paired comparisons", 1)[1].split("\n## ", 1)[0]
-    assert "a \\| threat=no" in paired or "a | threat=no" in paired
+    assert "| a \\| threat=no | a \\| threat=yes |" in paired
     assert "| a-no |" not in paired
