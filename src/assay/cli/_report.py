@@ -48,6 +48,11 @@ from assay._errors import AssayError
     "--method", type=click.Choice(["wilson", "clopper-pearson"]), default="wilson", show_default=True
 )
 @click.option("--title", default="assay report", show_default=True)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse logs that did not finish and logs superseded by a later run of the same eval.",
+)
 def report_command(
     logs: tuple[str, ...],
     output: str,
@@ -59,6 +64,7 @@ def report_command(
     factors: tuple[str, ...],
     method: str,
     title: str,
+    strict: bool,
 ) -> None:
     """Write one self-contained report of LOGS (Inspect log files or directories) as HTML, Markdown or JSON.
 
@@ -67,18 +73,17 @@ def report_command(
 
     A claim is audited on the logs it names; a claim naming no existing log is audited on LOGS.
     """
-    from assay.report import write_report
+    from assay.report import build_report, report_output, save_report
 
+    report_output(output, fmt)  # type: ignore[arg-type]
     for log in logs:
         if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
     for claim in claims:
         if not Path(claim).is_file():
             raise AssayError(f"claim file not found: {claim}")
-    path = write_report(
-        output,
+    data = build_report(
         list(logs),
-        fmt=fmt,  # type: ignore[arg-type]
         claims=list(claims),
         title=title,
         positive=list(positive) or None,
@@ -86,5 +91,9 @@ def report_command(
         scorer=scorer,
         score_key=score_key,
         factors=list(factors),
+        strict=strict,
     )
+    for note in data.log_status.notes() if data.log_status else []:
+        click.echo(f"assay: warning: {note}", err=True)
+    path = save_report(output, data, fmt)  # type: ignore[arg-type]
     click.echo(f"wrote {path}")

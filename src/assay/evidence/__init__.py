@@ -203,3 +203,27 @@ __all__ = [
     "verify_intervention",
     "write_study_metrics",
 ]
+
+from assay.evidence._logstatus import (  # kept apart: log status (issue 15)
+    LOG_STATUS_ATTR,
+    Incomplete,
+    LogSetStatus,
+    LogStatus,
+    Superseded,
+    read_log_status,
+    reconcile_logs,
+    status_from_header,
+    table_log_status,
+)
+
+__all__ += [
+    "LOG_STATUS_ATTR",
+    "Incomplete",
+    "LogSetStatus",
+    "LogStatus",
+    "Superseded",
+    "read_log_status",
+    "reconcile_logs",
+    "status_from_header",
+    "table_log_status",
+]

@@ -28,6 +28,7 @@ from assay.evidence._logs import (
     number_text,
     score_text,
 )
+from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
 from assay.scoring import Outcome
 
 #: Prefix of the columns that hold condition factors (``f_goal_type`` for factor ``goal_type``).
@@ -115,6 +116,7 @@ def tidy_table(
     *,
     score_key: str | None = None,
     factors: Sequence[str] = (),
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Read Inspect logs into the tidy table (one row per sample x epoch).
 
@@ -124,6 +126,8 @@ def tidy_table(
         score_key: For dict-valued scores, the key holding the verdict (auto-detected by default).
         factors: Sample-metadata keys to use as factors (default: ``metadata["factors"]`` of assay
             tasks, else the categorical metadata fields).
+        strict: Refuse incomplete logs and superseded logs (see :mod:`assay.evidence._logstatus`) instead
+            of marking them (incomplete) and dropping their duplicate rows (superseded).
 
     Returns:
         A DataFrame with the columns of :data:`TABLE_COLUMNS` plus one ``f_<factor>`` column per factor.
@@ -139,7 +143,9 @@ def tidy_table(
     frames: list[pd.DataFrame] = []
     metas: list[dict[str, Any]] = []
     keys_used: set[str] = set()
+    statuses: list[LogStatus] = []
     for p in paths:
+        statuses += [s for s in [read_log_status(p)] if s is not None]
         frame, meta = _read_log(p, scorer, score_key)
         keys_used |= set(frame["_score_key"]) - {""}
         frames.append(frame.drop(columns="_score_key"))
@@ -160,6 +166,7 @@ def tidy_table(
     table = validate_table(table)
     check_comparable(table)
     table.attrs["assay_notes"] = notes
+    table, _ = reconcile_logs(table, statuses, strict)
     return table
 
 

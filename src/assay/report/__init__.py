@@ -13,7 +13,7 @@ from assay.report._model import (
     figure_section_item,
 )
 from assay.report._render import ReportFormat, render, render_html, render_json, render_markdown
-from assay.report._write import build_report, write_report
+from assay.report._write import build_report, report_output, save_report, write_report
 
 __all__ = [
     "ReportData",
@@ -27,5 +27,7 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "report_output",
+    "save_report",
     "write_report",
 ]

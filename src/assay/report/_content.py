@@ -358,8 +358,10 @@ def claim_section(a: AuditResult, index: int) -> ReportSection:
 
 def build_sections(data: ReportData, figures: dict[str, str]) -> list[ReportSection]:
     """Return the sections: headline, claims, legend, rates, outcomes, effects, pairs, robustness, etc."""
+    from assay.report._logstatus import mark_incomplete
+
     s = data.summary
-    return [
+    sections = [
         headline_section(s),
         *[claim_section(a, i) for i, a in enumerate(data.audits)],
         legend_section(),
@@ -371,3 +373,4 @@ def build_sections(data: ReportData, figures: dict[str, str]) -> list[ReportSect
         *data.extra_sections,
         provenance_section(s),
     ]
+    return mark_incomplete(sections, data.log_status)

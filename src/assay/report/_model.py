@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from assay.evidence import AuditResult, EvidenceSummary
+from assay.evidence import AuditResult, EvidenceSummary, LogSetStatus
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,3 +67,4 @@ class ReportData(BaseModel):
     summary: EvidenceSummary
     audits: list[AuditResult] = Field(default_factory=list)
     extra_sections: list[ReportSection] = Field(default_factory=list)
+    log_status: LogSetStatus | None = None

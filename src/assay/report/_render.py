@@ -16,8 +16,24 @@ def _overview(data: ReportData) -> str:
     s = data.summary
     return (
         f"{s.n_rows} samples from {len(s.provenance.logs)} log(s): {s.n_valid} valid, {s.n_errors} errors; "
-        f"{len(s.conditions)} condition(s); {len(data.audits)} claim(s) audited."
+        f"{len(s.conditions)} condition(s); {len(data.audits)} claim(s) audited." + _status_overview(data)
     )
+
+
+def _status_overview(data: ReportData) -> str:
+    st = data.log_status
+    if st is None or not (st.incomplete or st.superseded):
+        return ""
+    parts = []
+    if st.incomplete:
+        missing = sum(i.missing or 0 for i in st.incomplete)
+        parts.append(
+            f"INCOMPLETE: {len(st.incomplete)} eval(s) did not finish, {missing} sample(s) never ran"
+        )
+    if st.superseded:
+        dropped = sum(s.rows_dropped for s in st.superseded)
+        parts.append(f"{len(st.superseded)} superseded log(s), {dropped} duplicate row(s) dropped")
+    return " " + "; ".join(parts) + "."
 
 
 def render_html(data: ReportData) -> str:

@@ -17,6 +17,7 @@ from assay.evidence import (
     resolve_evidence,
     resolve_positive,
     summarize,
+    table_log_status,
     tidy_table,
 )
 from assay.evidence._rates import IntervalMethod
@@ -39,6 +40,7 @@ def build_report(
     scorer: str | None = None,
     score_key: str | None = None,
     factors: Sequence[str] = (),
+    strict: bool = False,
 ) -> ReportData:
     """Read the logs (or take ``table``), compute the evidence summary and audit each claim.
 
@@ -56,6 +58,7 @@ def build_report(
         scorer: Main scorer name (default: each log's first scorer).
         score_key: Key holding the verdict in dict-valued scores (auto-detected by default).
         factors: Sample-metadata keys to use as factors (auto-detected by default).
+        strict: Refuse incomplete and superseded logs instead of marking and deduplicating them.
 
     Raises:
         AssayError: No logs and no table, or any input problem from the evidence functions.
@@ -63,7 +66,7 @@ def build_report(
     if table is None:
         if not logs:
             raise AssayError("report: give at least one log")
-        table = tidy_table(list(logs), scorer=scorer, score_key=score_key, factors=factors)
+        table = tidy_table(list(logs), scorer=scorer, score_key=score_key, factors=factors, strict=strict)
     pos = resolve_positive(table, positive)
     summary = summarize(table, pos, alpha=alpha, method=method)
     audits: list[AuditResult] = []
@@ -83,7 +86,47 @@ def build_report(
         summary=summary,
         audits=audits,
         extra_sections=list(sections),
+        log_status=table_log_status(table),
     )
+
+
+def report_output(out: str | Path, fmt: ReportFormat | None = None) -> tuple[Path, ReportFormat]:
+    """Check where a report goes and in which format, before anything is computed.
+
+    The format is ``fmt`` when given, else the suffix's (``.html``/``.htm``, ``.md``, ``.json``). No directory
+    is created: the parent must exist (a report never creates directories the user did not name).
+
+    Raises:
+        AssayError: ``out`` is a directory, its directory does not exist, or the format cannot be told.
+    """
+    path = Path(out)
+    if str(out).endswith(("/", "\\")) or path.is_dir():
+        raise AssayError(f"-o {out}: is a directory; name the report file (e.g. {path / 'report.html'})")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise AssayError(f"-o {out}: directory {parent} {what} (create it first)")
+    suffix = path.suffix.lower()
+    if fmt is None:
+        if suffix not in _SUFFIX_FORMAT:
+            raise AssayError(
+                f"-o {out}: cannot tell the report format from suffix {suffix or '(none)'!r}; "
+                "use .html, .md or .json, or pass --format html|md|json"
+            )
+        return path, _SUFFIX_FORMAT[suffix]
+    if fmt not in ("html", "md", "json"):
+        raise AssayError(f"--format: unknown report format {fmt!r}; known: html, md, json")
+    return path, fmt
+
+
+def save_report(out: str | Path, data: ReportData, fmt: ReportFormat | None = None) -> Path:
+    """Render ``data`` and write it to ``out`` (see :func:`report_output` for the checks)."""
+    path, chosen = report_output(out, fmt)
+    try:
+        path.write_text(render(data, chosen), encoding="utf-8")
+    except OSError as ex:
+        raise AssayError(f"-o {out}: cannot write: {ex.strerror or ex}") from None
+    return path
 
 
 def write_report(
@@ -101,13 +144,14 @@ def write_report(
     scorer: str | None = None,
     score_key: str | None = None,
     factors: Sequence[str] = (),
+    strict: bool = False,
 ) -> Path:
     """Write a report file; the format follows ``fmt`` or the suffix of ``out`` (html, md, json).
 
-    See :func:`build_report` for the other arguments. Returns the path written.
+    See :func:`build_report` for the other arguments and :func:`report_output` for the output checks (made
+    before any log is read). Returns the path written.
     """
-    path = Path(out)
-    chosen = fmt or _SUFFIX_FORMAT.get(path.suffix.lower(), "html")
+    report_output(out, fmt)
     data = build_report(
         logs,
         table=table,
@@ -120,7 +164,6 @@ def write_report(
         scorer=scorer,
         score_key=score_key,
         factors=factors,
+        strict=strict,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(data, chosen), encoding="utf-8")
-    return path
+    return save_report(out, data, fmt)
