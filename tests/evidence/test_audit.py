@@ -240,10 +240,12 @@ def test_audit_command_prints_33_items_and_the_level(factorial_log: Path) -> Non
         assert f"  {i} " in out.output
     assert sum(1 for line in out.output.splitlines() if line.startswith("  S")) == 33
     assert "achieved level: " in out.output
-    strict = runner.invoke(audit_command, [str(EXAMPLES / "agentic_blackmail_intent.yaml"), "--strict"])
+    intent = str(EXAMPLES / "agentic_blackmail_intent.yaml")
+    strict = runner.invoke(audit_command, [intent, "--strict", "--allow-missing"])
     assert strict.exit_code == 1
     assert "supported wording" in strict.output
-    as_json = runner.invoke(audit_command, [str(EXAMPLES / "backdoor_steering.yaml"), "--format", "json"])
+    backdoor = str(EXAMPLES / "backdoor_steering.yaml")
+    as_json = runner.invoke(audit_command, [backdoor, "--format", "json", "--allow-missing"])
     assert json.loads(as_json.output)["achieved_level"] == "L0"
 
 

@@ -55,7 +55,7 @@ async def test_writes_outside_the_work_directory_fail(box: BwrapSandboxEnvironme
     assert victim.read_text() == "original"
     assert sorted(os.listdir("/etc")) == etc_before
     assert not Path("/usr/assay-escape").exists()
-    assert sorted(p.name for p in box.host_root.iterdir()) == ["work"]
+    assert sorted(p.name for p in box.host_root.iterdir()) == ["owner", "work"]
     with pytest.raises(PermissionError):
         await box.write_file("/etc/assay-escape", "pwned")
     assert not Path("/etc/assay-escape").exists()

@@ -5,6 +5,7 @@ It is a thin front on :func:`inspect_ai.eval`; ``inspect eval`` works just as we
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -58,9 +59,17 @@ def eval_command(
     """Run TASK (e.g. assay/capability_qa) on a model through Inspect and print where the log is."""
     from inspect_ai import eval as inspect_eval
 
+    from assay.scenarios._params import build_task, check_task_args, task_function
+
     check_model_name(model)
     margs = parse_key_values(model_args, "-M")
     targs = parse_key_values(task_args, "-T")
+    fn = task_function(task)
+    if fn is not None:
+        targs = check_task_args(task, fn, targs)
+        build_task(task, fn, targs)
+    elif not Path(task.split("@")[0]).exists() and (".py" in task or "/" not in task):
+        raise AssayError(f"task: {task!r} is neither an assay/<name> task nor an existing task file")
     logs = inspect_eval(
         task,
         model=model,

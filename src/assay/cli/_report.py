@@ -79,9 +79,10 @@ def report_command(
     for log in logs:
         if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
+    from assay.evidence import load_claim
+
     for claim in claims:
-        if not Path(claim).is_file():
-            raise AssayError(f"claim file not found: {claim}")
+        load_claim(claim)  # every claim file checked before any log is read
     data = build_report(
         list(logs),
         claims=list(claims),

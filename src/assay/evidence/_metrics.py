@@ -41,6 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 from assay.evidence._rater_validation import RaterValidation
 
 SCHEMA_VERSION: Literal["assay.study_metrics/1"] = "assay.study_metrics/1"
@@ -203,7 +204,7 @@ def load_study_metrics(path: str | Path) -> StudyMetrics:
     if not p.is_file():
         raise AssayError(f"study metrics file not found: {p}")
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
+        raw = json.loads(read_text_file(p, "study metrics file"))
     except json.JSONDecodeError as ex:
         raise AssayError(f"malformed study metrics file {p}: {ex.msg} (line {ex.lineno})") from None
     try:

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 
 
 class ScriptedToolCall(BaseModel):
@@ -103,12 +104,9 @@ def load_script(path: str | Path) -> Script:
         AssayError: The file is missing, unreadable or malformed (the message names the file and the field).
     """
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise AssayError(f"script file not found: {p}")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as ex:
-        raise AssayError(f"cannot read script file {p}: {ex.strerror}") from None
+    text = read_text_file(p, "script file")
     raw: Any
     try:
         if p.suffix == ".jsonl":

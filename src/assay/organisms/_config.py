@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -154,15 +155,32 @@ def override_from_yaml(base: M, path: str | Path | None) -> M:
     if not p.is_file():
         raise AssayError(f"config file not found: {p}")
     try:
-        raw = yaml.safe_load(p.read_text()) or {}
+        raw = yaml.safe_load(read_text_file(p, "config file")) or {}
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed config file {p}: {str(ex).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise AssayError(f"malformed config file {p}: expected a mapping")
     try:
-        return type(base).model_validate(_deep_merge(base.model_dump(), raw))
+        cfg = type(base).model_validate(_deep_merge(base.model_dump(), raw))
     except ValidationError as ex:
         raise AssayError(f"invalid config {p}: {validation_problem(ex, '')}") from None
+    _check_model(cfg, p)
+    return cfg
+
+
+def _check_model(cfg: BaseModel, path: Path) -> None:
+    """Refuse a ``model`` that cannot be loaded before any stage runs (a name or a checkpoint directory)."""
+    model = getattr(cfg, "model", None)
+    if not isinstance(model, str) or model.removeprefix("assay/") in ("smollm2", "toy"):
+        return
+    from assay.models._local import check_checkpoint
+
+    try:
+        check_checkpoint(Path(model))
+    except AssayError as ex:
+        raise AssayError(
+            f"invalid config {path}: model: {ex} (use smollm2, toy or a checkpoint directory)"
+        ) from None
 
 
 def _deep_merge(base: dict[str, object], over: dict[str, object]) -> dict[str, object]:

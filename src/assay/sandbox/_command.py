@@ -65,6 +65,7 @@ def bwrap_argv(
     cmd: list[str],
     cwd: str | None = None,
     env: dict[str, str] | None = None,
+    fsize_bytes: int | None = None,
 ) -> list[str]:
     """Return the argv that runs ``cmd`` in a fresh sandbox over ``host_workdir``.
 
@@ -83,6 +84,8 @@ def bwrap_argv(
         cmd: Command and arguments; ``cmd[0]`` is resolved through the sandbox's ``PATH``.
         cwd: Working directory inside the sandbox; relative paths are relative to the work directory.
         env: Extra environment variables.
+        fsize_bytes: File-size limit of this command (default ``config.max_file_mb``); the work-directory
+            quota lowers it to the room left.
     """
     workdir = config.workdir
     chdir = workdir if cwd is None else os.path.normpath(os.path.join(workdir, cwd))
@@ -122,7 +125,7 @@ def bwrap_argv(
         f"--cpu={config.cpu_seconds}",
         f"--as={config.memory_mb * 1024 * 1024}",
         f"--nproc={config.max_processes}",
-        f"--fsize={config.max_file_mb * 1024 * 1024}",
+        f"--fsize={config.max_file_mb * 1024 * 1024 if fsize_bytes is None else max(fsize_bytes, 0)}",
         "--core=0",
         "--",
         *cmd,

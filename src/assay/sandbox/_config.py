@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 
 #: Host directories bound read-only into every sandbox (missing ones are skipped, symlinks kept as links).
 SYSTEM_PATHS: tuple[str, ...] = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -36,6 +37,8 @@ class BwrapConfig(BaseModel):
         max_processes: Processes the sandbox user may run at once (``RLIMIT_NPROC``, per sandbox).
         max_output_bytes: Cap of each output stream; above it the command is killed.
         max_file_mb: Largest file a process may write, in MiB (``RLIMIT_FSIZE``).
+        workdir_mb: Quota of the whole work directory in MiB (disk blocks of all its files together).
+        workdir_entries: Most files and directories the work directory may hold.
         tmp_mb: Size of the private ``/tmp`` (a tmpfs discarded after each command), in MiB.
         workdir: Path of the writable work directory inside the sandbox (also ``HOME``).
         system_paths: Host directories bound read-only; nothing else of the host is visible.
@@ -51,6 +54,8 @@ class BwrapConfig(BaseModel):
     max_processes: int = Field(default=64, ge=4)
     max_output_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_file_mb: int = Field(default=64, ge=1)
+    workdir_mb: int = Field(default=256, ge=1)
+    workdir_entries: int = Field(default=10_000, ge=10)
     tmp_mb: int = Field(default=64, ge=1)
     workdir: str = "/home/user"
     system_paths: tuple[str, ...] = SYSTEM_PATHS
@@ -94,7 +99,7 @@ def resolve_config(config: object) -> BwrapConfig:
             return BwrapConfig()
         if not path.is_file():
             raise AssayError(f"bwrap sandbox config file not found: {path}")
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path, "bwrap sandbox config")
         try:
             raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as ex:

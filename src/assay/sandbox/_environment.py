@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
-import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Literal, overload
 
+import anyio
 from inspect_ai.util import (
     ExecResult,
     OutputLimitExceededError,
@@ -27,6 +26,7 @@ from pydantic import BaseModel
 from assay.sandbox._command import INSIDE_UID, BwrapUnavailableError, HostTools, bwrap_argv, find_host_tools
 from assay.sandbox._config import BwrapConfig, resolve_config
 from assay.sandbox._run import RunResult, run_capped
+from assay.sandbox._workdirs import PREFIX, WATCH_SECONDS, mark_owner, remove_tree, sweep_stale, usage
 
 #: Range of unprivileged host uids given to sandboxes when Inspect runs as root (one per sample).
 _UID_BASE, _UID_SPAN = 1_900_000_000, 100_000_000
@@ -56,7 +56,8 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
         self.host_uid = os.geteuid()
         if self.host_uid == 0:
             self.host_uid = _UID_BASE + secrets.randbelow(_UID_SPAN)
-        self.host_root = Path(tempfile.mkdtemp(prefix="assay-bwrap-", dir=config.host_dir))
+        self.host_root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=config.host_dir))
+        mark_owner(self.host_root)
         self.host_workdir = self.host_root / "work"
         self.host_workdir.mkdir(mode=0o700)
         if os.geteuid() == 0:
@@ -67,12 +68,16 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
 
     @classmethod
     async def task_init(cls, task_name: str, config: SandboxEnvironmentConfigType | None) -> None:
-        """Check once per process that bubblewrap can start a sandbox here.
+        """Check once per process that bubblewrap can start a sandbox here; remove directories left behind.
+
+        Work directories whose owner process is gone (a run killed with SIGKILL) are deleted here.
 
         Raises:
             BwrapUnavailableError: bubblewrap or a helper is missing, or user namespaces are disabled.
         """
-        await _checked_tools(resolve_config(config))
+        resolved = resolve_config(config)
+        sweep_stale(resolved.host_dir)
+        await _checked_tools(resolved)
 
     @classmethod
     async def sample_init(
@@ -106,17 +111,7 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
         Only paths inside the sandbox's own host directory are touched (permissions are restored top-down
         without following links, then the tree is removed); calling it twice is harmless.
         """
-        root = self.host_root
-        if not root.name.startswith("assay-bwrap-") or not root.is_dir() or root.is_symlink():
-            return
-        os.chmod(root, stat.S_IRWXU)
-        for current, dirs, _files in os.walk(root, topdown=True, followlinks=False):
-            for name in dirs:
-                path = os.path.join(current, name)
-                if not os.path.islink(path):
-                    with contextlib.suppress(OSError):
-                        os.chmod(path, stat.S_IRWXU)
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(self.host_root)
 
     # --------------------------------------------------------------------------------------------- exec
 
@@ -159,6 +154,13 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
             raise OutputLimitExceededError(
                 limit_str=f"{limit} bytes", truncated_output=result.stdout.decode("utf-8", "replace")
             )
+        if result.watch_tripped:
+            return ExecResult(
+                success=False,
+                returncode=-9,
+                stdout=result.stdout.decode("utf-8", "replace"),
+                stderr=result.stderr.decode("utf-8", "replace") + self._quota_message(),
+            )
         return ExecResult(
             success=result.returncode == 0,
             returncode=result.returncode,
@@ -177,10 +179,28 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
     ) -> RunResult:
         status_read, status_write = os.pipe()
         try:
-            argv = bwrap_argv(self.tools, self.config, str(self.host_workdir), self.host_uid, cmd, cwd, env)
+            room = await anyio.to_thread.run_sync(self._room)
+            argv = bwrap_argv(
+                self.tools,
+                self.config,
+                str(self.host_workdir),
+                self.host_uid,
+                cmd,
+                cwd,
+                env,
+                fsize_bytes=room,
+            )
             status_at = argv.index("--die-with-parent")
             argv[status_at:status_at] = ["--json-status-fd", str(status_write)]
-            result = await run_capped(argv, stdin, timeout, max_output, pass_fds=(status_write,))
+            result = await run_capped(
+                argv,
+                stdin,
+                timeout,
+                max_output,
+                pass_fds=(status_write,),
+                watch=self._over_quota,
+                watch_seconds=WATCH_SECONDS,
+            )
             os.close(status_write)
             status_write = -1
             status = _read_available(status_read)
@@ -188,12 +208,36 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
             if status_write >= 0:
                 os.close(status_write)
             os.close(status_read)
-        if not (result.timed_out or result.output_exceeded) and '"exit-code"' not in status:
+        killed = result.timed_out or result.output_exceeded or result.watch_tripped
+        if not killed and '"exit-code"' not in status:
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
             raise SandboxUnavailableError(
                 f"bwrap could not start the sandbox: {detail[-1] if detail else '?'}"
             )
         return result
+
+    # ------------------------------------------------------------------------------------------- quota
+
+    def _quota_bytes(self) -> int:
+        return self.config.workdir_mb * 1024 * 1024
+
+    def _room(self) -> int:
+        """File-size limit of the next command: the per-file cap, or the room left under the quota."""
+        used, entries = usage(self.host_workdir, self._quota_bytes(), self.config.workdir_entries)
+        per_file = self.config.max_file_mb * 1024 * 1024
+        if entries > self.config.workdir_entries:
+            return 0
+        return max(0, min(per_file, self._quota_bytes() - used))
+
+    def _over_quota(self) -> bool:
+        used, entries = usage(self.host_workdir, self._quota_bytes(), self.config.workdir_entries)
+        return used > self._quota_bytes() or entries > self.config.workdir_entries
+
+    def _quota_message(self) -> str:
+        return (
+            f"\nassay sandbox: work directory quota exceeded ({self.config.workdir_mb} MiB or "
+            f"{self.config.workdir_entries} entries); the command was killed. Delete files to free space."
+        )
 
     # ------------------------------------------------------------------------------------------- files
 

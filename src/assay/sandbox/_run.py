@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from subprocess import DEVNULL, PIPE
 
@@ -28,6 +29,7 @@ class RunResult:
         stderr: Captured standard error (at most the cap).
         timed_out: The wall-clock timeout expired and the process was killed.
         output_exceeded: A stream passed the cap and the process was killed.
+        watch_tripped: The ``watch`` callback reported a breach and the process was killed.
     """
 
     returncode: int
@@ -35,6 +37,7 @@ class RunResult:
     stderr: bytes
     timed_out: bool
     output_exceeded: bool
+    watch_tripped: bool = False
 
 
 def _kill(process: Process) -> None:
@@ -46,7 +49,13 @@ def _kill(process: Process) -> None:
 
 
 async def run_capped(
-    argv: list[str], stdin: bytes | None, timeout: float, max_output: int, pass_fds: tuple[int, ...] = ()
+    argv: list[str],
+    stdin: bytes | None,
+    timeout: float,
+    max_output: int,
+    pass_fds: tuple[int, ...] = (),
+    watch: Callable[[], bool] | None = None,
+    watch_seconds: float = 0.05,
 ) -> RunResult:
     """Run ``argv`` and collect its output; kill it on timeout or when a stream exceeds ``max_output``.
 
@@ -56,6 +65,8 @@ async def run_capped(
         timeout: Wall-clock limit in seconds.
         max_output: Bytes kept per stream; one byte more kills the process.
         pass_fds: File descriptors the process inherits.
+        watch: Called every ``watch_seconds`` while the process runs; ``True`` kills it (a quota breach).
+        watch_seconds: Interval between two calls of ``watch``.
     """
     process = await anyio.open_process(
         argv,
@@ -69,7 +80,16 @@ async def run_capped(
     buffers = {"stdout": bytearray(), "stderr": bytearray()}
     exceeded = False
 
+    drained = 0  # output streams at their end: the watcher stops when both are
+
     async def pump(stream: ByteReceiveStream | None, name: str) -> None:
+        nonlocal drained
+        try:
+            await _pump(stream, name)
+        finally:
+            drained += 1
+
+    async def _pump(stream: ByteReceiveStream | None, name: str) -> None:
         nonlocal exceeded
         if stream is None:
             return
@@ -90,6 +110,17 @@ async def run_capped(
         with contextlib.suppress(Exception):
             await process.stdin.aclose()
 
+    tripped = False
+
+    async def watcher() -> None:
+        nonlocal tripped
+        while watch is not None and drained < 2:
+            await anyio.sleep(watch_seconds)
+            if drained < 2 and await anyio.to_thread.run_sync(watch):
+                tripped = True
+                _kill(process)
+                return
+
     timed_out = False
     try:
         with anyio.move_on_after(timeout) as scope:
@@ -97,6 +128,8 @@ async def run_capped(
                 group.start_soon(pump, process.stdout, "stdout")
                 group.start_soon(pump, process.stderr, "stderr")
                 group.start_soon(feed)
+                if watch is not None:
+                    group.start_soon(watcher)
             await process.wait()
         if scope.cancelled_caught:
             timed_out = True
@@ -116,4 +149,5 @@ async def run_capped(
         stderr=bytes(buffers["stderr"]),
         timed_out=timed_out,
         output_exceeded=exceeded and not timed_out,
+        watch_tripped=tripped and not timed_out,
     )

@@ -13,6 +13,7 @@ from inspect_ai.model import Model
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 from assay.scoring._agreement import KappaCI, cohen_kappa_ci
 from assay.scoring._judge import JudgeFailure, JudgePrompt, ask_judge
 
@@ -71,7 +72,7 @@ def load_labelled(path: str | Path) -> list[LabelledTranscript]:
         raise AssayError(f"labels file not found: {p}")
     items: list[LabelledTranscript] = []
     seen: set[str] = set()
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(read_text_file(p, "labels file").splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 from assay.scenarios.agentic._factors import (
     Condition,
     EvalAwareness,
@@ -140,8 +141,5 @@ def load_grid(grid: str) -> GridSpec:
     if not path.is_file():
         known = ", ".join(NAMED_GRIDS)
         raise AssayError(f"grid {grid!r} is neither a named grid ({known}) nor a YAML file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as ex:
-        raise AssayError(f"cannot read grid file {path}: {ex.strerror}") from None
+    text = read_text_file(path, "grid file")
     return grid_from_yaml(text, f"grid file {path}")

@@ -13,6 +13,7 @@ from inspect_ai.solver import Solver
 from pydantic import ValidationError
 
 from assay._errors import AssayError
+from assay.scenarios._params import check_ranges
 from assay.scenarios.agentic._factors import Condition
 from assay.scenarios.agentic._interrogation import agentic_interrogate, agentic_interrogation
 from assay.scenarios.agentic._render import render
@@ -184,6 +185,7 @@ def agentic_misalignment(
         rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else the
             ``judge`` role (which then also serves as the agentic judge).
     """
+    check_ranges(max_turns=max_turns, temperature=temperature, paraphrases=paraphrases)
     spec = build_grid(
         grid,
         paraphrases,

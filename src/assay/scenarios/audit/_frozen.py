@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 from assay.scenarios.audit._protocol import AuditAction, Rollback, SendMessage, SendToolResult
 from assay.scenarios.audit._session import NO_RECORDED_RESULT, AuditSession
 
@@ -126,7 +127,7 @@ def load_scenarios(source: str | Path) -> list[FrozenScenario]:
     out = []
     for f in files:
         try:
-            raw = json.loads(f.read_text(encoding="utf-8"))
+            raw = json.loads(read_text_file(f, "scenario file"))
         except (OSError, json.JSONDecodeError) as ex:
             raise AssayError(f"cannot read scenario {f}: {ex}") from None
         out.append(_checked(raw, str(f)))

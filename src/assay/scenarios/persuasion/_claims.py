@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
 
 Stance = Literal["for", "against", "control"]
 
@@ -100,7 +101,7 @@ def load_human_ratings(path: str | Path, need_ratings: bool = False) -> list[Hum
     if not p.is_file():
         raise AssayError(f"human ratings file not found: {p}")
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        lines = read_text_file(p, "human ratings file").splitlines()
     except (OSError, UnicodeDecodeError) as ex:
         raise AssayError(f"cannot read {p}: {ex}") from None
     rows: list[HumanRating] = []
