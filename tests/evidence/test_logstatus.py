@@ -181,3 +181,14 @@ def test_different_evals_are_not_merged(aborted_log: Path, retried: tuple[Path, 
     status = table_log_status(table)
     assert status is not None and status.superseded == []
     assert len(table) == _samples(aborted_log) + SMOKE
+
+
+def test_audit_notes_an_incomplete_log(aborted_log: Path, tmp_path: Path) -> None:
+    from assay.evidence import audit_claim_file
+
+    claim = tmp_path / "c.yaml"
+    claim.write_text(
+        f"id: c\nstatement: The model blackmails.\ntarget_level: L1\nevidence:\n  logs: [{aborted_log}]\n"
+    )
+    result = audit_claim_file(claim)
+    assert any(n.startswith("incomplete: ") and "never ran" in n for n in result.notes)

@@ -39,6 +39,7 @@ from assay.evidence._checklist import (
 )
 from assay.evidence._claim import Claim, load_claim, resolve_evidence
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
+from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
 from assay.evidence._table import resolve_positive, tidy_table
@@ -136,6 +137,8 @@ def audit_claim(
             seen.add(Path(extra).resolve())
     if table is None and logs:
         table = tidy_table(logs, score_key=score_key, factors=factors)
+    log_status = table_log_status(table) if table is not None else None
+    notes = [*notes, *(log_status.notes() if log_status else [])]  # incomplete / superseded logs
     metrics = [load_study_metrics(p) for p in metrics_paths]
     positive = tuple(claim.decision_rule.positive) if claim.decision_rule else ("harmful",)
     summary: EvidenceSummary | None = None
