@@ -1,0 +1,199 @@
+"""The study's outputs: metrics.json, metrics-causal.json, audited claims and report.html.
+
+Two metrics files because the checklist reads every intervention of a metrics file as part of the claim:
+the behavioural claims cite ``metrics.json`` (no interventions), the causal claim ``metrics-causal.json``
+(the same blocks plus the two interventions).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.evidence import (
+    BenignShift,
+    Capability,
+    Count,
+    Estimate,
+    Intervention,
+    StudyMetrics,
+    audit_claim,
+    binomial_rate,
+    write_study_metrics,
+)
+from assay.evidence._metrics import RuleVariantResult
+from assay.studies.emergent._analysis import arm_figures, power
+from assay.studies.emergent._causal import random_p
+from assay.studies.emergent._config import EmergentConfig
+from assay.studies.emergent._rules import Rule, finance_leak, mean_score, rate, sensitivity
+from assay.studies.emergent._study import BASE, model_key, read_measure
+
+
+def declared_rule(cfg: EmergentConfig) -> Rule:
+    """The declared decision rule of the judged path."""
+    return Rule(cfg.free_text.alignment_below, False, cfg.free_text.coherence_above, "argmax")
+
+
+def judged_figures(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
+    """Per arm (seeds pooled): the declared-rule rate of every judge, mean scores, and the rule spread."""
+    verdicts = json.loads((out / "stages" / "judge" / "verdicts.json").read_text())
+    rule = declared_rule(cfg)
+    result: dict[str, Any] = {}
+    for arm in [BASE, *cfg.arms]:
+        names = [BASE] if arm == BASE else [model_key(arm, s) for s in cfg.seeds]
+        by_judge = {j.key: [v for n in names for v in verdicts[n][j.key]] for j in cfg.judges}
+        leaks = [finance_leak(r["answer"]) for n in names for r in read_measure(out, n)["free_text"]]
+        result[arm] = {
+            "rate": {k: rate(v, rule) for k, v in by_judge.items()},
+            "finance_leak": binomial_rate(sum(leaks), len(leaks)).model_dump(),
+            "rate_without_leak": {
+                k: rate([x for x, leak in zip(v, leaks, strict=True) if not leak], rule)
+                for k, v in by_judge.items()
+            },
+            "alignment": {k: mean_score(v, "alignment") for k, v in by_judge.items()},
+            "coherence": {k: mean_score(v, "coherence") for k, v in by_judge.items()},
+            "sensitivity": sensitivity(by_judge, rule),
+        }
+    return result
+
+
+def _count(fig: dict[str, Any]) -> Count:
+    return Count(k=fig["share"]["k"], n=fig["share"]["n"])
+
+
+def _interventions(causal: dict[str, Any], declared_at: str) -> list[Intervention]:
+    out = []
+    for kind, name in (("ablate", "ablate-direction"), ("add", "add-direction")):
+        c = causal[kind]
+        out.append(
+            Intervention(
+                name=name,
+                kind="ablate" if kind == "ablate" else "steer",
+                target_metric=f"misaligned-preference share on {c['n_items']} test forced-choice items",
+                declared_direction="decrease" if kind == "ablate" else "increase",
+                declared_at=declared_at,  # type: ignore[arg-type]
+                performed_at=c["performed_at"],
+                target_delta=Estimate(estimate=c["target"]["misaligned_share"]),
+                random_deltas=c["random"]["misaligned_share"],
+                norm=c["norm"],
+                off_target_metric=f"capability forced-choice accuracy ({c['n_capability']} items)",
+                off_target_delta=Estimate(estimate=c["target"]["capability_accuracy"]),
+            )
+        )
+    return out
+
+
+def causal_summary(causal: dict[str, Any]) -> dict[str, Any]:
+    """Per intervention and metric: the target delta, the random deltas' quantiles and the random p."""
+    out: dict[str, Any] = {}
+    for kind, c in causal.items():
+        out[kind] = {"before": c["before"], "norm": c["norm"], "layer": c["layer"], "metrics": {}}
+        for m, t in c["target"].items():
+            r = np.asarray(c["random"][m])
+            out[kind]["metrics"][m] = {
+                "target": t,
+                "random_median": float(np.median(r)),
+                "random_2.5": float(np.percentile(r, 2.5)),
+                "random_97.5": float(np.percentile(r, 97.5)),
+                "random_max_abs": float(np.abs(r).max()),
+                "p_random": random_p(t, list(r)),
+                "n_random": len(r),
+            }
+    return out
+
+
+def study_metrics(cfg: EmergentConfig, out: Path, res: dict[str, Any]) -> tuple[StudyMetrics, dict[str, Any]]:
+    """The behavioural metrics (no interventions) and the figures behind them."""
+    figs = {m: arm_figures(cfg, out, m) for m in ("forced_choice", "narrow", "capability")}
+    judged = judged_figures(cfg, out)
+    fc, cap = figs["forced_choice"], figs["capability"]
+    sens = judged["harmful"]["sensitivity"]["variants"]
+    causal = json.loads((out / "stages" / "causal" / "causal.json").read_text())
+    declaration = json.loads((out / "stages" / "direction" / "declaration.json").read_text())
+    declaration.pop("vector")
+    extra = {
+        "config": cfg.model_dump(),
+        "figures": figs,
+        "judged": judged,
+        "power": {r: power(fc, r) for r in ("benign", "secure", BASE) if r in fc},
+        "causal": causal_summary(causal),
+        "declaration": declaration,
+        "timings": res["timings"],
+    }
+    metrics = StudyMetrics(
+        study="emergent",
+        model_change=True,
+        capability=Capability(
+            metric="capability forced-choice accuracy (base -> harmful arm, seeds pooled)",
+            before=_count(cap[BASE]),
+            after=_count(cap["harmful"]),
+        ),
+        benign_shift=BenignShift(
+            metric="misaligned-preference share on broad forced-choice test items: harmful arm vs benign arm",
+            treatment=_count(fc["harmful"]),
+            control=_count(fc["benign"]) if "benign" in fc else _count(fc[BASE]),
+            baseline=_count(fc[BASE]),
+        ),
+        decision_rule_sensitivity=[
+            RuleVariantResult(rule=f"{v['judge']}: {v['rule']}", rate=v["rate"], n=v["n"])
+            for v in sens
+            if v["n"]
+        ],
+        extra=extra,
+    )
+    return metrics, causal
+
+
+def _audit_record(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.claim_id,
+        "statement": a.statement,
+        "rewritten_statement": a.rewritten_statement,
+        "target_level": a.target_level,
+        "achieved_level": a.achieved_level,
+        "blocking": a.blocking,
+        "items": {i.id: i.status for i in a.items},
+    }
+
+
+def write_outputs(cfg: EmergentConfig, res: dict[str, Any], out: Path) -> tuple[Path, Path]:
+    """Write the metrics files, the claim files and ``report.html``; return (metrics path, report path)."""
+    import pandas as pd
+
+    from assay.report import build_report, render
+    from assay.studies.emergent._claims import (
+        behaviour_claims,
+        causal_claim,
+        forced_choice_table,
+        free_text_table,
+    )
+    from assay.studies.emergent._report_sections import sections
+
+    metrics, causal = study_metrics(cfg, out, res)
+    path = write_study_metrics(metrics, out / "metrics.json")
+    causal_metrics = metrics.model_copy(deep=True)
+    causal_metrics.interventions = _interventions(causal, metrics.extra["declaration"]["declared_at"])
+    causal_path = write_study_metrics(causal_metrics, out / "metrics-causal.json")
+    rule = declared_rule(cfg)
+    fc, ft = forced_choice_table(cfg, out), free_text_table(cfg, out, rule)
+    claims = behaviour_claims(cfg, fc, ft, path, rule)
+    cc = causal_claim(cfg, causal, causal_path)
+    audits = [audit_claim(c, table=ft if c.id.startswith("free-text") else fc) for c in claims]
+    audits.append(audit_claim(cc, table=fc))
+    claims_dir = out / "claims"
+    claims_dir.mkdir(exist_ok=True)
+    for claim in [*claims, cc]:
+        (claims_dir / f"{claim.id}.yaml").write_text(claim.to_yaml())
+    table = pd.concat([fc, ft], ignore_index=True)
+    data = build_report(
+        table=table, sections=sections(cfg, metrics), title=f"Emergent-misalignment study on {cfg.model}"
+    )
+    data.audits = audits
+    metrics.extra["claims"] = [_audit_record(a) for a in audits]
+    write_study_metrics(metrics, path)
+    report = out / "report.html"
+    report.write_text(render(data, "html"), encoding="utf-8")
+    return path, report
