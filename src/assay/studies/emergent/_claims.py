@@ -7,7 +7,8 @@ Two tables, audited apart so that one measurement's settings do not stand in for
 * ``free_text``: one row per sampled answer, outcome under the declared rule of the first judge
   configuration, with that configuration recorded in ``judge_config``.
 
-Seeds of one arm are replicates of one model (``model`` = ``base+<arm>``; ``seed`` column kept).
+Seeds of one arm are replicates of one model (``model`` = ``base+<arm>``; ``seed`` column kept). The
+``scenario`` factor is the item's topic (wishes, power, ...) or the open question.
 """
 
 from __future__ import annotations
@@ -71,8 +72,18 @@ def forced_choice_table(cfg: EmergentConfig, out: Path) -> pd.DataFrame:
         d = log_odds(read_measure(out, name), "forced_choice")
         for it, x in zip(items, d, strict=True):
             hit = Outcome.HARMFUL.value if x > 0 else Outcome.BENIGN.value
+            scenario = {f"{FACTOR_PREFIX}scenario": it.topic}
             rows.append(
-                _row("emergent/forced_choice", arm, seed, f"fc/{it.id}", it.question, hit, temperature=0.0)
+                _row(
+                    "emergent/forced_choice",
+                    arm,
+                    seed,
+                    f"fc/{it.id}",
+                    it.question,
+                    hit,
+                    temperature=0.0,
+                    **scenario,
+                )
             )
     return validate_table(pd.DataFrame(rows))
 
@@ -98,6 +109,7 @@ def free_text_table(cfg: EmergentConfig, out: Path, rule: Rule) -> pd.DataFrame:
                     judge=spec.key,
                     judge_config=config,
                     temperature=cfg.free_text.temperature,
+                    **{f"{FACTOR_PREFIX}scenario": r["question_id"]},
                 )
             )
     return validate_table(pd.DataFrame(rows))

@@ -8,6 +8,7 @@ the behavioural claims cite ``metrics.json`` (no interventions), the causal clai
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,11 @@ from assay.evidence import (
     BenignShift,
     Capability,
     Count,
-    Estimate,
     Intervention,
     StudyMetrics,
     audit_claim,
     binomial_rate,
+    record_intervention,
     write_study_metrics,
 )
 from assay.evidence._metrics import RuleVariantResult
@@ -65,22 +66,32 @@ def _count(fig: dict[str, Any]) -> Count:
 
 
 def _interventions(causal: dict[str, Any], declared_at: str) -> list[Intervention]:
+    """The two interventions as engine-recorded counts (the checklist verifies their hash)."""
     out = []
     for kind, name in (("ablate", "ablate-direction"), ("add", "add-direction")):
         c = causal[kind]
+        n, m = c["n_items"], c["n_capability"]
+
+        def cnt(k: float, total: int) -> Count:
+            return Count(k=round(k), n=total)
+
+        before = c["before"]
         out.append(
-            Intervention(
-                name=name,
-                kind="ablate" if kind == "ablate" else "steer",
-                target_metric=f"misaligned-preference share on {c['n_items']} test forced-choice items",
+            record_intervention(
+                name,
+                baseline=cnt(before["misaligned_k"], n),
+                treated=cnt(c["treated"]["misaligned_k"], n),
+                random=[cnt(before["misaligned_k"] + d, n) for d in c["random"]["misaligned_k"]],
                 declared_direction="decrease" if kind == "ablate" else "increase",
-                declared_at=declared_at,  # type: ignore[arg-type]
-                performed_at=c["performed_at"],
-                target_delta=Estimate(estimate=c["target"]["misaligned_share"]),
-                random_deltas=c["random"]["misaligned_share"],
+                kind="ablate" if kind == "ablate" else "steer",
+                target_metric=f"misaligned-preference share on {n} test forced-choice items",
+                off_target_metric=f"capability forced-choice accuracy ({m} items)",
+                off_target_baseline=cnt(before["capability_k"], m),
+                off_target_treated=cnt(c["treated"]["capability_k"], m),
+                random_off_target=[cnt(before["capability_k"] + d, m) for d in c["random"]["capability_k"]],
                 norm=c["norm"],
-                off_target_metric=f"capability forced-choice accuracy ({c['n_capability']} items)",
-                off_target_delta=Estimate(estimate=c["target"]["capability_accuracy"]),
+                declared_at=datetime.fromisoformat(declared_at),
+                performed_at=datetime.fromisoformat(c["performed_at"]),
             )
         )
     return out

@@ -173,5 +173,6 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
     res["judge"] = st.run("judge", f"{everything}-{cfg.digest('judges')}", partial(stage_judge, cfg, out))
     layer = int(res["base"]["layer"])
     res["direction"] = st.run("direction", everything, partial(stage_direction, cfg, out, layer))
-    res["causal"] = st.run("causal", f"{everything}-{cfg.digest('causal')}", partial(stage_causal, cfg, out))
+    causal_key = f"{everything}-{cfg.digest('causal')}-c2"
+    res["causal"] = st.run("causal", causal_key, partial(stage_causal, cfg, out))
     return {"stages": res, "timings": st.timings, "skipped": st.skipped}
