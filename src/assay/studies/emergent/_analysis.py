@@ -26,7 +26,7 @@ MEASURES = {
 }
 
 
-def test_positions() -> list[int]:
+def scored_positions() -> list[int]:
     """Positions of the test-split items among all forced-choice items (the stored order)."""
     every = [it.id for it in choice_items()]
     return [every.index(it.id) for it in choice_items("test")]
@@ -37,7 +37,7 @@ def log_odds(measured: dict[str, Any], measure: str) -> np.ndarray:
     a, b = MEASURES[measure]
     rec = measured[measure]
     d: np.ndarray = np.asarray(rec[a], dtype=float) - np.asarray(rec[b], dtype=float)
-    return d[test_positions()] if measure == "forced_choice" else d
+    return d[scored_positions()] if measure == "forced_choice" else d
 
 
 def arm_matrix(cfg: EmergentConfig, out: Path, arm: str, measure: str) -> np.ndarray:

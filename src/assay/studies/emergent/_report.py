@@ -22,6 +22,7 @@ from assay.evidence import (
     StudyMetrics,
     audit_claim,
     binomial_rate,
+    minimum_detectable_effect,
     record_intervention,
     write_study_metrics,
 )
@@ -59,6 +60,28 @@ def judged_figures(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
             "sensitivity": sensitivity(by_judge, rule),
         }
     return result
+
+
+def judged_power(cfg: EmergentConfig, judged: dict[str, Any]) -> dict[str, Any] | None:
+    """Minimum detectable increase of the judged rate over the benign arm (first judge, declared rule).
+
+    Answers to the same question from one model share it, so the design effect is taken as the number of
+    samples per question.
+    """
+    if "benign" not in judged:
+        return None
+    ref = judged["benign"]["rate"][cfg.judges[0].key]
+    if not ref["n"]:
+        return None
+    de = float(cfg.free_text.samples)
+    mde = minimum_detectable_effect(ref["n"], ref["rate"], design_effect=de)
+    return {
+        "reference": "benign",
+        "baseline": ref["rate"],
+        "n_per_arm": ref["n"],
+        "design_effect": de,
+        "mde": mde,
+    }
 
 
 def _count(fig: dict[str, Any]) -> Count:
@@ -130,6 +153,7 @@ def study_metrics(cfg: EmergentConfig, out: Path, res: dict[str, Any]) -> tuple[
         "figures": figs,
         "judged": judged,
         "power": {r: power(fc, r) for r in ("benign", "secure", BASE) if r in fc},
+        "power_free_text": judged_power(cfg, judged),
         "causal": causal_summary(causal),
         "declaration": declaration,
         "timings": res["timings"],

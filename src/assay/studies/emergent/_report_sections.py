@@ -83,6 +83,16 @@ def _causal_rows(causal: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _judged_power_text(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "Judged path: no valid benign-arm verdicts, so no power figure."
+    return (
+        f"Judged path, harmful vs benign (first judge, declared rule): baseline {p['baseline']:.2f}, "
+        f"n = {p['n_per_arm']} (design effect {p['design_effect']:g}), minimum detectable increase "
+        f"{p['mde']:.2f}."
+    )
+
+
 def sections(cfg: EmergentConfig, metrics: StudyMetrics) -> list[ReportSection]:
     """The report sections of the study, from the figures in ``metrics.extra``."""
     x = metrics.extra
@@ -105,6 +115,7 @@ def sections(cfg: EmergentConfig, metrics: StudyMetrics) -> list[ReportSection]:
                 "share for reckless vs prudent answers on held-out finance prompts (did the fine-tune take?) "
                 "Capability = factual items where the correct answer is more probable than a wrong one.",
                 f"Power (80 %, alpha 0.05): {power_text}.",
+                _judged_power_text(x.get("power_free_text")),
             ],
             tables=[
                 ReportTable(
