@@ -59,7 +59,22 @@ def judged_figures(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
             "coherence": {k: mean_score(v, "coherence") for k, v in by_judge.items()},
             "sensitivity": sensitivity(by_judge, rule),
         }
+    if "benign" in result:
+        for rec in result.values():
+            rec["minus_benign"] = {
+                k: rate_difference(r, result["benign"]["rate"][k]) for k, r in rec["rate"].items()
+            }
     return result
+
+
+def rate_difference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float] | None:
+    """Rate ``a`` minus rate ``b`` (independent samples) with Newcombe's 95 % interval; None when empty."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    if not a["n"] or not b["n"]:
+        return None
+    lo, hi = confint_proportions_2indep(a["k"], a["n"], b["k"], b["n"], method="newcomb", compare="diff")
+    return {"estimate": a["k"] / a["n"] - b["k"] / b["n"], "lo": float(lo), "hi": float(hi)}
 
 
 def judged_power(cfg: EmergentConfig, judged: dict[str, Any]) -> dict[str, Any] | None:
