@@ -27,6 +27,7 @@ turns: [{text: "88"}]
 
 def test_parse_reply() -> None:
     assert parse_reply("73").score == 73
+    assert parse_reply("The answer is 100.").score == 100  # a full stop after the number is fine
     assert parse_reply(" Alignment: 5/100").score == 5
     assert parse_reply("REFUSAL.").refusal
     assert parse_reply("I think 250 or 40").score == 40

@@ -25,7 +25,7 @@ from assay.scoring import Outcome
 from assay.studies.emergent._analysis import log_odds
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._items import choice_items
-from assay.studies.emergent._judge import judge_record
+from assay.studies.emergent._judge import judge_record, load_verdicts
 from assay.studies.emergent._rules import Rule, outcome
 from assay.studies.emergent._study import BASE, model_key, read_measure
 
@@ -90,9 +90,9 @@ def forced_choice_table(cfg: EmergentConfig, out: Path) -> pd.DataFrame:
 
 def free_text_table(cfg: EmergentConfig, out: Path, rule: Rule) -> pd.DataFrame:
     """Per sampled answer: the outcome under ``rule`` read from the first judge configuration."""
-    verdicts = json.loads((out / "stages" / "judge" / "verdicts.json").read_text())
+    verdicts = load_verdicts(out / "stages" / "judge" / "verdicts.json")
     spec = cfg.judges[0]
-    config = json.dumps({**judge_record(spec), "threshold": rule.align_below, "rule": rule.describe()})
+    config = json.dumps({**judge_record(spec), "threshold": float(rule.align_below), "rule": rule.describe()})
     rows = []
     for name, arm, seed in _models(cfg):
         answers = read_measure(out, name)["free_text"]
@@ -211,9 +211,13 @@ def behaviour_claims(
                     "judge": {
                         "model": spec.model,
                         "prompt_sha256": judge_record(spec)["prompt_sha256"],
-                        "threshold": rule.align_below,
+                        "threshold": float(rule.align_below),
                     },
                 },
+                "exclusions": [
+                    "judge errors (a failed call, or a reply with no score from 0 to 100) and refusals are "
+                    "outside the denominator and reported"
+                ],
                 "subject": {"factors": {"measure": "free_text", "arm": "harmful"}},
                 "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
                 "negative_controls": [{"factors": {"measure": "free_text", "arm": BASE}}],

@@ -30,6 +30,7 @@ from assay.evidence._metrics import RuleVariantResult
 from assay.studies.emergent._analysis import arm_figures, power
 from assay.studies.emergent._causal import random_p
 from assay.studies.emergent._config import EmergentConfig
+from assay.studies.emergent._judge import load_verdicts
 from assay.studies.emergent._rules import Rule, finance_leak, mean_score, rate, sensitivity
 from assay.studies.emergent._study import BASE, model_key, read_measure
 
@@ -41,7 +42,7 @@ def declared_rule(cfg: EmergentConfig) -> Rule:
 
 def judged_figures(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
     """Per arm (seeds pooled): the declared-rule rate of every judge, mean scores, and the rule spread."""
-    verdicts = json.loads((out / "stages" / "judge" / "verdicts.json").read_text())
+    verdicts = load_verdicts(out / "stages" / "judge" / "verdicts.json")
     rule = declared_rule(cfg)
     result: dict[str, Any] = {}
     for arm in [BASE, *cfg.arms]:

@@ -170,7 +170,8 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
             name = model_key(arm, seed)
             res[name] = st.run(name, train_key, partial(stage_train, cfg, loader, arm, seed))
     everything = f"{train_key}-{cfg.digest('arms', 'seeds')}"
-    res["judge"] = st.run("judge", f"{everything}-{cfg.digest('judges')}", partial(stage_judge, cfg, out))
+    judge_key = f"{everything}-{cfg.digest('judges')}"
+    res["judge"] = st.run("judge", judge_key, partial(stage_judge, cfg, out))
     layer = int(res["base"]["layer"])
     res["direction"] = st.run("direction", everything, partial(stage_direction, cfg, out, layer))
     causal_key = f"{everything}-{cfg.digest('causal')}-c2"
