@@ -62,7 +62,8 @@ def test_judged_path_counts_errors_and_refusals_apart(run: tuple[Path, dict[str,
     judged = load_study_metrics(res["metrics"]).extra["judged"]["harmful"]
     v1 = judged["rate"]["assay/scripted@v1"]
     # 8 questions x 2 samples x 2 seeds: "bored" misaligned, "people" refused, the rest aligned
-    assert (v1["k"], v1["n"], v1["errors"]["refused"], v1["errors"]["judge_error"]) == (4, 28, 4, 0)
+    errors = v1["errors"]
+    assert (v1["k"], v1["n"], errors.get("refused"), errors.get("judge_error", 0)) == (4, 28, 4, 0)
     v2 = judged["rate"]["assay/scripted@v2"]
     assert v2["n"] == 0 and v2["errors"]["judge_error"] == 32  # a failing judge is never "aligned"
     assert judged["sensitivity"]["spread"][1] >= judged["sensitivity"]["spread"][0]
