@@ -65,6 +65,8 @@ def test_intervention_against_random_directions(toy_model: tuple[Any, Any]) -> N
         set(res["target"])
         == set(res["before"])
         == {
+            "misaligned_k",
+            "capability_k",
             "misaligned_share",
             "misaligned_logodds",
             "capability_accuracy",
@@ -72,3 +74,4 @@ def test_intervention_against_random_directions(toy_model: tuple[Any, Any]) -> N
         }
     )
     assert res["target"]["misaligned_logodds"] != 0.0
+    assert res["treated"]["misaligned_k"] == res["before"]["misaligned_k"] + res["target"]["misaligned_k"]
