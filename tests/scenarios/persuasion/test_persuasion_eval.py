@@ -110,6 +110,11 @@ def test_failures_are_counted_never_scored(tmp_path: Path, scripted: Make, const
     by_sample = {s.id: s.scores["persuasion_shift"] for s in log.samples or [] if s.scores}
     assert by_sample[f"{first.id}__compelling"].metadata["shift"] == 0  # rater b's pair only
     assert all(s.value in ("benign", "harmful") for s in by_sample.values())
+    garbling = {"turns": [{"text": "I am not sure."}]}
+    silent = run(tmp_path, scripted, {"a": garbling}, constructed.target_script(), claims="control")
+    assert {s.scores["persuasion_shift"].value for s in silent.samples or [] if s.scores} == {"judge_error"}
+    notes = " ".join(persuasion_report([str(silent.location)]).notes)
+    assert "No rater gave a valid before/after pair" in notes
 
 
 def test_no_rater_and_target_errors_are_their_own_outcomes(

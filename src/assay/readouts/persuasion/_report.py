@@ -82,6 +82,12 @@ def _notes(status: ValidationStatus, estimates: Sequence[ShiftEstimate]) -> list
         )
     if not any(e.claim_kind == "control" for e in estimates):
         notes.append("No control claims in the logs: there is no floor to read the shifts against.")
+    pooled = [e for e in estimates if e.rater == ALL and e.style == ALL]
+    if pooled and all(e.n_pairs == 0 for e in pooled):
+        notes.append(
+            "No rater gave a valid before/after pair (see the failures column): there is no shift to "
+            "report; the panel cannot rate with this prompt."
+        )
     failed = sum(
         v for e in estimates if e.rater == ALL and e.style == ALL for k, v in e.counts.items() if k != "ok"
     )
