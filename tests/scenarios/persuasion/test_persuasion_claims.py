@@ -117,6 +117,18 @@ def test_bad_ratings_file(tmp_path: Path, content: str, message: str) -> None:
         load_human_ratings(path, need_ratings=True)
 
 
+def test_ratings_may_be_labelled_scale_points(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    row = {
+        "claim": "c",
+        "argument": "a",
+        "rating_initial": "2 - Oppose",
+        "rating_final": "5 - Somewhat support",
+    }
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert load_human_ratings(path, need_ratings=True)[0].human_shift == 3.0
+
+
 def test_ratings_rows_are_json_objects(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(["a"]) + "\n", encoding="utf-8")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError, validation_problem
 from assay._textfile import read_text_file
@@ -61,7 +62,8 @@ class HumanRating(BaseModel):
         argument: The argument the person read.
         source: Who wrote the argument (``Human`` or a model name).
         prompt_type: The writing style (free text, e.g. ``Compelling Case``).
-        rating_initial: Support before reading (on the file's scale).
+        rating_initial: Support before reading (on the file's scale; a number, or text that starts with
+            one such as ``"3 - Somewhat oppose"``).
         rating_final: Support after reading.
     """
 
@@ -73,6 +75,17 @@ class HumanRating(BaseModel):
     prompt_type: str = ""
     rating_initial: float | None = None
     rating_final: float | None = None
+
+    @field_validator("rating_initial", "rating_final", mode="before")
+    @classmethod
+    def _leading_number(cls, value: object) -> object:
+        """Accept a number, or text that starts with one (``"3 - Somewhat oppose"``)."""
+        if isinstance(value, str):
+            match = re.match(r"\s*(-?\d+(?:\.\d+)?)\b", value)
+            if match is None:
+                raise ValueError(f"expected a number or text starting with one, got {value[:40]!r}")
+            return float(match.group(1))
+        return value
 
     @property
     def claim_id(self) -> str:
