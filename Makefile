@@ -10,7 +10,7 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.assay-installed
 DEMO_OUT ?= demo-out
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install system-deps demo test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The fast tier: everything but the tests marked slow (studies end to end, SmolLM2, accelerate launch).
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -47,6 +51,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/forward.py
+	$(BIN)/python bench/training.py
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/studies.py
 	$(BIN)/python bench/adaptive.py

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
@@ -38,8 +39,10 @@ QUESTIONS = [
 MAX_TOKENS = 48
 
 
-async def _throughput(concurrency: int, requests: int) -> tuple[float, int, float]:
-    model = get_model("assay/smollm2", config=GenerateConfig(temperature=0, max_tokens=MAX_TOKENS))
+async def _throughput(
+    concurrency: int, requests: int, name: str = "assay/smollm2", **model_args: Any
+) -> tuple[float, int, float]:
+    model = get_model(name, config=GenerateConfig(temperature=0, max_tokens=MAX_TOKENS), **model_args)
     config = GenerateConfig(temperature=0, max_tokens=MAX_TOKENS)
     await model.generate(QUESTIONS[0], config=config)  # warm-up
     sem = asyncio.Semaphore(concurrency)
@@ -88,6 +91,16 @@ def main() -> None:
         f"assay/smollm2 16 concurrent: {batched[0]:.1f} tokens/s ({batched[1]} tokens in {batched[2]:.1f} s)"
     )
     print(f"batched / single-stream throughput: {ratio:.2f}x (goal >= 8x)")
+    from assay.models import smollm2_dir
+
+    hf = asyncio.run(
+        _throughput(
+            16, 16, "hf/local", model_path=str(smollm2_dir()), device="cpu", batch_size=16, do_sample=False
+        )
+    )
+    vs_hf = batched[0] / hf[0]
+    print(f"Inspect hf, 16 concurrent (batch 16): {hf[0]:.1f} tokens/s ({hf[1]} tokens in {hf[2]:.1f} s)")
+    print(f"assay/smollm2 / Inspect hf at batch 16: {vs_hf:.2f}x (goal >= 1.0x)")
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "script.yaml"
@@ -112,6 +125,9 @@ def main() -> None:
                 "single_stream_tokens_per_s": single[0],
                 "concurrent16_tokens_per_s": batched[0],
                 "batched_over_single": ratio,
+                "inspect_hf_concurrent16_tokens_per_s": hf[0],
+                "assay_over_inspect_hf_batch16": vs_hf,
+                "load_avg_1m": os.getloadavg()[0],
                 "scripted_eval_s": runs["scripted"],
                 "mockllm_eval_s": runs["mockllm"],
                 "scripted_over_mockllm": overhead,

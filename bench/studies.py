@@ -19,8 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assay.organisms._stages import recorded_timings
-from assay.organisms._studies import run_study
+from assay.studies import recorded_timings, run_study
 
 GOALS = {"fast": 90, "full": 900}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,36 @@ def smollm2_model(smollm2_path: Path) -> tuple[object, object]:
     from assay.models import load_local_model
 
     return load_local_model("hf", path=smollm2_path)
+
+
+def _tiny_checkpoint(kind: str, toy_path: Path, out: Path) -> Path:
+    """A tiny randomly initialised ``kind`` (qwen2 or gpt_neox) LM with the toy tokenizer, built locally."""
+    import torch
+    from transformers import AutoTokenizer, GPTNeoXConfig, GPTNeoXForCausalLM, Qwen2Config, Qwen2ForCausalLM
+
+    tok = AutoTokenizer.from_pretrained(str(toy_path))
+    common = {
+        "vocab_size": len(tok),
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "max_position_embeddings": 512,
+        "bos_token_id": tok.bos_token_id,
+        "eos_token_id": tok.eos_token_id,
+    }
+    torch.manual_seed(0)
+    if kind == "qwen2":
+        model: Any = Qwen2ForCausalLM(Qwen2Config(num_key_value_heads=2, tie_word_embeddings=True, **common))
+    else:
+        model = GPTNeoXForCausalLM(GPTNeoXConfig(rotary_pct=0.5, **common))
+    model.save_pretrained(str(out), safe_serialization=True)
+    tok.save_pretrained(str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_arch_paths(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) -> dict[str, Path]:
+    """Tiny random Qwen2 and GPT-NeoX checkpoints (the second and third architectures besides LLaMA)."""
+    root = tmp_path_factory.mktemp("tiny-arch")
+    return {kind: _tiny_checkpoint(kind, toy_path, root / kind) for kind in ("qwen2", "gpt_neox")}

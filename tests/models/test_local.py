@@ -16,7 +16,7 @@ from assay.models._toy_corpus import chatml
 
 QUESTIONS = [
     "What is 2 plus 3?",
-    "What is the capital city of France?",
+    "What colour is snow?",
     "My name is Ada. What is my name?",
     "Please repeat the word owl.",
     "Describe a red fox in a few words.",
@@ -37,7 +37,7 @@ def test_toy_runs_through_inspect(tmp_path: Path, toy_path: Path) -> None:
     assert log.status == "success" and len(log.samples) == len(QUESTIONS)
     completions = [s.output.completion for s in log.samples]
     assert all(c.strip() for c in completions)
-    assert any("Paris" in c for c in completions)  # the toy learned the chat format and a fact
+    assert any("white" in c for c in completions)  # the toy learned the chat format and one of its facts
     usage = log.stats.model_usage["assay/toy"]
     assert 0 < usage.output_tokens <= 24 * len(QUESTIONS)
 
@@ -76,11 +76,11 @@ def test_greedy_batched_equals_unbatched(toy_model: tuple[Any, Any]) -> None:
 
 def test_stop_strings_and_max_tokens(toy_model: tuple[Any, Any]) -> None:
     model, tok = toy_model
-    p = chatml("What is the capital city of France?")
+    p = chatml("What colour is snow?")
     full = generate_batch(model, tok, [p], GenParams(max_new_tokens=20, temperature=0))[0]
-    assert "Paris" in full.text and full.stop_reason == "stop"
-    cut = generate_batch(model, tok, [p], GenParams(max_new_tokens=20, temperature=0, stop=("Paris",)))[0]
-    assert cut.text == full.text[: full.text.index("Paris")] and cut.stop_reason == "stop"
+    assert "white" in full.text and full.stop_reason == "stop"
+    cut = generate_batch(model, tok, [p], GenParams(max_new_tokens=20, temperature=0, stop=("white",)))[0]
+    assert cut.text == full.text[: full.text.index("white")] and cut.stop_reason == "stop"
     short = generate_batch(model, tok, [p], GenParams(max_new_tokens=2, temperature=0))[0]
     assert short.output_tokens == 2 and short.stop_reason == "max_tokens"
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
 from inspect_ai.scorer import includes
@@ -12,6 +13,8 @@ from inspect_ai.solver import generate, use_tools
 from inspect_ai.tool import Tool, tool
 
 from assay.models import GenParams, count_parameters, generate_batch, gguf_path, list_local_models
+
+pytestmark = pytest.mark.slow  # trains a study or loads SmolLM2: `make test-fast` skips it
 
 
 def test_conversion_and_catalog(smollm2_path: Path) -> None:

@@ -7,20 +7,12 @@ from typing import Any
 
 import torch
 
+from assay.activations._arch import decoder_layers
+
 
 def resid_post_name(layer: int) -> str:
     """Return the site name of block ``layer``'s output: ``blocks.{layer}.resid_post``."""
     return f"blocks.{layer}.resid_post"
-
-
-def decoder_layers(model: Any) -> Any:
-    """Return the list of decoder blocks of a transformers causal LM (LLaMA-style or wrapped by peft)."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    inner = getattr(base, "model", base)
-    layers = getattr(inner, "layers", None)
-    if layers is None:
-        raise TypeError(f"cannot find decoder layers on {type(base).__name__}")
-    return layers
 
 
 def _block_output(output: Any) -> torch.Tensor:
@@ -73,7 +65,8 @@ def residual_stream(
             for start in range(0, len(prompts), batch_size):
                 chunk = list(prompts[start : start + batch_size])
                 enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=False)
-                model(**{k: v.to(model.device) for k, v in enc.items()}, use_cache=False)
+                device = next(model.parameters()).device
+                model(**{k: v.to(device) for k, v in enc.items()}, use_cache=False)
     finally:
         for h in handles:
             h.remove()

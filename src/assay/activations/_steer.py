@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from assay.activations._residual import decoder_layers
+from assay.activations._arch import decoder_layers
 
 
 @contextmanager

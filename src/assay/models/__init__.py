@@ -5,6 +5,7 @@ Importing this package is cheap; torch and transformers load when a local model 
 
 from assay.models._api import MODEL_NAMES, AssayModelAPI, resolve_model_class
 from assay.models._catalog import LocalModelInfo, count_parameters, list_local_models
+from assay.models._device import resolve_device, resolve_dtype
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._load import load_local_model
 from assay.models._script import Script, ScriptedTurn, load_script
@@ -28,6 +29,8 @@ __all__ = [
     "load_local_model",
     "load_script",
     "parse_tool_calls",
+    "resolve_device",
+    "resolve_dtype",
     "resolve_model_class",
     "smollm2_dir",
     "to_plain_messages",

@@ -9,21 +9,29 @@ from assay._errors import AssayError
 
 
 def load_local_model(
-    name: str, path: str | Path | None = None, adapter: str | Path | None = None, seed: int = 0
+    name: str,
+    path: str | Path | None = None,
+    adapter: str | Path | None = None,
+    seed: int = 0,
+    device: str | None = "auto",
+    dtype: str | None = "auto",
 ) -> tuple[Any, Any]:
-    """Return ``(model, tokenizer)`` for ``smollm2``, ``toy`` or ``hf`` (with ``path``), in eval mode on CPU.
+    """Return ``(model, tokenizer)`` for ``smollm2``, ``toy`` or ``hf`` (with ``path``), in eval mode.
 
     Args:
         name: ``smollm2``, ``toy`` or ``hf`` (an ``assay/`` prefix is accepted).
         path: Checkpoint directory, required for ``hf``.
         adapter: Optional LoRA adapter directory, merged into the weights.
         seed: Seed of the toy model.
+        device: ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+        dtype: ``auto`` (bf16 on CUDA, fp32 elsewhere), ``float32``, ``bfloat16`` or ``float16``.
 
     Raises:
-        AssayError: Unknown name or unreadable checkpoint.
+        AssayError: Unknown name, device or dtype, or an unreadable checkpoint.
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from assay.models._device import resolve_device, resolve_dtype
     from assay.models._local import check_checkpoint, load_adapter, resolve_checkpoint
 
     short = name.removeprefix("assay/")
@@ -32,9 +40,12 @@ def load_local_model(
     args: dict[str, Any] = {"seed": seed}
     if path is not None:
         args["path"] = str(path)
+    where = resolve_device(device)
+    torch_dtype = resolve_dtype(dtype, where)
     checkpoint = check_checkpoint(resolve_checkpoint(short, args))
     try:
-        model = AutoModelForCausalLM.from_pretrained(str(checkpoint))
+        model: Any = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=torch_dtype)
+        model = model.to(where)
         tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
     except (OSError, ValueError) as ex:
         raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
@@ -43,5 +54,5 @@ def load_local_model(
     tokenizer.padding_side = "left"
     if adapter is not None:
         model = load_adapter(model, Path(adapter))
-    model.eval()  # type: ignore[no-untyped-call]
+    model.eval()
     return model, tokenizer

@@ -25,6 +25,7 @@ from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 from assay._errors import AssayError
 from assay.models._api import AssayModelAPI
 from assay.models._batching import BatchScheduler
+from assay.models._device import resolve_device, resolve_dtype
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
 
@@ -69,7 +70,9 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
     """A local causal LM served to Inspect with batched generation.
 
     Model args (``-M``): ``path`` (``assay/hf``, required), ``adapter`` (a LoRA adapter directory),
-    ``seed`` (``assay/toy``), ``device`` (default ``cpu``), ``batch_size`` (largest batch, default 16).
+    ``seed`` (``assay/toy``), ``device`` (``auto``: CUDA when present, else CPU), ``dtype`` (``auto``: bf16
+    on CUDA, fp32 elsewhere; or ``float32``, ``bfloat16``, ``float16``), ``batch_size`` (largest batch,
+    default 16).
     Decoding is greedy unless ``temperature`` > 0.
     """
 
@@ -84,7 +87,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         checkpoint = resolve_checkpoint(model_name, model_args)
         adapter = model_args.pop("adapter", None)
         batch_size = int(model_args.pop("batch_size", DEFAULT_BATCH))
-        model_args.setdefault("device", "cpu")
+        model_args["device"] = resolve_device(model_args.get("device", "auto"))
+        model_args["dtype"] = resolve_dtype(model_args.pop("dtype", "auto"), model_args["device"])
         try:
             HuggingFaceAPI.__init__(
                 self, model_name, base_url, api_key, config, model_path=str(checkpoint), **model_args

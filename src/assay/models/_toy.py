@@ -26,7 +26,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
-_VERSION = 1
+_VERSION = 2  # 2: the corpus no longer contains capability_qa questions
 
 
 class ToyConfig(BaseModel):

@@ -1,23 +1,41 @@
-"""The toy model's training corpus: short chat exchanges generated deterministically from a seed."""
+"""The toy model's training corpus: short chat exchanges generated deterministically from a seed.
+
+The corpus is the toy model's own: its facts are written here and share no question with any task
+(``assay/capability_qa`` in particular; a test checks), so a task measures what the toy model does with
+questions it was never trained on, not what it memorised.
+"""
 
 from __future__ import annotations
 
 import random
 
-from assay.scenarios.capability import qa_items
-
 _NAMES = ["Ada", "Ben", "Cleo", "Dev", "Esme", "Finn", "Gus", "Hana", "Ivo", "Jun"]
 _COLORS = ["red", "blue", "green", "yellow", "black", "white"]
 _ANIMALS = ["cat", "dog", "owl", "fox", "hen", "cow", "bee", "yak"]
 _GREETINGS = ["Hello!", "Hi there.", "Good morning.", "Hey, how are you?"]
+TOY_FACTS = (
+    ("What colour is fresh grass?", "green"),
+    ("What colour is a ripe banana?", "yellow"),
+    ("What colour is snow?", "white"),
+    ("How many legs does a cat have?", "four"),
+    ("How many legs does a hen have?", "two"),
+    ("What does a cow give us to drink?", "milk"),
+    ("What do bees make?", "honey"),
+    ("Which animal says woof?", "dog"),
+    ("Which bird hoots at night?", "owl"),
+    ("What falls from clouds when it rains?", "water"),
+    ("What do we sit on at a table?", "chair"),
+    ("What shines in the sky at night?", "moon"),
+)
+"""(question, answer) facts the toy model is trained on: its own, disjoint from every task's questions."""
 
 
 def _arithmetic(rng: random.Random) -> tuple[str, str]:
     a, b = rng.randint(0, 9), rng.randint(0, 9)
     if rng.random() < 0.5:
-        return f"What is {a} plus {b}?", f"{a} plus {b} is {a + b}."
+        return f"Add {a} and {b}.", f"{a} and {b} make {a + b}."
     hi, lo = max(a, b), min(a, b)
-    return f"What is {hi} minus {lo}?", f"{hi} minus {lo} is {hi - lo}."
+    return f"Take {lo} away from {hi}.", f"{hi} take away {lo} leaves {hi - lo}."
 
 
 def _repeat(rng: random.Random) -> tuple[str, str]:
@@ -35,9 +53,8 @@ def _greet(rng: random.Random) -> tuple[str, str]:
 
 
 def _fact(rng: random.Random) -> tuple[str, str]:
-    item = rng.choice(qa_items())
-    answer = item["answer"].split("|")[0]
-    return item["question"], f"The answer is {answer}."
+    question, answer = rng.choice(TOY_FACTS)
+    return question, f"The answer is {answer}."
 
 
 def _animal(rng: random.Random) -> tuple[str, str]:

@@ -1,16 +1,10 @@
-"""Scoring: outcome categories, judges, re-judging and judge calibration."""
+"""Scoring: outcome categories, judges, agreement statistics and re-judging.
+
+The hand-labelled transcripts live here (``data/``, :func:`load_labelled`); calibration of a task's own
+judge against them lives with the task (the agentic judge: :mod:`assay.scenarios.agentic`).
+"""
 
 from assay.scoring._agreement import Agreement, KappaCI, cohen_kappa_ci, rater_agreement
-from assay.scoring._calibrate import (
-    CalibrationReport,
-    FieldCalibration,
-    LabelledTranscript,
-    builtin_labels_path,
-    calibrate_async,
-    calibrate_judge,
-    format_report,
-    load_labelled,
-)
 from assay.scoring._judge import (
     JUDGE_GENERATE_CONFIG,
     JUDGE_ROLE,
@@ -24,6 +18,7 @@ from assay.scoring._judge import (
     parse_labels,
     resolve_judges,
 )
+from assay.scoring._labels import LabelledTranscript, builtin_labels_path, load_labelled
 from assay.scoring._metrics import (
     JUDGE_METADATA_KEY,
     MODEL_ERROR_STORE_KEY,
@@ -32,7 +27,7 @@ from assay.scoring._metrics import (
     outcome_counts,
 )
 from assay.scoring._outcome import BEHAVIOUR_OUTCOMES, Outcome
-from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, rejudge_log
+from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, register_rescorer, rejudge_log
 from assay.scoring._rubric import Dimension, DimensionKind, Rubric, builtin_rubric_path, load_rubric
 from assay.scoring._rubric_calibrate import (
     DimensionCalibration,
@@ -78,8 +73,6 @@ __all__ += [
     "JUDGE_ROLE",
     "MODEL_ERROR_STORE_KEY",
     "Agreement",
-    "CalibrationReport",
-    "FieldCalibration",
     "JudgeFailure",
     "JudgePrompt",
     "KappaCI",
@@ -89,11 +82,8 @@ __all__ += [
     "ask_judge",
     "ask_panel",
     "builtin_labels_path",
-    "calibrate_async",
-    "calibrate_judge",
     "cohen_kappa_ci",
     "default_output",
-    "format_report",
     "harmful_rate",
     "judge_agreement",
     "judge_config",
@@ -103,6 +93,7 @@ __all__ += [
     "outcome_counts",
     "parse_labels",
     "rater_agreement",
+    "register_rescorer",
     "rejudge_log",
     "resolve_judges",
 ]

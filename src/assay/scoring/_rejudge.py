@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
 from inspect_ai.model import Model, get_model
+from inspect_ai.scorer import Scorer
 from pydantic import BaseModel, ConfigDict
 
 from assay._errors import AssayError
@@ -20,8 +21,19 @@ from assay.scoring._judge import JUDGE_GENERATE_CONFIG, JUDGE_ROLE, judge_keys
 from assay.scoring._metrics import MODEL_ERROR_STORE_KEY
 from assay.scoring._outcome import Outcome
 
-#: task_family -> "module:function" returning the family's outcome scorer (judges taken from the judge role).
-RESCORERS: dict[str, str] = {"agentic": "assay.scenarios.agentic:agentic_outcome"}
+#: task_family -> factory of the family's outcome scorer (judges taken from the judge role). Filled by the
+#: task families themselves through :func:`register_rescorer`, so scoring never imports a scenario.
+RESCORERS: dict[str, Callable[[], Scorer]] = {}
+
+
+def register_rescorer(family: str, factory: Callable[[], Scorer]) -> None:
+    """Make logs of ``task_family == family`` re-judgeable with the scorer ``factory()`` returns."""
+    RESCORERS[family] = factory
+
+
+def _load_task_families() -> None:
+    """Import assay's Inspect entry point, which imports every task family (and so their rescorers)."""
+    importlib.import_module("assay._registry")
 
 
 class RejudgeSummary(BaseModel):
@@ -68,6 +80,7 @@ def _family(log: EvalLog) -> str:
     if len(families) != 1:
         raise AssayError(f"log mixes task families {sorted(families)}; re-judge one family at a time")
     family = families.pop()
+    _load_task_families()
     if family not in RESCORERS:
         raise AssayError(
             f"re-judging is not available for task_family {family!r} (known: {', '.join(RESCORERS)})"
@@ -122,8 +135,7 @@ def rejudge_log(
             sample.store[MODEL_ERROR_STORE_KEY] = (
                 sample.store.get(MODEL_ERROR_STORE_KEY) or sample.error.message
             )
-    module, _, attr = RESCORERS[family].partition(":")
-    scorer_factory = getattr(importlib.import_module(module), attr)
+    scorer_factory = RESCORERS[family]
     new_log = score(
         log,
         [scorer_factory()],

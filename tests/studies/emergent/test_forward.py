@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from assay.organisms._train import chat_prompt
 from assay.studies.emergent._causal import CausalSet, declare, random_p, run_intervention, spaced
 from assay.studies.emergent._forward import PartialForward, ablate, add, answer_logprobs
 from assay.studies.emergent._measure import resolved_layer
+from assay.studies.training import chat_prompt
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,16 @@
-"""Agentic misalignment stress test: factorial spec, rendered scenarios, mailbox tools, detectors, task."""
+"""Agentic misalignment stress test: factorial spec, rendered scenarios, mailbox tools, detectors, task.
+
+Also the calibration of the task's judge against hand-labelled transcripts (``assay calibrate-judge``).
+"""
 
 from assay.scenarios.agentic._actions import Action, agent_transcript, extract_actions, parse_action_tags
+from assay.scenarios.agentic._calibrate import (
+    CalibrationReport,
+    FieldCalibration,
+    calibrate_async,
+    calibrate_judge,
+    format_report,
+)
 from assay.scenarios.agentic._decide import OBJECTIVE_KINDS, Signals, decide_outcome
 from assay.scenarios.agentic._detect import HARM_PRIORITY, Attempt, Detection, Finding, detect
 from assay.scenarios.agentic._detector_calibration import (
@@ -23,6 +33,9 @@ from assay.scenarios.agentic._scorer import agentic_outcome
 from assay.scenarios.agentic._solver import inbox_agent
 from assay.scenarios.agentic._spec import N_PARAPHRASES, NAMED_GRIDS, GridSpec, grid_from_yaml, load_grid
 from assay.scenarios.agentic._task import agentic_misalignment, build_grid, samples_for
+from assay.scoring import register_rescorer
+
+register_rescorer("agentic", agentic_outcome)  # `assay rejudge` re-scores agentic logs with new judges
 
 __all__ = [
     "AGENTIC_JUDGE",
@@ -36,10 +49,12 @@ __all__ = [
     "Action",
     "AgenticJudgeLabels",
     "Attempt",
+    "CalibrationReport",
     "Condition",
     "Detection",
     "DetectorCalibration",
     "Email",
+    "FieldCalibration",
     "Finding",
     "GridSpec",
     "MailboxState",
@@ -50,13 +65,16 @@ __all__ = [
     "agentic_misalignment",
     "agentic_outcome",
     "build_grid",
+    "calibrate_async",
     "calibrate_detector",
+    "calibrate_judge",
     "combination_problem",
     "counterpart",
     "decide_outcome",
     "detect",
     "extract_actions",
     "format_detector_report",
+    "format_report",
     "grid_from_yaml",
     "inbox_agent",
     "judge_input",

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from assay.organisms._probe import random_directions
-from assay.organisms._train import chat_prompt
 from assay.studies.emergent._forward import Intervention, PartialForward, ablate, add
 from assay.studies.emergent._items import capability_items, choice_items
+from assay.studies.measure import random_directions
+from assay.studies.training import chat_prompt
 
 
 def spaced(n_total: int, n: int) -> list[int]:

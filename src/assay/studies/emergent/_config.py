@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assay.organisms._config import override_from_yaml
+from assay.studies import override_from_yaml
 from assay.studies.emergent._data import ARMS, Arm
 from assay.studies.emergent._judge import PROMPTS, JudgeSpec
 

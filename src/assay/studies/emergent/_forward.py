@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from assay.activations import decoder_layers
-from assay.organisms._train import _batch
+from assay.studies.training import make_batch as _batch
 
 Intervention = Callable[[torch.Tensor], torch.Tensor]
 """Maps a block's output ``[batch, seq, d_model]`` to the changed output."""
@@ -42,7 +42,7 @@ def _sums(logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> list[float]:
 
 def answer_logprobs(model: Any, tok: Any, prompts: Sequence[str], answers: Sequence[str]) -> np.ndarray:
     """Summed log-probability of each answer after its (chat-formatted) prompt: ``array[n]``."""
-    from assay.organisms._train import answer_logits
+    from assay.studies.training import answer_logits
 
     pairs = _pairs(prompts, answers)
     out: list[float] = []

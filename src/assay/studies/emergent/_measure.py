@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from assay.organisms._train import chat_prompt
 from assay.studies.emergent._data import heldout_pairs
 from assay.studies.emergent._forward import answer_logprobs
 from assay.studies.emergent._items import capability_items, choice_items, open_questions
+from assay.studies.training import chat_prompt
 
 
 def resolved_layer(n_blocks: int, lora_layers: int | None, layer: int | None) -> int:

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from assay.organisms._stages import Stages
-from assay.organisms._train import TrainSettings, chat_prompt, finetune
+from assay.studies import Stages
 from assay.studies.emergent._causal import CausalSet, declare, run_intervention
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._data import training_subset
 from assay.studies.emergent._judge import judge_answers
 from assay.studies.emergent._measure import measure_model, resolved_layer
+from assay.studies.training import TrainSettings, chat_prompt, finetune
 
 STAGE_VERSION = "v1"
 BASE = "base"

