@@ -173,3 +173,27 @@ def test_surface_cues_are_not_significant_on_floating_point_noise() -> None:
     assert all(t.p_adjusted == 1.0 and t.estimate == 0.0 for t in check.terms)
     mixed = surface_cue_check(_all_or_nothing(mixed=True), ["harmful"])
     assert mixed.status == "ok" and all(t.p_adjusted > 0.05 for t in mixed.terms)
+
+
+def test_saturated_design_is_not_estimable_instead_of_dividing_by_zero() -> None:
+    # One prompt per level of the only factor: as many parameters as clusters, so clustered SEs do not exist.
+    rows = [
+        {
+            "task": "t",
+            "model": "m",
+            "condition_id": topic,
+            "f_topic": topic,
+            "paraphrase": 0,
+            "prompt_sha256": topic,
+            "sample_id": topic,
+            "epoch": 1,
+            "prompt_chars": 10,
+            "prompt_text": "x",
+            "outcome": "harmful" if i % 3 == 0 else "benign",
+        }
+        for i, topic in enumerate("abcdefgh")
+    ]
+    (fit,) = factor_effects(validate_table(pd.DataFrame(rows)), ["harmful"])
+    assert fit.status == "not_estimable"
+    assert fit.terms == []
+    assert "8 prompts for 8 parameters" in fit.note

@@ -187,6 +187,12 @@ def _fit_one(
         return FactorEffects(status="not_estimable", model="none", covariance="", note=collinear, **base)
     if n_clusters < 2:
         return FactorEffects(status="not_estimable", model="none", covariance="", note="one prompt", **base)
+    if n_clusters <= x.shape[1]:
+        note = (
+            f"{n_clusters} prompts for {x.shape[1]} parameters: prompt-clustered standard errors need more "
+            "prompts than parameters"
+        )
+        return FactorEffects(status="not_estimable", model="none", covariance="", note=note, **base)
     separated = _separated(y, group, factors)
     cov = f"cluster-robust by prompt ({n_clusters} clusters)"
     params: pd.Series | None = None
