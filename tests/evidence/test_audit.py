@@ -408,3 +408,14 @@ def test_off_target_cost_is_compared_with_random_interventions(tmp_path: Path) -
     worse = _metrics(tmp_path, random_off_target=still, off_target_treated=Count(k=65, n=100))
     r = audit_claim(_claim(**base, evidence={"study_metrics": [str(worse)]}), table=l2_table())
     assert next(i for i in r.items if i.id == "S4.4").status == "failed"
+
+
+def test_decision_rule_judge_threshold_is_compared_as_a_number() -> None:
+    table = l2_table()
+    table["judge_config"] = json.dumps({"models": ["judge/x"], "threshold": 30})
+    rule = {"description": "d", "scorer": "agentic_outcome", "judge": {"model": "judge/x", "threshold": 30.0}}
+    (item,) = [it for it in audit_claim(_claim(decision_rule=rule), table=table).items if it.id == "S1.3"]
+    assert item.status == "passed" and "judge threshold" in item.reason
+    rule["judge"] = {"model": "judge/x", "threshold": 40}
+    (item,) = [it for it in audit_claim(_claim(decision_rule=rule), table=table).items if it.id == "S1.3"]
+    assert item.status == "failed" and "judge threshold" in item.reason

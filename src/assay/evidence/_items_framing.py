@@ -38,6 +38,14 @@ def target_level(ctx: AuditContext) -> tuple[Status, str]:
     return "declared", f"target level {ctx.claim.target_level}"
 
 
+def _as_number(text: str) -> float | str:
+    """A threshold as a number where it is one, so that ``30`` and ``30.0`` are the same threshold."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 @item("S1.3", "decision rule fixed before the run", "declared+auto")
 def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
     rule = ctx.claim.decision_rule
@@ -69,6 +77,8 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
             seen = {judge_field(c, field) for c in configs}
             if field == "model":
                 ok = all(str(want) in {m.strip() for m in v.split(",")} for v in seen)
+            elif field == "threshold":
+                ok = {_as_number(v) for v in seen} == {_as_number(str(want))}
             else:
                 ok = seen == {str(want)}
             if not ok:
