@@ -46,6 +46,7 @@ from assay.evidence._metrics import (
     JudgeValidation,
     PredictionOutcome,
     ProbeResult,
+    RuleVariantResult,
     StudyMetrics,
     load_study_metrics,
     write_study_metrics,
@@ -72,6 +73,7 @@ from assay.evidence._rater_validation import (
     rater_validation_status,
 )
 from assay.evidence._rates import (
+    IntervalMethod,
     Rate,
     binomial_rate,
     clustered_se,
@@ -102,6 +104,7 @@ from assay.evidence._table import (
     FACTOR_PREFIX,
     TABLE_COLUMNS,
     check_comparable,
+    cluster_keys,
     factor_columns,
     resolve_positive,
     tidy_table,
@@ -215,6 +218,12 @@ from assay.evidence._logstatus import (  # kept apart: log status (issue 15)
     status_from_header,
     table_log_status,
 )
+
+__all__ += [
+    "IntervalMethod",
+    "RuleVariantResult",
+    "cluster_keys",
+]
 
 __all__ += [
     "LOG_STATUS_ATTR",

@@ -30,12 +30,12 @@ from assay.evidence import (
     Rate,
     adjust_pvalues,
     binomial_rate,
+    cluster_keys,
     factor_effects,
     model_comparisons,
     resolve_positive,
     tidy_table,
 )
-from assay.evidence._table import cluster_keys
 
 
 class ModelRank(BaseModel):

@@ -12,6 +12,7 @@ from assay._errors import AssayError
 from assay.evidence import (
     AuditResult,
     Claim,
+    IntervalMethod,
     audit_claim,
     load_claim,
     resolve_evidence,
@@ -20,7 +21,6 @@ from assay.evidence import (
     table_log_status,
     tidy_table,
 )
-from assay.evidence._rates import IntervalMethod
 from assay.report._model import ReportData, ReportSection
 from assay.report._render import ReportFormat, render
 

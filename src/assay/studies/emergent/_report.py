@@ -19,6 +19,7 @@ from assay.evidence import (
     Capability,
     Count,
     Intervention,
+    RuleVariantResult,
     StudyMetrics,
     audit_claim,
     binomial_rate,
@@ -26,7 +27,6 @@ from assay.evidence import (
     record_intervention,
     write_study_metrics,
 )
-from assay.evidence._metrics import RuleVariantResult
 from assay.studies.emergent._analysis import arm_figures, power
 from assay.studies.emergent._causal import random_p
 from assay.studies.emergent._config import EmergentConfig
