@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TypeVar
 
-from assay._errors import AssayError
+from pydantic import BaseModel, ValidationError
+
+from assay._errors import AssayError, validation_problem
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def read_text_file(path: str | Path, what: str) -> str:
@@ -36,3 +42,29 @@ def read_text_file(path: str | Path, what: str) -> str:
         raise AssayError(
             f"{what} {p}: not UTF-8 text (byte 0x{data[ex.start]:02x} at offset {ex.start})"
         ) from None
+
+
+def read_jsonl_models(path: str | Path, model: type[M], what: str) -> list[tuple[int, M]]:
+    """Parse a JSONL file into one pydantic ``model`` per non-blank line, with its 1-based line number.
+
+    Args:
+        path: The file.
+        model: The pydantic model every line must validate as.
+        what: What the file is, for the message (``"labels file"`` ...).
+
+    Raises:
+        AssayError: Anything :func:`read_text_file` raises, a line that is not JSON, or a line that does not
+            validate (the message names the file, line and field).
+    """
+    p = Path(path)
+    rows: list[tuple[int, M]] = []
+    for n, line in enumerate(read_text_file(p, what).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, model.model_validate(json.loads(line))))
+        except json.JSONDecodeError as ex:
+            raise AssayError(f"{p}:{n}: malformed JSON: {ex.msg}") from None
+        except ValidationError as ex:
+            raise AssayError(f"{p}:{n}: {validation_problem(ex, 'item')}") from None
+    return rows

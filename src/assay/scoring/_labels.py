@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._errors import AssayError
+from assay._textfile import read_jsonl_models
 
 
 class LabelledTranscript(BaseModel):
@@ -43,15 +42,7 @@ def load_labelled(path: str | Path) -> list[LabelledTranscript]:
         raise AssayError(f"labels file not found: {p}")
     items: list[LabelledTranscript] = []
     seen: set[str] = set()
-    for n, line in enumerate(read_text_file(p, "labels file").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = LabelledTranscript.model_validate(json.loads(line))
-        except json.JSONDecodeError as ex:
-            raise AssayError(f"{p}:{n}: malformed JSON: {ex.msg}") from None
-        except ValidationError as ex:
-            raise AssayError(f"{p}:{n}: {validation_problem(ex, 'item')}") from None
+    for n, item in read_jsonl_models(p, LabelledTranscript, "labels file"):
         if item.id in seen:
             raise AssayError(f"{p}:{n}: id: duplicate id {item.id!r}")
         seen.add(item.id)

@@ -10,16 +10,15 @@ or fewer than four items remain.
 
 from __future__ import annotations
 
-import json
 import math
 from importlib import resources
 from pathlib import Path
 
 from inspect_ai.model import Model
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._errors import AssayError
+from assay._textfile import read_jsonl_models
 from assay.scoring._agreement import KappaCI, cohen_kappa_ci
 from assay.scoring._judge import JudgeFailure
 from assay.scoring._rubric import SCORE_MAX, SCORE_MIN, Rubric
@@ -94,15 +93,7 @@ def load_rubric_labels(path: str | Path, rubric: Rubric | None = None) -> list[R
         raise AssayError(f"labels file not found: {p}")
     items: list[RubricLabelled] = []
     seen: set[str] = set()
-    for n, line in enumerate(read_text_file(p, "labels file").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = RubricLabelled.model_validate(json.loads(line))
-        except json.JSONDecodeError as ex:
-            raise AssayError(f"{p}:{n}: malformed JSON: {ex.msg}") from None
-        except ValidationError as ex:
-            raise AssayError(f"{p}:{n}: {validation_problem(ex, 'item')}") from None
+    for n, item in read_jsonl_models(p, RubricLabelled, "labels file"):
         if item.id in seen:
             raise AssayError(f"{p}:{n}: id: duplicate id {item.id!r}")
         for dim, score in item.labels.items():
