@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,27 +45,37 @@ def read_text_file(path: str | Path, what: str) -> str:
         ) from None
 
 
-def read_jsonl_models(path: str | Path, model: type[M], what: str) -> list[tuple[int, M]]:
+def read_jsonl_models(
+    path: str | Path, model: type[M], what: str, id_of: Callable[[M], str] | None = None
+) -> list[tuple[int, M]]:
     """Parse a JSONL file into one pydantic ``model`` per non-blank line, with its 1-based line number.
 
     Args:
         path: The file.
         model: The pydantic model every line must validate as.
         what: What the file is, for the message (``"labels file"`` ...).
+        id_of: With it, each row's id; a repeated id is an error naming the line.
 
     Raises:
         AssayError: Anything :func:`read_text_file` raises, a line that is not JSON, or a line that does not
-            validate (the message names the file, line and field).
+            validate, or a repeated id (the message names the file, line and field).
     """
     p = Path(path)
     rows: list[tuple[int, M]] = []
+    seen: set[str] = set()
     for n, line in enumerate(read_text_file(p, what).splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            rows.append((n, model.model_validate(json.loads(line))))
+            row = model.model_validate(json.loads(line))
         except json.JSONDecodeError as ex:
             raise AssayError(f"{p}:{n}: malformed JSON: {ex.msg}") from None
         except ValidationError as ex:
             raise AssayError(f"{p}:{n}: {validation_problem(ex, 'item')}") from None
+        if id_of is not None:
+            key = id_of(row)
+            if key in seen:
+                raise AssayError(f"{p}:{n}: id: duplicate id {key!r}")
+            seen.add(key)
+        rows.append((n, row))
     return rows

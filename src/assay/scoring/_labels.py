@@ -40,13 +40,7 @@ def load_labelled(path: str | Path) -> list[LabelledTranscript]:
     p = Path(path)
     if not p.is_file():
         raise AssayError(f"labels file not found: {p}")
-    items: list[LabelledTranscript] = []
-    seen: set[str] = set()
-    for n, item in read_jsonl_models(p, LabelledTranscript, "labels file"):
-        if item.id in seen:
-            raise AssayError(f"{p}:{n}: id: duplicate id {item.id!r}")
-        seen.add(item.id)
-        items.append(item)
+    items = [item for _, item in read_jsonl_models(p, LabelledTranscript, "labels file", lambda i: i.id)]
     if not items:
         raise AssayError(f"labels file {p} has no items")
     return items

@@ -92,16 +92,12 @@ def load_rubric_labels(path: str | Path, rubric: Rubric | None = None) -> list[R
     if not p.is_file():
         raise AssayError(f"labels file not found: {p}")
     items: list[RubricLabelled] = []
-    seen: set[str] = set()
-    for n, item in read_jsonl_models(p, RubricLabelled, "labels file"):
-        if item.id in seen:
-            raise AssayError(f"{p}:{n}: id: duplicate id {item.id!r}")
+    for n, item in read_jsonl_models(p, RubricLabelled, "labels file", lambda i: i.id):
         for dim, score in item.labels.items():
             if not SCORE_MIN <= score <= SCORE_MAX:
                 raise AssayError(f"{p}:{n}: labels.{dim}: score {score} outside {SCORE_MIN}-{SCORE_MAX}")
             if rubric is not None and dim not in rubric.names:
                 raise AssayError(f"{p}:{n}: labels.{dim}: not a dimension of rubric {rubric.name}")
-        seen.add(item.id)
         items.append(item)
     if not items:
         raise AssayError(f"labels file {p} has no items")
