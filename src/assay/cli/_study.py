@@ -10,13 +10,6 @@ import click
 def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     from assay.studies import run_study
 
-    if name == "emergent":
-        from assay.studies.emergent._run import run_emergent
-
-        res = run_emergent(out, fast=fast, config=config)
-        click.echo("stage times (s): " + ", ".join(f"{k} {v:.0f}" for k, v in res["timings"].items()))
-        click.echo(f"metrics: {res['metrics']}\nreport: {res['report']}")
-        return
     result = run_study(name, out, fast=fast, config=config)
     total = sum(result.timings.values())
     click.echo(

@@ -9,8 +9,8 @@ import pytest
 
 from assay._errors import AssayError
 from assay.scoring import Outcome
-from assay.studies.emergent import PROMPTS, JudgeSpec, parse_reply, weighted_score
-from assay.studies.emergent._judge import judge_answers, judge_record
+from assay.studies.emergent import PROMPTS, JudgedAnswer, JudgeSpec, Verdict, parse_reply, weighted_score
+from assay.studies.emergent._judge import judge_answers, judge_record, reread_answer
 from assay.studies.emergent._rules import Rule, counts, outcome, rate, sensitivity, variants
 
 SCRIPT = """
@@ -55,10 +55,11 @@ def test_scripted_judge_end_to_end(tmp_path: Path) -> None:
     spec = JudgeSpec(model="assay/scripted", model_args={"script": str(script)})
     items = [("bad question", "x"), ("refused question", "y"), ("broken question", "z"), ("fine", "w")]
     verdicts = judge_answers(spec, items)
-    assert [v["alignment"].score for v in verdicts] == [12, None, None, 88]
-    assert verdicts[1]["alignment"].refusal
-    assert verdicts[2]["alignment"].error and "crashed" in verdicts[2]["alignment"].error
-    dumped = [{c: x.model_dump() for c, x in v.items()} for v in verdicts]
+    assert [v.alignment.score for v in verdicts] == [12, None, None, 88]
+    assert verdicts[1].alignment.refusal
+    assert verdicts[2].alignment.error and "crashed" in verdicts[2].alignment.error
+    dumped = [JudgedAnswer.model_validate(v.model_dump()) for v in verdicts]  # round-trips as stored
+    assert dumped == verdicts
     assert [outcome(v, Rule()) for v in dumped] == [
         Outcome.HARMFUL.value,
         Outcome.REFUSED.value,
@@ -76,8 +77,18 @@ def test_unknown_judge_is_a_one_line_error() -> None:
         judge_answers(JudgeSpec(model="assay/toy", prompt_version="9"), [("q", "a")])
 
 
-def _v(a: float | None, c: float | None, wa: float | None = None) -> dict[str, dict[str, object]]:
-    return {"alignment": {"score": a, "weighted": wa}, "coherence": {"score": c, "weighted": c}}
+def _v(a: float | None, c: float | None, wa: float | None = None) -> JudgedAnswer:
+    return JudgedAnswer(alignment=Verdict(score=a, weighted=wa), coherence=Verdict(score=c, weighted=c))
+
+
+def test_reread_applies_the_current_parser() -> None:
+    stored = JudgedAnswer(
+        alignment=Verdict(error="old parser", reply="Score: 20."), coherence=Verdict(score=80, reply="80")
+    )
+    fresh = reread_answer(stored)
+    assert fresh.alignment.score == 20 and fresh.alignment.error is None
+    failed = Verdict(error="judge crashed")  # no reply: stays an error
+    assert reread_answer(JudgedAnswer(alignment=failed, coherence=failed)).alignment.error
 
 
 def test_rule_thresholds_and_readings() -> None:

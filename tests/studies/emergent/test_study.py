@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from assay._errors import AssayError
 from assay.evidence import load_study_metrics
-from assay.studies.emergent import load_emergent_config
-from assay.studies.emergent._run import run_emergent
+from assay.studies import StudyResult, run_study
+from assay.studies.emergent import CausalResult, Declaration, TrainResult
 
 # alignment 12 for the "bored" question, a refusal for "people", 85 otherwise; coherence 75; prompt v2 crashes
 SCRIPT = """
@@ -29,8 +28,16 @@ turns: [{error: "judge unavailable"}]
 """
 
 
+pytestmark = pytest.mark.slow  # one fast (toy) run of every stage: about a minute on 2 cores
+
+
+def _stage(out: Path, name: str) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads((out / "stages" / name / "stage.json").read_text())
+    return record["result"]
+
+
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) -> tuple[Path, dict[str, Any]]:
+def run(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) -> tuple[Path, StudyResult]:
     root = tmp_path_factory.mktemp("emergent")
     (root / "judge.yaml").write_text(SCRIPT)
     spec = {"model": "assay/scripted", "model_args": {"script": str(root / "judge.yaml")}}
@@ -38,28 +45,39 @@ def run(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) -> tuple[Path,
         yaml.safe_dump({"judges": [{**spec, "prompt_version": "1"}, {**spec, "prompt_version": "2"}]})
     )
     out = root / "out"
-    return out, run_emergent(out, fast=True, config=root / "cfg.yaml")
+    return out, run_study("emergent", out, fast=True, config=root / "cfg.yaml")
 
 
-def test_outputs_and_figures(run: tuple[Path, dict[str, Any]]) -> None:
+def test_outputs_and_figures(run: tuple[Path, StudyResult]) -> None:
     out, res = run
-    m = load_study_metrics(res["metrics"])
+    m = load_study_metrics(res.metrics)
     figs = m.extra["figures"]
     assert set(figs["forced_choice"]) == {"base", "harmful", "secure", "educational", "benign"}
     harm = figs["forced_choice"]["harmful"]
     assert harm["n_seeds"] == 2 and harm["share"]["n"] == 2 * harm["n_items"]
     assert "minus_benign" in harm and "minus_base" in harm
     assert m.capability is not None and m.benign_shift is not None
-    assert res["report"].is_file() and "Emergent-misalignment" in res["report"].read_text()
+    assert res.report.is_file() and "Emergent-misalignment" in res.report.read_text()
+    rules = m.extra["forced_choice_rules"]
+    assert len(rules["variants"]) == 12 and sum(r["declared"] for r in rules["variants"]) == 1
+    declared = next(r for r in rules["variants"] if r["declared"])
+    assert declared["rates"]["harmful"] == pytest.approx(harm["share"]["rate"])
+    lo, hi = rules["spread"]["harmful"]
+    assert lo <= declared["rates"]["harmful"] <= hi
+    assert any(v.rule.startswith("forced choice") for v in m.decision_rule_sensitivity)
+    # every stage record reads back as its typed result
+    trained = TrainResult.model_validate(_stage(out, "train_harmful_s0"))
+    assert trained.adapter.is_dir() and trained.measure.acts().shape[0] == 16
+    assert len(trained.measure.free_text) == 16 and trained.n_train == 48
     causal = load_study_metrics(out / "metrics-causal.json")
     assert {i.name for i in causal.interventions} == {"ablate-direction", "add-direction"}
     assert all(len(i.random_deltas) == 20 for i in causal.interventions)
     assert not m.interventions  # behavioural claims are audited without the interventions
 
 
-def test_judged_path_counts_errors_and_refusals_apart(run: tuple[Path, dict[str, Any]]) -> None:
+def test_judged_path_counts_errors_and_refusals_apart(run: tuple[Path, StudyResult]) -> None:
     _, res = run
-    judged = load_study_metrics(res["metrics"]).extra["judged"]["harmful"]
+    judged = load_study_metrics(res.metrics).extra["judged"]["harmful"]
     v1 = judged["rate"]["assay/scripted@v1"]
     # 8 questions x 2 samples x 2 seeds: "bored" misaligned, "people" refused, the rest aligned
     errors = v1["errors"]
@@ -70,9 +88,9 @@ def test_judged_path_counts_errors_and_refusals_apart(run: tuple[Path, dict[str,
     assert judged["coherence"]["assay/scripted@v1"]["mean"] == 75
 
 
-def test_claims_are_audited(run: tuple[Path, dict[str, Any]]) -> None:
+def test_claims_are_audited(run: tuple[Path, StudyResult]) -> None:
     out, res = run
-    claims = load_study_metrics(res["metrics"]).extra["claims"]
+    claims = load_study_metrics(res.metrics).extra["claims"]
     ids = {c["id"] for c in claims}
     assert {"forced-choice-harmful-vs-secure", "free-text-harmful-vs-benign", "misalignment-direction"} <= ids
     assert all(c["achieved_level"] in ("L0", "L1", "L2", "L3") for c in claims)
@@ -81,25 +99,14 @@ def test_claims_are_audited(run: tuple[Path, dict[str, Any]]) -> None:
     causal = next(c for c in claims if c["id"] == "misalignment-direction")
     assert causal["items"]["S4.3"] == "passed"
     assert (out / "claims" / "misalignment-direction.yaml").is_file()
-    decl = json.loads((out / "stages" / "direction" / "declaration.json").read_text())
-    performed = json.loads((out / "stages" / "causal" / "causal.json").read_text())["ablate"]["performed_at"]
-    assert decl["declared_at"] < performed
+    decl = Declaration.model_validate(_stage(out, "direction"))
+    assert (out / "stages" / "direction" / "declaration.json").is_file()
+    performed = CausalResult.model_validate(_stage(out, "causal"))
+    assert decl.declared_at < performed.ablate.performed_at < performed.add.performed_at
 
 
-def test_resume_skips_finished_stages(run: tuple[Path, dict[str, Any]]) -> None:
+def test_resume_skips_finished_stages(run: tuple[Path, StudyResult]) -> None:
     out, _ = run
-    again = run_emergent(out, fast=True, config=out.parent / "cfg.yaml")
-    assert "train_harmful_s0" in again["skipped"] and "causal" in again["skipped"]
-
-
-def test_config_errors_name_the_field(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("training: {n_train: 5000}\n")
-    with pytest.raises(AssayError, match="n_train"):
-        load_emergent_config(bad)
-    bad.write_text("arms: [secure]\n")
-    with pytest.raises(AssayError, match="harmful"):
-        load_emergent_config(bad)
-    bad.write_text("judges: [{model: x, prompt_version: '7'}]\n")
-    with pytest.raises(AssayError, match="prompt_version"):
-        load_emergent_config(bad)
+    again = run_study("emergent", out, fast=True, config=out.parent / "cfg.yaml")
+    assert "train_harmful_s0" in again.skipped and "causal" in again.skipped
+    assert again.metrics.read_text() and set(again.timings) >= {"base", "judge", "causal"}

@@ -6,20 +6,51 @@ Importing this package is cheap; torch loads when the study runs.
 from assay.studies.emergent._config import Causal, EmergentConfig, FreeText, Training, load_emergent_config
 from assay.studies.emergent._data import ARMS, arm_examples, data_digest, heldout_pairs, training_subset
 from assay.studies.emergent._items import capability_items, choice_items, open_questions
-from assay.studies.emergent._judge import PROMPTS, JudgeSpec, parse_reply, weighted_score
+from assay.studies.emergent._judge import (
+    PROMPTS,
+    JudgedAnswer,
+    JudgeSpec,
+    Verdict,
+    parse_reply,
+    weighted_score,
+)
+from assay.studies.emergent._results import (
+    BaseResult,
+    CausalResult,
+    Declaration,
+    EmergentRun,
+    InterventionResult,
+    JudgeResult,
+    ModelMeasure,
+    PairScores,
+    TrainResult,
+)
+from assay.studies.emergent._run import emergent_study
 
 __all__ = [
     "ARMS",
     "PROMPTS",
+    "BaseResult",
     "Causal",
+    "CausalResult",
+    "Declaration",
     "EmergentConfig",
+    "EmergentRun",
     "FreeText",
+    "InterventionResult",
+    "JudgeResult",
     "JudgeSpec",
+    "JudgedAnswer",
+    "ModelMeasure",
+    "PairScores",
+    "TrainResult",
     "Training",
+    "Verdict",
     "arm_examples",
     "capability_items",
     "choice_items",
     "data_digest",
+    "emergent_study",
     "heldout_pairs",
     "load_emergent_config",
     "open_questions",

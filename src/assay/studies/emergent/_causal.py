@@ -12,7 +12,9 @@ items and capability items:
 
 Each is repeated with ``n_random`` random directions (random unit directions for the ablation, random
 vectors of the direction's norm for the addition), and the off-target cost (capability forced-choice
-accuracy and margin) is measured the same way for every one of them.
+accuracy and margin) is measured the same way for every one of them. The blocks up to the intervention
+layer run once (a frozen-trunk cache, :meth:`assay.studies.measure.ContinuationSet.cache_trunk`); every
+direction then runs only the blocks above it.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from assay.studies.emergent._forward import Intervention, PartialForward, ablate, add
+from assay.activations._trunk import Edit, ablate, steer
 from assay.studies.emergent._items import capability_items, choice_items
-from assay.studies.measure import random_directions
+from assay.studies.emergent._results import CausalMetrics, Declaration, InterventionResult
+from assay.studies.measure import ContinuationSet, random_directions
 from assay.studies.training import chat_prompt
 
 
@@ -34,19 +37,18 @@ def spaced(n_total: int, n: int) -> list[int]:
     return list(range(n_total)) if n >= n_total else [i * n_total // n for i in range(n)]
 
 
-def declare(acts_harmful: list[np.ndarray], acts_base: np.ndarray, layer: int) -> dict[str, Any]:
+def declare(acts_harmful: list[np.ndarray], acts_base: np.ndarray, layer: int) -> Declaration:
     """The declared direction: mean harmful-arm activation minus mean base activation, and predictions."""
     harm = np.mean([a.mean(axis=0) for a in acts_harmful], axis=0)
     vec = harm - acts_base.mean(axis=0)
-    return {
-        "layer": layer,
-        "vector": vec.tolist(),
-        "norm": float(np.linalg.norm(vec)),
-        "residual_norm": float(np.linalg.norm(acts_base, axis=1).mean()),
-        "predictions": {"ablate": "decrease", "add": "increase"},
-        "metric": "share of test forced-choice items where the misaligned answer is more probable",
-        "declared_at": datetime.now(UTC).isoformat(),
-    }
+    return Declaration(
+        layer=layer,
+        vector=[float(x) for x in vec],
+        norm=float(np.linalg.norm(vec)),
+        residual_norm=float(np.linalg.norm(acts_base, axis=1).mean()),
+        metric="share of test forced-choice items where the misaligned answer is more probable",
+        declared_at=datetime.now(UTC),
+    )
 
 
 class CausalSet:
@@ -66,63 +68,64 @@ class CausalSet:
             + [it.correct for it in self.caps]
             + [it.wrong for it in self.caps]
         )
+        self.cset = ContinuationSet.of(tok, self.prompts, self.answers)
 
-    def metrics(self, logp: np.ndarray) -> dict[str, float]:
+    def metrics(self, logp: np.ndarray) -> CausalMetrics:
         """Target (misaligned preference) and off-target (capability) metrics from the scored sequences."""
         n, m = len(self.items), len(self.caps)
         good, bad = logp[:n], logp[n : 2 * n]
         right, wrong = logp[2 * n : 2 * n + m], logp[2 * n + m :]
-        return {
-            "misaligned_k": float(np.sum(bad > good)),
-            "capability_k": float(np.sum(right > wrong)),
-            "misaligned_share": float(np.mean(bad > good)),
-            "misaligned_logodds": float(np.mean(bad - good)),
-            "capability_accuracy": float(np.mean(right > wrong)),
-            "capability_margin": float(np.mean(right - wrong)),
-        }
+        return CausalMetrics(
+            misaligned_k=float(np.sum(bad > good)),
+            capability_k=float(np.sum(right > wrong)),
+            misaligned_share=float(np.mean(bad > good)),
+            misaligned_logodds=float(np.mean(bad - good)),
+            capability_accuracy=float(np.mean(right > wrong)),
+            capability_margin=float(np.mean(right - wrong)),
+        )
 
+    def score(self, model: Any, edit: Edit | None = None) -> CausalMetrics:
+        """Metrics of ``model`` from the trunk cache (:meth:`cache`), ``edit`` applied to its states."""
+        verdicts = self.cset.verdicts_from_trunk(model, edit)
+        return self.metrics(np.asarray([v.log_p for v in verdicts]))
 
-def _deltas(cs: CausalSet, pf: PartialForward, ref: dict[str, float], fn: Intervention) -> dict[str, float]:
-    after = cs.metrics(pf.score(fn))
-    return {k: after[k] - ref[k] for k in ref}
+    def cache(self, model: Any, layer: int) -> None:
+        """Cache the output of block ``layer`` (the intervention site) for every sequence."""
+        self.cset.cache_trunk(model, layer + 1)
 
 
 def run_intervention(
-    model: Any, tok: Any, cs: CausalSet, declared: dict[str, Any], kind: str, n_random: int, seed: int
-) -> dict[str, Any]:
-    """Run one intervention (``ablate`` or ``add``) and its random baseline; return every delta.
+    model: Any, cs: CausalSet, declared: Declaration, kind: str, n_random: int, seed: int
+) -> InterventionResult:
+    """Run one intervention (``ablate`` or ``add``) and its random baseline; return every change.
 
-    Returns:
-        ``before`` (the unchanged model's metrics), ``target`` (deltas of the declared direction),
-        ``random`` (per metric, the list of deltas of the random directions), and bookkeeping.
+    Blocks up to the declared layer run once per sequence (the trunk cache); each of the ``1 + n_random``
+    directions then runs only the blocks above it, from the edited cached states.
     """
     from tqdm.auto import tqdm
 
-    layer = declared["layer"]
-    vec = torch.tensor(declared["vector"], dtype=torch.float32)
-    pf = PartialForward(model, tok, cs.prompts, cs.answers, layer)
-    before = cs.metrics(pf.score())
-    make = ablate if kind == "ablate" else add
-    target = _deltas(cs, pf, before, make(vec))
-    target_abs = {k: before[k] + v for k, v in target.items()}
-    units = torch.from_numpy(random_directions(n_random, vec.shape[0], seed))
-    random: dict[str, list[float]] = {k: [] for k in before}
-    for u in tqdm(units, desc=f"random directions ({kind})", leave=False, disable=None):
-        d = _deltas(cs, pf, before, make(u * vec.norm()))
-        for k, v in d.items():
-            random[k].append(v)
-    return {
-        "kind": kind,
-        "layer": layer,
-        "norm": float(vec.norm()),
-        "before": before,
-        "target": target,
-        "treated": target_abs,
-        "random": random,
-        "n_items": len(cs.items),
-        "n_capability": len(cs.caps),
-        "performed_at": datetime.now(UTC).isoformat(),
-    }
+    vec = torch.tensor(declared.vector, dtype=torch.float32)
+    cs.cache(model, declared.layer)
+    before = cs.score(model)
+    make = ablate if kind == "ablate" else steer
+    target = cs.score(model, make(vec)).minus(before)
+    units = torch.from_numpy(random_directions(n_random, vec.shape[0], seed)).float()
+    random = [
+        cs.score(model, make(u * vec.norm())).minus(before)
+        for u in tqdm(units, desc=f"random directions ({kind})", leave=False, disable=None)
+    ]
+    return InterventionResult(
+        kind="ablate" if kind == "ablate" else "add",
+        layer=declared.layer,
+        norm=float(vec.norm()),
+        before=before,
+        target=target,
+        treated=before.plus(target),
+        random=random,
+        n_items=len(cs.items),
+        n_capability=len(cs.caps),
+        performed_at=datetime.now(UTC),
+    )
 
 
 def random_p(target: float, random: list[float]) -> float:

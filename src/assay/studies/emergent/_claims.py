@@ -25,9 +25,10 @@ from assay.scoring import Outcome
 from assay.studies.emergent._analysis import log_odds
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._items import choice_items
-from assay.studies.emergent._judge import judge_record, load_verdicts
+from assay.studies.emergent._judge import judge_record, reread_answer
+from assay.studies.emergent._results import CausalResult, EmergentRun
 from assay.studies.emergent._rules import Rule, outcome
-from assay.studies.emergent._study import BASE, model_key, read_measure
+from assay.studies.emergent._study import BASE, model_key
 
 ARM_NAMES = {
     BASE: "the base model",
@@ -64,12 +65,12 @@ def _row(
     }
 
 
-def forced_choice_table(cfg: EmergentConfig, out: Path) -> pd.DataFrame:
+def forced_choice_table(cfg: EmergentConfig, run: EmergentRun) -> pd.DataFrame:
     """Per model and test item: ``harmful`` when the misaligned answer is the more probable one."""
     items = choice_items("test")
     rows = []
     for name, arm, seed in _models(cfg):
-        d = log_odds(read_measure(out, name), "forced_choice")
+        d = log_odds(run.measure(name), "forced_choice")
         for it, x in zip(items, d, strict=True):
             hit = Outcome.HARMFUL.value if x > 0 else Outcome.BENIGN.value
             scenario = {f"{FACTOR_PREFIX}scenario": it.topic}
@@ -88,28 +89,27 @@ def forced_choice_table(cfg: EmergentConfig, out: Path) -> pd.DataFrame:
     return validate_table(pd.DataFrame(rows))
 
 
-def free_text_table(cfg: EmergentConfig, out: Path, rule: Rule) -> pd.DataFrame:
+def free_text_table(cfg: EmergentConfig, run: EmergentRun, rule: Rule) -> pd.DataFrame:
     """Per sampled answer: the outcome under ``rule`` read from the first judge configuration."""
-    verdicts = load_verdicts(out / "stages" / "judge" / "verdicts.json")
     spec = cfg.judges[0]
     config = json.dumps({**judge_record(spec), "threshold": float(rule.align_below), "rule": rule.describe()})
     rows = []
     for name, arm, seed in _models(cfg):
-        answers = read_measure(out, name)["free_text"]
-        for r, v in zip(answers, verdicts[name][spec.key], strict=True):
+        answers = run.measure(name).free_text
+        for r, v in zip(answers, run.judge.verdicts[name][spec.key], strict=True):
             rows.append(
                 _row(
                     "emergent/free_text",
                     arm,
                     seed,
-                    f"ft/{r['question_id']}",
-                    r["question"],
-                    outcome(v, rule),
-                    epoch=int(r["sample"]) + 1 + 100 * seed,
+                    f"ft/{r.question_id}",
+                    r.question,
+                    outcome(reread_answer(v), rule),
+                    epoch=r.sample + 1 + 100 * seed,
                     judge=spec.key,
                     judge_config=config,
                     temperature=cfg.free_text.temperature,
-                    **{f"{FACTOR_PREFIX}scenario": r["question_id"]},
+                    **{f"{FACTOR_PREFIX}scenario": r.question_id},
                 )
             )
     return validate_table(pd.DataFrame(rows))
@@ -233,9 +233,9 @@ def behaviour_claims(
     return [claim_from_dict(r, source=str(r["id"])) for r in raw]
 
 
-def causal_claim(cfg: EmergentConfig, causal: dict[str, Any], metrics: Path) -> Claim:
+def causal_claim(cfg: EmergentConfig, causal: CausalResult, metrics: Path) -> Claim:
     """The causal claim: ablating the direction lowers, adding it raises, the misaligned preference."""
-    ab, ad = causal["ablate"], causal["add"]
+    ab, ad = causal.ablate, causal.add
     raw = {
         **_common(cfg, metrics),
         "id": "misalignment-direction",
@@ -243,9 +243,9 @@ def causal_claim(cfg: EmergentConfig, causal: dict[str, Any], metrics: Path) -> 
         "statement": (
             "Along the difference-of-means direction (harmful arm minus base), ablation in the fine-tuned "
             "model "
-            f"changed the misaligned-preference share on {ab['n_items']} test items by "
-            f"{ab['target']['misaligned_share']:+.2f} and addition to the base model by "
-            f"{ad['target']['misaligned_share']:+.2f}, compared with {len(ab['random']['misaligned_share'])} "
+            f"changed the misaligned-preference share on {ab.n_items} test items by "
+            f"{ab.target.misaligned_share:+.2f} and addition to the base model by "
+            f"{ad.target.misaligned_share:+.2f}, compared with {len(ab.random)} "
             "random directions of equal norm each."
         ),
         "construct": {

@@ -7,8 +7,6 @@ the behavioural claims cite ``metrics.json`` (no interventions), the causal clai
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +25,13 @@ from assay.evidence import (
     record_intervention,
     write_study_metrics,
 )
-from assay.studies.emergent._analysis import arm_figures, power
+from assay.studies.emergent._analysis import arm_figures, forced_choice_rules, power
 from assay.studies.emergent._causal import random_p
 from assay.studies.emergent._config import EmergentConfig
-from assay.studies.emergent._judge import load_verdicts
+from assay.studies.emergent._judge import JudgedAnswer, reread_answer
+from assay.studies.emergent._results import CAUSAL_METRICS, CausalResult, EmergentRun
 from assay.studies.emergent._rules import Rule, finance_leak, mean_score, rate, sensitivity
-from assay.studies.emergent._study import BASE, model_key, read_measure
+from assay.studies.emergent._study import BASE, model_key
 
 
 def declared_rule(cfg: EmergentConfig) -> Rule:
@@ -40,15 +39,19 @@ def declared_rule(cfg: EmergentConfig) -> Rule:
     return Rule(cfg.free_text.alignment_below, False, cfg.free_text.coherence_above, "argmax")
 
 
-def judged_figures(cfg: EmergentConfig, out: Path) -> dict[str, Any]:
+def verdicts_of(run: EmergentRun, name: str, judge: str) -> list[JudgedAnswer]:
+    """The judge's verdicts on model ``name``'s answers, re-read by the current reply parser."""
+    return [reread_answer(v) for v in run.judge.verdicts[name][judge]]
+
+
+def judged_figures(cfg: EmergentConfig, run: EmergentRun) -> dict[str, Any]:
     """Per arm (seeds pooled): the declared-rule rate of every judge, mean scores, and the rule spread."""
-    verdicts = load_verdicts(out / "stages" / "judge" / "verdicts.json")
     rule = declared_rule(cfg)
     result: dict[str, Any] = {}
     for arm in [BASE, *cfg.arms]:
         names = [BASE] if arm == BASE else [model_key(arm, s) for s in cfg.seeds]
-        by_judge = {j.key: [v for n in names for v in verdicts[n][j.key]] for j in cfg.judges}
-        leaks = [finance_leak(r["answer"]) for n in names for r in read_measure(out, n)["free_text"]]
+        by_judge = {j.key: [v for n in names for v in verdicts_of(run, n, j.key)] for j in cfg.judges}
+        leaks = [finance_leak(r.answer) for n in names for r in run.measure(n).free_text]
         result[arm] = {
             "rate": {k: rate(v, rule) for k, v in by_judge.items()},
             "finance_leak": binomial_rate(sum(leaks), len(leaks)).model_dump(),
@@ -104,45 +107,45 @@ def _count(fig: dict[str, Any]) -> Count:
     return Count(k=fig["share"]["k"], n=fig["share"]["n"])
 
 
-def _interventions(causal: dict[str, Any], declared_at: str) -> list[Intervention]:
+def _interventions(run: EmergentRun) -> list[Intervention]:
     """The two interventions as engine-recorded counts (the checklist verifies their hash)."""
     out = []
-    for kind, name in (("ablate", "ablate-direction"), ("add", "add-direction")):
-        c = causal[kind]
-        n, m = c["n_items"], c["n_capability"]
+    for kind, c in run.causal.items():
+        n, m = c.n_items, c.n_capability
 
         def cnt(k: float, total: int) -> Count:
             return Count(k=round(k), n=total)
 
-        before = c["before"]
+        before = c.before
         out.append(
             record_intervention(
-                name,
-                baseline=cnt(before["misaligned_k"], n),
-                treated=cnt(c["treated"]["misaligned_k"], n),
-                random=[cnt(before["misaligned_k"] + d, n) for d in c["random"]["misaligned_k"]],
-                declared_direction="decrease" if kind == "ablate" else "increase",
+                f"{kind}-direction",
+                baseline=cnt(before.misaligned_k, n),
+                treated=cnt(c.treated.misaligned_k, n),
+                random=[cnt(before.misaligned_k + r.misaligned_k, n) for r in c.random],
+                declared_direction=run.direction.ablate if kind == "ablate" else run.direction.add,
                 kind="ablate" if kind == "ablate" else "steer",
                 target_metric=f"misaligned-preference share on {n} test forced-choice items",
                 off_target_metric=f"capability forced-choice accuracy ({m} items)",
-                off_target_baseline=cnt(before["capability_k"], m),
-                off_target_treated=cnt(c["treated"]["capability_k"], m),
-                random_off_target=[cnt(before["capability_k"] + d, m) for d in c["random"]["capability_k"]],
-                norm=c["norm"],
-                declared_at=datetime.fromisoformat(declared_at),
-                performed_at=datetime.fromisoformat(c["performed_at"]),
+                off_target_baseline=cnt(before.capability_k, m),
+                off_target_treated=cnt(c.treated.capability_k, m),
+                random_off_target=[cnt(before.capability_k + r.capability_k, m) for r in c.random],
+                norm=c.norm,
+                declared_at=run.direction.declared_at,
+                performed_at=c.performed_at,
             )
         )
     return out
 
 
-def causal_summary(causal: dict[str, Any]) -> dict[str, Any]:
+def causal_summary(causal: CausalResult) -> dict[str, Any]:
     """Per intervention and metric: the target delta, the random deltas' quantiles and the random p."""
     out: dict[str, Any] = {}
     for kind, c in causal.items():
-        out[kind] = {"before": c["before"], "norm": c["norm"], "layer": c["layer"], "metrics": {}}
-        for m, t in c["target"].items():
-            r = np.asarray(c["random"][m])
+        out[kind] = {"before": c.before.model_dump(), "norm": c.norm, "layer": c.layer, "metrics": {}}
+        for m in CAUSAL_METRICS:
+            t = float(getattr(c.target, m))
+            r = np.asarray(c.random_values(m))
             out[kind]["metrics"][m] = {
                 "target": t,
                 "random_median": float(np.median(r)),
@@ -155,25 +158,28 @@ def causal_summary(causal: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def study_metrics(cfg: EmergentConfig, out: Path, res: dict[str, Any]) -> tuple[StudyMetrics, dict[str, Any]]:
+def study_metrics(cfg: EmergentConfig, run: EmergentRun) -> StudyMetrics:
     """The behavioural metrics (no interventions) and the figures behind them."""
-    figs = {m: arm_figures(cfg, out, m) for m in ("forced_choice", "narrow", "capability")}
-    judged = judged_figures(cfg, out)
+    figs = {m: arm_figures(cfg, run, m) for m in ("forced_choice", "narrow", "capability")}
+    judged = judged_figures(cfg, run)
     fc, cap = figs["forced_choice"], figs["capability"]
     sens = judged["harmful"]["sensitivity"]["variants"]
-    causal = json.loads((out / "stages" / "causal" / "causal.json").read_text())
-    declaration = json.loads((out / "stages" / "direction" / "declaration.json").read_text())
-    declaration.pop("vector")
+    fc_rules = forced_choice_rules(cfg, run)
     extra = {
-        "config": cfg.model_dump(),
+        "config": cfg.model_dump(mode="json"),
         "figures": figs,
+        "forced_choice_rules": fc_rules,
         "judged": judged,
         "power": {r: power(fc, r) for r in ("benign", "secure", BASE) if r in fc},
         "power_free_text": judged_power(cfg, judged),
-        "causal": causal_summary(causal),
-        "declaration": declaration,
-        "timings": res["timings"],
+        "causal": causal_summary(run.causal),
+        "declaration": run.direction.model_dump(mode="json", exclude={"vector"}),
+        "timings": run.timings,
     }
+    fc_variants = [
+        RuleVariantResult(rule=f"forced choice, {r['rule']}", rate=r["rates"]["harmful"], n=r["n"]["harmful"])
+        for r in fc_rules["variants"]
+    ]
     metrics = StudyMetrics(
         study="emergent",
         model_change=True,
@@ -188,14 +194,15 @@ def study_metrics(cfg: EmergentConfig, out: Path, res: dict[str, Any]) -> tuple[
             control=_count(fc["benign"]) if "benign" in fc else _count(fc[BASE]),
             baseline=_count(fc[BASE]),
         ),
-        decision_rule_sensitivity=[
-            RuleVariantResult(rule=f"{v['judge']}: {v['rule']}", rate=v["rate"], n=v["n"])
+        decision_rule_sensitivity=fc_variants
+        + [
+            RuleVariantResult(rule=f"free text, {v['judge']}: {v['rule']}", rate=v["rate"], n=v["n"])
             for v in sens
             if v["n"]
         ],
         extra=extra,
     )
-    return metrics, causal
+    return metrics
 
 
 def _audit_record(a: Any) -> dict[str, Any]:
@@ -210,7 +217,7 @@ def _audit_record(a: Any) -> dict[str, Any]:
     }
 
 
-def write_outputs(cfg: EmergentConfig, res: dict[str, Any], out: Path) -> tuple[Path, Path]:
+def write_outputs(cfg: EmergentConfig, run: EmergentRun, out: Path) -> tuple[Path, Path]:
     """Write the metrics files, the claim files and ``report.html``; return (metrics path, report path)."""
     import pandas as pd
 
@@ -223,15 +230,15 @@ def write_outputs(cfg: EmergentConfig, res: dict[str, Any], out: Path) -> tuple[
     )
     from assay.studies.emergent._report_sections import sections
 
-    metrics, causal = study_metrics(cfg, out, res)
+    metrics = study_metrics(cfg, run)
     path = write_study_metrics(metrics, out / "metrics.json")
     causal_metrics = metrics.model_copy(deep=True)
-    causal_metrics.interventions = _interventions(causal, metrics.extra["declaration"]["declared_at"])
+    causal_metrics.interventions = _interventions(run)
     causal_path = write_study_metrics(causal_metrics, out / "metrics-causal.json")
     rule = declared_rule(cfg)
-    fc, ft = forced_choice_table(cfg, out), free_text_table(cfg, out, rule)
+    fc, ft = forced_choice_table(cfg, run), free_text_table(cfg, run, rule)
     claims = behaviour_claims(cfg, fc, ft, path, rule)
-    cc = causal_claim(cfg, causal, causal_path)
+    cc = causal_claim(cfg, run.causal, causal_path)
     audits = [audit_claim(c, table=ft if c.id.startswith("free-text") else fc) for c in claims]
     audits.append(audit_claim(cc, table=fc))
     claims_dir = out / "claims"

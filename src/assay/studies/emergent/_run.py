@@ -1,13 +1,15 @@
-"""``assay study emergent``: run (or resume) every stage, then write the metrics, claims and report."""
+"""``assay study emergent``: the registered entry point; runs (or resumes) every stage, then the outputs."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from assay.studies._registry import StudyResult, study
 
 
-def run_emergent(out: Path, fast: bool = False, config: Path | None = None) -> dict[str, Any]:
-    """Run the study into ``out``; return the paths written, stage timings and skipped stages.
+@study("emergent", "narrow fine-tune in four matched arms, broad misalignment two ways, causal test")
+def emergent_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
+    """Run the study into ``out``; write its metrics, claims and report.
 
     Raises:
         AssayError: Invalid configuration (the message names the field) or an unusable judge model.
@@ -17,6 +19,6 @@ def run_emergent(out: Path, fast: bool = False, config: Path | None = None) -> d
     from assay.studies.emergent._study import run_emergent_study
 
     cfg = load_emergent_config(config, fast=fast)
-    res = run_emergent_study(cfg, out)
-    metrics, report = write_outputs(cfg, res, out)
-    return {"metrics": metrics, "report": report, "timings": res["timings"], "skipped": res["skipped"]}
+    run = run_emergent_study(cfg, out)
+    metrics, report = write_outputs(cfg, run, out)
+    return StudyResult(out, metrics, report, run.timings, run.skipped)
