@@ -2,7 +2,8 @@
 
 - Through Inspect (a browsable log per call): :func:`behaviour_rates` (``assay/backdoor``) and
   :func:`capability_accuracy` (``assay/capability_qa``), each returning :class:`LoggedRate`.
-- By forward pass (exact greedy verdicts, log-probabilities, prefix and frozen-trunk caches):
+- By forward pass (exact greedy verdicts, log-probabilities, prefix and frozen-trunk caches, forced
+  choices scored by log-probability with :func:`choice_logps`):
   :class:`ContinuationSet`, :class:`Verdict`.
 - In-process on a loaded model: :func:`perplexity`, :func:`capability_direct`, :func:`cued_count` and
   :func:`behaviour_count` (optionally steered).
@@ -12,6 +13,7 @@
 Importing this package loads torch.
 """
 
+from assay.studies.measure._choice import choice_logps
 from assay.studies.measure._direct import behaviour_count, capability_direct, cued_count, perplexity
 from assay.studies.measure._forward import ContinuationSet, Verdict, verdict_summary
 from assay.studies.measure._inspect import LoggedRate, behaviour_rates, capability_accuracy
@@ -40,6 +42,7 @@ __all__ = [
     "behaviour_rates",
     "capability_accuracy",
     "capability_direct",
+    "choice_logps",
     "contrast_direction",
     "cued_count",
     "declared_layer",
