@@ -134,6 +134,7 @@ def test_report_of_an_aborted_log_says_incomplete(
     assert capsys.readouterr().err.startswith("assay: error: --strict: incomplete:")
 
 
+@pytest.mark.slow
 def test_killed_and_retried_logs_are_deduplicated(retried: tuple[Path, Path]) -> None:
     killed, resumed = retried
     done_before_kill = _samples(killed)
@@ -151,6 +152,7 @@ def test_killed_and_retried_logs_are_deduplicated(retried: tuple[Path, Path]) ->
         tidy_table([killed, resumed], strict=True)
 
 
+@pytest.mark.slow
 def test_killed_eval_set_rerun_is_deduplicated(eval_set_dir: Path) -> None:
     logs = sorted(eval_set_dir.glob("*.eval"))
     statuses = {read_eval_log(str(p), header_only=True).status for p in logs}
@@ -163,6 +165,7 @@ def test_killed_eval_set_rerun_is_deduplicated(eval_set_dir: Path) -> None:
     assert sum(s.rows_dropped for s in status.superseded) == total - SMOKE
 
 
+@pytest.mark.slow
 def test_report_of_a_resumed_log_set_notes_the_duplicates(
     eval_set_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -175,6 +178,7 @@ def test_report_of_a_resumed_log_set_notes_the_duplicates(
     assert '"superseded": [' in text and f'"n_rows": {SMOKE}' in text
 
 
+@pytest.mark.slow
 def test_different_evals_are_not_merged(aborted_log: Path, retried: tuple[Path, Path]) -> None:
     _, resumed = retried
     table = tidy_table([aborted_log, resumed])  # different models and runs: nothing is superseded

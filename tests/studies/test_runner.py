@@ -48,6 +48,25 @@ def test_a_record_that_no_longer_validates_is_rerun(tmp_path: Path) -> None:
     assert _quiet(tmp_path).run("s", "k", lambda d: Count(n=7, where=d), Count).n == 7
 
 
+def test_under_a_launch_only_the_main_process_writes_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.studies._runner import _Processes
+
+    monkeypatch.setattr(_Processes, "index", property(lambda self: 1))
+    said: list[str] = []
+    other = Stages(tmp_path, echo=said.append)
+    assert not other.is_main
+    result = other.run("s", "k", lambda d: Count(n=1, where=d), Count)
+    assert result.where == tmp_path / ".rank-1" / "stages" / "s"
+    assert not (tmp_path / "stages" / "s" / "stage.json").exists() and said == []
+    monkeypatch.undo()
+    main = _quiet(tmp_path)
+    assert main.is_main and main.run("s", "k", lambda d: Count(n=2, where=d), Count).n == 2
+    assert (tmp_path / "stages" / "s" / "stage.json").is_file()
+    assert not list((tmp_path / "stages" / "s").glob("*.tmp"))
+
+
 def test_a_code_change_reruns_the_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pkg = tmp_path / "src" / "assay_fake_stage"
     pkg.mkdir(parents=True)

@@ -28,9 +28,12 @@ def parse_key_values(pairs: tuple[str, ...], option: str) -> dict[str, Any]:
 def check_model_name(model: str) -> None:
     """Raise :class:`AssayError` for an ``assay/...`` model name that does not exist."""
     if model.startswith("assay/"):
-        from assay.models import resolve_model_class
+        from assay.models._api import MODEL_NAMES
 
-        resolve_model_class(model.removeprefix("assay/"))
+        name = model.removeprefix("assay/")
+        if name not in MODEL_NAMES and not name.startswith("scripted/"):
+            known = ", ".join(f"assay/{n}" for n in MODEL_NAMES)
+            raise AssayError(f"unknown model {model!r}; known models: {known}")
     elif "/" not in model:
         raise AssayError(f"--model must look like provider/name (e.g. assay/smollm2), got {model!r}")
 
@@ -57,13 +60,17 @@ def eval_command(
     log_dir: str,
 ) -> None:
     """Run TASK (e.g. assay/capability_qa) on a model through Inspect and print where the log is."""
+    margs = parse_key_values(model_args, "-M")  # checked before Inspect and torch load (seconds)
+    targs = parse_key_values(task_args, "-T")
+    check_model_name(model)
+    if model == "assay/hf" and "path" in margs:
+        from assay.models._checkpoint import check_checkpoint
+
+        check_checkpoint(Path(str(margs["path"])))
     from inspect_ai import eval as inspect_eval
 
     from assay.scenarios._params import build_task, check_task_args, task_function
 
-    check_model_name(model)
-    margs = parse_key_values(model_args, "-M")
-    targs = parse_key_values(task_args, "-T")
     fn = task_function(task)
     if fn is not None:
         targs = check_task_args(task, fn, targs)

@@ -25,6 +25,7 @@ from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 from assay._errors import AssayError
 from assay.models._api import AssayModelAPI
 from assay.models._batching import BatchScheduler
+from assay.models._checkpoint import check_checkpoint
 from assay.models._device import resolve_device, resolve_dtype
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
@@ -55,15 +56,6 @@ def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
     if path is None:
         raise AssayError("assay/hf needs a checkpoint directory: -M path=DIR")
     return check_checkpoint(Path(str(path)))
-
-
-def check_checkpoint(path: Path, marker: str = "config.json") -> Path:
-    """Return ``path`` if it holds ``marker``; raise a one-line :class:`AssayError` otherwise."""
-    if not path.is_dir():
-        raise AssayError(f"checkpoint directory not found: {path}")
-    if not (path / marker).is_file():
-        raise AssayError(f"unreadable checkpoint {path}: no {marker}")
-    return path
 
 
 class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):

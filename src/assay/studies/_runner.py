@@ -6,7 +6,14 @@ the stage depends on, and of the keys of the stages it reads) and the stage's co
 (:func:`assay.studies.code_version`, derived automatically from the source of the modules the stage's
 function depends on). On a later run a stage whose keys both match is skipped and its result read back as
 an ``R``; a changed config, a changed upstream stage, a code change, or a record that no longer validates
-as ``R`` reruns it. The record is written only after the stage finishes, so a crash loses that stage only.
+as ``R`` reruns it. The record is written only after the stage finishes (to a temporary file, then renamed),
+so a crash loses that stage only.
+
+Under ``accelerate launch`` with several processes every process runs every stage (training stages are
+data-parallel and need all of them), but only the main process writes records and artefacts under
+``out/stages``; the others write into ``out/.rank-<i>/stages`` (scratch). All processes wait for each other
+before each stage decides whether to reuse a record and after it is written, so they always take the same
+decision and a training stage never runs on some processes only.
 """
 
 from __future__ import annotations
@@ -41,6 +48,32 @@ def stage_key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+class _Processes:
+    """This process's rank under ``accelerate launch`` (rank 0 of 1 in a plain process), and a barrier."""
+
+    def __init__(self) -> None:
+        self._state: Any = None
+
+    def _get(self) -> Any:
+        if self._state is None:
+            from accelerate import PartialState
+
+            self._state = PartialState()
+        return self._state
+
+    @property
+    def index(self) -> int:
+        return int(self._get().process_index)
+
+    @property
+    def many(self) -> bool:
+        return int(self._get().num_processes) > 1
+
+    def barrier(self) -> None:
+        if self.many:
+            self._get().wait_for_everyone()
+
+
 class Stages:
     """Runs named, resumable stages under ``out/stages/<name>`` (see the module docstring).
 
@@ -54,6 +87,16 @@ class Stages:
         self.echo = echo or (lambda msg: click.echo(msg, err=True))
         self.timings: dict[str, float] = {}
         self.skipped: list[str] = []
+        self.processes = _Processes()
+
+    @property
+    def is_main(self) -> bool:
+        """Whether this process writes records, artefacts and reports (always, unless launched)."""
+        return self.processes.index == 0
+
+    def _dir(self, name: str) -> Path:
+        base = self.out if self.is_main else self.out / f".rank-{self.processes.index}"
+        return base / "stages" / name
 
     def _reuse(self, record: Path, key: str, code: str, result_type: type[R] | None) -> Any:
         if not record.is_file():
@@ -67,6 +110,10 @@ class Stages:
             return None
         self.timings[record.parent.name] = saved.seconds
         return result
+
+    def _say(self, msg: str) -> None:
+        if self.is_main:
+            self.echo(msg)
 
     @overload
     def run(self, name: str, key: str, fn: Callable[[Path], R], result_type: type[R]) -> R: ...
@@ -89,16 +136,17 @@ class Stages:
         Raises:
             TypeError: ``fn`` returned something other than a ``result_type``.
         """
-        stage_dir = self.out / "stages" / name
-        record = stage_dir / "stage.json"
+        record = self.out / "stages" / name / "stage.json"
         code = code_version(fn)
+        self.processes.barrier()
         reused = self._reuse(record, key, code, result_type)
         if reused is not None:
             self.skipped.append(name)
-            self.echo(f"[{name}] up to date, skipped")
+            self._say(f"[{name}] up to date, skipped")
             return reused
+        stage_dir = self._dir(name)
         stage_dir.mkdir(parents=True, exist_ok=True)
-        self.echo(f"[{name}] running")
+        self._say(f"[{name}] running")
         start = time.perf_counter()
         result = fn(stage_dir)
         expected = dict if result_type is None else result_type
@@ -109,8 +157,12 @@ class Stages:
         # json (not pydantic's JSON mode) so that a NaN rate (n = 0) reads back as NaN, not null
         dumped = result if isinstance(result, dict) else result.model_dump()
         saved = StageRecord(key=key, code=code, seconds=seconds, result=dumped)
-        record.write_text(json.dumps(saved.model_dump(), indent=1, default=str))
-        self.echo(f"[{name}] done in {seconds:.1f} s")
+        if self.is_main:
+            tmp = record.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(saved.model_dump(), indent=1, default=str))
+            tmp.replace(record)
+        self.processes.barrier()
+        self._say(f"[{name}] done in {seconds:.1f} s")
         return result
 
 

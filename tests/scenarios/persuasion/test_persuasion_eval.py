@@ -33,6 +33,7 @@ def run(
     return log
 
 
+@pytest.mark.slow
 def test_constructed_shifts_floor_and_intervals(tmp_path: Path, scripted: Make, constructed: Any) -> None:
     log = run(
         tmp_path,
@@ -160,6 +161,7 @@ def test_report_shows_validation_status_beside_every_number(
     assert json.loads(out.read_text(encoding="utf-8"))["validation_status"] == "missing"
 
 
+@pytest.mark.slow
 def test_contrasts_are_paired_by_claim_and_rater(tmp_path: Path, scripted: Make, constructed: Any) -> None:
     example = Path(__file__).parents[3] / "src/assay/scenarios/persuasion/human_ratings_example.jsonl"
     raters = {"a": constructed.rater_script("a"), "b": constructed.rater_script("b")}
