@@ -48,23 +48,30 @@ def test_a_record_that_no_longer_validates_is_rerun(tmp_path: Path) -> None:
     assert _quiet(tmp_path).run("s", "k", lambda d: Count(n=7, where=d), Count).n == 7
 
 
-def test_under_a_launch_only_the_main_process_writes_records(
+def test_under_a_launch_other_processes_write_to_scratch_and_take_the_main_decision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assay.studies._runner import _Processes
+    from assay.studies._runner import _Processes, process_out
 
-    monkeypatch.setattr(_Processes, "index", property(lambda self: 1))
-    said: list[str] = []
-    other = Stages(tmp_path, echo=said.append)
-    assert not other.is_main
-    result = other.run("s", "k", lambda d: Count(n=1, where=d), Count)
-    assert result.where == tmp_path / ".rank-1" / "stages" / "s"
-    assert not (tmp_path / "stages" / "s" / "stage.json").exists() and said == []
-    monkeypatch.undo()
     main = _quiet(tmp_path)
-    assert main.is_main and main.run("s", "k", lambda d: Count(n=2, where=d), Count).n == 2
-    assert (tmp_path / "stages" / "s" / "stage.json").is_file()
-    assert not list((tmp_path / "stages" / "s").glob("*.tmp"))
+    assert main.is_main and process_out(tmp_path) == tmp_path
+    assert main.run("s", "k", lambda d: Count(n=1, where=d), Count).n == 1
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    sent: list[object] = []
+    decided_by_main = Count(n=5, where=tmp_path)
+    monkeypatch.setattr(_Processes, "broadcast", lambda self, obj: sent.append(obj) or decided_by_main)
+    scratch = process_out(tmp_path)
+    assert scratch == tmp_path / ".rank-1"
+    said: list[str] = []
+    other = Stages(scratch, echo=said.append)
+    assert not other.is_main
+    # a non-main process does not read records itself: it takes the main process's (broadcast) decision
+    assert other.run("s", "k", lambda d: Count(n=9, where=d), Count) == decided_by_main and sent == [None]
+    monkeypatch.setattr(_Processes, "broadcast", lambda self, obj: None)  # the main process reruns
+    assert other.run("t", "k", lambda d: Count(n=2, where=d), Count).where == scratch / "stages" / "t"
+    assert not (tmp_path / "stages" / "t").exists() and said == []
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_a_code_change_reruns_the_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,4 +97,6 @@ def run_study(name: str, out: Path, fast: bool = False, config: Path | None = No
     studies = registered_studies()
     if name not in studies:
         raise AssayError(f"unknown study '{name}'; known studies: {', '.join(studies)}")
-    return studies[name].run(out, fast, config)
+    from assay.studies._runner import process_out
+
+    return studies[name].run(process_out(out), fast, config)

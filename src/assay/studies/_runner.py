@@ -9,17 +9,19 @@ an ``R``; a changed config, a changed upstream stage, a code change, or a record
 as ``R`` reruns it. The record is written only after the stage finishes (to a temporary file, then renamed),
 so a crash loses that stage only.
 
-Under ``accelerate launch`` with several processes every process runs every stage (training stages are
-data-parallel and need all of them), but only the main process writes records and artefacts under
-``out/stages``; the others write into ``out/.rank-<i>/stages`` (scratch). All processes wait for each other
-before each stage decides whether to reuse a record and after it is written, so they always take the same
-decision and a training stage never runs on some processes only.
+Under ``accelerate launch`` with several processes every process runs every stage that is not reused
+(training stages are data-parallel and need all of them). :func:`assay.studies.run_study` gives the other
+processes a scratch output directory (``out/.rank-<i>``, :func:`process_out`), so stage records, artefacts
+and reports under ``out`` are written by the main process only; whether a stage is reused, and the reused
+result, are the main process's, broadcast to the others, so a training stage never runs on some processes
+only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,29 +51,38 @@ def stage_key(*parts: Any) -> str:
 
 
 class _Processes:
-    """This process's rank under ``accelerate launch`` (rank 0 of 1 in a plain process), and a barrier."""
+    """This process's rank and the process count under ``accelerate launch`` / ``torchrun`` (0 of 1 plain).
 
-    def __init__(self) -> None:
-        self._state: Any = None
-
-    def _get(self) -> Any:
-        if self._state is None:
-            from accelerate import PartialState
-
-            self._state = PartialState()
-        return self._state
+    Read from the launcher's environment (``RANK``, ``WORLD_SIZE``), so a plain process never loads
+    ``accelerate``; with several processes, ``broadcast`` sends the main process's object to all.
+    """
 
     @property
     def index(self) -> int:
-        return int(self._get().process_index)
+        return int(os.environ.get("RANK", "0"))
 
     @property
     def many(self) -> bool:
-        return int(self._get().num_processes) > 1
+        return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
-    def barrier(self) -> None:
-        if self.many:
-            self._get().wait_for_everyone()
+    def broadcast(self, obj: Any) -> Any:
+        if not self.many:
+            return obj
+        import torch
+        from accelerate import PartialState
+        from accelerate.utils import broadcast_object_list
+
+        # joins the process group the launcher set up (CPU-only machines: gloo, as accelerator_for does)
+        PartialState(cpu=not torch.cuda.is_available())
+        box = [obj]
+        broadcast_object_list(box, from_process=0)
+        return box[0]
+
+
+def process_out(out: Path) -> Path:
+    """Where this process writes: ``out`` for the main process, ``out/.rank-<i>`` (scratch) for the others."""
+    rank = _Processes().index
+    return out if rank == 0 else out / f".rank-{rank}"
 
 
 class Stages:
@@ -91,12 +102,8 @@ class Stages:
 
     @property
     def is_main(self) -> bool:
-        """Whether this process writes records, artefacts and reports (always, unless launched)."""
+        """Whether this is the main process (always, unless launched with several)."""
         return self.processes.index == 0
-
-    def _dir(self, name: str) -> Path:
-        base = self.out if self.is_main else self.out / f".rank-{self.processes.index}"
-        return base / "stages" / name
 
     def _reuse(self, record: Path, key: str, code: str, result_type: type[R] | None) -> Any:
         if not record.is_file():
@@ -136,15 +143,15 @@ class Stages:
         Raises:
             TypeError: ``fn`` returned something other than a ``result_type``.
         """
-        record = self.out / "stages" / name / "stage.json"
+        stage_dir = self.out / "stages" / name
+        record = stage_dir / "stage.json"
         code = code_version(fn)
-        self.processes.barrier()
-        reused = self._reuse(record, key, code, result_type)
+        reused = self._reuse(record, key, code, result_type) if self.is_main else None
+        reused = self.processes.broadcast(reused)  # every process takes the main process's decision
         if reused is not None:
             self.skipped.append(name)
             self._say(f"[{name}] up to date, skipped")
             return reused
-        stage_dir = self._dir(name)
         stage_dir.mkdir(parents=True, exist_ok=True)
         self._say(f"[{name}] running")
         start = time.perf_counter()
@@ -157,11 +164,9 @@ class Stages:
         # json (not pydantic's JSON mode) so that a NaN rate (n = 0) reads back as NaN, not null
         dumped = result if isinstance(result, dict) else result.model_dump()
         saved = StageRecord(key=key, code=code, seconds=seconds, result=dumped)
-        if self.is_main:
-            tmp = record.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(saved.model_dump(), indent=1, default=str))
-            tmp.replace(record)
-        self.processes.barrier()
+        tmp = record.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(saved.model_dump(), indent=1, default=str))
+        tmp.replace(record)
         self._say(f"[{name}] done in {seconds:.1f} s")
         return result
 
