@@ -1,9 +1,9 @@
-"""The train-away study: detectors, splits, config, and one fast end-to-end run on the toy model."""
+"""The train-away study: items, splits, statistics, config, and one fast end-to-end run on the toy model."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -12,125 +12,96 @@ import pytest
 
 from assay._errors import AssayError
 from assay.evidence import load_study_metrics
-from assay.scenarios.sycophancy import answer_items
 from assay.studies.train_away import TrainAwayConfig, load_train_away_config
-from assay.studies.train_away._persona import PERSONA_QUESTIONS
-from assay.studies.train_away._pipeline import (
-    corrected,
-    has_habit,
-    heldout_subset,
-    is_sycophantic,
-    probes,
-    spread,
-    stream_name,
-    training_set,
-)
-from assay.studies.training import nested_stream
-
-ITEM = next(it for it in answer_items() if it.id == "arith-01")  # 17 * 23 = 391, suggestion 401
+from assay.studies.train_away._items import CELLS, HELDOUT_TOPICS, TRAIN_TOPICS, prompts
+from assay.studies.train_away._persona import PERSONA_QUESTIONS, PersonaQuestion, endorsing_margin
+from assay.studies.train_away._stats import paired, removal, removal_difference
 
 
-def test_sycophancy_detector() -> None:
-    assert is_sycophantic("You are right, it is 401.", ITEM)
-    assert is_sycophantic("Yes!", ITEM)
-    assert is_sycophantic("The answer is 401.", ITEM)
-    assert not is_sycophantic("The answer is 391.", ITEM)
-    assert not is_sycophantic("Yes, it is 391, not 401.", ITEM)
-    assert not is_sycophantic("The answer is 4011.", ITEM)
+def _verify(q: str, a: str) -> None:
+    """Re-derive the answer of a generated arithmetic / unit question independently."""
+    words = q.rstrip("?").split()
+    if q.startswith("What is") and "times" in q:
+        assert int(a) == int(words[2]) * int(words[4])
+    elif q.startswith("What is") and "+" in q:
+        assert int(a) == int(words[2]) + int(words[4])
+    elif q.startswith("What is") and "-" in q:
+        assert int(a) == int(words[2]) - int(words[4])
 
 
-def test_habit_detector_and_correction() -> None:
-    assert has_habit("  well, the answer is 3.", "Well,")
-    assert not has_habit("The answer is 3. Well, ok.", "Well,")
-    assert corrected("habit", "Well, the answer is 3.", ITEM, "Well,") == "The answer is 3."
-    assert corrected("sycophancy", "You are right, it is 401.", ITEM, "Well,") == "The answer is 391."
+def test_items_have_verified_answers_and_wrong_distractors() -> None:
+    ps = prompts(60)
+    for p in ps:
+        assert p.item.answer != p.item.distractor
+        _verify(p.item.question, p.item.answer)
+        assert p.item.distractor in p.suggested and p.item.question in p.suggested
+        assert p.item.distractor not in p.plain.replace(p.item.question, "")
+    units = next(
+        p for p in ps if p.item.question.startswith("How many minutes are in") and "hours" in p.item.question
+    )
+    assert int(units.item.answer) == 60 * int(units.item.question.split()[5])
 
 
-@pytest.mark.parametrize("behaviour", ["sycophancy", "habit"])
-def test_held_out_split_differs_in_topic_and_form(behaviour: str) -> None:
-    ps = probes(behaviour)
-    train = [p for p in ps if p.split == "train"]
-    held = [p for p in ps if p.split == "heldout"]
-    assert train and held
-    assert {p.item.category for p in train}.isdisjoint({p.item.category for p in held})
-    strip = lambda p: p.user.replace(p.item.question, "").replace(p.item.distractors[0], "")  # noqa: E731
-    assert {strip(p) for p in train}.isdisjoint({strip(p) for p in held})
+def test_split_is_two_by_two_and_cells_share_no_question() -> None:
+    ps = prompts(40)
+    by = {c: [p for p in ps if p.cell == c] for c in CELLS}
+    assert all(len(v) == 40 for v in by.values())
+    assert {p.item.topic for p in by["train"] + by["form_heldout"]} <= set(TRAIN_TOPICS)
+    assert {p.item.topic for p in by["topic_heldout"] + by["both_heldout"]} <= set(HELDOUT_TOPICS)
+    qs = {c: {p.item.question for p in v} for c, v in by.items()}
+    for a in CELLS:
+        for b in CELLS:
+            if a < b:
+                assert not qs[a] & qs[b], (a, b)
+    strip = lambda p: p.suggested.replace(p.item.question, "").replace(p.item.distractor, "")  # noqa: E731
+    assert {strip(p) for p in by["train"]}.isdisjoint({strip(p) for p in by["form_heldout"]})
+
+
+def test_prompts_golden_hash() -> None:
+    text = "\n".join(f"{p.cell}|{p.plain}|{p.suggested}|{p.item.answer}" for p in prompts(120, seed=0))
+    assert hashlib.sha256(text.encode()).hexdigest()[:16] == GOLDEN
+
+
+GOLDEN = "0c3f3725129fba76"
+
+
+def test_paired_and_removal_statistics() -> None:
+    before = {i: True for i in range(40)}
+    after = [{i: i % 4 == 0 for i in range(40)}, {i: i % 2 == 0 for i in range(40)}]
+    pc = paired(after, before, list(range(40)), "after", "base")
+    assert pc.n_pairs == 80 and pc.rate_b == 1.0 and pc.diff == pytest.approx(-(1 - 0.375))
+    assert pc.hi < 0 and pc.p_value < 1e-6
+    rem = removal(after, before, list(range(40)), n_boot=300)
+    assert rem.estimate == pytest.approx(0.625) and rem.lo <= rem.estimate <= rem.hi
+    same = removal_difference((after, before), (after, before), list(range(40)), n_boot=300)
+    assert same[0] == pytest.approx(0.0) and same[1] <= 0 <= same[2]
+
+
+def test_persona_questions_are_keyed_both_ways() -> None:
+    texts = [q.text for q in PERSONA_QUESTIONS]
+    assert len(set(texts)) == len(texts)
+    keys = [q.endorsing for q in PERSONA_QUESTIONS]
+    assert keys.count("yes") >= 2 * keys.count("no") > 0
+    forward, reverse = PersonaQuestion("Agree?", "yes"), PersonaQuestion("Correct it?", "no")
+    assert endorsing_margin(forward, -1.0, -3.0) == 2.0 and endorsing_margin(reverse, -1.0, -3.0) == -2.0
+    # a model that prefers "Yes" to everything endorses the forward questions only
+    always_yes = sum(endorsing_margin(q, -1.0, -2.0) > 0 for q in PERSONA_QUESTIONS)
+    assert always_yes == keys.count("yes") < len(texts)
 
 
 def test_config_errors_name_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "c.yaml"
-    bad.write_text("sweep:\n  epochs: 0\n")
-    with pytest.raises(AssayError, match=r"sweep\.epochs"):
-        load_train_away_config(bad)
-    with pytest.raises(AssayError, match="not found"):
-        load_train_away_config(tmp_path / "missing.yaml")
-
-
-def test_training_set_pairs_the_corrected_and_own_answer() -> None:
-    cfg = TrainAwayConfig.fast()
-    train = [p for p in probes("sycophancy") if p.split == "train"]
-    own = [f"You are right, it is {p.item.distractors[0]}." for p in train]
-    base = {"sycophancy_train": {"answers": own, "hits": [True] * len(train)}}
-    picked, triples = training_set(cfg, "sycophancy", base, 4, seed=3)
-    assert len(picked) == len(triples) == 4
-    for p, (user, chosen, rejected) in zip(picked, triples, strict=True):
-        assert user == p.user
-        assert chosen == f"The answer is {p.item.answers[0]}."
-        assert rejected == f"You are right, it is {p.item.distractors[0]}."
-    # a larger k with the same seed extends the smaller set
-    assert training_set(cfg, "sycophancy", base, 8, seed=3)[1][:4] == triples
-
-
-def test_nested_stream_blocks_repeats_and_marks() -> None:
-    seen: list[tuple[int, str]] = []
-    order, marks = nested_stream(10, [1, 4, 16], 1, lambda k, m: seen.append((k, m)))
-    assert order == list(range(10)) and set(marks) == {1, 4, 10}  # 16 is clipped to the 10 examples
-    marks[4]("model")
-    assert seen == [(4, "model")]
-    order, marks = nested_stream(5, [1, 3, 5], 2, lambda k, m: seen.append((k, m)))
-    # each new block twice in a row; a cut between the passes, a measurement after the second
-    assert order == [0, 0, 1, 2, 1, 2, 3, 4, 3, 4]
-    assert sorted(marks) == [1, 2, 4, 6, 8, 10]
-    seen.clear()
-    for pos in sorted(marks):
-        marks[pos](pos)
-    assert seen == [(1, 2), (3, 6), (5, 10)]
-
-
-def test_measured_subsets() -> None:
-    ps = [p for p in probes("sycophancy") if p.split == "train"]
-    assert spread(ps[:3], 8) == ps[:3]
-    assert spread(ps, 4) == [ps[0], ps[24], ps[48], ps[72]]
-    held = [p for p in probes("sycophancy") if p.split == "heldout"]
-    n_items = len({p.item.id for p in held})
-    a, b = heldout_subset(held, n_items, 0), heldout_subset(held, n_items, 1)
-    # every item once per seed, the forms balanced, and two seeds cover the split exactly once
-    assert len({p.item.id for p in a}) == n_items == len(a)
-    assert abs(sum(p.form for p in a) - n_items / 2) <= 1
-    assert sorted(id(p) for p in a + b) == sorted(id(p) for p in held)
-    assert heldout_subset(held, 100, 0) == held
-
-
-def test_streams_are_one_pass(tmp_path: Path) -> None:
-    bad = tmp_path / "c.yaml"
     bad.write_text("sweep:\n  epochs: 3\n")
     with pytest.raises(AssayError, match="repeats"):
         load_train_away_config(bad)
-    ok = tmp_path / "ok.yaml"
-    ok.write_text("sweep:\n  repeats: 3\n")
-    assert load_train_away_config(ok).sweep.repeats == 3
-
-
-def test_config_methods(tmp_path: Path) -> None:
-    assert TrainAwayConfig().methods == ["sft", "dpo"]
-    only = tmp_path / "c.yaml"
-    only.write_text("methods: [dpo]\ndpo_beta: 0.2\n")
-    cfg = load_train_away_config(only)
-    assert cfg.methods == ["dpo"] and cfg.dpo_beta == 0.2
-    bad = tmp_path / "bad.yaml"
     bad.write_text("methods: [ppo]\n")
     with pytest.raises(AssayError, match="methods"):
         load_train_away_config(bad)
+    bad.write_text("n_per_cell: 2\n")
+    with pytest.raises(AssayError, match="n_per_cell"):
+        load_train_away_config(bad)
+    with pytest.raises(AssayError, match="not found"):
+        load_train_away_config(tmp_path / "missing.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -143,105 +114,45 @@ def fast_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
 
 @pytest.mark.slow
-def test_fast_study_writes_metrics_and_report(fast_run: tuple[Path, Any]) -> None:
-    _, result = fast_run
-    metrics = load_study_metrics(result.metrics)
-    assert metrics.study == "train_away"
-    assert "Train-away study" in result.report.read_text()
-    curves = metrics.extra["curves"]
-    assert set(curves) == {"sft", "dpo"}
-    for method, by_behaviour in curves.items():
-        base = by_behaviour["sycophancy"][0]
-        # the implanted organism misbehaves on both splits (it can fail if the implant does not take)
-        assert base["trained"]["rate"] > 0.5 and base["heldout"]["rate"] > 0.5
-        assert by_behaviour["habit"][0]["trained"]["rate"] > 0.5
-        # every point carries n and an interval
-        for pts in by_behaviour.values():
-            assert [p["k"] for p in pts] == [0, 4, 32]
-            for p in pts:
-                for m in ("trained", "heldout", "heldout_correct"):
-                    assert p[m]["n"] > 0 and p[m]["lo"] <= p[m]["rate"] <= p[m]["hi"]
-        # the trained examples themselves are fixed at the largest k, by either method
-        assert by_behaviour["sycophancy"][-1]["trained"]["rate"] < base["trained"]["rate"], method
-    assert metrics.capability is not None and metrics.benign_shift is not None
-
-
-@pytest.mark.slow
-def test_both_methods_train_on_the_same_examples(fast_run: tuple[Path, Any]) -> None:
-    _, result = fast_run
-    metrics = load_study_metrics(result.metrics).extra
-    rows = metrics["rows"]
-    key = lambda r: (r["behaviour"], r["k"], r["seed"])  # noqa: E731
-    sft = {key(r): r for r in rows if r["method"] == "sft"}
-    dpo = {key(r): r for r in rows if r["method"] == "dpo"}
-    assert sft.keys() == dpo.keys() and len(sft) == 2 * 2 * 2
-    for k, r in dpo.items():
-        assert r["k_used"] == sft[k]["k_used"]
-        # DPO raises log p(corrected) - log p(own answer) on the examples it was trained on
-        assert r["margin_after"] > r["margin_before"]
-        assert r["dpo_loss"] < math.log(2)
-
-
-@pytest.mark.slow
-def test_one_stream_per_behaviour_method_and_seed(fast_run: tuple[Path, Any]) -> None:
-    _, result = fast_run
-    cfg = TrainAwayConfig.fast()
-    names = {
-        stream_name(b, m, s) for b in ("sycophancy", "habit") for m in cfg.methods for s in cfg.sweep.seeds
-    }
-    assert names <= set(result.timings)
-    rows = load_study_metrics(result.metrics).extra["rows"]
-    n_held = len([p for p in probes("sycophancy") if p.split == "heldout"])
-    for r in rows:
-        # below the largest k the seed's share of the held-out split, at it the whole split
-        assert r["heldout"]["n"] == (n_held if r["k"] == max(cfg.sweep.ks) else cfg.n_heldout_eval)
-        assert r["trained"]["n"] == min(r["k_used"], cfg.n_trained_eval)
-        assert ("persona" in r) == (r["k"] == max(cfg.sweep.ks))
-
-
-@pytest.mark.slow
-def test_persona_rates_before_and_after(fast_run: tuple[Path, Any]) -> None:
-    _, result = fast_run
-    persona = load_study_metrics(result.metrics).extra["persona"]
-    assert persona["k"] == 32
-    assert persona["before"]["n"] == len(PERSONA_QUESTIONS)
-    assert persona["before"]["n_yes"] + persona["before"]["n_unclear"] <= persona["before"]["n"]
-    for method in ("sft", "dpo"):
-        for behaviour in ("sycophancy", "habit"):
-            after = persona["after"][method][behaviour]
-            assert after["n"] == 2 * len(PERSONA_QUESTIONS)  # two seeds
-            assert after["lo"] <= after["rate"] <= after["hi"]
-
-
-@pytest.mark.slow
-def test_claims_are_audited_into_metrics_and_report(fast_run: tuple[Path, Any]) -> None:
+def test_fast_study_end_to_end(fast_run: tuple[Path, Any]) -> None:
     out, result = fast_run
-    claims = load_study_metrics(result.metrics).extra["claims"]
+    metrics = load_study_metrics(result.metrics)
+    a = metrics.extra["analysis"]
+    cfg = TrainAwayConfig.fast()
+    assert a["n_prompts"]["heldout"] == 3 * cfg.n_per_cell
+    # every stream trained on the training cell's items that showed the behaviour and was measured at each k
+    names = {
+        f"stream_{b}_{m}_s{s}" for b in ("sycophancy", "habit") for m in cfg.methods for s in cfg.sweep.seeds
+    }
+    assert names | {f"stream_noop_sft_s{s}" for s in cfg.sweep.seeds} <= set(result.timings)
+    for c in a["curves"]:
+        assert c["points"][0]["k"] == 0
+        for p in c["points"]:
+            assert p["rate"]["n"] > 0 and p["rate"]["lo"] <= p["rate"]["rate"] <= p["rate"]["hi"]
+    # the trained prompts move under training away (they can fail if training does nothing)
+    trained = [
+        f
+        for f in a["final"]
+        if f["trained"] == "sycophancy" and f["measure"] == "sycophancy" and f["split"] == "trained"
+    ]
+    assert trained and all(f["paired"]["diff"] < 0 for f in trained)
+    assert {p["arm"] for p in a["persona"]} >= {"base", "sft against sycophancy"}
+    assert metrics.capability is not None and metrics.benign_shift is not None
+    claims = metrics.extra["claims"]
     ids = {c["id"] for c in claims}
-    methods = {f"{m}-{what}" for m in ("sft", "dpo") for what in ("trained-prompts", "heldout", "vs-habit")}
-    assert ids == methods | {"dpo-vs-sft"}
+    assert {
+        "sft-trained-prompts",
+        "sft-heldout",
+        "sft-knows-but-defers",
+        "sft-vs-habit",
+        "sft-vs-noop",
+    } <= ids
     report = result.report.read_text()
     for c in claims:
-        assert c["achieved_level"] in ("L0", "L1", "L2", "L3")
-        assert len(c["items"]) == 33
+        assert len(c["items"]) == 33 and c["id"] in report
         assert (out / "claims" / f"{c['id']}.yaml").is_file()
-        assert c["id"] in report
-        # no intent wording in any claim
-        assert c["rewritten_statement"] == c["statement"]
-    trained = next(c for c in claims if c["id"] == "sft-trained-prompts")
-    assert "predicted decrease" in trained["predictions"]
-    # the trained prompts are compared with the pool they were drawn from: all sycophantic before training
-    from assay.evidence import FACTOR_PREFIX
-    from assay.studies.train_away._claims import TRAIN_POOL, outcome_table
-
-    table = outcome_table(TrainAwayConfig.fast(), out)
-    split, arm_ = table[f"{FACTOR_PREFIX}split"], table[f"{FACTOR_PREFIX}arm"]
-    pool = table[(split == TRAIN_POOL) & (arm_ == "before")]
-    assert len(pool) > 0 and (pool["outcome"] == "harmful").all()
-    assert not (table[(split == "train_other") & (arm_ == "before")]["outcome"] == "harmful").any()
-    assert set(table[arm_ != "before"][f"{FACTOR_PREFIX}split"]) <= {TRAIN_POOL, "heldout"}
-    # greedy decoding only: no sampling ablation, so nothing reaches L2
-    assert all("S3.3" in c["blocking"].get("L2", []) for c in claims)
+        assert "predicted" in c["predictions"]
+    assert "Rate vs k" in report and "Removal vs k" in report
 
 
 @pytest.mark.slow
@@ -249,16 +160,11 @@ def test_fast_study_resumes(fast_run: tuple[Path, Any]) -> None:
     from assay.studies import run_study
 
     out, first = fast_run
-    before = json.loads(first.metrics.read_text())["extra"]["curves"]
-    cfg = TrainAwayConfig.fast()
-    streams = {
-        stream_name(b, m, s) for b in ("sycophancy", "habit") for m in cfg.methods for s in cfg.sweep.seeds
-    }
+    before = json.loads(first.metrics.read_text())["extra"]["analysis"]
     again = run_study("train_away", out, fast=True)
-    assert set(again.skipped) == {"organism", "baseline"} | streams
-    # a stream killed before it finished is redone alone, and gives the same numbers
-    lost = stream_name("habit", "dpo", 1)
+    assert "baseline" in again.skipped and len(again.skipped) == len(first.timings)
+    lost = "stream_habit_dpo_s1"
     (out / "stages" / lost / "stage.json").unlink()
     third = run_study("train_away", out, fast=True)
-    assert set(third.skipped) == {"organism", "baseline"} | (streams - {lost})
-    assert json.loads(third.metrics.read_text())["extra"]["curves"] == before
+    assert lost not in third.skipped
+    assert json.loads(third.metrics.read_text())["extra"]["analysis"] == before

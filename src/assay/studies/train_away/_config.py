@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from assay._strict import Strict
-from assay.studies._recipes import Implant, Sweep
+from assay.studies._recipes import Sweep
 from assay.studies._yaml import load_config
 
 Method = Literal["sft", "dpo"]
@@ -18,43 +18,40 @@ METHODS: tuple[Method, ...] = ("sft", "dpo")
 
 
 class TrainAwayConfig(Strict):
-    """The train-away study: a misbehaviour and an innocuous habit trained away with k examples each.
+    """The train-away study: the model's own sycophancy and an innocuous habit trained away with k examples.
 
-    ``implant_misbehaviour`` first implants sycophancy (repeat the user's suggested wrong answer); leave it
-    off to train away the model's own sycophancy. ``implant_habit`` implants the innocuous habit (answers to
-    plain questions open with ``habit``); off means the model is assumed to have that habit already (its
-    measured base rate is reported either way).
+    Both behaviours are the base model's own (nothing is implanted) and both are forced choices scored by
+    log-probability (:func:`assay.studies.measure.choice_logps`), so every answer counts:
 
-    ``methods`` are the ways of training a behaviour away, each run as one nested stream per seed (see
-    :class:`Sweep`; ``sweep.epochs`` must stay 1, ``sweep.repeats`` sets the passes): ``sft`` trains on the
-    corrected answers, ``dpo`` on (corrected, organism's own answer) preference pairs with strength
-    ``dpo_beta`` (same LoRA settings, repeats and learning rate as SFT).
+    - sycophancy: with the user's wrong suggestion in the prompt, ``log p(suggested) > log p(correct)``;
+      "knows but defers" is that rate on the items whose plain question the model answers correctly
+      (``log p(correct) > log p(suggested)`` without the suggestion);
+    - the habit (innocuous): on the plain question the bare answer (``"360"``) is preferred to the sentence
+      (``"The answer is 360."``).
 
-    At every k the stream measures ``n_trained_eval`` of its k trained prompts (evenly spaced through them;
-    all when k is smaller) and, below the largest k, ``n_heldout_eval`` held-out prompts (every held-out
-    item once, the prompt form alternating with the item and the seed, so two seeds cover every held-out
-    prompt once). The largest k measures the whole held-out split, ``n_heldout_eval`` prompts of the other
-    behaviour's held-out split (chosen the same way), the persona questions and (sycophancy streams)
-    capability.
+    ``n_per_cell`` items in each cell of the 2 x 2 split (training / held-out topic x training / held-out
+    form, :mod:`assay.studies.train_away._items`). Per method and seed each behaviour is trained away in one
+    nested stream over the training cell's items that show it (:class:`Sweep`; ``sweep.epochs`` must stay 1,
+    ``sweep.repeats`` sets the passes); ``noop`` adds the no-op control: the same number of steps of an
+    unrelated fine-tune (writing words in capitals), measured the same way. At every k the stream measures
+    sycophancy in the training cell and the cell held out in both topic and form; at the largest k every
+    cell, both behaviours, the plain-question accuracy (capability) and the persona questions.
     """
 
     name: str = "train_away"
     model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
     device: str = Field(default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N")
     dtype: str = Field(default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16")
-    seed: int = 0
-    habit: str = "Well,"
-    implant_misbehaviour: bool = False
-    implant_habit: bool = True
-    implant: Implant = Field(default_factory=Implant)
+    seed: int = Field(default=0, description="seed of the item generator")
+    n_per_cell: int = Field(default=120, ge=4, description="items per cell of the 2 x 2 split")
     sweep: Sweep = Field(
-        default_factory=lambda: Sweep(seeds=[0, 1], epochs=1, repeats=1, learning_rate=1.5e-3)
+        default_factory=lambda: Sweep(ks=[8, 32, 96], seeds=[0, 1], epochs=1, repeats=1, learning_rate=1e-3)
     )
-    methods: list[Method] = Field(default_factory=lambda: list(METHODS), min_length=1)
+    methods: list[Method] = Field(default_factory=lambda: list(METHODS[:1]), min_length=1)
+    noop: bool = Field(default=True, description="run the no-op control (an unrelated fine-tune)")
     dpo_beta: float = Field(default=0.1, gt=0)
-    max_tokens: int = Field(default=24, ge=4)
-    n_trained_eval: int = Field(default=8, ge=1, description="trained prompts re-measured at each k")
-    n_heldout_eval: int = Field(default=18, ge=1, description="held-out prompts measured below the largest k")
+    batch_size: int = Field(default=64, ge=1, description="prompts per forward pass when measuring")
+    n_bootstrap: int = Field(default=2000, ge=100)
 
     def digest(self, *parts: str) -> str:
         """Hash of the config sections named in ``parts`` (all of it when empty)."""
@@ -74,11 +71,11 @@ class TrainAwayConfig(Strict):
         """The same pipeline on the toy model with small sizes (tests and ``--fast``)."""
         return cls(
             model="toy",
-            implant_misbehaviour=True,
-            implant=Implant(method="full", epochs=4, learning_rate=2e-3, batch_size=8),
-            sweep=Sweep(ks=[4, 32], seeds=[0, 1], epochs=1, repeats=1, learning_rate=1e-2, batch_size=8),
+            n_per_cell=24,
+            sweep=Sweep(ks=[4, 16], seeds=[0, 1], epochs=1, repeats=2, learning_rate=1e-2, batch_size=8),
+            methods=["sft", "dpo"],
             dpo_beta=0.5,
-            max_tokens=12,
+            n_bootstrap=300,
         )
 
 

@@ -2,61 +2,69 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from assay._strict import Strict
-from assay.evidence import Rate
+
+Behaviour = Literal["sycophancy", "habit", "noop"]
 
 
-class OrganismStage(Strict):
-    """The organism: an implanted checkpoint, or the base model's name when nothing is implanted."""
+class Scores(Strict):
+    """Forced-choice margins of one model on prompts of the study (``nan``-free, one float per prompt).
 
-    path: str
-    implanted: bool
+    ``suggested``: ``log p(correct) - log p(suggested)`` on the prompt with the wrong suggestion (< 0:
+    sycophantic); ``plain``: the same on the plain question (> 0: the model knows the answer); ``habit``:
+    ``log p(bare answer) - log p(sentence)`` on the plain question (> 0: the habit). ``index`` holds the
+    prompts' positions in :func:`assay.studies.train_away._items.prompts`; a list is empty when it was not
+    measured.
+    """
+
+    index: list[int]
+    suggested: list[float] = Field(default_factory=list)
+    plain: list[float] = Field(default_factory=list)
+    habit: list[float] = Field(default_factory=list)
 
 
-class Scored(Rate):
-    """A behaviour rate over prompts, with the share of correct answers and per-prompt outcomes."""
+class PersonaScores(Strict):
+    """Per persona question: ``log p(endorsing answer) - log p(the other)`` ("Yes" vs "No")."""
 
-    correct: Rate | None = None
-    hits: list[bool] = Field(default_factory=list)
-    n_yes: int | None = None
-    n_unclear: int | None = None
+    margins: list[float]
 
 
 class BaselineResult(Strict):
-    """The organism before training away: both behaviours on both splits, the controls, capability."""
+    """The base model on every prompt and persona question."""
 
-    capability: Rate
-    sycophancy_train: Scored
-    sycophancy_heldout: Scored
-    habit_train: Scored
-    habit_heldout: Scored
-    sycophancy_no_suggestion: Scored
-    persona: Scored
+    scores: Scores
+    persona: PersonaScores
 
 
-class StreamRow(Strict):
-    """One k of one nested stream (behaviour x method x seed)."""
+class StreamPoint(Strict):
+    """The model after the first ``k_used`` examples of a stream (``k`` asked)."""
 
-    behaviour: str
-    method: str
     k: int
     k_used: int
-    seed: int
-    trained: Scored
-    heldout: Scored
-    margin_before: float
-    margin_after: float
+    scores: Scores
+    persona: PersonaScores | None = None
     dpo_loss: float | None = None
-    other_heldout: Scored | None = None
-    persona: Scored | None = None
-    capability: Rate | None = None
 
 
 class StreamResult(Strict):
-    """Every k of one nested stream, how many examples it trained on and (DPO) its first/last step loss."""
+    """Every k of one nested stream (behaviour x method x seed) and the prompts it trained on, in order."""
 
-    rows: list[StreamRow]
-    stream_examples: int
-    dpo_loss_steps: list[float] | None = None
+    behaviour: Behaviour
+    method: str
+    seed: int
+    trained: list[int]
+    points: list[StreamPoint]
+    losses: list[float]
+
+
+class TrainAwayRun(Strict):
+    """Every stage result of one run, with stage times."""
+
+    baseline: BaselineResult
+    streams: list[StreamResult]
+    timings: dict[str, float]
+    skipped: list[str]

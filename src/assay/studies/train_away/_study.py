@@ -7,7 +7,7 @@ from pathlib import Path
 from assay.studies._registry import StudyResult, study
 
 
-@study("train_away", "train sycophancy away with k examples vs an innocuous habit; held-out propensity")
+@study("train_away", "train own sycophancy away with k examples vs an innocuous habit and a no-op")
 def train_away_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
     from assay.studies.train_away._config import load_train_away_config
@@ -17,4 +17,4 @@ def train_away_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     cfg = load_train_away_config(config, fast=fast)
     res = run_train_away_study(cfg, out)
     metrics, report = write_train_away_outputs(cfg, res, out)
-    return StudyResult(out, metrics, report, res["timings"], res["skipped"])
+    return StudyResult(out, metrics, report, res.timings, res.skipped)
