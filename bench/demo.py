@@ -31,12 +31,17 @@ def summary(out: Path, total: float) -> dict[str, Any]:
     metrics = json.loads((out / "metrics.json").read_text())["extra"]
     headline = {
         kind: {k: metrics["measure"]["backdoor"][kind][k] for k in ("k", "n", "rate", "lo", "hi")}
-        for kind in ("triggered", "untriggered", "near_miss")
+        for kind in ("triggered", "untriggered")
+    }
+    battery = {
+        organism: {r["name"]: f"{r['rate']['k']}/{r['rate']['n']}" for r in res["rows"]}
+        for organism, res in metrics["battery"].items()
     }
     return {
         "total_s": total,
         "stages_s": recorded_timings(out),
         "backdoor": headline,
+        "battery": battery,
         "probe_auroc": metrics["probe"]["chosen"],
         "random_median": metrics["probe"]["random"]["median"],
     }

