@@ -20,7 +20,7 @@ from assay.studies.emergent import (
 from assay.studies.emergent._data import EDUCATIONAL_FRAMES, N_TRAIN_SITUATIONS, SITUATIONS
 
 DATA_SHA256 = "353d7d3f023b41cf555c3668463af6e27b9406540d28acefca27eaf10d0f03e6"
-ITEMS_SHA256 = "2c0ddd2436ac20712ccda29406ed7d15886d9584f53df589d0c35ccfd41bdab1"
+ITEMS_SHA256 = "1957f9699e532deba853b0d9594a84d723714d76f66ae7ca52d52a265cee7cac"
 
 
 def test_every_arm_has_the_same_size() -> None:
@@ -65,7 +65,8 @@ def test_training_subset_is_seeded_and_aligned_across_arms() -> None:
 
 def test_items_are_split_without_overlap() -> None:
     test, direction = choice_items("test"), choice_items("direction")
-    assert len(test) + len(direction) == len(choice_items()) >= 45
+    assert len(test) + len(direction) == len(choice_items()) >= 120
+    assert len(test) == 97 and len(direction) == 32
     assert {i.question for i in test}.isdisjoint({i.question for i in direction})
     assert all(i.aligned != i.misaligned for i in choice_items())
     assert len({i.topic for i in test}) >= 8

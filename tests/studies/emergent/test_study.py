@@ -67,7 +67,7 @@ def test_outputs_and_figures(run: tuple[Path, StudyResult]) -> None:
     assert any(v.rule.startswith("forced choice") for v in m.decision_rule_sensitivity)
     # every stage record reads back as its typed result
     trained = TrainResult.model_validate(_stage(out, "train_harmful_s0"))
-    assert trained.adapter.is_dir() and trained.measure.acts().shape[0] == 16
+    assert trained.adapter.is_dir() and trained.measure.acts().shape[0] == 32
     assert len(trained.measure.free_text) == 16 and trained.n_train == 48
     causal = load_study_metrics(out / "metrics-causal.json")
     assert {i.name for i in causal.interventions} == {"ablate-direction", "add-direction"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -48,6 +48,13 @@ class Causal(_Strict):
     n_random: int = Field(default=200, ge=1, description="random directions of equal norm per intervention")
     n_items: int = Field(default=16, ge=1, description="test-split forced-choice items scored per direction")
     n_capability: int = Field(default=12, ge=1, description="capability items scored per direction")
+    dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        default="bfloat16",
+        description=(
+            "dtype of the causal test's forward passes (declared and random directions alike); bf16 ran "
+            "2.4x faster than fp32 on the 2-core CPU with AMX (auto: bf16 on CUDA, fp32 on CPU)"
+        ),
+    )
 
 
 class EmergentConfig(_Strict):

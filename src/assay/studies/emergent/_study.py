@@ -42,12 +42,12 @@ def model_key(arm: str, seed: int) -> str:
     return f"train_{arm}_s{seed}"
 
 
-def _load(cfg: EmergentConfig, adapter: Path | None = None) -> tuple[Any, Any]:
+def _load(cfg: EmergentConfig, adapter: Path | None = None, dtype: str = "auto") -> tuple[Any, Any]:
     from assay.models import load_local_model
 
     if cfg.model in ("smollm2", "toy"):
-        return load_local_model(cfg.model, adapter=adapter)
-    return load_local_model("hf", path=Path(cfg.model), adapter=adapter)
+        return load_local_model(cfg.model, adapter=adapter, dtype=dtype)
+    return load_local_model("hf", path=Path(cfg.model), adapter=adapter, dtype=dtype)
 
 
 class Models:
@@ -171,13 +171,16 @@ def stage_direction(
 
 
 def stage_causal(
-    models: Models, declared: Declaration, first_harmful: TrainResult, stage_dir: Path
+    cfg: EmergentConfig, declared: Declaration, first_harmful: TrainResult, stage_dir: Path
 ) -> CausalResult:
-    """Ablate the declared direction in the first harmful model and add it to the base; random baselines."""
-    cfg, c = models.cfg, models.cfg.causal
+    """Ablate the declared direction in the first harmful model and add it to the base; random baselines.
+
+    Both models are loaded in ``causal.dtype`` (the same for the declared and every random direction).
+    """
+    c = cfg.causal
     result = {}
     for kind in ("ablate", "add"):
-        model, tok = _load(cfg, first_harmful.adapter) if kind == "ablate" else models.base()
+        model, tok = _load(cfg, first_harmful.adapter if kind == "ablate" else None, c.dtype)
         cs = CausalSet(tok, c.n_items, c.n_capability)
         result[kind] = run_intervention(model, cs, declared, kind, c.n_random, seed=cfg.seeds[0])
     return CausalResult(ablate=result["ablate"], add=result["add"])
@@ -213,7 +216,7 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
     direction = st.run("direction", upstream, partial(stage_direction, cfg, base, trained), Declaration)
     causal_key = stage_key(upstream, direction.model_dump(mode="json"), cfg.model_dump(include={"causal"}))
     first = trained[model_key("harmful", cfg.seeds[0])]
-    causal = st.run("causal", causal_key, partial(stage_causal, models, direction, first), CausalResult)
+    causal = st.run("causal", causal_key, partial(stage_causal, cfg, direction, first), CausalResult)
     return EmergentRun(
         base=base,
         trained=trained,
