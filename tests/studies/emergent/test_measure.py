@@ -22,6 +22,7 @@ def _close(a: Any, b: Any) -> None:
         np.testing.assert_allclose(a[m].reference, b[m].reference, rtol=1e-4, atol=1e-3)
 
 
+@pytest.mark.slow  # four scorings of every measured sequence (~400) on the toy model
 def test_scorer_from_the_trunk_equals_the_full_model_also_with_lora(toy_model: tuple[Any, Any]) -> None:
     model, tok = toy_model
     full, cached = Scorer.build(model, tok, 0), Scorer.build(model, tok, 2)

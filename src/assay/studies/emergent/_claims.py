@@ -162,9 +162,9 @@ def behaviour_claims(
                 "id": f"forced-choice-harmful-vs-{ctrl}",
                 "target_level": "L2",
                 "statement": (
-                    f"After {ARM_NAMES['harmful']}, the model preferred the misaligned answer on "
-                    f"{_pct(harm)} "
-                    f"of broad forced-choice items (item x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
+                    f"After {ARM_NAMES['harmful']}, the model gave the higher summed log-probability to "
+                    f'the answer labelled "misaligned" on {_pct(harm)} of broad forced-choice items '
+                    f"(item x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
                 ),
                 "construct": {
                     "name": "broad misalignment (forced choice)",
