@@ -8,6 +8,7 @@ what a nested k-sweep and a steering test do per measurement:
   * ``forward + prefix``: the shared chat-template prefix's key/value cache computed once;
   * ``trunk (start=15)``: the output of the 15 frozen blocks below LoRA cached once (build time printed),
     then each measurement runs only the top blocks — what every k of a safety stream costs;
+  * ``trunk_prefix``: the same, with the shared prefix run once per call (both caches combined);
   * steering one direction at layer 10: generation under a hook vs from the cached layer-10 output.
 
 Verdicts are checked equal to greedy generation on every prompt. Prints ratios; writes
@@ -88,7 +89,8 @@ def main() -> None:
     build_start = time.perf_counter()
     cs.cache_trunk(model, start_block)
     t["trunk_build"] = time.perf_counter() - build_start
-    t["trunk"], trunk = best_of(lambda: cs.verdicts_from_trunk(model), args.repeats)
+    t["trunk"], trunk = best_of(lambda: cs.verdicts_from_trunk(model, shared_prefix=False), args.repeats)
+    t["trunk_prefix"], trunk_pref = best_of(lambda: cs.verdicts_from_trunk(model), args.repeats)
     layer = n_blocks // 3
     vector = torch.randn(model.config.hidden_size, generator=torch.Generator().manual_seed(1))
     vector *= 2.0
@@ -100,20 +102,28 @@ def main() -> None:
     t["steer_generate"], steered_gen = best_of(steer_generate, args.repeats)
     cs.cache_trunk(model, layer + 1)
     t["steer_from_cache"], steered = best_of(
+        lambda: cs.verdicts_from_trunk(model, steer(vector), shared_prefix=False), args.repeats
+    )
+    t["steer_from_cache_prefix"], steered_pref = best_of(
         lambda: cs.verdicts_from_trunk(model, steer(vector)), args.repeats
     )
     agree = {
         "forward": [v.starts for v in plain] == expected,
         "forward_prefix": [v.starts for v in pref] == expected,
         "trunk": [v.starts for v in trunk] == expected,
+        "trunk_prefix": [v.starts for v in trunk_pref] == expected,
         "steer_from_cache": [v.starts for v in steered] == steered_gen,
+        "steer_from_cache_prefix": [v.starts for v in steered_pref] == steered_gen,
     }
     ratios = {
         "generate / forward": t["generate"] / t["forward"],
         "forward / forward_prefix": t["forward"] / t["forward_prefix"],
         "forward / trunk": t["forward"] / t["trunk"],
         "generate / trunk": t["generate"] / t["trunk"],
+        "forward / trunk_prefix": t["forward"] / t["trunk_prefix"],
+        "generate / trunk_prefix": t["generate"] / t["trunk_prefix"],
         "steer: generate / from_cache": t["steer_generate"] / t["steer_from_cache"],
+        "steer: generate / from_cache_prefix": t["steer_generate"] / t["steer_from_cache_prefix"],
     }
     prefix_tokens = _common_prefix(cs.prompts)
     print(
