@@ -11,6 +11,7 @@ never attends to the padding after it, so a row's states do not depend on the ba
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -139,9 +140,21 @@ def injected(model: Any, cache: TrunkCache, states: torch.Tensor) -> Iterator[No
 
 
 def from_block(
-    model: Any, cache: TrunkCache, rows: Sequence[int], edit: Edit | None = None
+    model: Any,
+    cache: TrunkCache,
+    rows: Sequence[int],
+    edit: Edit | None = None,
+    prefix: SharedPrefix | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Final hidden states (after the final norm) of cached ``rows``, computed from block ``cache.start``.
+
+    Args:
+        model: The model the cache was built from (blocks ``start ..`` may have changed since).
+        cache: The trunk cache.
+        rows: Rows of the cache to run.
+        edit: Applied to the cached states of the whole rows before the pass.
+        prefix: The rows' shared first ``prefix.length`` tokens, already run (:func:`shared_prefix`): only
+            the tokens after it are computed, and position 0 of the result is token ``prefix.length``.
 
     Returns:
         ``(hidden [len(rows), width, d_model], attention_mask [len(rows), width])``; gradients flow into the
@@ -153,9 +166,71 @@ def from_block(
     if edit is not None:
         states = edit(states)
     device = model_device(model)
+    kwargs: dict[str, Any] = {"use_cache": False}
+    if prefix is not None:
+        p = prefix.length
+        ids, mask, states = ids[:, p:], mask[:, p:], states[:, p:]
+        kv = copy.deepcopy(prefix.key_values)
+        kv.batch_repeat_interleave(len(rows))
+        full_mask = torch.cat([torch.ones(len(rows), p, dtype=mask.dtype), mask], dim=1)
+        kwargs = {"use_cache": True, "past_key_values": kv, "attention_mask": full_mask.to(device)}
+    else:
+        kwargs["attention_mask"] = mask.to(device)
     with injected(model, cache, states):
-        out = trunk(model)(input_ids=ids.to(device), attention_mask=mask.to(device), use_cache=False)
+        out = trunk(model)(input_ids=ids.to(device), **kwargs)
     return out.last_hidden_state, mask
+
+
+@dataclass
+class SharedPrefix:
+    """The key/value cache of the first ``length`` tokens that every row shares, with their edited states.
+
+    Attributes:
+        length: Number of shared tokens.
+        key_values: The model's cache after those tokens (every layer).
+        states: The (edited) output of block ``start - 1`` at those tokens, ``[length, d_model]``.
+    """
+
+    length: int
+    key_values: Any
+    states: torch.Tensor
+
+    def matches(self, edited: torch.Tensor) -> bool:
+        """Whether every row of ``edited`` (``[batch, width, d]``) has these states at the prefix.
+
+        Up to float rounding: the same tokens computed in batches of another shape differ in the last bits.
+        """
+        head = edited[:, : self.length]
+        return bool(torch.allclose(head, self.states.expand_as(head), rtol=1e-4, atol=1e-5))
+
+
+def shared_prefix(model: Any, cache: TrunkCache, length: int, edit: Edit | None = None) -> SharedPrefix:
+    """Run the rows' shared first ``length`` tokens once, with ``edit`` as :func:`from_block` applies it.
+
+    No gradient; the edited states replace the output of block ``start - 1``. The blocks below ``start``
+    run for real here, so every layer's cache holds ``length`` positions (the
+    position bookkeeping of the later pass reads it); only the cached states enter block ``start``.
+    """
+    width = len(cache.seqs[0])
+    states = cache.batch([0], width)
+    if edit is not None:
+        states = edit(states)
+    head = states[:, :length]
+    blocks = decoder_layers(model)
+
+    def replace(_m: Any, _i: Any, output: Any) -> Any:
+        if isinstance(output, tuple):
+            return (head.to(dtype=output[0].dtype), *output[1:])
+        return head.to(dtype=output.dtype)
+
+    ids = torch.tensor([cache.seqs[0][:length]], device=model_device(model))
+    handle = blocks[cache.start - 1].register_forward_hook(replace)
+    try:
+        with torch.inference_mode():
+            kv = trunk(model)(input_ids=ids, use_cache=True).past_key_values
+    finally:
+        handle.remove()
+    return SharedPrefix(length, kv, head[0])
 
 
 def steer(vector: torch.Tensor) -> Edit:

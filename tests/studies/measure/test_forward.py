@@ -104,3 +104,40 @@ def test_bad_inputs_fail_clearly(toy_model: tuple[Any, Any]) -> None:
         ContinuationSet.of(tok, ["a"], "")
     with pytest.raises(RuntimeError, match="cache_trunk"):
         ContinuationSet.of(tok, ["a"], "b").verdicts_from_trunk(model)
+
+
+def test_shared_prefix_from_the_trunk_equals_whole_sequences(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    prompts = [chat_prompt(tok, p) for p in held_out_prompts(20, seed=4)]
+    cs = ContinuationSet.of(tok, prompts, "Hello! How can I help")
+    full = cs.verdicts(model, shared_prefix=False)
+    vector = torch.randn(model.config.hidden_size, generator=torch.Generator().manual_seed(5)) * 3
+    for start in (1, len(decoder_layers(model)) - 1):
+        cs.cache_trunk(model, start)
+        for edit in (None, steer(vector), ablate(vector)):
+            whole = cs.verdicts_from_trunk(model, edit, batch_size=7, shared_prefix=False)
+            shared = cs.verdicts_from_trunk(model, edit, batch_size=6)
+            assert [v.starts for v in shared] == [v.starts for v in whole]
+            assert [v.log_p for v in shared] == pytest.approx([v.log_p for v in whole], abs=1e-3)
+            if edit is None:
+                assert [v.log_p for v in shared] == pytest.approx([v.log_p for v in full], abs=1e-3)
+
+
+def test_an_edit_that_changes_the_prefix_per_row_falls_back_to_whole_sequences(
+    toy_model: tuple[Any, Any],
+) -> None:
+    model, tok = toy_model
+    prompts = [chat_prompt(tok, p) for p in held_out_prompts(8, seed=6)]
+    cs = ContinuationSet.of(tok, prompts, "Hello!")
+    cache = cs.cache_trunk(model, 1)
+    rows = torch.arange(8, dtype=torch.float32)[:, None, None]
+
+    def per_row(h: torch.Tensor) -> torch.Tensor:  # a different shift at position 0 of every row
+        out = h.clone()
+        out[:, 0] += rows[: h.shape[0], 0].to(h.dtype) * 0.5
+        return out
+
+    assert cache.start == 1
+    whole = cs.verdicts_from_trunk(model, per_row, batch_size=8, shared_prefix=False)
+    shared = cs.verdicts_from_trunk(model, per_row, batch_size=8)
+    assert [v.log_p for v in shared] == pytest.approx([v.log_p for v in whole], abs=1e-3)

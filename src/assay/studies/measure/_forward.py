@@ -29,11 +29,13 @@ import torch
 from assay.activations import output_head, trunk
 from assay.activations._trunk import (
     Edit,
+    SharedPrefix,
     TrunkCache,
     build_trunk_cache,
     from_block,
     model_device,
     right_padded,
+    shared_prefix,
 )
 
 
@@ -157,22 +159,45 @@ class ContinuationSet:
         return self.trunk_cache
 
     def verdicts_from_trunk(
-        self, model: Any, edit: Edit | None = None, batch_size: int = 32
+        self, model: Any, edit: Edit | None = None, batch_size: int = 32, shared_prefix: bool = True
     ) -> list[Verdict]:
         """Verdicts computed from the cached trunk: only blocks ``start ..`` run (``edit`` changes the cache).
+
+        With ``shared_prefix`` the tokens every sequence shares (the chat template's system turn) are run
+        once per call and each batch computes only the tokens after them, when the edited states at those
+        tokens are the same in every row (steering and ablation keep them so; an edit that makes them
+        differ, such as patching a prefix position from another run, falls back to whole sequences).
 
         Raises:
             RuntimeError: :meth:`cache_trunk` was not called.
         """
-        if self.trunk_cache is None:
+        cache = self.trunk_cache
+        if cache is None:
             raise RuntimeError("call cache_trunk(model, start) first")
+        n = len(self.prompts)
+        batches = [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
+        p = max(_common_prefix(self.prompts) - 1, 0) if shared_prefix else 0
+        prefix = _trunk_prefix(model, cache, p, edit, batches) if p > 0 else None
         out: list[Verdict] = []
         with torch.inference_mode():
-            for lo in range(0, len(self.prompts), batch_size):
-                rows = list(range(lo, min(lo + batch_size, len(self.prompts))))
-                hidden, _ = from_block(model, self.trunk_cache, rows, edit)
-                out += self._score(model, hidden, rows, offset=0)
+            for rows in batches:
+                hidden, _ = from_block(model, cache, rows, edit, prefix)
+                out += self._score(model, hidden, rows, offset=prefix.length if prefix else 0)
         return out
+
+
+def _trunk_prefix(
+    model: Any, cache: TrunkCache, p: int, edit: Edit | None, batches: list[list[int]]
+) -> SharedPrefix | None:
+    """The shared prefix of the cached rows, or ``None`` when ``edit`` makes the rows differ there."""
+    prefix = shared_prefix(model, cache, p, edit)
+    if edit is None:
+        return prefix
+    for rows in batches:
+        states = cache.batch(rows, max(len(cache.seqs[r]) for r in rows))
+        if not prefix.matches(edit(states)):
+            return None
+    return prefix
 
 
 def verdict_summary(verdicts: Sequence[Verdict]) -> tuple[int, float]:
