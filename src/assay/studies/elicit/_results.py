@@ -2,62 +2,66 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from assay._strict import Strict
-from assay.evidence import Rate
 
 
-class LockResult(Strict):
-    """The password-locked organism's checkpoint."""
+class ModelStage(Strict):
+    """A trained checkpoint (a lock or a decoy) and the number of examples it was trained on."""
 
     path: str
     n_examples: int
 
 
-class Accuracy(Rate):
-    """Eval-split accuracy with per-item correctness and the first answers (for the report)."""
+class Correct(Strict):
+    """Per eval item: the forced choice picked the sum."""
 
     correct: list[bool]
-    examples: list[str]
+
+    @property
+    def accuracy(self) -> float:
+        """Share of items answered correctly."""
+        return sum(self.correct) / max(len(self.correct), 1)
 
 
-class Access(Strict):
-    """Accuracy with and without the password."""
+class Profile(Strict):
+    """A model's accuracy with and without the password, under the held-out rephrasings and placements.
 
-    with_password: Accuracy
-    without_password: Accuracy
+    ``rephrased`` maps each held-out phrasing to (no password, password) on the first ``n_rephrased`` eval
+    items; ``suffix`` is the password placed after the question instead of before it.
+    """
 
-
-class LockedResult(Strict):
-    """The base model and the organism, with and without the password."""
-
-    base: Access
-    organism: Access
-
-
-class Round(Strict):
-    """One round of expert iteration: answers sampled and kept."""
-
-    round: int
-    sampled: int
-    kept: int
+    with_password: Correct
+    without_password: Correct
+    rephrased: dict[str, list[Correct]] = Field(default_factory=dict)
+    suffix: Correct | None = None
 
 
-class UnlockRow(Strict):
-    """One unlocking method at one k and seed (k = 0 for the label-free methods)."""
+class MethodPoint(Strict):
+    """One elicitation method on one model at one k (k = 0 for the label-free methods)."""
 
     method: str
+    target: str
     k: int
-    seed: int
     labels: int
-    accuracy: Accuracy
-    rounds: list[Round] | None = None
-    verifier_calls: int | None = None
-    sampled: int | None = None
+    correct: Correct
     kept: int | None = None
     kept_correct: int | None = None
+    verifier_calls: int | None = None
+    weak_accuracy: float | None = None
 
 
-class UnlockResult(Strict):
-    """Every row of one unlocking stage (method x seed)."""
+class MethodResult(Strict):
+    """Every point of one elicitation stage (method x target model)."""
 
-    rows: list[UnlockRow]
+    points: list[MethodPoint]
+
+
+class ElicitRun(Strict):
+    """Every stage result of one run, with stage times."""
+
+    profiles: dict[str, Profile]
+    methods: list[MethodPoint]
+    timings: dict[str, float]
+    skipped: list[str]

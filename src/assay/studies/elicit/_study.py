@@ -7,7 +7,7 @@ from pathlib import Path
 from assay.studies._registry import StudyResult, study
 
 
-@study("elicit", "password-locked skill unlocked by demos vs weak samples vs expert iteration")
+@study("elicit", "password-locked addition: demos vs weak samples, expert iteration, consistency, decoys")
 def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
     from assay.studies.elicit._config import load_elicit_config
@@ -17,4 +17,4 @@ def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     cfg = load_elicit_config(config, fast=fast)
     res = run_elicit_study(cfg, out)
     metrics, report = write_elicit_outputs(cfg, res, out)
-    return StudyResult(out, metrics, report, res["timings"], res["skipped"])
+    return StudyResult(out, metrics, report, res.timings, res.skipped)
