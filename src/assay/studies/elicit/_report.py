@@ -67,7 +67,9 @@ def _plot(a: ElicitAnalysis, cfg: ElicitConfig) -> Any:
         r = _find(a, m, 0)
         if r and r.recovered:
             ax.axhline(r.recovered.estimate, linestyle=style, color="grey", label=f"{m} (no labels)")
+    ks = sorted(cfg.sweep.ks)
     ax.set_xscale("log", base=2)
+    ax.set_xlim(ks[0] / 1.5, ks[-1] * 1.5)  # fixed: a plot with no finite point still has a log axis
     ax.axhline(0, color="black", lw=0.5)
     ax.set_xlabel("demonstrations, k")
     ax.set_ylabel("fraction of locked performance recovered")
