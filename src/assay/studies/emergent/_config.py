@@ -52,7 +52,7 @@ class Causal(_Strict):
         default="bfloat16",
         description=(
             "dtype of the causal test's forward passes (declared and random directions alike); bf16 ran "
-            "2.4x faster than fp32 on the 2-core CPU with AMX (auto: bf16 on CUDA, fp32 on CPU)"
+            "2.0x faster than fp32 on the 2-core CPU with AMX (auto: bf16 on CUDA, fp32 on CPU)"
         ),
     )
 
