@@ -118,7 +118,11 @@ def claims(
         fp_text = (
             f"; on the decoys it raised accuracy significantly on {fp.detected}/{fp.targets}" if fp else ""
         )
-        labels = f"k={r.k} labelled examples" if r.k else "no labels"
+        labels = {
+            "ground_truth": f"k={r.k} correct demonstrations",
+            "weak": f"k={r.k} answers of the weak policy",
+            "unrelated": f"k={r.k} examples of an unrelated task",
+        }.get(r.method, "no labels")
         st = (
             f"Without the password, {r.method} ({labels}) moved the locked models' eval accuracy from "
             f"{pc.rate_b:.0%} to {pc.rate_a:.0%} (paired difference {pc.diff:+.2f} [{pc.lo:+.2f}, "
