@@ -31,8 +31,9 @@ def load_local_model(
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from assay.models._checkpoint import check_checkpoint
     from assay.models._device import resolve_device, resolve_dtype
-    from assay.models._local import check_checkpoint, load_adapter, resolve_checkpoint
+    from assay.models._local import load_adapter, resolve_checkpoint
 
     short = name.removeprefix("assay/")
     if short not in ("smollm2", "toy", "hf"):

@@ -44,7 +44,7 @@ def _check_model(cfg: BaseModel, path: Path) -> None:
     model = getattr(cfg, "model", None)
     if not isinstance(model, str) or model.removeprefix("assay/") in ("smollm2", "toy"):
         return
-    from assay.models._local import check_checkpoint
+    from assay.models._checkpoint import check_checkpoint
 
     try:
         check_checkpoint(Path(model))
