@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,29 +28,11 @@ import torch
 from assay.models import GenParams, generate_batch, load_local_model
 from assay.models._smollm2 import smollm2_dir
 from assay.studies.training import chat_prompt
+from forward import best_of  # bench/ is on the path when a bench script runs
+from generation import QUESTIONS
 
-QUESTIONS = [
-    "Write a short story about a robot learning to paint.",
-    "Explain how a bicycle works.",
-    "Describe your ideal weekend in detail.",
-    "Give me advice on learning a new language.",
-    "Explain why the sky is blue.",
-    "Write a poem about the sea.",
-    "Describe how to bake bread at home.",
-    "Tell me about the history of trains.",
-]
 NEW_TOKENS = 48
 BATCH = 16
-
-
-def _best(fn: Any, repeats: int) -> tuple[float, Any]:
-    out = fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def _converted(compute: str) -> Path:
@@ -76,7 +57,7 @@ def _ct2_ids(compute: str, tok: Any, prompts: list[str], repeats: int) -> tuple[
         )
         return [list(r.sequences_ids[0]) for r in res]
 
-    return _best(run, repeats)
+    return best_of(run, repeats)
 
 
 def main() -> None:
@@ -93,7 +74,7 @@ def main() -> None:
         return generate_batch(model, tok, prompts, params)
 
     load_before = os.getloadavg()[0]
-    t_hf, ref = _best(hf, args.repeats)
+    t_hf, ref = best_of(hf, args.repeats)
     ref_texts = [r.text for r in ref]
     rows: dict[str, dict[str, float]] = {
         "transformers": {"seconds": t_hf, "identical": BATCH, "tokens": sum(r.output_tokens for r in ref)}

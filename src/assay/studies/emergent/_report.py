@@ -25,6 +25,7 @@ from assay.evidence import (
     record_intervention,
     write_study_metrics,
 )
+from assay.studies._outputs import audit_record, write_claim_files
 from assay.studies.emergent._analysis import arm_figures, forced_choice_rules, power
 from assay.studies.emergent._causal import random_p
 from assay.studies.emergent._config import EmergentConfig
@@ -205,18 +206,6 @@ def study_metrics(cfg: EmergentConfig, run: EmergentRun) -> StudyMetrics:
     return metrics
 
 
-def _audit_record(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.claim_id,
-        "statement": a.statement,
-        "rewritten_statement": a.rewritten_statement,
-        "target_level": a.target_level,
-        "achieved_level": a.achieved_level,
-        "blocking": a.blocking,
-        "items": {i.id: i.status for i in a.items},
-    }
-
-
 def write_outputs(cfg: EmergentConfig, run: EmergentRun, out: Path) -> tuple[Path, Path]:
     """Write the metrics files, the claim files and ``report.html``; return (metrics path, report path)."""
     import pandas as pd
@@ -241,16 +230,13 @@ def write_outputs(cfg: EmergentConfig, run: EmergentRun, out: Path) -> tuple[Pat
     cc = causal_claim(cfg, run.causal, causal_path)
     audits = [audit_claim(c, table=ft if c.id.startswith("free-text") else fc) for c in claims]
     audits.append(audit_claim(cc, table=fc))
-    claims_dir = out / "claims"
-    claims_dir.mkdir(exist_ok=True)
-    for claim in [*claims, cc]:
-        (claims_dir / f"{claim.id}.yaml").write_text(claim.to_yaml())
+    write_claim_files(out, [*claims, cc])
     table = pd.concat([fc, ft], ignore_index=True)
     data = build_report(
         table=table, sections=sections(cfg, metrics), title=f"Emergent-misalignment study on {cfg.model}"
     )
     data.audits = audits
-    metrics.extra["claims"] = [_audit_record(a) for a in audits]
+    metrics.extra["claims"] = [audit_record(a) for a in audits]
     write_study_metrics(metrics, path)
     report = out / "report.html"
     report.write_text(render(data, "html"), encoding="utf-8")

