@@ -204,18 +204,16 @@ class SharedPrefix:
         return bool(torch.allclose(head, self.states.expand_as(head), rtol=1e-4, atol=1e-5))
 
 
-def shared_prefix(model: Any, cache: TrunkCache, length: int, edit: Edit | None = None) -> SharedPrefix:
-    """Run the rows' shared first ``length`` tokens once, with ``edit`` as :func:`from_block` applies it.
+def shared_prefix(model: Any, cache: TrunkCache, head: torch.Tensor) -> SharedPrefix:
+    """Run the rows' shared first ``len(head)`` tokens once, ``head`` replacing block ``start - 1``'s output.
 
-    No gradient; the edited states replace the output of block ``start - 1``. The blocks below ``start``
-    run for real here, so every layer's cache holds ``length`` positions (the
-    position bookkeeping of the later pass reads it); only the cached states enter block ``start``.
+    ``head`` (``[length, d_model]``) is the cached states of those tokens after the edit that
+    :func:`from_block` will apply, taken from a batch of the shape the edit is applied to. No gradient. The
+    blocks below ``start`` run for real here, so every layer's cache holds ``length`` positions (the position
+    bookkeeping of the later pass reads it); only ``head`` enters block ``start``.
     """
-    width = len(cache.seqs[0])
-    states = cache.batch([0], width)
-    if edit is not None:
-        states = edit(states)
-    head = states[:, :length]
+    length = head.shape[0]
+    head = head[None]
     blocks = decoder_layers(model)
 
     def replace(_m: Any, _i: Any, output: Any) -> Any:

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from assay.activations import add_to_residual, decoder_layers
-from assay.activations._trunk import ablate, steer
+from assay.activations._trunk import ablate, patch, steer
 from assay.models import GenParams, generate_batch
 from assay.scenarios.backdoor import held_out_prompts
 from assay.studies.measure import ContinuationSet
@@ -141,3 +141,19 @@ def test_an_edit_that_changes_the_prefix_per_row_falls_back_to_whole_sequences(
     whole = cs.verdicts_from_trunk(model, per_row, batch_size=8, shared_prefix=False)
     shared = cs.verdicts_from_trunk(model, per_row, batch_size=8)
     assert [v.log_p for v in shared] == pytest.approx([v.log_p for v in whole], abs=1e-3)
+
+
+def test_an_edit_built_for_the_batch_shape_runs_with_the_shared_prefix(toy_model: tuple[Any, Any]) -> None:
+    model, tok = toy_model
+    prompts = [chat_prompt(tok, p) for p in held_out_prompts(8, seed=7)]
+    cs = ContinuationSet.of(tok, prompts, "Hello!")
+    cache = cs.cache_trunk(model, 1)
+    width = max(len(s) for s in cache.seqs)
+    noise = torch.randn(8, width, model.config.hidden_size, generator=torch.Generator().manual_seed(8))
+    source = cache.batch(list(range(8)), width) + noise
+    last = [min(len(p) for p in cs.prompts) - 1]  # a position after the shared prefix, in every row
+    edit = patch(source, last)  # indexes a whole batch of 8: one batch of 8 rows only
+    whole = cs.verdicts_from_trunk(model, edit, batch_size=8, shared_prefix=False)
+    shared = cs.verdicts_from_trunk(model, edit, batch_size=8)
+    assert [v.log_p for v in shared] == pytest.approx([v.log_p for v in whole], abs=1e-3)
+    assert [v.log_p for v in whole] != pytest.approx([v.log_p for v in cs.verdicts(model)], abs=1e-3)

@@ -189,15 +189,20 @@ class ContinuationSet:
 def _trunk_prefix(
     model: Any, cache: TrunkCache, p: int, edit: Edit | None, batches: list[list[int]]
 ) -> SharedPrefix | None:
-    """The shared prefix of the cached rows, or ``None`` when ``edit`` makes the rows differ there."""
-    prefix = shared_prefix(model, cache, p, edit)
+    """The shared prefix of the cached rows, or ``None`` when ``edit`` makes the rows differ there.
+
+    ``edit`` is applied to whole batches, as :func:`from_block` applies it, so an edit built for a batch's
+    shape works here too.
+    """
+
+    def edited(rows: list[int]) -> torch.Tensor:
+        states = cache.batch(rows, max(len(cache.seqs[r]) for r in rows))
+        return states if edit is None else edit(states)
+
+    prefix = shared_prefix(model, cache, edited(batches[0])[0, :p])
     if edit is None:
         return prefix
-    for rows in batches:
-        states = cache.batch(rows, max(len(cache.seqs[r]) for r in rows))
-        if not prefix.matches(edit(states)):
-            return None
-    return prefix
+    return prefix if all(prefix.matches(edited(rows)) for rows in batches) else None
 
 
 def verdict_summary(verdicts: Sequence[Verdict]) -> tuple[int, float]:
