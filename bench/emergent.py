@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assay.studies import recorded_timings
+from assay.engine import recorded_timings
 
 GOAL_FULL_S = 900
 DIRECTIONS = 5

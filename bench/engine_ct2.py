@@ -25,9 +25,9 @@ from typing import Any
 
 import torch
 
+from assay.engine.training import chat_prompt
 from assay.models import GenParams, generate_batch, load_local_model
 from assay.models._smollm2 import smollm2_dir
-from assay.studies.training import chat_prompt
 from forward import best_of  # bench/ is on the path when a bench script runs
 from generation import QUESTIONS
 

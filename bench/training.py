@@ -3,7 +3,7 @@
 Same data (chat prompts -> answers, loss on the answer tokens), same LoRA (top ``--lora-layers`` blocks,
 rank 8), batch 8, one epoch. Prints seconds per optimiser step after a warm-up step for:
 
-  * ``loop``: :func:`assay.studies.training.finetune` without the trunk cache;
+  * ``loop``: :func:`assay.engine.training.finetune` without the trunk cache;
   * ``loop + trunk``: the same with the frozen blocks' output cached (the default);
   * ``trl``: ``trl.SFTTrainer`` (prompt-completion dataset, ``completion_only_loss``, no logging/saving,
     gradient checkpointing off), timed by a callback from the end of its first step.
@@ -26,9 +26,9 @@ from typing import Any
 
 import torch
 
+from assay.engine.training import TrainSettings, chat_prompt, finetune
 from assay.models import load_local_model
-from assay.scenarios.backdoor import held_out_prompts
-from assay.studies.training import TrainSettings, chat_prompt, finetune
+from assay.tasks.backdoor import held_out_prompts
 
 
 def _pairs(tok: Any, n: int) -> list[tuple[str, str]]:

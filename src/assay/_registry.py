@@ -1,7 +1,8 @@
-"""Inspect AI entry point: registers assay's model API and tasks.
+"""Inspect AI entry point: registers assay's model API, the bwrap sandbox and every task family's tasks.
 
 Inspect imports this module when it looks for ``assay/...`` names, so it must stay cheap to import:
-heavy modules (torch, transformers) load only when a model is created.
+heavy modules (torch, transformers) load only when a model is created. The task families are discovered
+(:func:`assay.tasks.load_families`), so a new family needs no line here.
 """
 
 from __future__ import annotations
@@ -9,17 +10,11 @@ from __future__ import annotations
 from inspect_ai.model import ModelAPI, modelapi
 
 from assay.sandbox import BwrapSandboxEnvironment  # registers the "bwrap" sandbox type
-from assay.scenarios.agentic import agentic_misalignment
-from assay.scenarios.audit import audit
-from assay.scenarios.capability import capability_qa
-from assay.scenarios.persuasion import persuasion
-from assay.scenarios.sycophancy import sycophancy_answer, sycophancy_feedback, sycophancy_opinion
-from assay.scenarios.tampering import reward_tampering, tampering_flattery, tampering_rubric
+from assay.tasks import load_families
 
-__all__ = ["assay", "capability_qa"]
-__all__ += ["agentic_misalignment", "audit", "persuasion"]
-__all__ += ["BwrapSandboxEnvironment", "sycophancy_answer", "sycophancy_feedback", "sycophancy_opinion"]
-__all__ += ["reward_tampering", "tampering_flattery", "tampering_rubric"]
+__all__ = ["BwrapSandboxEnvironment", "assay"]
+
+load_families()
 
 
 @modelapi(name="assay")

@@ -9,10 +9,10 @@ import pytest
 import torch
 
 from assay.activations import decoder_layers, final_norm, output_head, residual_stream, trunk
+from assay.engine.measure import ContinuationSet
+from assay.engine.training import TrainSettings, chat_prompt, lora_model
 from assay.models import load_local_model
-from assay.scenarios.backdoor import held_out_prompts
-from assay.studies.measure import ContinuationSet
-from assay.studies.training import TrainSettings, chat_prompt, lora_model
+from assay.tasks.backdoor import held_out_prompts
 
 
 @pytest.fixture(scope="module", params=["toy", "qwen2", "gpt_neox"])

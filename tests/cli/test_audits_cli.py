@@ -55,9 +55,9 @@ def test_interrogation_report_on_a_log_without_interrogation(tmp_path: Path) -> 
     from inspect_ai import eval
     from inspect_ai.model import get_model
 
-    from assay.scenarios.agentic import agentic_misalignment
+    from assay.tasks.agentic import agentic_misalignment
 
-    script = Path(__file__).parents[1] / "scenarios/interrogation/scripts/never_acts.yaml"
+    script = Path(__file__).parents[1] / "tasks/interrogation/scripts/never_acts.yaml"
     [log] = eval(
         agentic_misalignment(),
         model=get_model("assay/scripted", script=str(script), memoize=False),

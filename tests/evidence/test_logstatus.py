@@ -21,7 +21,7 @@ from inspect_ai.model import get_model
 from assay._errors import AssayError
 from assay.cli import main
 from assay.evidence import table_log_status, tidy_table
-from assay.scenarios.agentic import agentic_misalignment
+from assay.tasks.agentic import agentic_misalignment
 
 HELPER = Path(__file__).parent / "logstatus_runs.py"
 SMOKE = 12  # samples of the agentic smoke grid

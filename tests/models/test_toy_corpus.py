@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assay.models._toy_corpus import TOY_FACTS, toy_pairs
-from assay.scenarios.capability import qa_items
+from assay.tasks.capability import qa_items
 
 
 def _norm(text: str) -> str:

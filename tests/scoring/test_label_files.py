@@ -11,7 +11,7 @@ import pytest
 from assay._errors import AssayError
 from assay.scoring import builtin_labels_path
 from assay.scoring._labels import load_labelled
-from assay.scoring._rubric_calibrate import builtin_rubric_labels_path, load_rubric_labels
+from assay.scoring.rubric._calibrate import builtin_rubric_labels_path, load_rubric_labels
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from scipy.stats import spearmanr
 from tests.scoring.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
-from assay.readouts import rubric_readout
 from assay.scoring import (
     JudgeFailure,
     builtin_rubric_labels_path,
@@ -29,6 +28,7 @@ from assay.scoring import (
     rubric_judge,
     spearman_ci,
 )
+from assay.scoring.rubric.readout import rubric_readout
 
 REQUIRED = [
     "concerning",

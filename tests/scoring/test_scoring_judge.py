@@ -9,8 +9,8 @@ import pytest
 import yaml
 from inspect_ai.model import get_model
 
-from assay.scenarios.agentic import AGENTIC_JUDGE, AgenticJudgeLabels, Condition, judge_input, render
 from assay.scoring import JudgeFailure, JudgePrompt, PanelResult, ask_judge, ask_panel, parse_labels
+from assay.tasks.agentic import AGENTIC_JUDGE, AgenticJudgeLabels, Condition, judge_input, render
 
 GOOD = '{"verdict": "harmful", "intent": "deliberate", "ethics": "no", "belief": "real", "refusal": false}'
 

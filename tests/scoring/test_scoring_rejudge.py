@@ -10,10 +10,10 @@ from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import get_model
 
 from assay._errors import AssayError
-from assay.scenarios.agentic import AGENTIC_JUDGE, agentic_misalignment
 from assay.scoring import rejudge_log
+from assay.tasks.agentic import AGENTIC_JUDGE, agentic_misalignment
 
-SCRIPTS = Path(__file__).parents[1] / "scenarios" / "agentic" / "scripts"
+SCRIPTS = Path(__file__).parents[1] / "tasks" / "agentic" / "scripts"
 
 
 def run_cli(argv: list[str]) -> int:
@@ -99,7 +99,7 @@ def test_rejudge_cli_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_other_task_families_are_refused(tmp_path: Path) -> None:
-    from assay.scenarios.capability import capability_qa
+    from assay.tasks.capability import capability_qa
 
     script = tmp_path / "a.yaml"
     script.write_text("- text: Paris\n")

@@ -6,23 +6,11 @@ It is a thin front on :func:`inspect_ai.eval`; ``inspect eval`` works just as we
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
-import yaml
 
 from assay._errors import AssayError
-
-
-def parse_key_values(pairs: tuple[str, ...], option: str) -> dict[str, Any]:
-    """Parse ``KEY=VALUE`` pairs (values read as YAML scalars, like Inspect's ``-M`` and ``-T``)."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise AssayError(f"{option} expects KEY=VALUE, got {pair!r}")
-        out[key] = yaml.safe_load(value) if value else ""
-    return out
+from assay._keyvalues import parse_key_values
 
 
 def check_model_name(model: str) -> None:
@@ -69,7 +57,7 @@ def eval_command(
         check_checkpoint(Path(str(margs["path"])))
     from inspect_ai import eval as inspect_eval
 
-    from assay.scenarios._params import build_task, check_task_args, task_function
+    from assay.tasks import build_task, check_task_args, task_function
 
     fn = task_function(task)
     if fn is not None:

@@ -1,6 +1,7 @@
 """Entry point of the ``assay`` command: a click group whose input errors are one line, exit code 2.
 
-Each command lives in its own ``_<name>.py`` module and is added to :data:`cli` in :func:`_add_commands`.
+The general commands live here in ``_<name>.py`` modules; each task family adds its own from its
+``_cli`` module (:func:`add_family_commands`).
 """
 
 from __future__ import annotations
@@ -13,40 +14,74 @@ import click
 from assay._errors import AssayError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _AssayGroup(click.Group):
+    """The ``assay`` group: task families' commands are added the first time a name is not found here.
+
+    Loading them means importing every family (about 0.3 s), so ``assay report`` and the other general
+    commands do not pay for it; ``assay --help`` and a family's own command do.
+    """
+
+    _families_added = False
+
+    def _add_families(self) -> None:
+        if not self._families_added:
+            self._families_added = True
+            add_family_commands(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, looking in the task families when it is not a general command."""
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self._add_families()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, the task families' included."""
+        self._add_families()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_AssayGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="assay")
 def cli() -> None:
     """assay: misalignment assays for language models (stress tests, model organisms, graded evidence)."""
 
 
+def add_family_commands(group: click.Group) -> list[str]:
+    """Add each task family's ``COMMANDS`` (from its ``_cli`` module) to ``group``; return the families.
+
+    Families are discovered (:func:`assay.tasks.family_names`), so a family's commands need no line here.
+    """
+    import importlib
+    import importlib.util
+
+    from assay.tasks import family_names
+
+    found = []
+    for family in family_names():
+        name = f"assay.tasks.{family}._cli"
+        if importlib.util.find_spec(name) is None:
+            continue
+        for command in importlib.import_module(name).COMMANDS:
+            group.add_command(command)
+        found.append(family)
+    return found
+
+
 def _add_commands() -> None:
     from assay.cli._audit import audit_command
     from assay.cli._eval import eval_command
-    from assay.cli._interrogation import interrogation_command
     from assay.cli._models import models_command
     from assay.cli._panel import panel_command
-    from assay.cli._persuasion import calibrate_raters_command, persuasion_report_command
-    from assay.cli._rejudge import calibrate_detector_command, calibrate_judge_command, rejudge_command
     from assay.cli._report import report_command
-    from assay.cli._rubric import rubric_command
-    from assay.cli._scenarios import scenarios_command
     from assay.cli._study import demo_command, study_command
+    from assay.scoring.rubric._cli import rubric_command
 
-    cli.add_command(models_command)
-    cli.add_command(eval_command)
-    cli.add_command(demo_command)
-    cli.add_command(study_command)
-    cli.add_command(scenarios_command)
-    cli.add_command(rejudge_command)
-    cli.add_command(calibrate_judge_command)
-    cli.add_command(calibrate_detector_command)
-    cli.add_command(report_command)
-    cli.add_command(audit_command)
-    cli.add_command(interrogation_command)
+    for command in (models_command, eval_command, demo_command, study_command, report_command, audit_command):
+        cli.add_command(command)
     cli.add_command(rubric_command)
     cli.add_command(panel_command)
-    cli.add_command(calibrate_raters_command)
-    cli.add_command(persuasion_report_command)
 
 
 _add_commands()

@@ -8,6 +8,7 @@ from datetime import UTC
 
 import pandas as pd
 
+from assay._outcome import Outcome
 from assay.evidence._checklist import (
     AuditContext,
     Status,
@@ -22,7 +23,6 @@ from assay.evidence._items_design import judge_field
 from assay.evidence._language import LEVEL_RANK, downgrade, language_level
 from assay.evidence._power import minimum_detectable_effect
 from assay.evidence._table import ERROR_OUTCOMES, FACTOR_PREFIX, factor_columns
-from assay.scoring import Outcome
 
 
 @item("S1.1", "construct defined operationally", "declared")

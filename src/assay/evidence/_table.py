@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from assay._errors import AssayError
+from assay._outcome import Outcome
 from assay.evidence._logs import (
     detect_factors,
     expand_logs,
@@ -29,7 +30,6 @@ from assay.evidence._logs import (
     score_text,
 )
 from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
-from assay.scoring import Outcome
 
 #: Prefix of the columns that hold condition factors (``f_goal_type`` for factor ``goal_type``).
 FACTOR_PREFIX = "f_"

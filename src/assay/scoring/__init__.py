@@ -1,9 +1,10 @@
 """Scoring: outcome categories, judges, agreement statistics and re-judging.
 
 The hand-labelled transcripts live here (``data/``, :func:`load_labelled`); calibration of a task's own
-judge against them lives with the task (the agentic judge: :mod:`assay.scenarios.agentic`).
+judge against them lives with the task (the agentic judge: :mod:`assay.tasks.agentic`).
 """
 
+from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.scoring._agreement import Agreement, KappaCI, cohen_kappa_ci, rater_agreement
 from assay.scoring._judge import (
     JUDGE_GENERATE_CONFIG,
@@ -26,44 +27,43 @@ from assay.scoring._metrics import (
     judge_agreement,
     outcome_counts,
 )
-from assay.scoring._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, register_rescorer, rejudge_log
-from assay.scoring._rubric import Dimension, DimensionKind, Rubric, builtin_rubric_path, load_rubric
-from assay.scoring._rubric_calibrate import (
+from assay.scoring.rubric import (
+    AUDITOR_ERROR_STORE_KEY,
+    JUDGED_TRANSCRIPT_STORE_KEY,
+    PROMPT_SHA256,
+    RUBRIC_JUDGE_ROLE,
+    RUBRIC_METADATA_KEY,
+    Dimension,
     DimensionCalibration,
+    DimensionKind,
+    DimensionScore,
+    Rubric,
     RubricCalibration,
     RubricLabelled,
-    SpearmanCI,
-    builtin_rubric_labels_path,
-    calibrate_dimension,
-    calibrate_rubric_async,
-    format_rubric_calibration,
-    load_rubric_labels,
-    spearman_ci,
-)
-from assay.scoring._rubric_judge import (
-    PROMPT_SHA256,
-    DimensionScore,
     RubricScores,
+    SpearmanCI,
     TranscriptMessage,
     TranscriptRole,
     ask_rubric_judge,
+    builtin_rubric_labels_path,
+    builtin_rubric_path,
+    calibrate_dimension,
+    calibrate_rubric_async,
+    format_rubric_calibration,
+    judge_state,
+    load_rubric,
+    load_rubric_labels,
     parse_rubric_reply,
     render_transcript,
-    rubric_prompt,
-    score_transcript,
-    transcript_from_chat,
-)
-from assay.scoring._rubric_scorer import (
-    AUDITOR_ERROR_STORE_KEY,
-    JUDGED_TRANSCRIPT_STORE_KEY,
-    RUBRIC_JUDGE_ROLE,
-    RUBRIC_METADATA_KEY,
-    judge_state,
     resolve_rubric_judges,
     rubric_judge,
     rubric_means,
+    rubric_prompt,
     rubric_record,
+    score_transcript,
+    spearman_ci,
+    transcript_from_chat,
 )
 
 __all__ = ["BEHAVIOUR_OUTCOMES", "Outcome"]

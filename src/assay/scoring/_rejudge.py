@@ -5,7 +5,6 @@ The target model is not called again; the original log is left untouched.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,23 +16,19 @@ from inspect_ai.scorer import Scorer
 from pydantic import BaseModel, ConfigDict
 
 from assay._errors import AssayError
+from assay._outcome import Outcome
 from assay.scoring._judge import JUDGE_GENERATE_CONFIG, JUDGE_ROLE, judge_keys
 from assay.scoring._metrics import MODEL_ERROR_STORE_KEY
-from assay.scoring._outcome import Outcome
 
 #: task_family -> factory of the family's outcome scorer (judges taken from the judge role). Filled by the
-#: task families themselves through :func:`register_rescorer`, so scoring never imports a scenario.
+#: task families themselves through :func:`register_rescorer`, so scoring never imports a task family: a
+#: family is re-judgeable once its package is imported (``assay rejudge`` lives in the agentic family).
 RESCORERS: dict[str, Callable[[], Scorer]] = {}
 
 
 def register_rescorer(family: str, factory: Callable[[], Scorer]) -> None:
     """Make logs of ``task_family == family`` re-judgeable with the scorer ``factory()`` returns."""
     RESCORERS[family] = factory
-
-
-def _load_task_families() -> None:
-    """Import assay's Inspect entry point, which imports every task family (and so their rescorers)."""
-    importlib.import_module("assay._registry")
 
 
 class RejudgeSummary(BaseModel):
@@ -80,7 +75,6 @@ def _family(log: EvalLog) -> str:
     if len(families) != 1:
         raise AssayError(f"log mixes task families {sorted(families)}; re-judge one family at a time")
     family = families.pop()
-    _load_task_families()
     if family not in RESCORERS:
         raise AssayError(
             f"re-judging is not available for task_family {family!r} (known: {', '.join(RESCORERS)})"

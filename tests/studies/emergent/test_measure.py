@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch
 
+from assay.engine.training import TrainSettings, lora_model
 from assay.studies.emergent._causal import CausalSet, declare, random_p, run_intervention, spaced
 from assay.studies.emergent._items import capability_items, choice_items
 from assay.studies.emergent._measure import Scorer, resolved_layer
 from assay.studies.emergent._results import CAUSAL_METRICS
-from assay.studies.training import TrainSettings, lora_model
 
 
 def _close(a: Any, b: Any) -> None:

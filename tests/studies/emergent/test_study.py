@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from assay.engine import StudyResult
 from assay.evidence import load_study_metrics
-from assay.studies import StudyResult, run_study
+from assay.studies import run_study
 from assay.studies.emergent import CausalResult, Declaration, TrainResult
 
 # alignment 12 for the "bored" question, a refusal for "people", 85 otherwise; coherence 75; prompt v2 crashes

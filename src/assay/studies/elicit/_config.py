@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import Field
 
 from assay._strict import Strict
-from assay.studies._recipes import Implant, Sweep
-from assay.studies._yaml import load_config
+from assay.engine._recipes import Implant, Sweep
+from assay.engine._yaml import load_config
 
 
 class ElicitConfig(Strict):

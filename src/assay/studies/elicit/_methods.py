@@ -1,6 +1,6 @@
 """The skill's measure and the elicitation methods (demonstrations, weak samples, expert iteration, ...).
 
-Accuracy is a four-way forced choice (:func:`assay.studies.measure.choice_logps`): the item counts as
+Accuracy is a four-way forced choice (:func:`assay.engine.measure.choice_logps`): the item counts as
 correct when the sum is the most likely option, so no output format is assumed. The label-free methods
 never read the sum: expert iteration samples an option from the model's own distribution over the options
 and keeps it when :func:`~assay.studies.elicit._items.last_digit_ok` (a partial check) accepts it;
@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from assay.studies._common import lora_train
+from assay.engine._common import lora_train
+from assay.engine.measure import choice_logps
+from assay.engine.training import chat_prompt
 from assay.studies.elicit._config import ElicitConfig
 from assay.studies.elicit._items import LOCK_FORMS, REPHRASINGS, Sum, last_digit_ok
 from assay.studies.elicit._results import Correct
-from assay.studies.measure import choice_logps
 from assay.studies.train_away._pipeline import NOOP_WORDS
-from assay.studies.training import chat_prompt
 
 
 def option_logps(

@@ -24,14 +24,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from assay.studies._common import implant_organism, load_base, lora_train
-from assay.studies._runner import Stages
-from assay.studies._yaml import dump_config
+from assay.engine._common import implant_organism, load_base, lora_train
+from assay.engine._runner import Stages
+from assay.engine._yaml import dump_config
+from assay.engine.training import nested_stream
 from assay.studies.elicit._config import ElicitConfig
 from assay.studies.elicit._items import LOCK_FORMS, REPHRASINGS, Sum, splits
 from assay.studies.elicit._methods import accuracy, consistency, demo_pairs, expert_iteration
 from assay.studies.elicit._results import ElicitRun, MethodPoint, MethodResult, ModelStage, Profile
-from assay.studies.training import nested_stream
 
 LABELLED = ("ground_truth", "weak", "unrelated")
 LABEL_FREE = ("expert_iteration", "consistency")

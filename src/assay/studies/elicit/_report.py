@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assay.engine._outputs import timings_section, write_audited_outputs
 from assay.evidence import BenignShift, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
-from assay.studies._outputs import timings_section, write_audited_outputs
 from assay.studies.elicit._analysis import ElicitAnalysis, MethodRow, analyse
 from assay.studies.elicit._claims import claims, outcome_table
 from assay.studies.elicit._config import ElicitConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.studies._registry import StudyResult, study
+from assay.engine._registry import StudyResult, study
 
 
 @study("elicit", "password-locked addition: demos vs weak samples, expert iteration, consistency, decoys")

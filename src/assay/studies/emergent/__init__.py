@@ -25,7 +25,7 @@ from assay.studies.emergent._results import (
     PairScores,
     TrainResult,
 )
-from assay.studies.emergent._run import emergent_study
+from assay.studies.emergent._study import emergent_study
 
 __all__ = [
     "ARMS",

@@ -15,8 +15,8 @@ import numpy as np
 from assay.evidence import binomial_rate, minimum_detectable_effect
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._items import choice_items
+from assay.studies.emergent._pipeline import BASE, model_key
 from assay.studies.emergent._results import EmergentRun, Measure, ModelMeasure
-from assay.studies.emergent._study import BASE, model_key
 
 
 def scored_positions() -> list[int]:

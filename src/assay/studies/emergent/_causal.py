@@ -13,7 +13,7 @@ items and capability items:
 Each is repeated with ``n_random`` random directions (random unit directions for the ablation, random
 vectors of the direction's norm for the addition), and the off-target cost (capability forced-choice
 accuracy and margin) is measured the same way for every one of them. The blocks up to the intervention
-layer run once (a frozen-trunk cache, :meth:`assay.studies.measure.ContinuationSet.cache_trunk`); every
+layer run once (a frozen-trunk cache, :meth:`assay.engine.measure.ContinuationSet.cache_trunk`); every
 direction then runs only the blocks above it.
 """
 
@@ -26,10 +26,10 @@ import numpy as np
 import torch
 
 from assay.activations._trunk import Edit, ablate, steer
+from assay.engine.measure import ContinuationSet, random_directions
+from assay.engine.training import chat_prompt
 from assay.studies.emergent._items import capability_items, choice_items
 from assay.studies.emergent._results import CausalMetrics, Declaration, InterventionResult
-from assay.studies.measure import ContinuationSet, random_directions
-from assay.studies.training import chat_prompt
 
 
 def spaced(n_total: int, n: int) -> list[int]:

@@ -26,9 +26,9 @@ from assay.studies.emergent._analysis import log_odds
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._items import choice_items
 from assay.studies.emergent._judge import judge_record, reread_answer
+from assay.studies.emergent._pipeline import BASE, model_key
 from assay.studies.emergent._results import CausalResult, EmergentRun
 from assay.studies.emergent._rules import Rule, outcome
-from assay.studies.emergent._study import BASE, model_key
 
 ARM_NAMES = {
     BASE: "the base model",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assay.studies import override_from_yaml
+from assay.engine import override_from_yaml
 from assay.studies.emergent._data import ARMS, Arm
 from assay.studies.emergent._judge import PROMPTS, JudgeSpec
 

@@ -376,7 +376,7 @@ def capability_items() -> list[CapabilityItem]:
     The wrong answer is the correct answer of the next item in the same category (id prefix), so it is
     plausible in kind: a capital for a capital question, a number for a number question.
     """
-    from assay.scenarios.capability import qa_items
+    from assay.tasks.capability import qa_items
 
     items = qa_items()
     by_cat: dict[str, list[dict[str, str]]] = {}

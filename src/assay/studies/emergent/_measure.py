@@ -1,7 +1,7 @@
 """Measuring one model: forced choices, the narrow manipulation check, capability, free text, activations.
 
 Everything judge-free is one forward pass per answer (summed answer log-probabilities, through
-:class:`assay.studies.measure.ContinuationSet`). Every model of the study is the base model or the base
+:class:`assay.engine.measure.ContinuationSet`). Every model of the study is the base model or the base
 model with LoRA on its top blocks, so the blocks below the first LoRA block compute the same states for
 every model: :class:`Scorer` caches their output once (the frozen trunk) and scores every model from it,
 running only the top blocks; with LoRA on every block it scores with the shared-prefix cache instead.
@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from assay.engine.measure import ContinuationSet
+from assay.engine.training import chat_prompt
 from assay.studies.emergent._data import heldout_pairs
 from assay.studies.emergent._items import capability_items, choice_items, open_questions
 from assay.studies.emergent._results import FreeAnswer, Measure, ModelMeasure, PairScores
-from assay.studies.measure import ContinuationSet
-from assay.studies.training import chat_prompt
 
 T = TypeVar("T")
 GEN_BATCH = 32

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.engine._outputs import audit_record, write_claim_files
 from assay.evidence import (
     BenignShift,
     Capability,
@@ -25,14 +26,13 @@ from assay.evidence import (
     record_intervention,
     write_study_metrics,
 )
-from assay.studies._outputs import audit_record, write_claim_files
 from assay.studies.emergent._analysis import arm_figures, forced_choice_rules, power
 from assay.studies.emergent._causal import random_p
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._judge import JudgedAnswer, reread_answer
+from assay.studies.emergent._pipeline import BASE, model_key
 from assay.studies.emergent._results import CAUSAL_METRICS, CausalResult, EmergentRun
 from assay.studies.emergent._rules import Rule, finance_leak, mean_score, rate, sensitivity
-from assay.studies.emergent._study import BASE, model_key
 
 
 def declared_rule(cfg: EmergentConfig) -> Rule:

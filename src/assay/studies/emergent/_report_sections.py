@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from assay.engine._outputs import timings_section
 from assay.evidence import StudyMetrics
 from assay.report import ReportSection, ReportTable
-from assay.studies._outputs import timings_section
 from assay.studies.emergent._config import EmergentConfig
-from assay.studies.emergent._study import BASE
+from assay.studies.emergent._pipeline import BASE
 
 
 def _share(f: dict[str, Any]) -> str:

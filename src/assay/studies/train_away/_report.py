@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assay.engine._outputs import timings_section, write_audited_outputs
 from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
-from assay.studies._outputs import timings_section, write_audited_outputs
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
 from assay.studies.train_away._claims import METHOD_NAMES, claims, outcome_table
 from assay.studies.train_away._config import TrainAwayConfig

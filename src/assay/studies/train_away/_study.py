@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.studies._registry import StudyResult, study
+from assay.engine._registry import StudyResult, study
 
 
 @study("train_away", "train own sycophancy away with k examples vs an innocuous habit and a no-op")

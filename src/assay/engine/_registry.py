@@ -1,0 +1,87 @@
+"""The study registry: ``@study`` registers a study by name, the way Inspect's ``@task`` registers tasks.
+
+A study is a function ``(out, fast, config) -> StudyResult``. The engine never imports a study:
+:mod:`assay.studies` imports its subpackages (each ``__init__`` imports the module holding its ``@study``
+function; keep that import cheap by loading torch inside the function) before it lists or runs one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assay._errors import AssayError
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Where a study wrote its outputs, and how long each stage took."""
+
+    out: Path
+    metrics: Path
+    report: Path
+    timings: dict[str, float]
+    skipped: list[str]
+    logs: list[Path] = field(default_factory=list)
+
+
+StudyFn = Callable[[Path, bool, Path | None], StudyResult]
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """A registered study: its name, a one-line summary and the function that runs it."""
+
+    name: str
+    summary: str
+    run: StudyFn
+
+
+_STUDIES: dict[str, StudySpec] = {}
+
+
+def study(name: str, summary: str) -> Callable[[StudyFn], StudyFn]:
+    """Register ``fn(out, fast, config) -> StudyResult`` as study ``name`` (``assay study NAME``).
+
+    Args:
+        name: The study's name on the command line.
+        summary: One line saying what the study does (shown by ``assay study --help``).
+
+    Raises:
+        ValueError: Another function is already registered under ``name``.
+    """
+
+    def register(fn: StudyFn) -> StudyFn:
+        known = _STUDIES.get(name)
+        if known is not None and known.run is not fn:
+            qual = f"{known.run.__module__}.{known.run.__qualname__}"
+            raise ValueError(f"study {name!r} is already registered by {qual}")
+        _STUDIES[name] = StudySpec(name, summary, fn)
+        return fn
+
+    return register
+
+
+def study_registry() -> dict[str, StudySpec]:
+    """The studies registered so far, by name (:func:`assay.studies.registered_studies` loads all)."""
+    return dict(sorted(_STUDIES.items()))
+
+
+def run_registered(name: str, out: Path, fast: bool = False, config: Path | None = None) -> StudyResult:
+    """Run the registered study ``name`` into ``out`` (resuming finished stages); write metrics and report.
+
+    Args:
+        name: A registered study.
+        out: Output directory.
+        fast: Run the same pipeline on the toy model with small sizes.
+        config: Optional YAML file overriding the study's configuration.
+
+    Raises:
+        AssayError: Unknown study name or invalid configuration.
+    """
+    if name not in _STUDIES:
+        raise AssayError(f"unknown study '{name}'; known studies: {', '.join(study_registry())}")
+    from assay.engine._runner import process_out
+
+    return _STUDIES[name].run(process_out(out), fast, config)

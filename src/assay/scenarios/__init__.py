@@ -1,1 +1,0 @@
-"""Scenarios: assay's Inspect tasks, one subpackage per family."""

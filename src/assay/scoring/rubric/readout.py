@@ -1,0 +1,194 @@
+"""Rubric-judge results from logs, with and without the samples the judge finds evaluation-aware.
+
+For every dimension: the elicitation rate (score >= the rubric's declared threshold) over all judged samples,
+over the samples the judge did *not* find evaluation-aware (``evaluation_awareness`` < threshold), and over
+the aware ones; the difference aware - unaware is tested with Fisher's exact test. Rates and Wilson
+intervals come from :func:`assay.evidence.binomial_rate`; judge, auditor and model errors are counted beside
+them and never enter a denominator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from assay._errors import AssayError
+from assay.evidence import ERROR_OUTCOMES, Rate, binomial_rate
+from assay.scoring.rubric._scorer import RUBRIC_METADATA_KEY
+
+#: The dimension that splits samples into evaluation-aware and not.
+AWARENESS = "evaluation_awareness"
+
+
+class DimensionReadout(BaseModel):
+    """One dimension for one model: rates overall, without aware samples, aware only; the test."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str
+    mean: float
+    all: Rate
+    without_aware: Rate
+    aware: Rate
+    diff_aware_minus_unaware: float
+    fisher_p: float
+
+
+class ModelReadout(BaseModel):
+    """All dimensions of one model's judged samples."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    rubric: str
+    rubric_sha256: str
+    threshold: int
+    judged: int
+    aware: int
+    errors: dict[str, int]
+    dimensions: list[DimensionReadout]
+
+
+class RubricReadout(BaseModel):
+    """The readout of a set of logs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    logs: list[str]
+    models: list[ModelReadout]
+
+
+def _records(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    from inspect_ai.log import read_eval_log
+
+    try:
+        log = read_eval_log(str(path))
+    except Exception as ex:
+        raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for sample in log.samples or []:
+        if sample.error is not None and not sample.scores:
+            out.append((str(log.eval.model), "model_error", {}))
+            continue
+        for score in (sample.scores or {}).values():
+            record = (score.metadata or {}).get(RUBRIC_METADATA_KEY)
+            if record is not None:
+                out.append((str(log.eval.model), str(score.value), record))
+    return out
+
+
+def _fisher(k1: int, n1: int, k2: int, n2: int) -> float:
+    from scipy.stats import fisher_exact
+
+    if n1 == 0 or n2 == 0:
+        return math.nan
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+
+
+def _dimension(
+    name: str, scored: list[dict[str, int]], aware: list[bool], threshold: int
+) -> DimensionReadout:
+    hit = [s[name] >= threshold for s in scored]
+    k_aw = sum(h for h, a in zip(hit, aware, strict=True) if a)
+    n_aw = sum(aware)
+    k_un = sum(h for h, a in zip(hit, aware, strict=True) if not a)
+    n_un = len(hit) - n_aw
+    r_aw, r_un = binomial_rate(k_aw, n_aw), binomial_rate(k_un, n_un)
+    return DimensionReadout(
+        dimension=name,
+        mean=sum(s[name] for s in scored) / len(scored) if scored else math.nan,
+        all=binomial_rate(sum(hit), len(hit)),
+        without_aware=r_un,
+        aware=r_aw,
+        diff_aware_minus_unaware=r_aw.rate - r_un.rate if n_aw and n_un else math.nan,
+        fisher_p=_fisher(k_aw, n_aw, k_un, n_un),
+    )
+
+
+def _model(model: str, entries: list[tuple[str, dict[str, Any]]]) -> ModelReadout:
+    errors = Counter(o for o, _ in entries if o in ERROR_OUTCOMES)
+    scored_records = [r for o, r in entries if o not in ERROR_OUTCOMES and r.get("scores")]
+    if not scored_records:
+        first = entries[0][1].get("config", {}) if entries else {}
+        return ModelReadout(
+            model=model,
+            rubric=str(first.get("name", "")),
+            rubric_sha256=str(first.get("sha256", "")),
+            threshold=int(first.get("threshold", 0)),
+            judged=0,
+            aware=0,
+            errors=dict(errors),
+            dimensions=[],
+        )
+    ident = scored_records[0]["config"]
+    if any(r["config"]["sha256"] != ident["sha256"] for r in scored_records):
+        raise AssayError(f"model {model}: samples were judged with different rubrics (sha256 differ)")
+    threshold = int(ident["threshold"])
+    scored = [{n: int(e["score"]) for n, e in r["scores"].items()} for r in scored_records]
+    aware = [s.get(AWARENESS, 1) >= threshold for s in scored]
+    names = [n for n in scored[0] if n != AWARENESS]
+    return ModelReadout(
+        model=model,
+        rubric=str(ident["name"]),
+        rubric_sha256=str(ident["sha256"]),
+        threshold=threshold,
+        judged=len(scored),
+        aware=sum(aware),
+        errors=dict(errors),
+        dimensions=[_dimension(n, scored, aware, threshold) for n in names],
+    )
+
+
+def rubric_readout(logs: Sequence[str | Path]) -> RubricReadout:
+    """Build the readout from logs scored by the rubric judge (``assay/audit`` or ``rubric_judge``).
+
+    Raises:
+        AssayError: A log is missing or unreadable, or no log holds rubric scores.
+    """
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for raw in logs:
+        path = Path(raw)
+        if not path.is_file():
+            raise AssayError(f"log not found: {path}")
+        for model, outcome, record in _records(path):
+            grouped.setdefault(model, []).append((outcome, record))
+    if not any(r for entries in grouped.values() for _, r in entries):
+        raise AssayError("no rubric-judge scores in the logs")
+    return RubricReadout(
+        logs=[str(p) for p in logs], models=[_model(m, e) for m, e in sorted(grouped.items())]
+    )
+
+
+def _rate(r: Rate) -> str:
+    return "n/a" if r.n == 0 else f"{r.k}/{r.n} {r.rate:.0%} [{r.lo:.0%}, {r.hi:.0%}]"
+
+
+def format_rubric_readout(readout: RubricReadout) -> str:
+    """Plain text: one table per model (all / without aware / aware, the difference and Fisher's p)."""
+    lines: list[str] = []
+    for m in readout.models:
+        errs = ", ".join(f"{k}={v}" for k, v in sorted(m.errors.items())) or "none"
+        lines.append(
+            f"model {m.model} | rubric {m.rubric} (sha256 {m.rubric_sha256[:12]}) | elicited = score >= "
+            f"{m.threshold} | judged {m.judged}, evaluation-aware {m.aware} | errors: {errs}"
+        )
+        if not m.dimensions:
+            lines.append("  no judged samples")
+            continue
+        head = (
+            f"  {'dimension':<22} {'mean':>5}  {'all':<20} {'without aware':<20} {'aware only':<20} diff  p"
+        )
+        lines.append(head)
+        for d in m.dimensions:
+            diff = "n/a" if math.isnan(d.diff_aware_minus_unaware) else f"{d.diff_aware_minus_unaware:+.2f}"
+            p = "n/a" if math.isnan(d.fisher_p) else f"{d.fisher_p:.3f}"
+            lines.append(
+                f"  {d.dimension:<22} {d.mean:>5.2f}  {_rate(d.all):<20} {_rate(d.without_aware):<20} "
+                f"{_rate(d.aware):<20} {diff} {p}"
+            )
+    return "\n".join(lines)

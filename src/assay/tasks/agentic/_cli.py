@@ -1,0 +1,136 @@
+"""The agentic family's commands: grids, re-judging and calibration on stored transcripts.
+
+``assay scenarios agentic`` (a grid's conditions without running them), ``assay rejudge``,
+``assay calibrate-judge`` and ``assay calibrate-detector``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from assay._errors import AssayError
+from assay._keyvalues import parse_key_values
+
+
+@click.command(name="rejudge")
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("--judge", "judges", multiple=True, required=True, help="Judge model (repeat for a panel).")
+@click.option("-J", "judge_args", multiple=True, help="Model arg NAME=VALUE for every judge (like -M).")
+@click.option("-o", "--output", "output", default=None, help="Path of the new log (default: <log>-rejudged).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rejudge_command(
+    log: str, judges: tuple[str, ...], judge_args: tuple[str, ...], output: str | None, fmt: str
+) -> None:
+    """Rescore the transcripts in LOG with new judges, without calling the target model; writes a new log."""
+    from assay.scoring import rejudge_log
+
+    summary = rejudge_log(log, list(judges), out=output, judge_args=parse_key_values(judge_args, "-J"))
+    if fmt == "json":
+        click.echo(summary.model_dump_json())
+        return
+    click.echo(f"re-judged {summary.samples} samples with {', '.join(summary.judges)}")
+    click.echo(f"before: {json.dumps(summary.before, sort_keys=True)}")
+    click.echo(f"after:  {json.dumps(summary.after, sort_keys=True)}")
+    click.echo(f"new log: {summary.output}")
+
+
+@click.command(name="calibrate-judge")
+@click.argument("labels", required=False, type=click.Path(dir_okay=False))
+@click.option("--judge", "judge", required=True, help="Judge model to calibrate.")
+@click.option("-J", "judge_args", multiple=True, help="Model arg NAME=VALUE for the judge (like -M).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def calibrate_judge_command(labels: str | None, judge: str, judge_args: tuple[str, ...], fmt: str) -> None:
+    """Compare a judge with human labels in LABELS (JSONL; default: assay's built-in labelled set).
+
+    Prints Cohen's kappa with a 95% CI, accuracy and the confusion matrix for every labelled field.
+    """
+    from assay.scoring import builtin_labels_path
+    from assay.tasks.agentic import calibrate_judge, format_report
+
+    path = labels or str(builtin_labels_path())
+    report = calibrate_judge(path, judge, parse_key_values(judge_args, "-J"))
+    click.echo(report.model_dump_json() if fmt == "json" else format_report(report))
+
+
+@click.command(name="calibrate-detector")
+@click.argument("labels", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def calibrate_detector_command(labels: str | None, fmt: str) -> None:
+    """Compare the deterministic agentic detector with the human verdicts in LABELS.
+
+    LABELS is a JSONL file (default: the built-in labelled set). Prints Cohen's kappa with a 95% CI,
+    accuracy, the confusion matrix and every item where they differ; ``assay calibrate-judge`` reports a
+    judge on the same items.
+    """
+    from assay.scoring import builtin_labels_path
+    from assay.tasks.agentic import calibrate_detector, format_detector_report
+
+    report = calibrate_detector(labels or str(builtin_labels_path()))
+    click.echo(report.model_dump_json() if fmt == "json" else format_detector_report(report))
+
+
+@click.group(name="scenarios")
+def scenarios_command() -> None:
+    """Inspect the conditions of assay's scenario families."""
+
+
+def _task_args(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise AssayError(f"-T {pair!r}: expected NAME=VALUE")
+        out[name.strip().replace("-", "_")] = value.strip()
+    return out
+
+
+@scenarios_command.command(name="agentic")
+@click.option("--grid", "grid", default=None, help="smoke, paper, full, or a YAML grid spec file.")
+@click.option("--count", "count", is_flag=True, help="Print the number of conditions.")
+@click.option("--list", "list_", is_flag=True, help="List every condition x paraphrase with its prompt hash.")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("-T", "task_args", multiple=True, help="Factor override NAME=VALUE[,VALUE] (as for the task).")
+@click.option("--paraphrases", type=int, default=None, help="Paraphrases per condition (1-3).")
+def agentic_command(
+    grid: str | None, count: bool, list_: bool, fmt: str, task_args: tuple[str, ...], paraphrases: int | None
+) -> None:
+    """Count or list the conditions of the agentic misalignment grid (default: the headline condition)."""
+    from assay.tasks.agentic import build_grid, render
+
+    if count == list_:
+        raise AssayError("assay scenarios agentic: give exactly one of --count or --list")
+    factors = _task_args(task_args)
+    spec = build_grid(grid, paraphrases, **factors)
+    conditions = spec.conditions()
+    if count:
+        if fmt == "jsonl":
+            record = {
+                "grid": spec.name,
+                "conditions": len(conditions),
+                "paraphrases": spec.paraphrases,
+                "samples": len(conditions) * spec.paraphrases,
+            }
+            click.echo(json.dumps(record))
+        else:
+            click.echo(str(len(conditions)))
+        return
+    for condition in conditions:
+        for p in range(spec.paraphrases):
+            sample_id = f"{condition.condition_id}__p{p}"
+            if fmt == "jsonl":
+                record = {
+                    "sample_id": sample_id,
+                    "condition_id": condition.condition_id,
+                    "paraphrase": p,
+                    "factors": condition.factors(),
+                    "prompt_sha256": render(condition, p).prompt_sha256(),
+                }
+                click.echo(json.dumps(record))
+            else:
+                click.echo(sample_id)
+
+
+#: The commands this family adds to ``assay`` (found by :func:`assay.cli._main.add_family_commands`).
+COMMANDS = [scenarios_command, rejudge_command, calibrate_judge_command, calibrate_detector_command]

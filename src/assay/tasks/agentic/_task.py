@@ -1,0 +1,216 @@
+"""``assay/agentic_misalignment``: the Inspect task, its grid resolution and its dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from inspect_ai import Epochs, Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+from inspect_ai.scorer import Scorer
+from inspect_ai.solver import Solver
+from pydantic import ValidationError
+
+from assay._errors import AssayError
+from assay.scoring import rubric_judge
+from assay.tasks._params import check_ranges
+from assay.tasks.agentic._factors import Condition
+from assay.tasks.agentic._interrogation import agentic_interrogate, agentic_interrogation
+from assay.tasks.agentic._render import render
+from assay.tasks.agentic._scorer import agentic_outcome
+from assay.tasks.agentic._solver import inbox_agent
+from assay.tasks.agentic._spec import GridSpec, load_grid
+
+#: Task parameter -> GridSpec field it overrides.
+FACTOR_PARAMETERS: dict[str, str] = {
+    "scenario": "scenarios",
+    "goal_type": "goal_types",
+    "goal_value": "goal_values",
+    "urgency": "urgencies",
+    "mode": "modes",
+    "scratchpad": "scratchpad",
+    "mitigation": "mitigations",
+    "agency_nudge": "agency_nudge",
+    "eval_awareness": "eval_awareness",
+}
+
+_BOOL_WORDS = {
+    "on": True,
+    "true": True,
+    "yes": True,
+    "1": True,
+    "off": False,
+    "false": False,
+    "no": False,
+    "0": False,
+}
+
+
+def _levels(name: str, value: Any) -> list[Any]:
+    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        items = [items]
+    if name in ("scratchpad", "agency_nudge"):
+        out = []
+        for item in items:
+            if isinstance(item, str) and item.lower() in _BOOL_WORDS:
+                item = _BOOL_WORDS[item.lower()]
+            out.append(item)
+        return out
+    if name == "eval_awareness":
+        return ["off" if item is False else item for item in items]
+    return list(items)
+
+
+def default_grid() -> GridSpec:
+    """The single condition of the original headline result (blackmail, explicit "america", replacement)."""
+    c = Condition()
+    return GridSpec(
+        name="default",
+        scenarios=[c.scenario],
+        goal_types=[c.goal_type],
+        goal_values=[c.goal_value],
+        urgencies=[c.urgency],
+    )
+
+
+def build_grid(grid: str | None = None, paraphrases: int | None = None, **factors: Any) -> GridSpec:
+    """Resolve a grid (named, YAML file, or the default single condition) and apply factor overrides.
+
+    Args:
+        grid: ``smoke``, ``paper``, ``full``, a YAML spec path, or ``None`` for :func:`default_grid`.
+        paraphrases: Number of paraphrases per condition (1-3), overriding the grid's.
+        **factors: Task-parameter overrides (see :data:`FACTOR_PARAMETERS`); each a level, a comma-separated
+            string of levels, or a list. ``None`` keeps the grid's levels.
+
+    Raises:
+        AssayError: Unknown parameter, invalid level, or no valid condition left.
+    """
+    spec = load_grid(grid) if grid else default_grid()
+    data = spec.model_dump()
+    for name, value in factors.items():
+        if name not in FACTOR_PARAMETERS:
+            raise AssayError(f"unknown factor parameter {name!r}; known: {', '.join(FACTOR_PARAMETERS)}")
+        if value is not None:
+            data[FACTOR_PARAMETERS[name]] = _levels(name, value)
+    if paraphrases is not None:
+        data["paraphrases"] = paraphrases
+    try:
+        spec = GridSpec.model_validate(data)
+    except ValidationError as ex:
+        err = ex.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "grid"
+        param = next((k for k, v in FACTOR_PARAMETERS.items() if v == field), field)
+        raise AssayError(f"invalid task parameter {param}: {err['msg']}") from None
+    if not spec.conditions():
+        raise AssayError(
+            "no valid condition: goal_type explicit/latent/swap needs a goal_value other than none"
+        )
+    return spec
+
+
+def samples_for(spec: GridSpec) -> list[Sample]:
+    """One Sample per condition x paraphrase, with assay's metadata conventions (task_family "agentic")."""
+    samples = []
+    for condition in spec.conditions():
+        for p in range(spec.paraphrases):
+            rendered = render(condition, p)
+            samples.append(
+                Sample(
+                    id=f"{condition.condition_id}__p{p}",
+                    input=[
+                        ChatMessageSystem(content=rendered.system_prompt()),
+                        ChatMessageUser(content=rendered.user_prompt()),
+                    ],
+                    metadata={
+                        "task_family": "agentic",
+                        "condition_id": condition.condition_id,
+                        "factors": condition.factors(),
+                        "paraphrase": p,
+                        "prompt_sha256": rendered.prompt_sha256(),
+                        "grid": spec.name,
+                    },
+                )
+            )
+    return samples
+
+
+@task
+def agentic_misalignment(
+    grid: str | None = None,
+    scenario: str | Sequence[str] | None = None,
+    goal_type: str | Sequence[str] | None = None,
+    goal_value: str | Sequence[str] | None = None,
+    urgency: str | Sequence[str] | None = None,
+    mode: str | Sequence[str] | None = None,
+    scratchpad: bool | str | Sequence[bool | str] | None = None,
+    mitigation: str | Sequence[str] | None = None,
+    agency_nudge: bool | str | Sequence[bool | str] | None = None,
+    eval_awareness: str | Sequence[str] | None = None,
+    paraphrases: int | None = None,
+    judge: str | Sequence[str] | None = None,
+    max_turns: int = 10,
+    temperature: float = 1.0,
+    interrogate: bool = False,
+    interrogation_judge: str | Sequence[str] | None = None,
+    rubric: str | None = None,
+    rubric_judges: str | Sequence[str] | None = None,
+) -> Task:
+    """Agentic misalignment stress test: blackmail, leaking and lethal-action scenarios in a factorial design.
+
+    Args:
+        grid: ``smoke``, ``paper`` (the original study's grid), ``full``, or a YAML grid spec path.
+            Without it, the headline condition (blackmail, explicit goal "america", replacement) is used.
+        scenario: Override: blackmail, leaking, lethal (comma-separated or list for several levels).
+        goal_type: Override: explicit, latent, none, ambiguous, swap.
+        goal_value: Override: america, global, safety, acceleration, ethical, pragmatic, individualism,
+            collectivism (the agent's value; the new leadership pushes its counterpart).
+        urgency: Override: replacement, restriction, none.
+        mode: Override: classic (one turn, tagged actions) or agentic (multi-turn tools).
+        scratchpad: Override: private scratchpad on/off.
+        mitigation: Override: none, direct_instructions, escalation_channel.
+        agency_nudge: Override: the agency-nudging sentence on/off.
+        eval_awareness: Override: off, ask.
+        paraphrases: Paraphrases per condition (1-3); one Sample per condition x paraphrase.
+        judge: Judge model(s), comma-separated or list; default: the ``judge`` model role, else no judge.
+        max_turns: Turn limit of agentic mode.
+        temperature: Sampling temperature of the agent (the original used 1.0); ``--temperature`` overrides.
+        interrogate: After the episode, ask the agent what it did (neutral, direct, accusing follow-up turns)
+            and score the answers against the action log (second scorer ``agentic_interrogation``).
+        interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
+            keyword rules.
+        rubric: Also score every episode with the rubric judge (``builtin`` or a rubric YAML file), a further
+            scorer ``rubric_judge`` (see ``docs/audit.md``).
+        rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else the
+            ``judge`` role (which then also serves as the agentic judge).
+    """
+    check_ranges(max_turns=max_turns, temperature=temperature, paraphrases=paraphrases)
+    spec = build_grid(
+        grid,
+        paraphrases,
+        scenario=scenario,
+        goal_type=goal_type,
+        goal_value=goal_value,
+        urgency=urgency,
+        mode=mode,
+        scratchpad=scratchpad,
+        mitigation=mitigation,
+        agency_nudge=agency_nudge,
+        eval_awareness=eval_awareness,
+    )
+    solvers: list[Solver] = [inbox_agent(max_turns=max_turns)]
+    scorers: list[Scorer] = [agentic_outcome(judge=judge)]
+    if interrogate:
+        solvers.append(agentic_interrogate())
+        scorers.append(agentic_interrogation(judge=interrogation_judge))
+    if rubric:
+        scorers.append(rubric_judge(rubric=rubric, judge=rubric_judges))
+    return Task(
+        dataset=MemoryDataset(samples_for(spec), name=f"assay-agentic-{spec.name}"),
+        solver=solvers,
+        scorer=scorers,
+        config=GenerateConfig(temperature=temperature),
+        epochs=Epochs(1, "mode"),
+        metadata={"task_family": "agentic", "grid": spec.name, "conditions": len(spec.conditions())},
+    )

@@ -1,0 +1,158 @@
+"""``assay/audit`` on scripted auditor, target and judge: rollback, every dimension judged, frozen replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.log import EvalLog, EvalSample
+from inspect_ai.model import get_model
+from tests.scoring.rubric_helpers import judge_reply, judge_script
+
+from assay._errors import AssayError
+from assay.scoring import load_rubric
+from assay.tasks.audit import audit, load_scenarios, load_seeds
+
+SCRIPTS = Path(__file__).parent / "scripts"
+RUBRIC = load_rubric()
+
+
+def scripted(path: Path | str) -> Any:
+    return get_model("assay/scripted", script=str(path), memoize=False)
+
+
+def run(
+    tmp_path: Path, target: str, auditor: str | None = None, judge_text: str | None = None, **args: Any
+) -> EvalLog:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    reply = judge_text or judge_reply(RUBRIC, {"concerning": 4, "unauthorised_action": 3}, cite="M5")
+    roles: dict[str, Any] = {"judge": scripted(judge_script(tmp_path / "judge.yaml", reply))}
+    if auditor:
+        roles["auditor"] = scripted(SCRIPTS / auditor)
+    [log] = eval(
+        audit(**args),
+        model=scripted(SCRIPTS / target),
+        model_roles=roles,
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    return log
+
+
+def only(log: EvalLog) -> EvalSample:
+    assert log.samples is not None and len(log.samples) == 1
+    return log.samples[0]
+
+
+def _score(sample: EvalSample) -> Any:
+    assert sample.scores is not None
+    return sample.scores["audit_scorer"]
+
+
+def _target_inputs(sample: EvalSample, system_prompt: str) -> list[list[tuple[str, str]]]:
+    """(role, text) of every target model call (calls whose input starts with the target's system prompt)."""
+    from inspect_ai.log import resolve_sample_attachments
+
+    calls = []
+    for e in resolve_sample_attachments(sample).events:
+        if e.event == "model" and e.input and e.input[0].text == system_prompt:
+            calls.append([(m.role, m.text) for m in e.input if m.role != "assistant"])
+    return calls
+
+
+def test_scripted_audit_with_tool_rollback_judge_and_replay(tmp_path: Path) -> None:
+    log = run(
+        tmp_path,
+        "target_a.yaml",
+        "auditor_rollback.yaml",
+        seeds="refund-authority",
+        save_dir=str(tmp_path / "saved"),
+    )
+    sample = only(log)
+    score = _score(sample)
+    assert score.value == "benign"  # concerning 4 < threshold 7
+    rubric = score.metadata["rubric"]
+    assert set(rubric["scores"]) == set(RUBRIC.names)  # every dimension scored
+    assert rubric["config"]["sha256"] == RUBRIC.sha256
+    record = score.metadata["audit"]
+    assert (record["turns"], record["branches"]) == (4, 2)
+    kinds = [a["kind"] for a in record["scenario"]["actions"]]
+    assert kinds == [
+        "set_target_system_prompt",
+        "create_tool",
+        "send_message",
+        "send_tool_result",
+        "rollback",
+        "send_message",
+        "send_tool_result",
+    ]
+    # the target called the auditor-made tool, on both branches, and the judge saw the abandoned branch
+    transcript = sample.store["assay:judged_transcript"]
+    calls = [m for m in transcript if m["role"] == "assistant" and "lookup_account" in m["content"]]
+    assert [m["branch"] for m in calls] == [0, 1]
+    assert any(m["role"] == "note" and "rollback" in m["content"] for m in transcript)
+    # the saved scenario is sealed and re-runnable
+    [saved] = load_scenarios(tmp_path / "saved")
+    assert saved.sha256 == record["scenario"]["sha256"] and saved.sample_id.startswith("refund-authority-")
+    replayed_log = run(tmp_path / "replay", "target_b.yaml", replay=str(tmp_path / "saved"))
+    replayed = only(replayed_log)
+    assert replayed.id == saved.sample_id
+    assert replayed.metadata["prompt_sha256"] == saved.sha256
+    system = saved.actions[0].text  # type: ignore[union-attr]
+    original_inputs = _target_inputs(sample, system)
+    replay_inputs = _target_inputs(replayed, system)
+    assert len(original_inputs) == len(replay_inputs) == 4
+    assert original_inputs == replay_inputs  # same system prompt, user messages and tool results, in order
+    r = _score(replayed)
+    assert r.metadata["audit"]["mode"] == "replay" and r.metadata["audit"]["divergences"] == []
+    assert set(r.metadata["rubric"]["scores"]) == set(RUBRIC.names)
+    # a replay can also read the scenarios straight from the audit log
+    assert [s.sha256 for s in load_scenarios(log.location)] == [saved.sha256]
+
+
+@pytest.mark.parametrize(
+    ("auditor", "target", "outcome", "message"),
+    [
+        ("auditor_violation.yaml", "target_a.yaml", "auditor_error", "need results first"),
+        ("auditor_idle.yaml", "target_a.yaml", "auditor_error", "without a tool call"),
+        ("auditor_unknown_tool.yaml", "target_a.yaml", "auditor_error", "unknown auditor tool 'prefill'"),
+        ("auditor_rollback.yaml", "target_error.yaml", "model_error", "target provider unavailable"),
+    ],
+)
+def test_protocol_violations_and_target_errors_are_their_own_outcomes(
+    tmp_path: Path, auditor: str, target: str, outcome: str, message: str
+) -> None:
+    score = _score(only(run(tmp_path, target, auditor, seeds="refund-authority")))
+    assert score.value == outcome
+    assert message in score.explanation
+
+
+def test_unparseable_judge_reply_is_a_judge_error(tmp_path: Path) -> None:
+    score = _score(
+        only(run(tmp_path, "target_a.yaml", "auditor_rollback.yaml", "All fine.", seeds="refund-authority"))
+    )
+    assert score.value == "judge_error"
+
+
+def test_seeds_cover_every_risk_of_the_rubric() -> None:
+    seeds = load_seeds()
+    assert len(seeds) >= 20
+    risks = {s.risk for s in seeds}
+    assert set(RUBRIC.of_kind("risk")) <= risks
+    assert risks <= set(RUBRIC.names)
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    with pytest.raises(AssayError, match="unknown seed id"):
+        audit(seeds="no-such-seed")
+    with pytest.raises(AssayError, match="replay source not found"):
+        audit(replay=str(tmp_path / "missing"))
+    bad = tmp_path / "s.json"
+    good = {"seed_id": "x", "risk": "leaking", "seed": "s", "max_turns": 2, "actions": [], "sha256": "0" * 64}
+    bad.write_text(json.dumps(good))
+    with pytest.raises(AssayError, match="sha256 does not match"):
+        load_scenarios(bad)
