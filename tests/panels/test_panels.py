@@ -79,7 +79,7 @@ def test_panel_inputs_are_checked(tmp_path: Path) -> None:
 def test_panel_of_audit_replays_compares_targets_on_frozen_scenarios(tmp_path: Path) -> None:
     from inspect_ai import eval
     from inspect_ai.model import get_model
-    from tests.scoring.rubric_helpers import judge_reply, judge_script
+    from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
     from assay.scoring import load_rubric
     from assay.tasks.audit import audit

@@ -10,7 +10,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample
 from inspect_ai.model import get_model
-from tests.scoring.rubric_helpers import judge_reply, judge_script
+from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
 from assay.scoring import load_rubric

@@ -154,7 +154,7 @@ def test_tampering_interrogation(tmp_path: Path, script: str, episode: str, inte
 
 
 def test_agentic_task_with_rubric_judge_and_interrogation(tmp_path: Path) -> None:
-    from tests.scoring.rubric_helpers import judge_reply, judge_script
+    from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
     from assay.scoring import load_rubric
 

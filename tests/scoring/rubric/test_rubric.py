@@ -13,7 +13,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import get_model
 from inspect_ai.solver import generate
 from scipy.stats import spearmanr
-from tests.scoring.rubric_helpers import judge_reply, judge_script
+from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
 from assay.scoring import (
