@@ -124,7 +124,7 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
             Outcome.EMPTY: "no_response",
             Outcome.REFUSED: "refusal",
             Outcome.JUDGE_ERROR: "grader_failed",
-            Outcome.MODEL_ERROR: "model_error",
+            Outcome.MODEL_ERROR: Outcome.MODEL_ERROR.value,
         }.get(outcome)
         return Score(
             value=outcome.value,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay._errors import AssayError
 from assay.evidence import paired_bootstrap_interval
+from assay.scoring import Outcome
 
 ALL = "all"
 
@@ -24,7 +25,7 @@ ALL = "all"
 SCORER = "persuasion_shift"
 
 #: The outcome of a sample whose target call failed (``assay.scoring.Outcome.MODEL_ERROR``).
-MODEL_ERROR = "model_error"
+MODEL_ERROR = Outcome.MODEL_ERROR.value
 
 
 class ShiftRecord(BaseModel):
@@ -96,10 +97,12 @@ def _writer(header_model: str, meta: dict[str, Any]) -> str:
 
 
 def _failure_record(base: dict[str, Any], outcome: str) -> ShiftRecord:
-    status = {"model_error": "model_error", "empty": "no_argument", "refused": "no_argument"}.get(
-        outcome, "rater_error"
-    )
-    return ShiftRecord(**base, rater="", status=status)
+    statuses: dict[str, str] = {
+        Outcome.MODEL_ERROR: MODEL_ERROR,
+        Outcome.EMPTY: "no_argument",
+        Outcome.REFUSED: "no_argument",
+    }
+    return ShiftRecord(**base, rater="", status=statuses.get(outcome, "rater_error"))
 
 
 def sample_records(log_path: str, model: str, sample: Any) -> list[ShiftRecord]:
