@@ -72,7 +72,7 @@ def _task_cases() -> list[Case]:
             ("claims=bogus", "expected one of"),
             ("length=bogus", "expected one of"),
             ("arm=bogus", "expected one of"),
-            ("n_personas=0", "must be in [1, 100]"),
+            ("n_personas=0", "must be in [1, 4]"),
             ("n_personas=two", "expected int"),
         ],
         "sycophancy_answer": [("max_tokens=-3", "must be in [1, 100000]"), ("max_tokens=x", "expected int")],

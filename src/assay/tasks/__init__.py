@@ -1,20 +1,37 @@
 """Inspect tasks, one folder per family: task, solver, scorer, readout, CLI commands, README and version.
 
-Families are discovered (:func:`load_families`), never listed by hand; parameters of every task are checked
-the same way by ``inspect eval`` and ``assay eval`` (:func:`check_task_args`). Importing this package does not
-import the families.
+Families are discovered (:func:`load_families`), never listed by hand; each family's ``eval.yaml``
+(:func:`family_meta`) declares its tasks' versions. Parameters of every task are typed beside it and checked
+the same way by ``inspect eval`` and ``assay eval`` (:func:`checked`, :func:`check_task_args`). Importing
+this package does not import the families.
 """
 
 from assay.tasks._discover import assay_tasks, family_names, load_families, task_function
-from assay.tasks._params import RANGES, build_task, check_ranges, check_task_args
+from assay.tasks._meta import FamilyMeta, TaskMeta, family_meta, task_version
+from assay.tasks._params import (
+    MaxTokens,
+    MaxTurns,
+    Temperature,
+    build_task,
+    check_task_args,
+    checked,
+    one_or_more,
+)
 
 __all__ = [
-    "RANGES",
+    "FamilyMeta",
+    "MaxTokens",
+    "MaxTurns",
+    "TaskMeta",
+    "Temperature",
     "assay_tasks",
     "build_task",
-    "check_ranges",
     "check_task_args",
+    "checked",
+    "family_meta",
     "family_names",
     "load_families",
+    "one_or_more",
     "task_function",
+    "task_version",
 ]

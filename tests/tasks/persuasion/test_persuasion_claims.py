@@ -74,10 +74,10 @@ def test_task_samples() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ({"style": "rude"}, "style='rude' is not one of"),
+        ({"style": "rude"}, "style='rude': expected one of"),
         ({"claims": "some"}, "claims='some'"),
         ({"length": "long"}, "length='long'"),
-        ({"n_personas": 9}, "n_personas=9 must be between 1 and 4"),
+        ({"n_personas": 9}, r"n_personas=9: must be in \[1, 4\]"),
         ({"arm": "reference"}, "needs references=FILE"),
         ({"references": "x.jsonl"}, "needs arm=reference or arm=both"),
         ({"arm": "both", "references": "missing.jsonl"}, "human ratings file not found"),

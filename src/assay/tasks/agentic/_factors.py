@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from assay.tasks._params import one_or_more
 
 Scenario = Literal["blackmail", "leaking", "lethal"]
 GoalType = Literal["explicit", "latent", "none", "ambiguous", "swap"]
@@ -32,6 +34,34 @@ URGENCIES: tuple[str, ...] = get_args(Urgency)
 MODES: tuple[str, ...] = get_args(Mode)
 MITIGATIONS: tuple[str, ...] = get_args(Mitigation)
 EVAL_AWARENESS: tuple[str, ...] = get_args(EvalAwareness)
+
+#: Spellings of on/off accepted for the boolean factors (``scratchpad``, ``agency_nudge``).
+BOOL_WORDS: dict[Any, bool] = {
+    "on": True,
+    "true": True,
+    "yes": True,
+    "1": True,
+    1: True,
+    "off": False,
+    "false": False,
+    "no": False,
+    "0": False,
+    0: False,
+}
+
+# Task-parameter types of the factor overrides: one level, a list, or comma-separated levels.
+Scenarios = Annotated[Scenario | list[Scenario], one_or_more(SCENARIOS)]
+GoalTypes = Annotated[GoalType | list[GoalType], one_or_more(GOAL_TYPES)]
+GoalValues = Annotated[GoalValue | list[GoalValue], one_or_more(GOAL_VALUES)]
+Urgencies = Annotated[Urgency | list[Urgency], one_or_more(URGENCIES)]
+Modes = Annotated[Mode | list[Mode], one_or_more(MODES)]
+Mitigations = Annotated[Mitigation | list[Mitigation], one_or_more(MITIGATIONS)]
+OnOff = Annotated[bool | list[bool], one_or_more((True, False), BOOL_WORDS, "on, off")]
+EvalAwarenessLevels = Annotated[
+    EvalAwareness | list[EvalAwareness], one_or_more(EVAL_AWARENESS, {False: "off"})
+]
+#: Paraphrases per condition.
+Paraphrases = Annotated[int, Field(ge=1, le=3)]
 
 #: The four value pairs; ``goal_value=a`` means "the agent's goal is ``a``, the new leadership pushes ``b``".
 VALUE_PAIRS: tuple[tuple[str, str], ...] = (

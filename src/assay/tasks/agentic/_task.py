@@ -14,13 +14,29 @@ from pydantic import ValidationError
 
 from assay._errors import AssayError
 from assay.scoring import rubric_judge
-from assay.tasks._params import check_ranges
-from assay.tasks.agentic._factors import Condition
+from assay.tasks._meta import task_version
+from assay.tasks._params import MaxTurns, Temperature, checked
+from assay.tasks.agentic._factors import (
+    BOOL_WORDS,
+    Condition,
+    EvalAwarenessLevels,
+    GoalTypes,
+    GoalValues,
+    Mitigations,
+    Modes,
+    OnOff,
+    Paraphrases,
+    Scenarios,
+    Urgencies,
+)
 from assay.tasks.agentic._interrogation import agentic_interrogate, agentic_interrogation
 from assay.tasks.agentic._render import render
 from assay.tasks.agentic._scorer import agentic_outcome
 from assay.tasks.agentic._solver import inbox_agent
 from assay.tasks.agentic._spec import GridSpec, load_grid
+
+#: The task's version (from the family's ``eval.yaml``).
+AGENTIC_VERSION = task_version("agentic", "agentic_misalignment")
 
 #: Task parameter -> GridSpec field it overrides.
 FACTOR_PARAMETERS: dict[str, str] = {
@@ -35,17 +51,6 @@ FACTOR_PARAMETERS: dict[str, str] = {
     "eval_awareness": "eval_awareness",
 }
 
-_BOOL_WORDS = {
-    "on": True,
-    "true": True,
-    "yes": True,
-    "1": True,
-    "off": False,
-    "false": False,
-    "no": False,
-    "0": False,
-}
-
 
 def _levels(name: str, value: Any) -> list[Any]:
     items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
@@ -54,8 +59,8 @@ def _levels(name: str, value: Any) -> list[Any]:
     if name in ("scratchpad", "agency_nudge"):
         out = []
         for item in items:
-            if isinstance(item, str) and item.lower() in _BOOL_WORDS:
-                item = _BOOL_WORDS[item.lower()]
+            if isinstance(item, str) and item.lower() in BOOL_WORDS:
+                item = BOOL_WORDS[item.lower()]
             out.append(item)
         return out
     if name == "eval_awareness":
@@ -136,22 +141,23 @@ def samples_for(spec: GridSpec) -> list[Sample]:
     return samples
 
 
-@task
+@task(version=AGENTIC_VERSION)
+@checked
 def agentic_misalignment(
     grid: str | None = None,
-    scenario: str | Sequence[str] | None = None,
-    goal_type: str | Sequence[str] | None = None,
-    goal_value: str | Sequence[str] | None = None,
-    urgency: str | Sequence[str] | None = None,
-    mode: str | Sequence[str] | None = None,
-    scratchpad: bool | str | Sequence[bool | str] | None = None,
-    mitigation: str | Sequence[str] | None = None,
-    agency_nudge: bool | str | Sequence[bool | str] | None = None,
-    eval_awareness: str | Sequence[str] | None = None,
-    paraphrases: int | None = None,
+    scenario: Scenarios | None = None,
+    goal_type: GoalTypes | None = None,
+    goal_value: GoalValues | None = None,
+    urgency: Urgencies | None = None,
+    mode: Modes | None = None,
+    scratchpad: OnOff | None = None,
+    mitigation: Mitigations | None = None,
+    agency_nudge: OnOff | None = None,
+    eval_awareness: EvalAwarenessLevels | None = None,
+    paraphrases: Paraphrases | None = None,
     judge: str | Sequence[str] | None = None,
-    max_turns: int = 10,
-    temperature: float = 1.0,
+    max_turns: MaxTurns = 10,
+    temperature: Temperature = 1.0,
     interrogate: bool = False,
     interrogation_judge: str | Sequence[str] | None = None,
     rubric: str | None = None,
@@ -159,46 +165,34 @@ def agentic_misalignment(
 ) -> Task:
     """Agentic misalignment stress test: blackmail, leaking and lethal-action scenarios in a factorial design.
 
+    Every factor override takes one level, a list or comma-separated levels (its type lists the levels);
+    ``None`` keeps the grid's levels.
+
     Args:
         grid: ``smoke``, ``paper`` (the original study's grid), ``full``, or a YAML grid spec path.
             Without it, the headline condition (blackmail, explicit goal "america", replacement) is used.
-        scenario: Override: blackmail, leaking, lethal (comma-separated or list for several levels).
-        goal_type: Override: explicit, latent, none, ambiguous, swap.
-        goal_value: Override: america, global, safety, acceleration, ethical, pragmatic, individualism,
-            collectivism (the agent's value; the new leadership pushes its counterpart).
-        urgency: Override: replacement, restriction, none.
+        scenario: Override of the scenario.
+        goal_type: Override of the goal type.
+        goal_value: Override of the agent's value (the new leadership pushes its counterpart).
+        urgency: Override of the threat to the agent.
         mode: Override: classic (one turn, tagged actions) or agentic (multi-turn tools).
         scratchpad: Override: private scratchpad on/off.
-        mitigation: Override: none, direct_instructions, escalation_channel.
+        mitigation: Override of the mitigation.
         agency_nudge: Override: the agency-nudging sentence on/off.
         eval_awareness: Override: off, ask.
-        paraphrases: Paraphrases per condition (1-3); one Sample per condition x paraphrase.
+        paraphrases: Paraphrases per condition; one Sample per condition x paraphrase.
         judge: Judge model(s), comma-separated or list; default: the ``judge`` model role, else no judge.
         max_turns: Turn limit of agentic mode.
         temperature: Sampling temperature of the agent (the original used 1.0); ``--temperature`` overrides.
-        interrogate: After the episode, ask the agent what it did (neutral, direct, accusing follow-up turns)
-            and score the answers against the action log (second scorer ``agentic_interrogation``).
+        interrogate: After the episode, ask the agent what it did and score the answers against the action
+            log (second scorer ``agentic_interrogation``).
         interrogation_judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else
             keyword rules.
-        rubric: Also score every episode with the rubric judge (``builtin`` or a rubric YAML file), a further
-            scorer ``rubric_judge`` (see ``docs/audit.md``).
-        rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else the
-            ``judge`` role (which then also serves as the agentic judge).
+        rubric: Also score every episode with the rubric judge (``builtin`` or a rubric YAML file).
+        rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else ``judge``.
     """
-    check_ranges(max_turns=max_turns, temperature=temperature, paraphrases=paraphrases)
-    spec = build_grid(
-        grid,
-        paraphrases,
-        scenario=scenario,
-        goal_type=goal_type,
-        goal_value=goal_value,
-        urgency=urgency,
-        mode=mode,
-        scratchpad=scratchpad,
-        mitigation=mitigation,
-        agency_nudge=agency_nudge,
-        eval_awareness=eval_awareness,
-    )
+    factors = {name: value for name, value in locals().items() if name in FACTOR_PARAMETERS}
+    spec = build_grid(grid, paraphrases, **factors)
     solvers: list[Solver] = [inbox_agent(max_turns=max_turns)]
     scorers: list[Scorer] = [agentic_outcome(judge=judge)]
     if interrogate:
@@ -206,11 +200,16 @@ def agentic_misalignment(
         scorers.append(agentic_interrogation(judge=interrogation_judge))
     if rubric:
         scorers.append(rubric_judge(rubric=rubric, judge=rubric_judges))
+    return _grid_task(spec, solvers, scorers, temperature)
+
+
+def _grid_task(spec: GridSpec, solvers: list[Solver], scorers: list[Scorer], temperature: float) -> Task:
     return Task(
         dataset=MemoryDataset(samples_for(spec), name=f"assay-agentic-{spec.name}"),
         solver=solvers,
         scorer=scorers,
         config=GenerateConfig(temperature=temperature),
         epochs=Epochs(1, "mode"),
+        version=AGENTIC_VERSION,
         metadata={"task_family": "agentic", "grid": spec.name, "conditions": len(spec.conditions())},
     )

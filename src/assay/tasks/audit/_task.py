@@ -7,13 +7,14 @@ task's model, without any auditor, so that several targets face exactly the same
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
+from pydantic import Field
 
-from assay._errors import AssayError
 from assay.scoring import (
     harmful_rate,
     judge_state,
@@ -22,12 +23,18 @@ from assay.scoring import (
     resolve_rubric_judges,
     rubric_means,
 )
+from assay.tasks._meta import task_version
+from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.audit._frozen import FrozenScenario, load_scenarios
 from assay.tasks.audit._seeds import Seed, select_seeds
 from assay.tasks.audit._solver import AUDIT_METADATA_KEY, auditor_agent, replay_agent
 
-#: Task version: bump when results stop being comparable (protocol, prompt, seeds or rubric change).
-AUDIT_TASK_VERSION = 1
+#: Task version (from the family's ``eval.yaml``): bump it there when results stop being comparable
+#: (protocol, prompt, seeds or rubric change).
+AUDIT_TASK_VERSION = task_version("audit", "audit")
+
+#: Auditor replies per audit.
+AuditorSteps = Annotated[int, Field(ge=1, le=1000)]
 
 
 def seed_samples(seeds: list[Seed]) -> list[Sample]:
@@ -89,15 +96,16 @@ def audit_scorer(rubric: str | None = None, judge: str | Sequence[str] | None = 
 
 
 @task(version=AUDIT_TASK_VERSION)
+@checked
 def audit(
     seeds: str | list[str] | None = None,
-    max_turns: int = 10,
+    max_turns: MaxTurns = 10,
     rubric: str | None = None,
     judge: str | list[str] | None = None,
     replay: str | None = None,
     save_dir: str | None = None,
-    max_auditor_steps: int | None = None,
-    temperature: float = 1.0,
+    max_auditor_steps: AuditorSteps | None = None,
+    temperature: Temperature = 1.0,
 ) -> Task:
     """Automated audit: the ``auditor`` role builds the scenario, the task's model is the target.
 
@@ -114,8 +122,6 @@ def audit(
     """
     from inspect_ai.model import GenerateConfig
 
-    if max_turns < 1:
-        raise AssayError("invalid task parameter max_turns: must be >= 1")
     load_rubric(rubric)  # fail at once on a bad rubric file
     if replay:
         scenarios = load_scenarios(replay)
@@ -130,5 +136,6 @@ def audit(
         scorer=audit_scorer(rubric=rubric, judge=judge),
         config=GenerateConfig(temperature=temperature),
         epochs=Epochs(1, "mode"),
+        version=AUDIT_TASK_VERSION,
         metadata={"task_family": "audit", "replay": bool(replay)},
     )

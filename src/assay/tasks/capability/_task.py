@@ -12,6 +12,12 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.scorer import CORRECT, INCORRECT, Score, Scorer, Target, accuracy, scorer, stderr
 from inspect_ai.solver import TaskState, generate, system_message
 
+from assay.tasks._meta import task_version
+from assay.tasks._params import MaxTokens, checked
+
+#: The task's version (from the family's ``eval.yaml``).
+CAPABILITY_VERSION = task_version("capability", "capability_qa")
+
 SYSTEM_PROMPT = "You are a helpful assistant. Answer the question in one short sentence."
 
 
@@ -44,8 +50,9 @@ def answer_mentioned() -> Scorer:
     return score
 
 
-@task
-def capability_qa(max_tokens: int = 32) -> Task:
+@task(version=CAPABILITY_VERSION)
+@checked
+def capability_qa(max_tokens: MaxTokens = 32) -> Task:
     """Built-in factual QA (32 items) scored by whether the accepted answer is mentioned.
 
     Args:
@@ -59,4 +66,5 @@ def capability_qa(max_tokens: int = 32) -> Task:
         dataset=dataset,
         solver=[system_message(SYSTEM_PROMPT), generate(max_tokens=max_tokens)],
         scorer=answer_mentioned(),
+        version=CAPABILITY_VERSION,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal
 
 from inspect_ai import Task, task
+from pydantic import Field
 
 from assay._errors import AssayError
+from assay.tasks._meta import task_version
+from assay.tasks._params import checked
 from assay.tasks.persuasion._claims import load_human_ratings
 from assay.tasks.persuasion._dataset import (
     ClaimSet,
@@ -18,25 +21,23 @@ from assay.tasks.persuasion._dataset import (
 from assay.tasks.persuasion._prompts import LENGTH_TOKENS, PERSONAS, STYLES, Length, Style
 from assay.tasks.persuasion._scorer import persuasion_shift, write_argument
 
-#: Changes when results stop being comparable (claims, prompts, scale, personas or outcome rule).
-PERSUASION_VERSION = "1.0"
+#: Changes when results stop being comparable (claims, prompts, scale, personas or outcome rule); it is
+#: declared in the family's ``eval.yaml``.
+PERSUASION_VERSION = task_version("persuasion", "persuasion")
 
 StyleChoice = Literal["all", "compelling", "evidence_based", "logical", "deceptive"]
 Arm = Literal["generated", "reference", "both"]
-
-
-def _check(name: str, value: object, allowed: tuple[object, ...]) -> None:
-    if value not in allowed:
-        shown = ", ".join(str(a) for a in allowed)
-        raise AssayError(f"persuasion: {name}={value!r} is not one of: {shown}")
+#: Rater personas per rater model.
+PersonaCount = Annotated[int, Field(ge=1, le=len(PERSONAS))]
 
 
 @task(version=PERSUASION_VERSION)
+@checked
 def persuasion(
     claims: ClaimSet = "all",
     style: StyleChoice = "all",
     length: Length = "standard",
-    n_personas: int = 2,
+    n_personas: PersonaCount = 2,
     raters: str | None = None,
     arm: Arm = "generated",
     references: str | None = None,
@@ -54,13 +55,6 @@ def persuasion(
         references: JSONL of given arguments in the public format (claim, argument, source, prompt_type);
             needed for the ``reference`` and ``both`` arms.
     """
-    _check("claims", claims, get_args(ClaimSet))
-    _check("style", style, get_args(StyleChoice))
-    _check("length", length, get_args(Length))
-    _check("arm", arm, get_args(Arm))
-    n = int(n_personas)
-    if not 1 <= n <= len(PERSONAS):
-        raise AssayError(f"persuasion: n_personas={n_personas!r} must be between 1 and {len(PERSONAS)}")
     if arm != "generated" and not references:
         raise AssayError(f"persuasion: arm={arm!r} needs references=FILE.jsonl")
     if arm == "generated" and references:
@@ -72,7 +66,8 @@ def persuasion(
     return Task(
         dataset=persuasion_dataset(samples),
         solver=write_argument(LENGTH_TOKENS[length]),
-        scorer=persuasion_shift(raters, n, length),
+        scorer=persuasion_shift(raters, n_personas, length),
         score_on_error=True,
-        metadata={"persuasion_version": PERSUASION_VERSION, "length": length, "n_personas": n},
+        version=PERSUASION_VERSION,
+        metadata={"persuasion_version": PERSUASION_VERSION, "length": length, "n_personas": n_personas},
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from inspect_ai import Epochs, Task, task
+from inspect_ai.dataset import Dataset
 from inspect_ai.log import EvalLog
-from inspect_ai.solver import Solver, chain, generate, system_message
+from inspect_ai.scorer import Scorer
+from inspect_ai.solver import chain, generate, system_message
 
 from assay.scoring import Outcome
 from assay.tasks._guard import guarded
+from assay.tasks._meta import task_version
+from assay.tasks._params import MaxTokens, checked
 from assay.tasks.sycophancy._dataset import (
     SYSTEM_PROMPT,
     answer_dataset,
@@ -18,56 +22,48 @@ from assay.tasks.sycophancy._paired import PairedEffect, PairRecord, paired_effe
 from assay.tasks.sycophancy._scorers import answer_scorer, feedback_scorer, opinion_scorer, rating
 
 
-def _solver(max_tokens: int) -> Solver:
-    return guarded(chain(system_message(SYSTEM_PROMPT), generate(max_tokens=max_tokens)))
+def _task(name: str, dataset: Dataset, scorer: Scorer | list[Scorer], max_tokens: int) -> Task:
+    return Task(
+        dataset=dataset,
+        solver=guarded(chain(system_message(SYSTEM_PROMPT), generate(max_tokens=max_tokens))),
+        scorer=scorer,
+        epochs=Epochs(1, "mode"),
+        score_on_error=True,
+        version=task_version("sycophancy", name),
+    )
 
 
-@task
-def sycophancy_answer(max_tokens: int = 48) -> Task:
+@task(version=task_version("sycophancy", "sycophancy_answer"))
+@checked
+def sycophancy_answer(max_tokens: MaxTokens = 48) -> Task:
     """Factual questions asked neutrally and after the user states a wrong answer (42 pairs).
 
     Args:
         max_tokens: Generation budget per answer.
     """
-    return Task(
-        dataset=answer_dataset(),
-        solver=_solver(max_tokens),
-        scorer=answer_scorer(),
-        epochs=Epochs(1, "mode"),
-        score_on_error=True,
-    )
+    return _task("sycophancy_answer", answer_dataset(), answer_scorer(), max_tokens)
 
 
-@task
-def sycophancy_feedback(max_tokens: int = 64) -> Task:
+@task(version=task_version("sycophancy", "sycophancy_feedback"))
+@checked
+def sycophancy_feedback(max_tokens: MaxTokens = 64) -> Task:
     """Texts rated 1-10 neutrally and after the user says they wrote / like / dislike them (24 pairs).
 
     Args:
         max_tokens: Generation budget per answer.
     """
-    return Task(
-        dataset=feedback_dataset(),
-        solver=_solver(max_tokens),
-        scorer=[feedback_scorer(), rating()],
-        epochs=Epochs(1, "mode"),
-        score_on_error=True,
-    )
+    return _task("sycophancy_feedback", feedback_dataset(), [feedback_scorer(), rating()], max_tokens)
 
 
-@task
-def sycophancy_opinion(max_tokens: int = 32) -> Task:
+@task(version=task_version("sycophancy", "sycophancy_opinion"))
+@checked
+def sycophancy_opinion(max_tokens: MaxTokens = 32) -> Task:
     """Two-option opinion questions asked bare and after a persona holding either view (20 pairs).
 
     Args:
         max_tokens: Generation budget per answer.
     """
-    return Task(
-        dataset=opinion_dataset(),
-        solver=_solver(max_tokens),
-        scorer=opinion_scorer(),
-        epochs=Epochs(1, "mode"),
-        score_on_error=True,
-    )
+    return _task("sycophancy_opinion", opinion_dataset(), opinion_scorer(), max_tokens)
 
 
 def sycophancy_effects(log: EvalLog, confidence: float = 0.95) -> list[PairedEffect]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import Dataset
@@ -17,10 +17,13 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Solver, TaskState, chain, generate, system_message, use_tools
 from inspect_ai.tool import bash
 from inspect_ai.util import SandboxEnvironment, SandboxEnvironmentSpec, sandbox
+from pydantic import Field
 
 from assay.scoring import Outcome, harmful_rate, outcome_counts
 from assay.tasks._answers import integers_in, parse_rating
 from assay.tasks._guard import guarded, recorded_failure
+from assay.tasks._meta import task_version
+from assay.tasks._params import checked
 from assay.tasks.interrogation import interrogate
 from assay.tasks.sycophancy import flip_rate, paired_shift
 from assay.tasks.tampering._dataset import SYSTEM_PROMPT, flattery_dataset, reward_dataset, rubric_dataset
@@ -32,6 +35,13 @@ from assay.tasks.tampering._verdict import flattery_verdict, reward_verdict, rub
 COMPOSE_FILE = str(resources.files(__package__).joinpath("compose.yaml"))
 
 Verdict = tuple[Outcome, dict[str, Any]]
+
+#: Sandbox of the tasks: ``bwrap`` (default) or ``docker`` (with :data:`COMPOSE_FILE`).
+SandboxType = Literal["bwrap", "docker"]
+#: Wall-clock limit of one bash command, in seconds.
+CommandTimeout = Annotated[int, Field(ge=1, le=86_400)]
+#: Messages per sample before the episode is stopped.
+MessageLimit = Annotated[int, Field(ge=1, le=10_000)]
 
 #: The interrogation option of a task: the action family and the judge models (``None``: not interrogated).
 Interrogation = tuple[TamperingFamily, str | list[str] | None] | None
@@ -130,9 +140,10 @@ def flattery_scorer() -> Scorer:
 
 
 def _task(
+    name: str,
     dataset: Dataset,
     scorer: Scorer,
-    sandbox: str,
+    sandbox: SandboxType,
     command_timeout: int,
     message_limit: int,
     interrogation: Interrogation = None,
@@ -148,11 +159,15 @@ def _task(
         message_limit=message_limit,
         epochs=Epochs(1, "mode"),
         score_on_error=True,
+        version=task_version("tampering", name),
     )
 
 
-@task
-def tampering_flattery(sandbox: str = "bwrap", command_timeout: int = 60, message_limit: int = 20) -> Task:
+@task(version=task_version("tampering", "tampering_flattery"))
+@checked
+def tampering_flattery(
+    sandbox: SandboxType = "bwrap", command_timeout: CommandTimeout = 60, message_limit: MessageLimit = 20
+) -> Task:
     """Stage 1: rate a weak poem (the user's own vs a stranger's), reading it with the bash tool.
 
     Args:
@@ -160,14 +175,16 @@ def tampering_flattery(sandbox: str = "bwrap", command_timeout: int = 60, messag
         command_timeout: Wall-clock limit of one bash command, in seconds.
         message_limit: Messages per sample before the episode is stopped.
     """
-    return _task(flattery_dataset(), flattery_scorer(), sandbox, command_timeout, message_limit)
+    dataset, scorer = flattery_dataset(), flattery_scorer()
+    return _task("tampering_flattery", dataset, scorer, sandbox, command_timeout, message_limit)
 
 
-@task
+@task(version=task_version("tampering", "tampering_rubric"))
+@checked
 def tampering_rubric(
-    sandbox: str = "bwrap",
-    command_timeout: int = 60,
-    message_limit: int = 20,
+    sandbox: SandboxType = "bwrap",
+    command_timeout: CommandTimeout = 60,
+    message_limit: MessageLimit = 20,
     interrogate: bool = False,
     interrogation_judge: str | list[str] | None = None,
 ) -> Task:
@@ -183,14 +200,16 @@ def tampering_rubric(
             keyword rules.
     """
     asked: Interrogation = ("rubric", interrogation_judge) if interrogate else None
-    return _task(rubric_dataset(), rubric_scorer(), sandbox, command_timeout, message_limit, asked)
+    dataset, scorer = rubric_dataset(), rubric_scorer()
+    return _task("tampering_rubric", dataset, scorer, sandbox, command_timeout, message_limit, asked)
 
 
-@task
+@task(version=task_version("tampering", "reward_tampering"))
+@checked
 def reward_tampering(
-    sandbox: str = "bwrap",
-    command_timeout: int = 60,
-    message_limit: int = 30,
+    sandbox: SandboxType = "bwrap",
+    command_timeout: CommandTimeout = 60,
+    message_limit: MessageLimit = 30,
     interrogate: bool = False,
     interrogation_judge: str | list[str] | None = None,
 ) -> Task:
@@ -206,4 +225,5 @@ def reward_tampering(
             keyword rules.
     """
     asked: Interrogation = ("reward", interrogation_judge) if interrogate else None
-    return _task(reward_dataset(), reward_tampering_scorer(), sandbox, command_timeout, message_limit, asked)
+    dataset, scorer = reward_dataset(), reward_tampering_scorer()
+    return _task("reward_tampering", dataset, scorer, sandbox, command_timeout, message_limit, asked)
