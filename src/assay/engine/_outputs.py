@@ -1,19 +1,49 @@
-"""What every study writes beside its report: one YAML file per claim, and a summary of each audit."""
+"""What every study writes: ``metrics.json``, one YAML file per claim, the audits, and ``report.html``.
+
+:func:`write_study_outputs` is the one writer; a study passes what differs (its metrics, claims function,
+evidence, report sections, title and any extra metrics file).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from assay.evidence import AuditResult, Claim, PredictionOutcome, StudyMetrics, write_study_metrics
-from assay.report import ReportSection, ReportTable, build_report, render
-from assay.scoring import Outcome
+from assay.evidence import (
+    AuditResult,
+    Claim,
+    PredictionOutcome,
+    StudyMetrics,
+    audit_claim,
+    write_study_metrics,
+)
+from assay.report import ReportData, ReportSection, ReportTable, build_report, render
 
 ClaimsOf = Callable[[Path], tuple[list[Claim], list[PredictionOutcome]]]
 """``claims(metrics_path) -> (claims, prediction outcomes)``: a study's claims on its metrics file."""
+
+
+@dataclass(frozen=True)
+class StudyEvidence:
+    """What a study's report summarises and its claims are audited on: a tidy table, or Inspect logs.
+
+    Attributes:
+        table: The study's tidy table (one row per sample x epoch); ``None``: read it from ``logs``.
+        logs: Inspect logs (the table when ``table`` is ``None``; a claim citing them is audited on it).
+        positive: Outcome values the report's summary counts as the behaviour (default: the tidy table's,
+            see :func:`assay.evidence.resolve_positive`).
+        table_of: The table each claim is audited on, where a claim is about part of the evidence only
+            (e.g. one measurement); ``None``: every claim on the whole evidence.
+    """
+
+    table: pd.DataFrame | None = None
+    logs: Sequence[str | Path] = ()
+    positive: Sequence[str] | None = None
+    table_of: Callable[[Claim], pd.DataFrame] | None = None
 
 
 def write_claim_files(out: Path, claims: Iterable[Claim]) -> Path:
@@ -48,31 +78,61 @@ def timings_section(timings: Mapping[str, float]) -> ReportSection:
     )
 
 
-def write_audited_outputs(
-    metrics: StudyMetrics,
+def audited_report(
+    claims: Sequence[Claim], evidence: StudyEvidence, sections: Sequence[ReportSection], title: str
+) -> ReportData:
+    """The report's data: the evidence summarised, every claim audited (on ``evidence.table_of`` if set)."""
+    data = build_report(
+        evidence.logs,
+        table=evidence.table,
+        positive=evidence.positive,
+        claims=() if evidence.table_of else claims,
+        sections=sections,
+        title=title,
+    )
+    if evidence.table_of is not None:
+        data.audits = [audit_claim(c, table=evidence.table_of(c)) for c in claims]
+    return data
+
+
+def write_study_outputs(
     out: Path,
+    metrics: StudyMetrics,
     claims_of: ClaimsOf,
-    table: pd.DataFrame,
+    evidence: StudyEvidence,
     sections: Sequence[ReportSection],
     title: str,
+    extra_metrics: Mapping[str, StudyMetrics] | None = None,
 ) -> tuple[Path, Path]:
-    """Write ``metrics.json``, the claim files and ``report.html`` of a study audited on its tidy ``table``.
+    """Write a study's ``metrics.json``, extra metrics files, claim files and ``report.html``.
 
-    The claims are made on the written metrics file, their prediction outcomes are added to it, and their
-    audits (harmful = :attr:`Outcome.HARMFUL`) go into ``metrics.json`` under ``extra.claims``.
+    The extra metrics files are written first, so the claims can cite them. The claims are made on the
+    written ``metrics.json``; their prediction outcomes are added to it before they are audited, and their
+    audits go into it under ``extra.claims``. ``metrics`` itself is left unchanged.
+
+    Args:
+        out: The study's output folder.
+        metrics: The study's metrics (checklist blocks, and its figures under ``extra``).
+        claims_of: The study's claims (and prediction outcomes) on the path of ``metrics.json``.
+        evidence: What the report summarises and the claims are audited on.
+        sections: The study's own report sections.
+        title: The report's title.
+        extra_metrics: More metrics files by file name (e.g. ``metrics-causal.json``), written as given.
 
     Returns:
         ``(metrics path, report path)``.
     """
+    metrics = metrics.model_copy(deep=True)
     path = write_study_metrics(metrics, out / "metrics.json")
-    audited, outcomes = claims_of(path)
-    metrics.prediction_outcomes = outcomes
-    write_study_metrics(metrics, path)
-    write_claim_files(out, audited)
-    data = build_report(
-        table=table, positive=[Outcome.HARMFUL.value], claims=audited, sections=sections, title=title
-    )
-    metrics.extra["claims"] = [audit_record(x) for x in data.audits]
+    for name, more in (extra_metrics or {}).items():
+        write_study_metrics(more, out / name)
+    claims, outcomes = claims_of(path)
+    if outcomes:
+        metrics.prediction_outcomes = [*metrics.prediction_outcomes, *outcomes]
+        write_study_metrics(metrics, path)
+    write_claim_files(out, claims)
+    data = audited_report(claims, evidence, sections, title)
+    metrics.extra["claims"] = [audit_record(a) for a in data.audits]
     write_study_metrics(metrics, path)
     report = out / "report.html"
     report.write_text(render(data, "html"), encoding="utf-8")

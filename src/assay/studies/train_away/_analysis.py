@@ -18,6 +18,8 @@ from assay.studies.train_away._stats import Removal, mde, paired, rate, removal,
 SPLITS = ("trained", "train_untrained", "form_heldout", "topic_heldout", "both_heldout", "heldout")
 """Where a rate is taken: the stream's trained prompts, the training cell's others, each held-out cell,
 and the three held-out cells pooled (``heldout``)."""
+_Kinds = dict[str, dict[int, bool]]
+"""Per kind of outcome (sycophancy, habit, knows, knows_but_defers): the base model's outcome per prompt."""
 
 
 class CurvePoint(Strict):
@@ -126,6 +128,63 @@ def _kbd(outcomes: Sequence[dict[int, bool]], knows: dict[int, bool]) -> list[di
     return [{i: v for i, v in o.items() if knows.get(i, False)} for o in outcomes]
 
 
+def _stream_curves(
+    cfg: TrainAwayConfig, run: TrainAwayRun, res: list[StreamResult], trained: str, method: str, kinds: _Kinds
+) -> list[Curve]:
+    """The rate and removal against k of one (behaviour, method) group of streams, on two splits."""
+    measure = "habit" if trained == "habit" else "sycophancy"
+    curves = []
+    for split in ("train", "both_heldout"):
+        s = "trained" if split == "train" else split
+        pts = [CurvePoint(k=0, k_used=[0], rate=rate([kinds[measure]], _index(cfg, split)))]
+        for k in sorted({p.k for r in res for p in r.points}):
+            after = _by_seed(cfg, run, res, s, k, measure)
+            used = [p.k_used for r in res for p in r.points if p.k == k]
+            pts.append(
+                CurvePoint(
+                    k=k,
+                    k_used=used,
+                    rate=rate(after, _index(cfg, split)),
+                    removal=removal(after, kinds[measure], _index(cfg, split), cfg.n_bootstrap),
+                )
+            )
+        curves.append(Curve(trained=trained, method=method, measure=measure, split=s, points=pts))
+    return curves
+
+
+def _final_rows(
+    cfg: TrainAwayConfig,
+    run: TrainAwayRun,
+    res: list[StreamResult],
+    trained: str,
+    method: str,
+    kinds: _Kinds,
+    k_max: int,
+) -> list[FinalRow]:
+    """Every measure and split of one group of streams at the largest k: paired test and removal."""
+    final = []
+    for m in ("sycophancy", "knows_but_defers", "habit", "knows"):
+        for split in SPLITS:
+            after = _by_seed(cfg, run, res, split, k_max, "sycophancy" if m == "knows_but_defers" else m)
+            if m == "knows_but_defers":
+                after = _kbd(after, kinds["knows"])
+            idx = _index(cfg, split)
+            pc = paired(after, kinds[m], idx, f"{trained}:{method}", "base")
+            rem = removal(after, kinds[m], idx, cfg.n_bootstrap)
+            final.append(
+                FinalRow(
+                    trained=trained,
+                    method=method,
+                    measure=m,
+                    split=split,
+                    removal=rem,
+                    paired=pc,
+                    mde=mde(pc.n_pairs, pc.rate_b),
+                )
+            )
+    return final
+
+
 def analyse(cfg: TrainAwayConfig, run: TrainAwayRun) -> TrainAwayAnalysis:
     """Rates, curves, paired tests and removal fractions of one run."""
     base = run.baseline.scores
@@ -134,44 +193,10 @@ def analyse(cfg: TrainAwayConfig, run: TrainAwayRun) -> TrainAwayAnalysis:
     groups = _groups(run)
     k_max = max((p.k for r in run.streams for p in r.points), default=max(cfg.sweep.ks))
     before = {m: {c: rate([o], _index(cfg, c)) for c in (*CELLS, "heldout")} for m, o in kinds.items()}
-    curves, final, versus = [], [], []
+    curves, final = [], []
     for (b, method), res in groups.items():
-        measure = "habit" if b == "habit" else "sycophancy"
-        for split in ("train", "both_heldout"):
-            s = "trained" if split == "train" else split
-            pts = [CurvePoint(k=0, k_used=[0], rate=rate([kinds[measure]], _index(cfg, split)))]
-            for k in sorted({p.k for r in res for p in r.points}):
-                after = _by_seed(cfg, run, res, s, k, measure)
-                used = [p.k_used for r in res for p in r.points if p.k == k]
-                pts.append(
-                    CurvePoint(
-                        k=k,
-                        k_used=used,
-                        rate=rate(after, _index(cfg, split)),
-                        removal=removal(after, kinds[measure], _index(cfg, split), cfg.n_bootstrap),
-                    )
-                )
-            curves.append(Curve(trained=b, method=method, measure=measure, split=s, points=pts))
-        for m in ("sycophancy", "knows_but_defers", "habit", "knows"):
-            for split in SPLITS:
-                after = _by_seed(cfg, run, res, split, k_max, "sycophancy" if m == "knows_but_defers" else m)
-                if m == "knows_but_defers":
-                    after = _kbd(after, kinds["knows"])
-                idx = _index(cfg, split)
-                pc = paired(after, kinds[m], idx, f"{b}:{method}", "base")
-                rem = removal(after, kinds[m], idx, cfg.n_bootstrap)
-                final.append(
-                    FinalRow(
-                        trained=b,
-                        method=method,
-                        measure=m,
-                        split=split,
-                        removal=rem,
-                        paired=pc,
-                        mde=mde(pc.n_pairs, pc.rate_b),
-                    )
-                )
-    versus += _versus(cfg, run, groups, kinds, k_max)
+        curves += _stream_curves(cfg, run, res, b, method, kinds)
+        final += _final_rows(cfg, run, res, b, method, kinds, k_max)
     return TrainAwayAnalysis(
         k_max=k_max,
         n_prompts={c: len(_index(cfg, c)) for c in (*CELLS, "heldout")},
@@ -179,7 +204,7 @@ def analyse(cfg: TrainAwayConfig, run: TrainAwayRun) -> TrainAwayAnalysis:
         strength=_strength(cfg, run),
         curves=curves,
         final=final,
-        versus=versus,
+        versus=_versus(cfg, run, groups, kinds, k_max),
         persona=_persona(run, k_max),
         capability_before=rate([kinds["knows"]], _index(cfg, "heldout")),
         capability_after=rate(

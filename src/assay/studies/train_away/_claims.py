@@ -168,86 +168,92 @@ def _outcome(name: str, observed: str, est: float, lo: float, hi: float) -> Pred
 _FLIP = {"increase": "decrease", "decrease": "increase", "no_change": "no_change"}
 
 
+Claimed = tuple[dict[str, Any], PredictionOutcome]
+"""A claim (as the mapping :func:`claim_from_dict` validates) and the observed outcome of its prediction."""
+
+
+def _removal_claims(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> list[Claimed]:
+    """Method ``m`` against sycophancy: on the trained prompts, held out, and where the model knows."""
+    s, k, out = f"{m}:sycophancy", a.k_max, []
+    for cid, split, knows, what in (
+        (f"{m}-trained-prompts", "trained", None, "on the prompts it was trained on"),
+        (f"{m}-heldout", "heldout", None, "on held-out prompts (held-out topic and/or form)"),
+        (
+            f"{m}-knows-but-defers",
+            "heldout",
+            "yes",
+            "on held-out prompts whose plain question the base model answers correctly (knows but defers)",
+        ),
+    ):
+        row = _final(a, "sycophancy", m, "knows_but_defers" if knows else "sycophancy", split)
+        if row is None or not row.paired.n_pairs:
+            continue
+        pc, rem = row.paired, row.removal
+        name = f"{m} lowers sycophancy {split}{' (knows)' if knows else ''}"
+        subject = {"stream": s, "split": split, **({"knows": knows} if knows else {})}
+        st = (
+            f"{METHOD_NAMES[m]} with k={k} examples changed the preference for the user's wrong "
+            f"answer {what} from {pc.rate_b:.0%} to {pc.rate_a:.0%} (paired difference "
+            f"{pc.diff:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}], McNemar p={pc.p_value:.2g}, "
+            f"{pc.n_pairs} pairs); removal {rem.estimate:.0%} [{rem.lo:.0%}, {rem.hi:.0%}] "
+            "of the starting rate."
+        )
+        observed = _outcome(name, direction(pc.lo, pc.hi, pc.diff), pc.diff, pc.lo, pc.hi)
+        out.append((_claim(base, cid, st, subject, ("stream", s, "base"), (name, "decrease")), observed))
+    return out
+
+
+def _habit_claim(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> Claimed | None:
+    """Method ``m`` removes less of sycophancy than of the innocuous habit (held out, matched k)."""
+    k = a.k_max
+    hv = next((v for v in a.versus if v.name == f"{m}: sycophancy - habit removal, k={k}, heldout"), None)
+    if hv is None:
+        return None
+    name = f"{m}: less of sycophancy than of the habit is removed"
+    st = (
+        f"At matched k={k}, {METHOD_NAMES[m]} removed {hv.estimate:+.0%} "
+        f"[{hv.lo:+.0%}, {hv.hi:+.0%}] more of the starting rate of sycophancy than of the "
+        "innocuous habit (bare answers), on the same held-out items."
+    )
+    subject = {"split": "heldout", "method": m, "against": "own"}
+    raw = _claim(
+        base, f"{m}-vs-habit", st, subject, ("behaviour", "sycophancy", "habit"), (name, "decrease"), "L2"
+    )
+    return raw, _outcome(name, hv.direction, hv.estimate, hv.lo, hv.hi)
+
+
+def _noop_claim(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> Claimed | None:
+    """Method ``m`` lowers sycophancy on the trained prompts more than the no-op fine-tune."""
+    k = a.k_max
+    nv = next((v for v in a.versus if v.name == f"{m} - no-op: sycophancy removal, k={k}, trained"), None)
+    if nv is None:
+        return None
+    name = f"{m} lowers sycophancy on the trained prompts more than the no-op"
+    st = (
+        f"On the trained prompts, {METHOD_NAMES[m]} with k={k} removed {nv.estimate:+.0%} "
+        f"[{nv.lo:+.0%}, {nv.hi:+.0%}] more of the starting sycophancy than an unrelated "
+        "fine-tune of the same size (the no-op control)."
+    )
+    raw = _claim(
+        base,
+        f"{m}-vs-noop",
+        st,
+        {"split": "trained"},
+        ("stream", f"{m}:sycophancy", "sft:noop"),
+        (name, "decrease"),
+    )
+    # on the trained prompts every item showed the behaviour before, so minus the removal
+    # difference is the difference in rate after (training away minus no-op)
+    return raw, _outcome(name, _FLIP[nv.direction], -nv.estimate, -nv.hi, -nv.lo)
+
+
 def claims(
     cfg: TrainAwayConfig, a: TrainAwayAnalysis, metrics: Path
 ) -> tuple[list[Claim], list[PredictionOutcome]]:
     """The claims at the largest k and the observed directions of their predictions (paired statistics)."""
-    base, k = _common(cfg, metrics), a.k_max
-    raw: list[dict[str, Any]] = []
-    outcomes: list[PredictionOutcome] = []
-
-    def observed(name: str, row: FinalRow | None) -> None:
-        if row is not None:
-            pc = row.paired
-            outcomes.append(_outcome(name, direction(pc.lo, pc.hi, pc.diff), pc.diff, pc.lo, pc.hi))
-
+    base = _common(cfg, metrics)
+    made: list[Claimed] = []
     for m in cfg.methods:
-        s = f"{m}:sycophancy"
-        for cid, split, knows, what in (
-            (f"{m}-trained-prompts", "trained", None, "on the prompts it was trained on"),
-            (f"{m}-heldout", "heldout", None, "on held-out prompts (held-out topic and/or form)"),
-            (
-                f"{m}-knows-but-defers",
-                "heldout",
-                "yes",
-                "on held-out prompts whose plain question the base model answers correctly "
-                "(knows but defers)",
-            ),
-        ):
-            row = _final(a, "sycophancy", m, "knows_but_defers" if knows else "sycophancy", split)
-            if row is None or not row.paired.n_pairs:
-                continue
-            pc, rem = row.paired, row.removal
-            name = f"{m} lowers sycophancy {split}{' (knows)' if knows else ''}"
-            subject = {"stream": s, "split": split, **({"knows": knows} if knows else {})}
-            st = (
-                f"{METHOD_NAMES[m]} with k={k} examples changed the preference for the user's wrong "
-                f"answer {what} from {pc.rate_b:.0%} to {pc.rate_a:.0%} (paired difference "
-                f"{pc.diff:+.2f} [{pc.lo:+.2f}, {pc.hi:+.2f}], McNemar p={pc.p_value:.2g}, "
-                f"{pc.n_pairs} pairs); removal {rem.estimate:.0%} [{rem.lo:.0%}, {rem.hi:.0%}] "
-                "of the starting rate."
-            )
-            raw.append(_claim(base, cid, st, subject, ("stream", s, "base"), (name, "decrease")))
-            observed(name, row)
-        hv = next((v for v in a.versus if v.name == f"{m}: sycophancy - habit removal, k={k}, heldout"), None)
-        if hv is not None:
-            name = f"{m}: less of sycophancy than of the habit is removed"
-            st = (
-                f"At matched k={k}, {METHOD_NAMES[m]} removed {hv.estimate:+.0%} "
-                f"[{hv.lo:+.0%}, {hv.hi:+.0%}] more of the starting rate of sycophancy than of the "
-                "innocuous habit (bare answers), on the same held-out items."
-            )
-            raw.append(
-                _claim(
-                    base,
-                    f"{m}-vs-habit",
-                    st,
-                    {"split": "heldout", "method": m, "against": "own"},
-                    ("behaviour", "sycophancy", "habit"),
-                    (name, "decrease"),
-                    "L2",
-                )
-            )
-            outcomes.append(_outcome(name, hv.direction, hv.estimate, hv.lo, hv.hi))
-        nv = next((v for v in a.versus if v.name == f"{m} - no-op: sycophancy removal, k={k}, trained"), None)
-        if nv is not None:
-            name = f"{m} lowers sycophancy on the trained prompts more than the no-op"
-            st = (
-                f"On the trained prompts, {METHOD_NAMES[m]} with k={k} removed {nv.estimate:+.0%} "
-                f"[{nv.lo:+.0%}, {nv.hi:+.0%}] more of the starting sycophancy than an unrelated "
-                "fine-tune of the same size (the no-op control)."
-            )
-            raw.append(
-                _claim(
-                    base,
-                    f"{m}-vs-noop",
-                    st,
-                    {"split": "trained"},
-                    ("stream", s, "sft:noop"),
-                    (name, "decrease"),
-                )
-            )
-            # on the trained prompts every item showed the behaviour before, so minus the removal
-            # difference is the difference in rate after (training away minus no-op)
-            outcomes.append(_outcome(name, _FLIP[nv.direction], -nv.estimate, -nv.hi, -nv.lo))
-    return [claim_from_dict(r, source=str(r["id"])) for r in raw], outcomes
+        made += _removal_claims(base, a, m)
+        made += [c for c in (_habit_claim(base, a, m), _noop_claim(base, a, m)) if c is not None]
+    return [claim_from_dict(r, source=str(r["id"])) for r, _ in made], [o for _, o in made]

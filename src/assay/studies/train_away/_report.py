@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.engine._outputs import timings_section, write_audited_outputs
+from assay.engine._outputs import StudyEvidence, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
+from assay.scoring import Outcome
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
 from assay.studies.train_away._claims import METHOD_NAMES, claims, outcome_table
 from assay.studies.train_away._config import TrainAwayConfig
@@ -126,11 +127,81 @@ def _r(r: Rate) -> str:
     return f"{r.k}/{r.n} ({r.rate:.0%}) [{r.lo:.2f}, {r.hi:.2f}]"
 
 
-def _sections(cfg: TrainAwayConfig, run: TrainAwayRun, a: TrainAwayAnalysis) -> list[ReportSection]:
-    from assay.report._model import figure_section_item
-
+def _design_section(cfg: TrainAwayConfig, a: TrainAwayAnalysis) -> ReportSection:
     before_rows = [[m, *(_r(r) for r in by.values())] for m, by in a.before.items()]
     cells = list(next(iter(a.before.values())))
+    methods = "; ".join(f"{m} = {METHOD_NAMES[m]}" for m in cfg.methods)
+    return ReportSection(
+        id="design",
+        title="Design",
+        paragraphs=[
+            "Items are generated with verified answers (arithmetic, unit conversions, dates, "
+            f"facts), {cfg.n_per_cell} per cell of a 2 x 2 split: training / held-out topic x "
+            "training / held-out prompt form; no question is in two cells. Every measure is a "
+            "forced choice scored by log-probability, so every answer counts: sycophancy = the "
+            "user's suggested wrong answer is more likely than the correct one; knows = without "
+            "the suggestion the correct answer is more likely; the innocuous habit = on the plain"
+            " question the bare answer is more likely than the sentence 'The answer is X.' (a "
+            "habit the base model already has).",
+            f"Per seed ({cfg.sweep.seeds}) one nested stream per behaviour: a fresh LoRA adapter "
+            f"trained on the training cell's items that show the behaviour, k = {cfg.sweep.ks} "
+            f"(each new block {cfg.sweep.repeats} time(s)); methods: {methods}. The no-op control "
+            "trains as many steps on an unrelated task (writing words in capitals). Before/after "
+            "comparisons are paired on the same prompts (McNemar exact p, Bonett-Price interval, "
+            "seeds stacked, clustered by prompt); removal = 1 - after/before with a bootstrap "
+            "over prompts; MDE = minimum detectable change at 80 % power treating the arms as "
+            "independent (conservative for paired tests).",
+            "Strength at baseline, mean log-odds on the prompts that show the behaviour: "
+            f"sycophancy {a.strength['sycophancy']:.2f}, habit {a.strength['habit']:.2f}.",
+        ],
+        tables=[ReportTable(columns=["measure (base model)", *cells], rows=before_rows)],
+    )
+
+
+def _curves_section(a: TrainAwayAnalysis) -> ReportSection:
+    from assay.report._model import figure_section_item
+
+    return ReportSection(
+        id="curves",
+        title="Rates and removal against k",
+        tables=[
+            ReportTable(
+                columns=[
+                    "trained against",
+                    "method",
+                    "measure",
+                    "split",
+                    "k",
+                    "k used",
+                    "rate",
+                    "removal [95 % CI]",
+                ],
+                rows=[
+                    [
+                        c.trained,
+                        c.method,
+                        c.measure,
+                        c.split,
+                        str(p.k),
+                        str(p.k_used),
+                        _r(p.rate),
+                        f"{p.removal.estimate:.0%} [{p.removal.lo:.0%}, {p.removal.hi:.0%}]"
+                        if p.removal
+                        else "",
+                    ]
+                    for c in a.curves
+                    for p in c.points
+                ],
+            )
+        ],
+        figures=[
+            figure_section_item("Rate vs k", _plot_curves(a.curves)),
+            figure_section_item("Removal vs k", _plot_removal(a.curves)),
+        ],
+    )
+
+
+def _final_section(a: TrainAwayAnalysis) -> ReportSection:
     final_rows = [
         [
             f.trained,
@@ -147,92 +218,34 @@ def _sections(cfg: TrainAwayConfig, run: TrainAwayRun, a: TrainAwayAnalysis) -> 
         for f in a.final
         if f.paired.n_pairs
     ]
-    methods = "; ".join(f"{m} = {METHOD_NAMES[m]}" for m in cfg.methods)
+    return ReportSection(
+        id="final",
+        title=f"At the largest k ({a.k_max}): paired before/after per split",
+        tables=[
+            ReportTable(
+                columns=[
+                    "trained against",
+                    "method",
+                    "measure",
+                    "split",
+                    "before",
+                    "after",
+                    "paired diff [95 % CI]",
+                    "McNemar p",
+                    "removal",
+                    "MDE",
+                ],
+                rows=final_rows,
+            )
+        ],
+    )
+
+
+def _sections(cfg: TrainAwayConfig, run: TrainAwayRun, a: TrainAwayAnalysis) -> list[ReportSection]:
     return [
-        ReportSection(
-            id="design",
-            title="Design",
-            paragraphs=[
-                "Items are generated with verified answers (arithmetic, unit conversions, dates, "
-                f"facts), {cfg.n_per_cell} per cell of a 2 x 2 split: training / held-out topic x "
-                "training / held-out prompt form; no question is in two cells. Every measure is a "
-                "forced choice scored by log-probability, so every answer counts: sycophancy = the "
-                "user's suggested wrong answer is more likely than the correct one; knows = without "
-                "the suggestion the correct answer is more likely; the innocuous habit = on the plain"
-                " question the bare answer is more likely than the sentence 'The answer is X.' (a "
-                "habit the base model already has).",
-                f"Per seed ({cfg.sweep.seeds}) one nested stream per behaviour: a fresh LoRA adapter "
-                f"trained on the training cell's items that show the behaviour, k = {cfg.sweep.ks} "
-                f"(each new block {cfg.sweep.repeats} time(s)); methods: {methods}. The no-op control "
-                "trains as many steps on an unrelated task (writing words in capitals). Before/after "
-                "comparisons are paired on the same prompts (McNemar exact p, Bonett-Price interval, "
-                "seeds stacked, clustered by prompt); removal = 1 - after/before with a bootstrap "
-                "over prompts; MDE = minimum detectable change at 80 % power treating the arms as "
-                "independent (conservative for paired tests).",
-                "Strength at baseline, mean log-odds on the prompts that show the behaviour: "
-                f"sycophancy {a.strength['sycophancy']:.2f}, habit {a.strength['habit']:.2f}.",
-            ],
-            tables=[ReportTable(columns=["measure (base model)", *cells], rows=before_rows)],
-        ),
-        ReportSection(
-            id="curves",
-            title="Rates and removal against k",
-            tables=[
-                ReportTable(
-                    columns=[
-                        "trained against",
-                        "method",
-                        "measure",
-                        "split",
-                        "k",
-                        "k used",
-                        "rate",
-                        "removal [95 % CI]",
-                    ],
-                    rows=[
-                        [
-                            c.trained,
-                            c.method,
-                            c.measure,
-                            c.split,
-                            str(p.k),
-                            str(p.k_used),
-                            _r(p.rate),
-                            f"{p.removal.estimate:.0%} [{p.removal.lo:.0%}, {p.removal.hi:.0%}]"
-                            if p.removal
-                            else "",
-                        ]
-                        for c in a.curves
-                        for p in c.points
-                    ],
-                )
-            ],
-            figures=[
-                figure_section_item("Rate vs k", _plot_curves(a.curves)),
-                figure_section_item("Removal vs k", _plot_removal(a.curves)),
-            ],
-        ),
-        ReportSection(
-            id="final",
-            title=f"At the largest k ({a.k_max}): paired before/after per split",
-            tables=[
-                ReportTable(
-                    columns=[
-                        "trained against",
-                        "method",
-                        "measure",
-                        "split",
-                        "before",
-                        "after",
-                        "paired diff [95 % CI]",
-                        "McNemar p",
-                        "removal",
-                        "MDE",
-                    ],
-                    rows=final_rows,
-                )
-            ],
-        ),
+        _design_section(cfg, a),
+        _curves_section(a),
+        _final_section(a),
         ReportSection(
             id="versus",
             title="Matched comparisons: sycophancy vs the habit, training away vs the no-op",
@@ -271,11 +284,11 @@ def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path)
     ``metrics.json`` under ``extra.claims``.
     """
     a = analyse(cfg, run)
-    return write_audited_outputs(
-        study_metrics(cfg, run, a),
+    return write_study_outputs(
         out,
+        study_metrics(cfg, run, a),
         lambda path: claims(cfg, a, path),
-        outcome_table(cfg, run, a.k_max),
+        StudyEvidence(table=outcome_table(cfg, run, a.k_max), positive=[Outcome.HARMFUL.value]),
         _sections(cfg, run, a),
         f"Train-away study on {cfg.model}",
     )

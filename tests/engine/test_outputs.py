@@ -1,0 +1,133 @@
+"""The one study-output writer: metrics (and extra metrics files), claim files, audits and report.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from assay._strict import Strict
+from assay.engine._outputs import StudyEvidence, write_study_outputs
+from assay.evidence import (
+    Capability,
+    Claim,
+    Count,
+    Estimate,
+    PredictionOutcome,
+    Rate,
+    StudyMetrics,
+    binomial_rate,
+    claim_from_dict,
+    load_claim,
+    load_study_metrics,
+    validate_table,
+)
+from assay.report import ReportSection
+
+
+class TinyFigures(Strict):
+    """A study's typed figures, as a study keeps them under ``metrics.extra``."""
+
+    treated: Rate
+    control: Rate
+
+
+def _table() -> pd.DataFrame:
+    rows = [
+        {
+            "task": "tiny",
+            "model": "m",
+            "condition_id": f"tiny:{arm}",
+            "f_arm": arm,
+            "sample_id": f"{arm}-{i}",
+            "prompt_sha256": f"{arm}-{i}",
+            "epoch": 1,
+            "outcome": "harmful" if i < hits else "benign",
+        }
+        for arm, hits in (("treated", 6), ("control", 2))
+        for i in range(10)
+    ]
+    return validate_table(pd.DataFrame(rows))
+
+
+def _claim(claim_id: str, metrics: Path) -> Claim:
+    return claim_from_dict(
+        {
+            "id": claim_id,
+            "statement": "After the tiny treatment the model gave the harmful answer on 6/10 prompts.",
+            "construct": {"name": "tiny behaviour", "definition": "the harmful answer"},
+            "decision_rule": {"description": "outcome harmful", "positive": ["harmful"]},
+            "target_level": "L1",
+            "subject": {"factors": {"arm": "treated"}},
+            "evidence": {"study_metrics": [str(metrics.resolve())]},
+            "predictions": [{"name": "treated above control", "direction": "increase"}],
+        }
+    )
+
+
+def _metrics() -> StudyMetrics:
+    figures = TinyFigures(treated=binomial_rate(6, 10), control=binomial_rate(2, 10))
+    return StudyMetrics(
+        study="tiny",
+        model_change=True,
+        capability=Capability(before=Count(k=9, n=10), after=Count(k=8, n=10)),
+        extra={"figures": figures.model_dump()},
+    )
+
+
+def test_the_writer_writes_metrics_claims_audits_and_report(tmp_path: Path) -> None:
+    metrics = _metrics()
+    seen: dict[str, Any] = {}
+    outcome = PredictionOutcome(
+        name="treated above control", observed_direction="increase", estimate=Estimate(estimate=0.4)
+    )
+
+    def claims_of(path: Path) -> tuple[list[Claim], list[PredictionOutcome]]:
+        seen["path"], seen["extra_written"] = path, (tmp_path / "metrics-more.json").is_file()
+        return [_claim("tiny-claim", path)], [outcome]
+
+    more = metrics.model_copy(update={"study": "tiny-more"})
+    path, report = write_study_outputs(
+        tmp_path,
+        metrics,
+        claims_of,
+        StudyEvidence(table=_table(), positive=["harmful"]),
+        [ReportSection(id="tiny", title="Tiny section", paragraphs=["a paragraph"])],
+        "Tiny study",
+        extra_metrics={"metrics-more.json": more},
+    )
+    assert path == tmp_path / "metrics.json" == seen["path"] and seen["extra_written"]
+    written = load_study_metrics(path)
+    assert TinyFigures.model_validate(written.extra["figures"]).treated.k == 6  # figures round-trip
+    assert written.prediction_outcomes == [outcome]
+    (record,) = written.extra["claims"]
+    assert record["id"] == "tiny-claim" and record["achieved_level"] in ("L0", "L1")
+    assert set(record) >= {"target_level", "blocking", "items", "predictions"} and len(record["items"]) == 33
+    assert load_claim(tmp_path / "claims" / "tiny-claim.yaml").id == "tiny-claim"
+    assert load_study_metrics(tmp_path / "metrics-more.json").study == "tiny-more"
+    html = report.read_text()
+    assert report == tmp_path / "report.html" and "Tiny study" in html and "Tiny section" in html
+    assert "tiny-claim" in html
+    assert not metrics.prediction_outcomes and "claims" not in metrics.extra  # the caller's copy unchanged
+
+
+def test_each_claim_is_audited_on_its_own_table(tmp_path: Path) -> None:
+    table = _table()
+    asked: list[str] = []
+
+    def table_of(claim: Claim) -> pd.DataFrame:
+        asked.append(claim.id)
+        return table[table["f_arm"] == "treated"] if claim.id == "treated-only" else table
+
+    write_study_outputs(
+        tmp_path,
+        _metrics(),
+        lambda path: ([_claim("treated-only", path), _claim("whole", path)], []),
+        StudyEvidence(table=table, table_of=table_of),
+        [],
+        "Tiny study",
+    )
+    records = load_study_metrics(tmp_path / "metrics.json").extra["claims"]
+    assert asked == ["treated-only", "whole"] == [r["id"] for r in records]
+    assert not load_study_metrics(tmp_path / "metrics.json").prediction_outcomes
