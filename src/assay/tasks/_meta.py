@@ -64,7 +64,10 @@ def family_meta(family: str) -> FamilyMeta:
     Raises:
         AssayError: The file is missing, not YAML, or does not match :class:`FamilyMeta`.
     """
-    path = resources.files("assay.tasks").joinpath(family, META_FILE)
+    try:  # the family's own folder: a family added on a further path of ``assay.tasks`` is found too
+        path = resources.files(f"assay.tasks.{family}").joinpath(META_FILE)
+    except ModuleNotFoundError:
+        raise AssayError(f"unknown task family {family!r}") from None
     if not path.is_file():
         raise AssayError(f"task family {family!r} has no {META_FILE}")
     try:
