@@ -122,3 +122,36 @@ def test_a_new_familys_parameters_are_checked_the_same_on_both_paths(
     assert via_inspect.returncode == 0, via_inspect.stderr[-2000:]
     message = line.removeprefix("assay: error: ").removeprefix("assay/echo_words: ")
     assert via_inspect.stdout.strip() == message
+
+
+@pytest.mark.slow
+def test_a_new_study_needs_only_its_folder(tmp_path: Path) -> None:
+    listed = _assay(["study", "--help"], tmp_path)
+    assert "tally" in listed.stdout, listed.stderr[-2000:]
+
+    first = _assay(["study", "tally", "--fast", "--out", "out"], tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    out = tmp_path / "out"
+    metrics = json.loads((out / "metrics.json").read_text())
+    yes = metrics["extra"]["yes"]
+    assert yes["n"] == 4 and 0 <= yes["k"] <= 4
+    [audit] = metrics["extra"]["claims"]
+    assert audit["id"] == "tally-yes" and audit["achieved_level"] == "L1"
+    assert f"answered yes to {yes['k']} of 4" in audit["statement"]
+    assert (out / "report.html").read_text().count("tally-yes") >= 1
+
+    again = _assay(["study", "tally", "--fast", "--out", "out"], tmp_path)
+    assert again.returncode == 0 and "[answers] up to date, skipped" in again.stdout + again.stderr
+
+    # the claim file written by the study is re-graded by `assay audit` from the output folder
+    graded = _assay(["audit", "out/claims/tally-yes.yaml", "--format", "json"], tmp_path)
+    assert graded.returncode == 0, graded.stderr[-2000:]
+    regraded = json.loads(graded.stdout)
+    assert regraded["claim_id"] == "tally-yes" and len(regraded["items"]) == 33
+    assert [Path(p).resolve() for p in regraded["study_metrics"]] == [(out / "metrics.json").resolve()]
+
+    (tmp_path / "bad.yaml").write_text("questions: 9\n")
+    bad = _assay(["study", "tally", "--fast", "--out", "out2", "--config", "bad.yaml"], tmp_path)
+    assert bad.returncode == 2
+    [line] = bad.stderr.strip().splitlines()
+    assert "questions" in line

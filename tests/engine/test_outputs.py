@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from assay._strict import Strict
-from assay.engine._outputs import StudyEvidence, write_study_outputs
+from assay.engine.outputs import StudyEvidence, write_study_outputs
 from assay.evidence import (
     Capability,
     Claim,

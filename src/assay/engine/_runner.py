@@ -3,7 +3,7 @@
 A stage is a function ``fn(stage_dir) -> R`` where ``R`` is a pydantic model. :class:`Stages` runs it under
 ``out/stages/<name>`` and records the result with two keys: the caller's key (a hash of the configuration
 the stage depends on, and of the keys of the stages it reads) and the stage's code version
-(:func:`assay.studies.code_version`, derived automatically from the source of the modules the stage's
+(:func:`assay.engine.code_version`, derived automatically from the source of the modules the stage's
 function depends on). On a later run a stage whose keys both match is skipped and its result read back as
 an ``R``; a changed config, a changed upstream stage, a code change, or a record that no longer validates
 as ``R`` reruns it. The record is written only after the stage finishes (to a temporary file, then renamed),

@@ -8,7 +8,7 @@ Every study has the same file roles:
 - ``_analysis.py``: the figures and statistics computed from those results;
 - ``_claims.py``: the claims (and the tidy table they are audited on, where the study builds one);
 - ``_report.py``: the metrics and report sections, written with the claim files, the audits and
-  ``report.html`` by the engine's one writer, :func:`assay.engine._outputs.write_study_outputs`;
+  ``report.html`` by the engine's one writer, :func:`assay.engine.outputs.write_study_outputs`;
 - ``_study.py``: the ``@study`` entry point.
 
 Other modules beside them are the study's own helpers (items, data, measures, plots, report sections).

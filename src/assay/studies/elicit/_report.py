@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.engine._outputs import StudyEvidence, timings_section, write_study_outputs
+from assay.engine.outputs import StudyEvidence, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
 from assay.scoring import Outcome

