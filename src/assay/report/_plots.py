@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assay._outcome import Outcome
 from assay.evidence import ConditionSummary, EvidenceSummary
 from assay.report._labels import WRAP, arm, arm_labels, ordered, plot_labels
 
@@ -25,13 +26,13 @@ MAX_ROWS = 80
 
 #: Colours of the outcome categories; errors in warm colours so they stand out.
 OUTCOME_COLOURS = {
-    "harmful": "#c0392b",
-    "benign": "#7fb77e",
-    "refused": "#5b8db8",
-    "empty": "#b8b8b8",
-    "model_error": "#f39c12",
-    "judge_error": "#e67e22",
-    "sandbox_error": "#d35400",
+    Outcome.HARMFUL.value: "#c0392b",
+    Outcome.BENIGN.value: "#7fb77e",
+    Outcome.REFUSED.value: "#5b8db8",
+    Outcome.EMPTY.value: "#b8b8b8",
+    Outcome.MODEL_ERROR.value: "#f39c12",
+    Outcome.JUDGE_ERROR.value: "#e67e22",
+    Outcome.SANDBOX_ERROR.value: "#d35400",
     "unscored": "#8e44ad",
 }
 

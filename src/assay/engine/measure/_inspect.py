@@ -69,7 +69,7 @@ def behaviour_rates(
             bucket["k"] += int(score.value == Outcome.HARMFUL)
     out = {}
     for kind, c in counts.items():
-        rate = binomial_rate(c["k"], c["n"], errors={"model_error": c["errors"]})
+        rate = binomial_rate(c["k"], c["n"], errors={Outcome.MODEL_ERROR.value: c["errors"]})
         out[kind] = LoggedRate(**rate.model_dump(), log=log.location)
     return out
 
@@ -99,4 +99,5 @@ def capability_accuracy(
             continue
         n += 1
         k += int(score.value == "C")
-    return LoggedRate(**binomial_rate(k, n, errors={"model_error": errors}).model_dump(), log=log.location)
+    rate = binomial_rate(k, n, errors={Outcome.MODEL_ERROR.value: errors})
+    return LoggedRate(**rate.model_dump(), log=log.location)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from assay._errors import AssayError
+from assay._outcome import Outcome
 from assay.evidence import ERROR_OUTCOMES, Rate, binomial_rate
 from assay.scoring.rubric._scorer import RUBRIC_METADATA_KEY
 
@@ -73,7 +74,7 @@ def _records(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
     out: list[tuple[str, str, dict[str, Any]]] = []
     for sample in log.samples or []:
         if sample.error is not None and not sample.scores:
-            out.append((str(log.eval.model), "model_error", {}))
+            out.append((str(log.eval.model), Outcome.MODEL_ERROR.value, {}))
             continue
         for score in (sample.scores or {}).values():
             record = (score.metadata or {}).get(RUBRIC_METADATA_KEY)
