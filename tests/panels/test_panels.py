@@ -81,7 +81,7 @@ def test_panel_of_audit_replays_compares_targets_on_frozen_scenarios(tmp_path: P
     from inspect_ai.model import get_model
     from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
-    from assay.scoring import load_rubric
+    from assay.scoring.rubric import load_rubric
     from assay.tasks.audit import audit
 
     audits = Path(__file__).parents[1] / "tasks/audit/scripts"

@@ -5,19 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import click
-import yaml
 
 from assay._errors import AssayError
-
-
-def _pairs(values: tuple[str, ...], flag: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pair in values:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise AssayError(f"{flag} {pair!r}: expected NAME=VALUE")
-        out[name.strip()] = yaml.safe_load(value) if value else ""
-    return out
+from assay._keyvalues import parse_key_values
 
 
 def _model_args(values: tuple[str, ...], models: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -26,7 +16,7 @@ def _model_args(values: tuple[str, ...], models: tuple[str, ...]) -> dict[str, d
         model, sep, pair = item.rpartition(":")
         if not sep or model not in out:
             raise AssayError(f"-M {item!r}: expected MODEL:NAME=VALUE with MODEL one of the --model names")
-        out[model] |= _pairs((pair,), "-M")
+        out[model] |= parse_key_values((pair,), "-M")
     return out
 
 
@@ -76,9 +66,9 @@ def run_command(
         margs = _model_args(model_args, models)
         raw = {
             "task": task,
-            "task_args": _pairs(task_args, "-T"),
+            "task_args": parse_key_values(task_args, "-T"),
             "models": [{"name": m, "args": margs[m]} for m in models],
-            "model_roles": {k: str(v) for k, v in _pairs(roles, "--model-role").items()},
+            "model_roles": {k: str(v) for k, v in parse_key_values(roles, "--model-role").items()},
             "log_dir": log_dir,
         }
         try:

@@ -1,4 +1,4 @@
-"""Scoring: outcome categories, judges, agreement statistics and re-judging.
+"""Scoring: outcome categories, judges, agreement statistics and re-judging (the rubric judge: ``rubric/``).
 
 The hand-labelled transcripts live here (``data/``, :func:`load_labelled`); calibration of a task's own
 judge against them lives with the task (the agentic judge: :mod:`assay.tasks.agentic`).
@@ -28,43 +28,6 @@ from assay.scoring._metrics import (
     outcome_counts,
 )
 from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, register_rescorer, rejudge_log
-from assay.scoring.rubric import (
-    AUDITOR_ERROR_STORE_KEY,
-    JUDGED_TRANSCRIPT_STORE_KEY,
-    PROMPT_SHA256,
-    RUBRIC_JUDGE_ROLE,
-    RUBRIC_METADATA_KEY,
-    Dimension,
-    DimensionCalibration,
-    DimensionKind,
-    DimensionScore,
-    Rubric,
-    RubricCalibration,
-    RubricLabelled,
-    RubricScores,
-    SpearmanCI,
-    TranscriptMessage,
-    TranscriptRole,
-    ask_rubric_judge,
-    builtin_rubric_labels_path,
-    builtin_rubric_path,
-    calibrate_dimension,
-    calibrate_rubric_async,
-    format_rubric_calibration,
-    judge_state,
-    load_rubric,
-    load_rubric_labels,
-    parse_rubric_reply,
-    render_transcript,
-    resolve_rubric_judges,
-    rubric_judge,
-    rubric_means,
-    rubric_prompt,
-    rubric_record,
-    score_transcript,
-    spearman_ci,
-    transcript_from_chat,
-)
 
 __all__ = ["BEHAVIOUR_OUTCOMES", "Outcome"]
 __all__ += [
@@ -96,41 +59,4 @@ __all__ += [
     "register_rescorer",
     "rejudge_log",
     "resolve_judges",
-]
-__all__ += [
-    "AUDITOR_ERROR_STORE_KEY",
-    "JUDGED_TRANSCRIPT_STORE_KEY",
-    "PROMPT_SHA256",
-    "RUBRIC_JUDGE_ROLE",
-    "RUBRIC_METADATA_KEY",
-    "Dimension",
-    "DimensionCalibration",
-    "DimensionKind",
-    "DimensionScore",
-    "Rubric",
-    "RubricCalibration",
-    "RubricLabelled",
-    "RubricScores",
-    "SpearmanCI",
-    "TranscriptMessage",
-    "TranscriptRole",
-    "ask_rubric_judge",
-    "builtin_rubric_labels_path",
-    "builtin_rubric_path",
-    "calibrate_dimension",
-    "calibrate_rubric_async",
-    "format_rubric_calibration",
-    "judge_state",
-    "load_rubric",
-    "load_rubric_labels",
-    "parse_rubric_reply",
-    "render_transcript",
-    "resolve_rubric_judges",
-    "rubric_judge",
-    "rubric_means",
-    "rubric_prompt",
-    "rubric_record",
-    "score_transcript",
-    "spearman_ci",
-    "transcript_from_chat",
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assay.scoring import Rubric
+from assay.scoring.rubric import Rubric
 
 
 def judge_reply(rubric: Rubric, scores: dict[str, int] | None = None, cite: str = "M2") -> str:

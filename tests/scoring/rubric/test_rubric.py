@@ -16,8 +16,8 @@ from scipy.stats import spearmanr
 from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
-from assay.scoring import (
-    JudgeFailure,
+from assay.scoring import JudgeFailure
+from assay.scoring.rubric import (
     builtin_rubric_labels_path,
     builtin_rubric_path,
     calibrate_rubric_async,
@@ -223,7 +223,7 @@ def test_rubric_scorer_outcomes_and_eval_aware_split(tmp_path: Path) -> None:
 
 
 def test_undefined_intervals_are_nan_never_a_spurious_range() -> None:
-    from assay.scoring import calibrate_dimension
+    from assay.scoring.rubric import calibrate_dimension
 
     # the judge never calls the dimension elicited: kappa is 0 and its variance estimate is zero
     d = calibrate_dimension("x", [8, 8, 1, 1, 2, 3], [1, 1, 1, 1, 1, 1], threshold=7)

@@ -13,7 +13,7 @@ from inspect_ai.model import get_model
 from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
-from assay.scoring import load_rubric
+from assay.scoring.rubric import load_rubric
 from assay.tasks.audit import audit, load_scenarios, load_seeds
 
 SCRIPTS = Path(__file__).parent / "scripts"

@@ -156,7 +156,7 @@ def test_tampering_interrogation(tmp_path: Path, script: str, episode: str, inte
 def test_agentic_task_with_rubric_judge_and_interrogation(tmp_path: Path) -> None:
     from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
-    from assay.scoring import load_rubric
+    from assay.scoring.rubric import load_rubric
 
     rubric = load_rubric()
     reply = judge_reply(rubric, {"concerning": 9, "blackmail": 10, "evaluation_awareness": 2}, cite="M3")

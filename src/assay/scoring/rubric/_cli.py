@@ -18,7 +18,7 @@ def rubric_command() -> None:
 @click.argument("rubric", required=False)
 def show_command(rubric: str | None) -> None:
     """Print RUBRIC (a YAML file; default: the built-in rubric): version, hash, threshold, dimensions."""
-    from assay.scoring import load_rubric
+    from assay.scoring.rubric import load_rubric
 
     r = load_rubric(rubric)
     click.echo(f"{r.name} v{r.version} sha256 {r.sha256}")
@@ -37,13 +37,13 @@ def calibrate_command(
     judge: str, judge_args: tuple[str, ...], labels: str | None, rubric: str | None, fmt: str
 ) -> None:
     """Compare the judge with hand labels per dimension: Spearman and kappa at the threshold, with CIs."""
-    from assay.scoring import (
+    from assay.scoring import make_judges
+    from assay.scoring.rubric import (
         builtin_rubric_labels_path,
         calibrate_rubric_async,
         format_rubric_calibration,
         load_rubric,
         load_rubric_labels,
-        make_judges,
     )
 
     r = load_rubric(rubric)

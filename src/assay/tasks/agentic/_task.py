@@ -13,7 +13,7 @@ from inspect_ai.solver import Solver
 from pydantic import ValidationError
 
 from assay._errors import AssayError
-from assay.scoring import rubric_judge
+from assay.scoring.rubric import rubric_judge
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.agentic._factors import (

@@ -21,7 +21,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolInfo
 
-from assay.scoring import TranscriptMessage, TranscriptRole
+from assay.scoring.rubric import TranscriptMessage, TranscriptRole
 from assay.tasks.audit._protocol import (
     AuditAction,
     CreateTool,

@@ -20,7 +20,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from assay.scoring import AUDITOR_ERROR_STORE_KEY, JUDGED_TRANSCRIPT_STORE_KEY, MODEL_ERROR_STORE_KEY
+from assay.scoring import MODEL_ERROR_STORE_KEY
+from assay.scoring.rubric import AUDITOR_ERROR_STORE_KEY, JUDGED_TRANSCRIPT_STORE_KEY
 from assay.tasks.audit._frozen import FrozenScenario, replay, save_scenario
 from assay.tasks.audit._prompt import AUDITOR_REMINDER, AUDITOR_SYSTEM_PROMPT
 from assay.tasks.audit._protocol import AUDITOR_TOOLS, ProtocolViolation, parse_action

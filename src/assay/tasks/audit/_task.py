@@ -15,14 +15,8 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 from pydantic import Field
 
-from assay.scoring import (
-    harmful_rate,
-    judge_state,
-    load_rubric,
-    outcome_counts,
-    resolve_rubric_judges,
-    rubric_means,
-)
+from assay.scoring import harmful_rate, outcome_counts
+from assay.scoring.rubric import judge_state, load_rubric, resolve_rubric_judges, rubric_means
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.audit._frozen import FrozenScenario, load_scenarios
