@@ -133,3 +133,10 @@ def test_dependencies_point_down(unit: str) -> None:
     layer = {u: i for i, group in enumerate(LAYERS) for u in group}
     up = sorted(o for o in unit_graph().get(unit, ()) if layer[o] >= layer[unit])
     assert not up, f"{unit} (layer {layer[unit]}) imports {up}, which are not below it"
+
+
+def test_the_tests_mirror_the_package() -> None:
+    tests = Path(__file__).resolve().parent
+    packages = sorted(p.parent.relative_to(ROOT) for p in ROOT.rglob("__init__.py") if p.parent != ROOT)
+    missing = [str(p) for p in packages if not any((tests / p).rglob("test_*.py"))]
+    assert not missing, f"no tests/<package> folder with tests for: {missing}"
