@@ -77,11 +77,18 @@ def run_registered(name: str, out: Path, fast: bool = False, config: Path | None
         fast: Run the same pipeline on the toy model with small sizes.
         config: Optional YAML file overriding the study's configuration.
 
+    The run holds the output folder's lock (:func:`assay.engine._lock.output_lock`) while it writes:
+    under ``accelerate launch`` each process locks the folder it writes (:func:`process_out`).
+
     Raises:
-        AssayError: Unknown study name or invalid configuration.
+        AssayError: Unknown study name, invalid configuration, or another run writing into ``out``
+            (the message names its PID and start time).
     """
     if name not in _STUDIES:
         raise AssayError(f"unknown study '{name}'; known studies: {', '.join(study_registry())}")
+    from assay.engine._lock import output_lock
     from assay.engine._runner import process_out
 
-    return _STUDIES[name].run(process_out(out), fast, config)
+    where = process_out(out)
+    with output_lock(where):
+        return _STUDIES[name].run(where, fast, config)

@@ -51,7 +51,7 @@ def run_study(name: str, out: Path, fast: bool = False, config: Path | None = No
         config: Optional YAML file overriding the study's configuration.
 
     Raises:
-        AssayError: Unknown study name or invalid configuration.
+        AssayError: Unknown study name, invalid configuration, or another run writing into ``out``.
     """
     load_studies()
     return run_registered(name, out, fast, config)
