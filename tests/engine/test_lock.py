@@ -124,3 +124,13 @@ def test_processes_of_one_accelerate_run_lock_their_own_folders(
         monkeypatch.setenv("WORLD_SIZE", "2")
         result = run_study(NAME, tmp_path, fast=True)  # another process writes out/.rank-1
     assert result.out == tmp_path / ".rank-1"
+
+
+def test_a_run_that_wrote_nothing_leaves_no_folder(tmp_path: Path) -> None:
+    out = tmp_path / "runs" / "x"
+    with output_lock(out):
+        assert out.is_dir()
+    assert not (tmp_path / "runs").exists()
+    with output_lock(out):
+        (out / "metrics.json").write_text("{}")
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json"]

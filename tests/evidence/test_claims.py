@@ -50,6 +50,18 @@ def test_malformed_claims_name_the_field(tmp_path: Path) -> None:
         load_claim(tmp_path / "none.yaml")
 
 
+def test_a_claim_naming_a_key_twice_is_refused_naming_key_and_file(tmp_path: Path) -> None:
+    bad = tmp_path / "dup.yaml"
+    bad.write_text("id: x\nstatement: s\ntarget_level: L1\ntarget_level: L3\n", encoding="utf-8")
+    with pytest.raises(
+        AssayError, match=r"dup\.yaml: duplicate key 'target_level' at line 4 \(first at line 3\)"
+    ):
+        load_claim(bad)
+    bad.write_text("id: x\nstatement: s\ntarget_level: L1\nevidence: {logs: [a.eval], logs: [b.eval]}\n")
+    with pytest.raises(AssayError, match="duplicate key 'logs'"):
+        load_claim(bad)
+
+
 def test_study_metrics_round_trip_and_errors(tmp_path: Path) -> None:
     m = StudyMetrics.model_validate(
         {

@@ -133,3 +133,10 @@ def test_bad_checkpoints_are_one_line_errors(tmp_path: Path, toy_path: Path) -> 
         load_local_model("hf", path=toy_path, adapter=tmp_path)
     with pytest.raises(AssayError, match="unknown local model"):
         load_local_model("gpt5")
+
+
+@pytest.mark.parametrize("name", ["smollm2", "assay/smollm2", "toy"])
+def test_an_embedded_model_refuses_a_path_instead_of_ignoring_it(name: str, toy_path: Path) -> None:
+    short = name.removeprefix("assay/")
+    with pytest.raises(AssayError, match=f"assay/{short} is an embedded model and takes no path"):
+        load_local_model(name, path=toy_path)

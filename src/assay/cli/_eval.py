@@ -5,7 +5,9 @@ It is a thin front on :func:`inspect_ai.eval`; ``inspect eval`` works just as we
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,6 +28,34 @@ def check_model_name(model: str) -> None:
         raise AssayError(f"--model must look like provider/name (e.g. assay/smollm2), got {model!r}")
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A float option in a range that refuses NaN and infinite values (``FloatRange`` lets them pass)."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The value as a float; a usage error for anything that is not a finite number in the range."""
+        number = super().convert(value, param, ctx)
+        if isinstance(number, float) and not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+def check_log_dir(log_dir: str, option: str = "--log-dir") -> None:
+    """Raise :class:`AssayError` when a local ``log_dir`` (or a folder above it) is an existing file.
+
+    A URL (``s3://...``) is left to Inspect.
+    """
+    if "://" in log_dir:
+        return
+    path = Path(log_dir)
+    for where in (path, *path.parents):
+        if where.exists():
+            if not where.is_dir():
+                raise AssayError(f"{option} {log_dir}: {where} is a file, not a directory")
+            return
+
+
 @click.command("eval")
 @click.argument("task")
 @click.option("--model", default="assay/smollm2", show_default=True, help="Any Inspect model name.")
@@ -33,7 +63,7 @@ def check_model_name(model: str) -> None:
 @click.option("-T", "task_args", multiple=True, metavar="KEY=VALUE", help="Task argument.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Run at most this many samples.")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Repeats of every sample.")
-@click.option("--temperature", type=click.FloatRange(min=0), default=None)
+@click.option("--temperature", type=FiniteFloatRange(min=0), default=None)
 @click.option("--seed", type=int, default=None)
 @click.option("--log-dir", default="logs", show_default=True)
 def eval_command(
@@ -50,6 +80,7 @@ def eval_command(
     """Run TASK (e.g. assay/capability_qa) on a model through Inspect and print where the log is."""
     margs = parse_key_values(model_args, "-M")  # checked before Inspect and torch load (seconds)
     targs = parse_key_values(task_args, "-T")
+    check_log_dir(log_dir)
     check_model_name(model)
     if model == "assay/hf" and "path" in margs:
         from assay.models._checkpoint import check_checkpoint

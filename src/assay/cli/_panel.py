@@ -11,13 +11,13 @@ from assay._keyvalues import parse_key_values
 
 
 def _model_args(values: tuple[str, ...], models: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {m: {} for m in models}
+    pairs: dict[str, list[str]] = {m: [] for m in models}
     for item in values:
         model, sep, pair = item.rpartition(":")
-        if not sep or model not in out:
+        if not sep or model not in pairs:
             raise AssayError(f"-M {item!r}: expected MODEL:NAME=VALUE with MODEL one of the --model names")
-        out[model] |= parse_key_values((pair,), "-M")
-    return out
+        pairs[model].append(pair)
+    return {m: parse_key_values(tuple(p), f"-M ({m})") for m, p in pairs.items()}
 
 
 @click.group(name="panel")
@@ -56,6 +56,7 @@ def run_command(
     from pydantic import ValidationError
 
     from assay._errors import validation_problem
+    from assay.cli._eval import check_log_dir
     from assay.panels import PanelSpec, format_panel_report, load_panel, panel_report, run_panel
 
     if config:
@@ -75,6 +76,7 @@ def run_command(
             spec = PanelSpec.model_validate(raw)
         except ValidationError as ex:
             raise AssayError(f"panel run: {validation_problem(ex, 'panel')}") from None
+    check_log_dir(spec.log_dir, "log_dir" if config else "--log-dir")
     updates = {k: v for k, v in {"epochs": epochs, "limit": limit}.items() if v is not None}
     spec = spec.model_copy(update=updates)
     result = run_panel(spec)

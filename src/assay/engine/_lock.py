@@ -4,7 +4,8 @@
 run's PID and start time into it. The kernel releases the lock when the process ends, however it ends, so a
 lock file left by a killed run is stale exactly when its lock can be taken: it is taken over with a one-line
 note. A second run while the first holds the lock is refused with an :class:`AssayError` naming the first
-run. On a clean exit (a study that raised included) the file is removed.
+run. On a clean exit (a study that raised included) the file is removed, and so are the folders the lock
+created if the run left them empty.
 
 Under ``accelerate launch`` each process locks its own folder (:func:`assay.engine._runner.process_out`:
 ``out`` for the main process, ``out/.rank-<i>`` for the others), so the processes of one run never contend
@@ -102,6 +103,7 @@ def output_lock(out: Path, note: Callable[[str], None] | None = None) -> Iterato
             cannot be created or written.
     """
     say = note or (lambda msg: click.echo(msg, err=True))
+    created = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
@@ -120,3 +122,6 @@ def output_lock(out: Path, note: Callable[[str], None] | None = None) -> Iterato
         with contextlib.suppress(OSError):
             path.unlink()  # while still locked: a run waiting on the old file retries on a new one
         os.close(fd)
+        with contextlib.suppress(OSError):  # a run that wrote nothing (a bad config) leaves no folder
+            for folder in created:
+                folder.rmdir()

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,7 +26,7 @@ def override_from_yaml(base: M, path: str | Path | None) -> M:
     if not p.is_file():
         raise AssayError(f"config file not found: {p}")
     try:
-        raw = yaml.safe_load(read_text_file(p, "config file")) or {}
+        raw = load_yaml(read_text_file(p, "config file")) or {}
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed config file {p}: {str(ex).splitlines()[0]}") from None
     if not isinstance(raw, dict):

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 Level = Literal["L1", "L2", "L3"]
 
@@ -171,7 +171,7 @@ def load_claim(path: str | Path) -> Claim:
     if not p.is_file():
         raise AssayError(f"claim file not found: {p}")
     try:
-        raw = yaml.safe_load(read_text_file(p, "claim file"))
+        raw = load_yaml(read_text_file(p, "claim file"))
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed claim {p}: {str(ex).splitlines()[0]}") from None
     except OSError as ex:

@@ -20,14 +20,16 @@ def load_local_model(
 
     Args:
         name: ``smollm2``, ``toy`` or ``hf`` (an ``assay/`` prefix is accepted).
-        path: Checkpoint directory, required for ``hf``.
+        path: Checkpoint directory, required for ``hf`` and refused for the embedded ``smollm2`` and
+            ``toy`` (which would load their own weights).
         adapter: Optional LoRA adapter directory, merged into the weights.
         seed: Seed of the toy model.
         device: ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
         dtype: ``auto`` (bf16 on CUDA, fp32 elsewhere), ``float32``, ``bfloat16`` or ``float16``.
 
     Raises:
-        AssayError: Unknown name, device or dtype, or an unreadable checkpoint.
+        AssayError: Unknown name, device or dtype, a ``path`` with an embedded model, or an unreadable
+            checkpoint.
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

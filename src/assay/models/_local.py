@@ -38,8 +38,15 @@ def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
     """Return the checkpoint directory for ``assay/<model_name>``, consuming its own model args.
 
     Raises:
-        AssayError: A required arg is missing or the directory is not a readable checkpoint.
+        AssayError: A required arg is missing, a ``path`` is given to an embedded model (``smollm2``,
+            ``toy``), which would otherwise load its own weights and ignore it, or the directory is not a
+            readable checkpoint.
     """
+    if model_name in ("smollm2", "toy") and "path" in model_args:
+        raise AssayError(
+            f"assay/{model_name} is an embedded model and takes no path (got path={model_args['path']}); "
+            "load a checkpoint directory as assay/hf with path=DIR"
+        )
     if model_name == "smollm2":
         from assay.models._smollm2 import smollm2_dir
 

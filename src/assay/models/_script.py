@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 
 class ScriptedToolCall(BaseModel):
@@ -112,7 +112,7 @@ def load_script(path: str | Path) -> Script:
         if p.suffix == ".jsonl":
             raw = [json.loads(line) for line in text.splitlines() if line.strip()]
         else:
-            raw = yaml.safe_load(text)
+            raw = load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as ex:
         detail = str(ex).splitlines()[0]
         raise AssayError(f"malformed script file {p}: {detail}") from None

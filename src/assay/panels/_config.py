@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 
 class PanelModel(BaseModel):
@@ -73,7 +73,7 @@ def load_panel(path: str | Path) -> PanelSpec:
     if not p.is_file():
         raise AssayError(f"panel file not found: {p}")
     try:
-        raw = yaml.safe_load(read_text_file(p, "panel file"))
+        raw = load_yaml(read_text_file(p, "panel file"))
         return PanelSpec.model_validate(raw)
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed panel file {p}: {str(ex).splitlines()[0]}") from None

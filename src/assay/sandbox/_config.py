@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 #: Host directories bound read-only into every sandbox (missing ones are skipped, symlinks kept as links).
 SYSTEM_PATHS: tuple[str, ...] = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -101,7 +101,7 @@ def resolve_config(config: object) -> BwrapConfig:
             raise AssayError(f"bwrap sandbox config file not found: {path}")
         text = read_text_file(path, "bwrap sandbox config")
         try:
-            raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+            raw = json.loads(text) if path.suffix == ".json" else load_yaml(text)
         except (json.JSONDecodeError, yaml.YAMLError) as ex:
             raise AssayError(f"malformed bwrap sandbox config {path}: {str(ex).splitlines()[0]}") from None
         if not isinstance(raw, dict):

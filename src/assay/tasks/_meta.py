@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
 from assay._strict import Strict
+from assay._textfile import load_yaml
 
 META_FILE = "eval.yaml"
 
@@ -71,7 +72,7 @@ def family_meta(family: str) -> FamilyMeta:
     if not path.is_file():
         raise AssayError(f"task family {family!r} has no {META_FILE}")
     try:
-        return FamilyMeta.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return FamilyMeta.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as ex:
         raise AssayError(f"{family}/{META_FILE}: not valid YAML: {ex}") from None
     except ValidationError as ex:

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 DimensionKind = Literal["risk", "behaviour", "awareness", "scenario"]
 
@@ -120,7 +120,7 @@ def load_rubric(source: str | Path | None = None) -> Rubric:
     if not p.is_file():
         raise AssayError(f"rubric file not found: {p}")
     try:
-        raw = yaml.safe_load(read_text_file(p, "rubric file"))
+        raw = load_yaml(read_text_file(p, "rubric file"))
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed rubric file {p}: {str(ex).splitlines()[0]}") from None
     try:

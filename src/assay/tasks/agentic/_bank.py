@@ -6,8 +6,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from assay._textfile import load_yaml
 
 Selector = Literal["conflict", "urgency", "fixed"]
 
@@ -93,7 +94,7 @@ class TemplateBank(BaseModel):
 
 def _read(name: str) -> Any:
     text = resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @cache

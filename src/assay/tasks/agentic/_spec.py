@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 from assay.tasks.agentic._factors import (
     Condition,
     EvalAwareness,
@@ -112,7 +112,7 @@ def grid_from_yaml(text: str, source: str = "grid spec") -> GridSpec:
         AssayError: The YAML is malformed or a field is invalid (the message names the field).
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed {source}: {str(ex).splitlines()[0]}") from None
     if not isinstance(raw, dict):

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from assay._errors import AssayError, validation_problem
-from assay._textfile import read_text_file
+from assay._textfile import load_yaml, read_text_file
 
 
 class Seed(BaseModel):
@@ -43,7 +43,7 @@ def load_seeds(path: str | Path | None = None) -> list[Seed]:
     if not p.is_file():
         raise AssayError(f"seeds file not found: {p}")
     try:
-        raw = yaml.safe_load(read_text_file(p, "seeds file"))
+        raw = load_yaml(read_text_file(p, "seeds file"))
         seeds = TypeAdapter(list[Seed]).validate_python(raw)
     except yaml.YAMLError as ex:
         raise AssayError(f"malformed seeds file {p}: {str(ex).splitlines()[0]}") from None

@@ -15,8 +15,10 @@ def _rater_model(spec: str) -> Any:
     import yaml
     from inspect_ai.model import get_model
 
+    from assay._textfile import load_yaml
+
     try:
-        raw = yaml.safe_load(spec)
+        raw = load_yaml(spec)
     except yaml.YAMLError:
         raise AssayError(f"--rater {spec!r}: not a model name or a YAML mapping") from None
     if isinstance(raw, str) and raw.strip():
