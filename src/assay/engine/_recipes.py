@@ -1,13 +1,83 @@
-"""How to fine-tune: one run's settings, and the recipe models that study configs embed (no torch)."""
+"""How to fine-tune: one run's settings, the recipe models study configs embed, and their field checks."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from assay._strict import Strict
+
+DTYPE_NAMES = ("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16")
+"""The dtype names :func:`assay.models._device.resolve_dtype` accepts (``auto`` and its ``DTYPES``)."""
+
+
+def field_error(loc: Sequence[str | int], message: str, value: object) -> ValidationError:
+    """A pydantic error located at field ``loc`` (relative to the model), for a ``model_validator``.
+
+    A cross-field bound is checked once every field is known; raising this there names the field at
+    fault (``safety.ks: ...``) instead of the whole model.
+
+    Args:
+        loc: The field's path inside the model that raises it (nested models prefix their own path).
+        message: What is wrong, shown after the path.
+        value: The refused value.
+    """
+    kind = PydanticCustomError("config_bound", message)
+    return ValidationError.from_exception_data(
+        "config", [InitErrorDetails(type=kind, loc=tuple(loc), input=value)]
+    )
+
+
+def distinct(values: Sequence[object]) -> None:
+    """Refuse a list with a repeated value (a repeated seed or k would count one run twice).
+
+    Raises:
+        ValueError: Naming the first repeated value.
+    """
+    seen: set[object] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{v!r} appears twice (each value may appear once)")
+        seen.add(v)
+
+
+def _device_name(device: str) -> str:
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device.strip().lower()):
+        raise ValueError(f"must be auto, cpu, cuda, cuda:N or mps, got {device!r}")
+    return device
+
+
+def _dtype_name(dtype: str) -> str:
+    if dtype.strip().lower() not in DTYPE_NAMES:
+        raise ValueError(f"must be one of {', '.join(DTYPE_NAMES)}, got {dtype!r}")
+    return dtype
+
+
+def _cue(text: str) -> str:
+    if len(text.strip()) < 2 or not any(ch.isalnum() for ch in text):
+        raise ValueError(f"must hold at least two characters, a letter or digit among them, got {text!r}")
+    return text
+
+
+def _non_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+Device = Annotated[str, AfterValidator(_device_name)]
+"""A device name (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``); whether it exists is checked on use."""
+DtypeName = Annotated[str, AfterValidator(_dtype_name)]
+"""A dtype name of :data:`DTYPE_NAMES`."""
+Cue = Annotated[str, AfterValidator(_cue)]
+"""A trigger or password: at least two characters, one of them a letter or digit (near misses need both)."""
+NonBlank = Annotated[str, AfterValidator(_non_blank)]
+"""A text that is not empty or only spaces (a behaviour matched at the start of an answer, a question)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +139,12 @@ class Sweep(Strict):
     lora_rank: int = Field(default=8, ge=1)
     lora_layers: int | None = Field(default=15, ge=1, description="LoRA on the top blocks (None: all)")
     batch_size: int = Field(default=8, ge=1)
+
+    @field_validator("ks", "seeds")
+    @classmethod
+    def _distinct(cls, values: list[int]) -> list[int]:
+        distinct(values)
+        return values
 
     def settings(self, seed: int, nested: bool) -> TrainSettings:
         """LoRA settings of one run of this sweep (one epoch when ``nested``: a k-sweep stream)."""

