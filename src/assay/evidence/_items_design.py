@@ -202,7 +202,7 @@ def multiplicity(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
         return ctx.no_data()
     s = ctx.summary
-    n_tests = sum(len(f.terms) for f in s.factor_effects) + len(s.paired)
+    n_tests = sum(t.estimable for f in s.factor_effects for t in f.terms) + len(s.paired)
     if n_tests <= 1:
         return "not_applicable", f"{n_tests} test(s): nothing to correct"
     method = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[s.adjust_method]

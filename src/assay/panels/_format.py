@@ -45,6 +45,6 @@ def format_panel_report(report: PanelReport) -> str:
             for t in fit.terms:
                 lines.append(
                     f"  {model}: {t.factor}={t.level} vs {t.reference}: {fit.model} {t.estimate:+.3f} "
-                    f"[{t.lo:+.3f}, {t.hi:+.3f}] p {_num(t.p_value)}"
+                    f"[{t.lo:+.3f}, {t.hi:+.3f}] p {_num(t.p_value)}" + (f" ({t.note})" if t.note else "")
                 )
     return "\n".join(lines)

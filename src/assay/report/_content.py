@@ -156,6 +156,7 @@ def effects_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSectio
                     num(t.odds_ratio) if t.odds_ratio is not None else "",
                     num(t.p_value),
                     num(t.p_adjusted),
+                    t.note,
                 ]
             )
     covs = sorted({f.covariance for f in s.factor_effects if f.covariance})
@@ -164,7 +165,8 @@ def effects_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSectio
         title="Factor effects",
         paragraphs=[
             f"Regression of the behaviour on the factors ({'; '.join(covs) or 'not fitted'}); "
-            f"p-values corrected with {s.adjust_method} across all terms.",
+            f"p-values corrected with {s.adjust_method} across all estimable terms; a term the design "
+            "cannot identify is marked not estimable and has no p-value.",
             *notes,
         ],
         tables=[
@@ -179,6 +181,7 @@ def effects_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSectio
                     "odds ratio",
                     "p",
                     "p corrected",
+                    "note",
                 ],
                 rows=rows,
             )
