@@ -40,6 +40,10 @@ class BwrapConfig(BaseModel):
         workdir_mb: Quota of the whole work directory in MiB (disk blocks of all its files together).
         workdir_entries: Most files and directories the work directory may hold.
         tmp_mb: Size of the private ``/tmp`` (a tmpfs discarded after each command), in MiB.
+        workdir_kernel_quota: Let the kernel enforce ``workdir_mb`` and ``workdir_entries`` where the host
+            allows it: the work directory is then a tmpfs of that size mounted on the host (needs root with
+            ``CAP_SYS_ADMIN``), and a write past the quota fails with ``ENOSPC``. Elsewhere, or when false,
+            the quota is measured while commands run (a burst of writes can overshoot it).
         workdir: Path of the writable work directory inside the sandbox (also ``HOME``).
         system_paths: Host directories bound read-only; nothing else of the host is visible.
         host_dir: Host directory under which per-sample work directories are created (default: the
@@ -57,6 +61,7 @@ class BwrapConfig(BaseModel):
     workdir_mb: int = Field(default=256, ge=1)
     workdir_entries: int = Field(default=10_000, ge=10)
     tmp_mb: int = Field(default=64, ge=1)
+    workdir_kernel_quota: bool = True
     workdir: str = "/home/user"
     system_paths: tuple[str, ...] = SYSTEM_PATHS
     host_dir: str | None = None

@@ -26,7 +26,17 @@ from pydantic import BaseModel
 from assay.sandbox._command import INSIDE_UID, BwrapUnavailableError, HostTools, bwrap_argv, find_host_tools
 from assay.sandbox._config import BwrapConfig, resolve_config
 from assay.sandbox._run import RunResult, run_capped
-from assay.sandbox._workdirs import PREFIX, WATCH_SECONDS, mark_owner, remove_tree, sweep_stale, usage
+from assay.sandbox._workdirs import (
+    PREFIX,
+    WATCH_SECONDS,
+    WORK_NAME,
+    mark_owner,
+    mount_quota_tmpfs,
+    remove_tree,
+    room_on_mount,
+    sweep_stale,
+    usage,
+)
 
 #: Range of unprivileged host uids given to sandboxes when Inspect runs as root (one per sample).
 _UID_BASE, _UID_SPAN = 1_900_000_000, 100_000_000
@@ -35,6 +45,9 @@ _UID_BASE, _UID_SPAN = 1_900_000_000, 100_000_000
 _USERS = ("user", str(INSIDE_UID))
 
 _tools_checked: HostTools | None = None
+
+#: Free bytes under which the work-directory tmpfs counts as full (a new file needs a page or more).
+_FULL_BYTES = 64 * 1024
 
 #: Commands run at once across all samples when ``exec(concurrency=True)``.
 _EXEC_SLOTS = 2 * (os.cpu_count() or 1)
@@ -58,11 +71,15 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
             self.host_uid = _UID_BASE + secrets.randbelow(_UID_SPAN)
         self.host_root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=config.host_dir))
         mark_owner(self.host_root)
-        self.host_workdir = self.host_root / "work"
+        self.host_workdir = self.host_root / WORK_NAME
         self.host_workdir.mkdir(mode=0o700)
         if os.geteuid() == 0:
             self.host_root.chmod(0o711)
             os.chown(self.host_workdir, self.host_uid, self.host_uid)
+        #: The kernel enforces the work-directory quota (a tmpfs of that size); else the watcher measures it.
+        self.kernel_quota = config.workdir_kernel_quota and mount_quota_tmpfs(
+            self.host_workdir, self._quota_bytes(), config.workdir_entries, self.host_uid
+        )
 
     # ----------------------------------------------------------------------------------------- lifecycle
 
@@ -161,11 +178,14 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
                 stdout=result.stdout.decode("utf-8", "replace"),
                 stderr=result.stderr.decode("utf-8", "replace") + self._quota_message(),
             )
+        stderr = result.stderr.decode("utf-8", "replace")
+        if self._kernel_quota_full():  # the command may have ignored its failed writes
+            stderr += self._quota_message()
         return ExecResult(
             success=result.returncode == 0,
             returncode=result.returncode,
             stdout=result.stdout.decode("utf-8", "replace"),
-            stderr=result.stderr.decode("utf-8", "replace"),
+            stderr=stderr,
         )
 
     async def _run(
@@ -180,6 +200,7 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
         status_read, status_write = os.pipe()
         try:
             room = await anyio.to_thread.run_sync(self._room)
+            watch = None if self.kernel_quota else self._over_quota
             argv = bwrap_argv(
                 self.tools,
                 self.config,
@@ -198,7 +219,7 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
                 timeout,
                 max_output,
                 pass_fds=(status_write,),
-                watch=self._over_quota,
+                watch=watch,
                 watch_seconds=WATCH_SECONDS,
             )
             os.close(status_write)
@@ -223,6 +244,8 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
 
     def _room(self) -> int:
         """File-size limit of the next command: the per-file cap, or the room left under the quota."""
+        if self.kernel_quota:
+            return self.config.max_file_mb * 1024 * 1024  # the tmpfs itself stops writes at the quota
         used, entries = usage(self.host_workdir, self._quota_bytes(), self.config.workdir_entries)
         per_file = self.config.max_file_mb * 1024 * 1024
         if entries > self.config.workdir_entries:
@@ -233,10 +256,23 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
         used, entries = usage(self.host_workdir, self._quota_bytes(), self.config.workdir_entries)
         return used > self._quota_bytes() or entries > self.config.workdir_entries
 
+    def _kernel_quota_full(self) -> bool:
+        """Whether the work-directory tmpfs is (nearly) full: the command's writes may have failed there."""
+        if not self.kernel_quota:
+            return False
+        free_bytes, free_inodes = room_on_mount(self.host_workdir)
+        return free_bytes < _FULL_BYTES or free_inodes == 0
+
     def _quota_message(self) -> str:
+        limits = f"({self.config.workdir_mb} MiB or {self.config.workdir_entries} entries)"
+        if self.kernel_quota:
+            return (
+                f"\nassay sandbox: work directory quota reached {limits}: writes fail with 'No space left "
+                "on device'. Delete files to free space."
+            )
         return (
-            f"\nassay sandbox: work directory quota exceeded ({self.config.workdir_mb} MiB or "
-            f"{self.config.workdir_entries} entries); the command was killed. Delete files to free space."
+            f"\nassay sandbox: work directory quota exceeded {limits}; the command was killed. "
+            "Delete files to free space."
         )
 
     # ------------------------------------------------------------------------------------------- files

@@ -1,11 +1,19 @@
 """Per-sample host work directories: a quota on the whole directory, and cleanup that survives a kill.
 
-**Quota.** ``RLIMIT_FSIZE`` caps each file, not their sum (12 files of 60 MB are 720 MB). The sandbox
-therefore measures the work directory before each command, gives the command a file-size limit no larger
-than the room left, and watches the directory while the command runs (every :data:`WATCH_SECONDS`): past
-the quota (bytes or entries) the command's process group is killed and the command fails with a quota
-message. A write between two checks can overshoot by what a process writes in that interval; after the
-kill, no later command may write more (its file-size limit is zero while the directory is over quota).
+**Quota by the kernel.** Where the host allows mounting (root with ``CAP_SYS_ADMIN``), the work directory
+is a tmpfs of exactly the quota (``size=``, ``nr_inodes=``) mounted on the host directory
+(:func:`mount_quota_tmpfs`): every sandbox binds the same mount, files persist between commands and stay
+readable from the host, and a write past the quota fails with ``ENOSPC`` however many processes write at
+once. bubblewrap's own ``--size``/``--tmpfs`` cannot serve here: its tmpfs lives in the sandbox's mount
+namespace and vanishes with each command.
+
+**Quota by measuring** (the fallback). ``RLIMIT_FSIZE`` caps each file, not their sum (12 files of 60 MB
+are 720 MB). The sandbox therefore measures the work directory before each command, gives the command a
+file-size limit no larger than the room left, and watches the directory while the command runs (every
+:data:`WATCH_SECONDS`): past the quota (bytes or entries) the command's process group is killed and the
+command fails with a quota message. A write between two checks can overshoot by what the processes write
+in that interval; after the kill, no later command may write more (its file-size limit is zero while the
+directory is over quota).
 
 **Cleanup.** Inspect removes a sample's directory in ``sample_cleanup``; a process killed with SIGKILL never
 gets there. Every directory records its owner (pid and process start time) in :data:`OWNER_FILE`; at the
@@ -15,6 +23,7 @@ next start (``task_init``) every ``assay-bwrap-*`` directory whose owner is no l
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import stat
@@ -27,8 +36,58 @@ PREFIX = "assay-bwrap-"
 #: File in each host directory (outside the work directory the sandbox sees) naming its owner process.
 OWNER_FILE = "owner"
 
+#: Name of the work directory inside each host directory (bound at the sandbox's work directory).
+WORK_NAME = "work"
+
 #: Seconds between two measurements of the work directory while a command runs.
 WATCH_SECONDS = 0.05
+
+#: Source name of the work-directory tmpfs mounts (as ``/proc/mounts`` lists them).
+TMPFS_SOURCE = "assay-work"
+
+_MS_NOSUID, _MS_NODEV, _MNT_DETACH = 2, 4, 2
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def mount_quota_tmpfs(path: Path, size_bytes: int, entries: int, uid: int) -> bool:
+    """Mount a tmpfs of ``size_bytes`` holding at most ``entries`` files and directories on ``path``.
+
+    The mount's root belongs to ``uid`` (mode 0700); it is ``nosuid`` and ``nodev``. Only root with
+    ``CAP_SYS_ADMIN`` may mount; elsewhere nothing happens.
+
+    Args:
+        path: Empty host directory to mount on.
+        size_bytes: Quota in bytes (the kernel rounds it up to whole pages).
+        entries: Most files and directories below ``path`` (the root's own inode is added).
+        uid: Owner (and group) of the mount's root directory.
+
+    Returns:
+        Whether the tmpfs is mounted (``False``: the caller enforces the quota by measuring).
+    """
+    if os.geteuid() != 0:
+        return False
+    options = f"size={size_bytes},nr_inodes={entries + 1},mode=0700,uid={uid},gid={uid}"
+    flags = _MS_NOSUID | _MS_NODEV
+    result = _libc().mount(TMPFS_SOURCE.encode(), os.fsencode(path), b"tmpfs", flags, options.encode())
+    return int(result) == 0
+
+
+def unmount_quota_tmpfs(path: Path) -> None:
+    """Detach the tmpfs mounted on ``path``, if any (its memory is freed once no process uses it)."""
+    if os.path.ismount(path) and not os.path.islink(path):
+        _libc().umount2(os.fsencode(path), _MNT_DETACH)
+
+
+def room_on_mount(path: Path) -> tuple[int, int]:
+    """Bytes and inodes still free on the file system holding ``path`` (``(0, 0)`` if unreadable)."""
+    try:
+        info = os.statvfs(path)
+    except OSError:
+        return 0, 0
+    return info.f_bavail * info.f_frsize, info.f_favail
 
 
 def _start_time(pid: int) -> str:
@@ -73,6 +132,7 @@ def remove_tree(root: Path) -> None:
     """
     if not root.name.startswith(PREFIX) or not root.is_dir() or root.is_symlink():
         return
+    unmount_quota_tmpfs(root / WORK_NAME)
     with contextlib.suppress(OSError):
         os.chmod(root, stat.S_IRWXU)
     for current, dirs, _files in os.walk(root, topdown=True, followlinks=False):
