@@ -8,6 +8,7 @@ path of ``assay.tasks`` / ``assay.studies`` (where ``src/assay/tasks/<family>/``
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -149,6 +150,18 @@ def test_a_new_study_needs_only_its_folder(tmp_path: Path) -> None:
     regraded = json.loads(graded.stdout)
     assert regraded["claim_id"] == "tally-yes" and len(regraded["items"]) == 33
     assert [Path(p).resolve() for p in regraded["study_metrics"]] == [(out / "metrics.json").resolve()]
+    assert regraded["achieved_level"] == audit["achieved_level"]
+    assert {i["id"]: i["status"] for i in regraded["items"]} == audit["items"]
+
+    # the folder moved elsewhere is re-audited the same: its files name their evidence relative to themselves
+    (tmp_path / "moved").mkdir()
+    shutil.move(out, tmp_path / "moved" / "B")
+    moved = _assay(["audit", "B/claims/tally-yes.yaml", "--format", "json"], tmp_path / "moved")
+    assert moved.returncode == 0, moved.stderr[-2000:]
+    again_graded = json.loads(moved.stdout)
+    assert again_graded["achieved_level"] == audit["achieved_level"] == "L1"
+    assert {i["id"]: i["status"] for i in again_graded["items"]} == audit["items"]
+    assert again_graded["tables"] == [str(tmp_path / "moved" / "B" / "evidence" / "table.parquet")]
 
     (tmp_path / "bad.yaml").write_text("questions: 9\n")
     bad = _assay(["study", "tally", "--fast", "--out", "out2", "--config", "bad.yaml"], tmp_path)

@@ -51,7 +51,10 @@ def format_audit(result: AuditResult) -> str:
 @click.option(
     "--allow-missing",
     is_flag=True,
-    help="Audit even when no log matches the claim's evidence.logs (before the evals have run).",
+    help=(
+        "Audit even when evidence the claim names is missing (no log matches evidence.logs, a "
+        "study_metrics file not found), e.g. before the evals have run; the audit notes it."
+    ),
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def audit_command(
@@ -63,7 +66,11 @@ def audit_command(
     allow_missing: bool,
     fmt: str,
 ) -> None:
-    """Audit CLAIM (YAML): all 33 checklist items, the achieved level L1/L2/L3, intent wording downgraded."""
+    """Audit CLAIM (YAML): all 33 checklist items, the achieved level L1/L2/L3, intent wording downgraded.
+
+    Relative evidence paths resolve against the claim file's folder; evidence it names that is not there
+    is an error (exit 2) unless --allow-missing is given.
+    """
     from pathlib import Path
 
     from assay._errors import AssayError
@@ -72,27 +79,10 @@ def audit_command(
     for log in logs:
         if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
-    if not logs and not allow_missing:
-        _check_claim_logs(claim)
-    result = audit_claim_file(claim, extra_logs=list(logs), score_key=score_key, factors=list(factors))
+    result = audit_claim_file(
+        claim, extra_logs=list(logs), score_key=score_key, factors=list(factors), allow_missing=allow_missing
+    )
     click.echo(result.model_dump_json(indent=2) if fmt == "json" else format_audit(result))
     if strict and result.overstated:
         # SystemExit, not click's Exit: cli.main(standalone_mode=False) returns Exit's code instead of exiting
         sys.exit(1)
-
-
-def _check_claim_logs(claim: str) -> None:
-    """Refuse a claim whose log entries all match nothing (a silent audit without data otherwise)."""
-    from pathlib import Path
-
-    from assay._errors import AssayError
-    from assay.evidence import load_claim, resolve_evidence
-
-    parsed = load_claim(claim)
-    entries = parsed.evidence.logs
-    found, _, _ = resolve_evidence(parsed, Path(claim).parent)
-    if entries and not found:
-        raise AssayError(
-            f"claim {claim}: evidence.logs: no log matches {', '.join(entries)} (relative to the claim's "
-            "folder); run the evals, pass --log, or --allow-missing to audit without data"
-        )

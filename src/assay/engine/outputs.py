@@ -18,8 +18,10 @@ from assay.evidence import (
     Claim,
     PredictionOutcome,
     StudyMetrics,
-    audit_claim,
+    audit_claim_file,
+    relative_evidence,
     write_study_metrics,
+    write_table_file,
 )
 from assay.report import ReportData, ReportSection, ReportTable, build_report, render
 
@@ -46,13 +48,20 @@ class StudyEvidence:
     table_of: Callable[[Claim], pd.DataFrame] | None = None
 
 
-def write_claim_files(out: Path, claims: Iterable[Claim]) -> Path:
-    """Write every claim to ``out/claims/<id>.yaml`` (``assay audit`` re-reads them); return the folder."""
+def write_claim_files(out: Path, claims: Iterable[Claim]) -> list[Path]:
+    """Write every claim to ``out/claims/<id>.yaml`` (``assay audit`` re-reads them); return the files.
+
+    Evidence paths under ``out`` are written relative to the claim file's folder (``../metrics.json``), so
+    the output folder can be moved and re-audited; see :func:`assay.evidence.relative_evidence`.
+    """
     folder = out / "claims"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
     for claim in claims:
-        (folder / f"{claim.id}.yaml").write_text(claim.to_yaml())
-    return folder
+        path = folder / f"{claim.id}.yaml"
+        path.write_text(relative_evidence(claim, folder, out).to_yaml(), encoding="utf-8")
+        files.append(path)
+    return files
 
 
 def audit_record(audit: AuditResult) -> dict[str, Any]:
@@ -79,20 +88,46 @@ def timings_section(timings: Mapping[str, float]) -> ReportSection:
 
 
 def audited_report(
-    claims: Sequence[Claim], evidence: StudyEvidence, sections: Sequence[ReportSection], title: str
+    claim_files: Sequence[Path], evidence: StudyEvidence, sections: Sequence[ReportSection], title: str
 ) -> ReportData:
-    """The report's data: the evidence summarised, every claim audited (on ``evidence.table_of`` if set)."""
+    """The report's data: the evidence summarised, every claim file audited as ``assay audit`` audits it.
+
+    Each claim is audited on the evidence its file names, paths resolved against its folder (see
+    :func:`cite_tables` for the table a claim is audited on), so re-auditing the file gives the same result.
+    """
     data = build_report(
-        evidence.logs,
-        table=evidence.table,
-        positive=evidence.positive,
-        claims=() if evidence.table_of else claims,
-        sections=sections,
-        title=title,
+        evidence.logs, table=evidence.table, positive=evidence.positive, sections=sections, title=title
     )
-    if evidence.table_of is not None:
-        data.audits = [audit_claim(c, table=evidence.table_of(c)) for c in claims]
+    data.audits = [audit_claim_file(f) for f in claim_files]
     return data
+
+
+def cite_tables(out: Path, claims: Sequence[Claim], evidence: StudyEvidence) -> list[Claim]:
+    """The claims, each citing the tidy table it is audited on, written under ``out/evidence/``.
+
+    When the evidence is a table, a claim that cites no logs is audited on it (on ``evidence.table_of(claim)``
+    when set): the table is written as ``evidence/table.parquet`` (``evidence/<claim id>.parquet`` with
+    ``table_of``) and added to the claim's ``evidence.tables``. Other claims are returned as they are.
+    """
+    whole, table_of = evidence.table, evidence.table_of
+    if whole is None:
+        return list(claims)
+    written: dict[str, Path] = {}
+
+    def table_file(claim: Claim) -> Path:
+        name = f"{claim.id}.parquet" if table_of else "table.parquet"
+        if name not in written:
+            rows = table_of(claim) if table_of else whole
+            written[name] = write_table_file(rows, out / "evidence" / name)
+        return written[name]
+
+    return [claim if claim.evidence.logs else _citing(claim, table_file(claim)) for claim in claims]
+
+
+def _citing(claim: Claim, table: Path) -> Claim:
+    """``claim`` with ``table`` added to its evidence tables."""
+    tables = [*claim.evidence.tables, str(table)]
+    return claim.model_copy(update={"evidence": claim.evidence.model_copy(update={"tables": tables})})
 
 
 def write_study_outputs(
@@ -108,7 +143,9 @@ def write_study_outputs(
 
     The extra metrics files are written first, so the claims can cite them. The claims are made on the
     written ``metrics.json``; their prediction outcomes are added to it before they are audited, and their
-    audits go into it under ``extra.claims``. ``metrics`` itself is left unchanged.
+    audits go into it under ``extra.claims``. ``metrics`` itself is left unchanged. Paths in the files
+    written (claims' evidence, metrics' ``extra``) are relative to the file naming them when they lie in
+    ``out``, so ``out`` can be moved and each claim file re-audited with the same result.
 
     Args:
         out: The study's output folder.
@@ -130,8 +167,9 @@ def write_study_outputs(
     if outcomes:
         metrics.prediction_outcomes = [*metrics.prediction_outcomes, *outcomes]
         write_study_metrics(metrics, path)
-    write_claim_files(out, claims)
-    data = audited_report(claims, evidence, sections, title)
+    data = audited_report(
+        write_claim_files(out, cite_tables(out, claims, evidence)), evidence, sections, title
+    )
     metrics.extra["claims"] = [audit_record(a) for a in data.audits]
     write_study_metrics(metrics, path)
     report = out / "report.html"

@@ -21,10 +21,14 @@ from assay.evidence._claim import (
     JudgeRule,
     Prediction,
     Selector,
+    check_evidence,
     claim_from_dict,
     load_claim,
+    missing_evidence,
+    relative_evidence,
     resolve_evidence,
     save_claim,
+    table_files,
 )
 from assay.evidence._intervention import record_intervention, verify_intervention
 from assay.evidence._language import (
@@ -49,6 +53,7 @@ from assay.evidence._metrics import (
     RuleVariantResult,
     StudyMetrics,
     load_study_metrics,
+    metrics_file_path,
     write_study_metrics,
 )
 from assay.evidence._paired import (
@@ -110,6 +115,7 @@ from assay.evidence._table import (
     tidy_table,
     validate_table,
 )
+from assay.evidence._tablefile import read_table_file, write_table_file
 
 __all__ = [
     "ERROR_OUTCOMES",
@@ -162,6 +168,7 @@ __all__ = [
     "audit_claim_file",
     "binomial_rate",
     "check_comparable",
+    "check_evidence",
     "claim_from_dict",
     "clustered_se",
     "compare_paired",
@@ -181,14 +188,18 @@ __all__ = [
     "load_claim",
     "load_study_metrics",
     "mcnemar_exact",
+    "metrics_file_path",
     "minimum_detectable_effect",
+    "missing_evidence",
     "model_comparisons",
     "paired_bootstrap_interval",
     "paraphrase_spread",
     "proportion_interval",
     "rater_validation_status",
+    "read_table_file",
     "record_intervention",
     "registered_items",
+    "relative_evidence",
     "required_n_paired_eval",
     "required_n_two_proportions",
     "resolve_evidence",
@@ -201,10 +212,12 @@ __all__ = [
     "select_rows",
     "summarize",
     "surface_cue_check",
+    "table_files",
     "tidy_table",
     "validate_table",
     "verify_intervention",
     "write_study_metrics",
+    "write_table_file",
 ]
 
 from assay.evidence._logstatus import (  # kept apart: log status (issue 15)

@@ -22,6 +22,7 @@ Every item is computed on the claim's subject (the rows its ``subject`` selects)
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -37,12 +38,13 @@ from assay.evidence._checklist import (
     run_item,
     select_rows,
 )
-from assay.evidence._claim import Claim, load_claim, resolve_evidence
+from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evidence, table_files
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
-from assay.evidence._table import resolve_positive, tidy_table
+from assay.evidence._table import resolve_positive, tidy_table, validate_table
+from assay.evidence._tablefile import read_table_file
 
 LEVEL_ITEMS: dict[str, tuple[str, ...]] = {
     "L1": ("S1.3", "S1.4", "S2.1", "S3.8", "S3.9"),
@@ -68,8 +70,9 @@ class AuditResult(BaseModel):
         blocking: For each level above the achieved one, the items that block it.
         items: All 33 item verdicts, in checklist order.
         subject_rate: Pooled rate of the rows the claim is about.
-        logs: Logs read.
-        study_metrics: Study metrics files read.
+        logs: Logs read (absolute paths).
+        study_metrics: Study metrics files read (absolute paths).
+        tables: Evidence tables read (absolute paths).
         notes: Evidence entries that matched nothing.
     """
 
@@ -85,6 +88,7 @@ class AuditResult(BaseModel):
     subject_rate: ConditionSummary | None = None
     logs: list[str] = Field(default_factory=list)
     study_metrics: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 
@@ -115,28 +119,36 @@ def audit_claim(
     *,
     score_key: str | None = None,
     factors: Sequence[str] = (),
+    allow_missing: bool = False,
 ) -> AuditResult:
     """Evaluate the checklist for ``claim`` against its evidence.
+
+    Evidence the claim names must be there: a study metrics file that does not exist, or a log entry
+    matching no file (unless ``table`` or ``extra_logs`` stand in for the logs), is an error, not a quiet
+    ``missing``. Items stay ``missing`` when the evidence is there but lacks what they need.
 
     Args:
         claim: The claim.
         base_dir: Folder that relative evidence paths are resolved against (the claim file's folder).
         extra_logs: More logs to include (e.g. from the command line).
-        table: A tidy table to use instead of reading the logs (logs and extra_logs are then ignored).
+        table: A tidy table to use instead of reading the logs and tables (they and extra_logs are then
+            ignored).
         score_key: Key of dict-valued scores (see :func:`assay.evidence.tidy_table`).
         factors: Sample-metadata keys to use as factors.
+        allow_missing: Audit without the missing evidence, noting it (e.g. before the evals have run).
 
     Returns:
         The :class:`AuditResult`.
+
+    Raises:
+        AssayError: Evidence the claim names is missing and ``allow_missing`` is false (one line naming it).
     """
+    if not allow_missing:
+        check_evidence(claim, base_dir, logs=table is None and not extra_logs, tables=table is None)
     logs, metrics_paths, notes = resolve_evidence(claim, base_dir)
-    seen = {p.resolve() for p in logs}
-    for extra in extra_logs:
-        if Path(extra).resolve() not in seen:
-            logs.append(Path(extra))
-            seen.add(Path(extra).resolve())
-    if table is None and logs:
-        table = tidy_table(logs, score_key=score_key, factors=factors)
+    logs = _with_extra(logs, extra_logs)
+    tables = table_files(claim, base_dir) if table is None else []
+    table = _rows(logs, tables, score_key, factors) if table is None else table
     log_status = table_log_status(table) if table is not None else None
     notes = [*notes, *(log_status.notes() if log_status else [])]  # incomplete / superseded logs
     metrics = [load_study_metrics(p) for p in metrics_paths]
@@ -172,10 +184,32 @@ def audit_claim(
         blocking=blocking,
         items=items,
         subject_rate=subject_rate,
-        logs=[str(p) for p in logs],
-        study_metrics=[str(p) for p in metrics_paths],
+        logs=[os.path.abspath(p) for p in logs],
+        study_metrics=[os.path.abspath(p) for p in metrics_paths],
+        tables=[os.path.abspath(p) for p in tables],
         notes=notes,
     )
+
+
+def _with_extra(logs: list[Path], extra_logs: Sequence[str | Path]) -> list[Path]:
+    """The claim's logs followed by each extra log not among them."""
+    seen = {p.resolve() for p in logs}
+    for extra in map(Path, extra_logs):
+        if extra.resolve() not in seen:
+            logs.append(extra)
+            seen.add(extra.resolve())
+    return logs
+
+
+def _rows(
+    logs: Sequence[Path], tables: Sequence[Path], score_key: str | None, factors: Sequence[str]
+) -> pd.DataFrame | None:
+    """The rows a claim is audited on: its logs' tidy table and its evidence tables, in that order."""
+    frames = [tidy_table(logs, score_key=score_key, factors=factors)] if logs else []
+    frames += [read_table_file(p) for p in tables]
+    if len(frames) < 2:
+        return frames[0] if frames else None
+    return validate_table(pd.concat(frames, ignore_index=True))
 
 
 def evidence_note(claim: Claim, subject: pd.DataFrame | None, rate: ConditionSummary | None) -> EvidenceNote:
@@ -217,8 +251,14 @@ def audit_claim_file(
     *,
     score_key: str | None = None,
     factors: Sequence[str] = (),
+    allow_missing: bool = False,
 ) -> AuditResult:
-    """Load a claim YAML file and audit it (relative evidence paths resolve against its folder)."""
+    """Load a claim YAML file and audit it (relative evidence paths resolve against its folder).
+
+    See :func:`audit_claim` for the arguments and for what missing evidence does.
+    """
     p = Path(path)
     claim = load_claim(p)
-    return audit_claim(claim, p.parent, extra_logs, score_key=score_key, factors=factors)
+    return audit_claim(
+        claim, p.parent, extra_logs, score_key=score_key, factors=factors, allow_missing=allow_missing
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -90,10 +91,17 @@ class Prediction(_Strict):
 
 
 class Evidence(_Strict):
-    """Files the claim rests on, relative to the claim file; log entries may be glob patterns."""
+    """Files the claim rests on, relative to the claim file; log entries may be glob patterns.
+
+    Attributes:
+        logs: Inspect logs (files, folders or glob patterns).
+        study_metrics: Study metrics files (``metrics.json``).
+        tables: Tidy tables a study wrote (see :func:`assay.evidence.write_table_file`), read with the logs.
+    """
 
     logs: list[str] = Field(default_factory=list)
     study_metrics: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)
 
 
 class Claim(_Strict):
@@ -190,24 +198,104 @@ def save_claim(claim: Claim, path: str | Path) -> Path:
 def resolve_evidence(claim: Claim, base_dir: str | Path) -> tuple[list[Path], list[Path], list[str]]:
     """Return the log files and study metrics files of ``claim``, and notes on entries that matched nothing.
 
-    Relative entries are resolved against ``base_dir`` (the claim file's folder). A log entry with glob
-    characters may match zero files (the evidence is not produced yet): that is noted, not an error.
+    Relative entries are resolved against ``base_dir`` (the claim file's folder). An entry that matches
+    nothing is noted here, not refused: :func:`check_evidence` refuses it where an audit needs it.
     """
     base = Path(base_dir)
     logs: list[Path] = []
-    notes: list[str] = []
     for entry in claim.evidence.logs:
-        pattern = entry if Path(entry).is_absolute() else str(base / entry)
-        matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
-        matches = [m for m in matches if m.is_file() or m.is_dir()]
-        if not matches:
-            notes.append(f"no log matches {entry}")
-        logs.extend(m for m in matches if m not in logs)
-    metrics: list[Path] = []
-    for entry in claim.evidence.study_metrics:
-        p = Path(entry) if Path(entry).is_absolute() else base / entry
-        if p.is_file():
-            metrics.append(p)
-        else:
-            notes.append(f"study metrics file not found: {entry}")
-    return logs, metrics, notes
+        logs.extend(m for m in _log_matches(entry, base) if m not in logs)
+    metrics = [p for p in (_evidence_path(e, base) for e in claim.evidence.study_metrics) if p.is_file()]
+    return logs, metrics, missing_evidence(claim, base)
+
+
+def _evidence_path(entry: str, base: Path) -> Path:
+    """``entry`` as a path: as written when absolute, else under ``base``."""
+    return Path(entry) if Path(entry).is_absolute() else base / entry
+
+
+def _log_matches(entry: str, base: Path) -> list[Path]:
+    """The files and folders a log entry (a path or a glob pattern) matches, sorted."""
+    matches = sorted(Path(m) for m in glob.glob(str(_evidence_path(entry, base)), recursive=True))
+    return [m for m in matches if m.is_file() or m.is_dir()]
+
+
+def missing_evidence(
+    claim: Claim, base_dir: str | Path, *, logs: bool = True, tables: bool = True
+) -> list[str]:
+    """One note per evidence entry of ``claim`` that names nothing under ``base_dir``.
+
+    Args:
+        claim: The claim.
+        base_dir: Folder that relative entries are resolved against (the claim file's folder).
+        logs: Check the log entries too (an audit given its table or extra logs does not read them).
+        tables: Check the table entries too (an audit given its table does not read them).
+
+    Returns:
+        ``no log matches ENTRY``, ``study metrics file not found: ENTRY`` and ``table not found: ENTRY``
+        notes, in the claim's order.
+    """
+    base = Path(base_dir)
+    notes = [f"no log matches {e}" for e in claim.evidence.logs if logs and not _log_matches(e, base)]
+    for kind, entries in (
+        ("study metrics file", claim.evidence.study_metrics),
+        ("table", claim.evidence.tables),
+    ):
+        notes += [f"{kind} not found: {e}" for e in entries if not _evidence_path(e, base).is_file()]
+    return notes
+
+
+def table_files(claim: Claim, base_dir: str | Path) -> list[Path]:
+    """The evidence tables of ``claim`` that exist, relative entries resolved against ``base_dir``."""
+    paths = [_evidence_path(e, Path(base_dir)) for e in claim.evidence.tables]
+    return [p for p in paths if p.is_file()]
+
+
+def check_evidence(claim: Claim, base_dir: str | Path, *, logs: bool = True, tables: bool = True) -> None:
+    """Refuse a claim whose evidence entries name files that are not there (less evidence than it cites).
+
+    Args:
+        claim: The claim.
+        base_dir: Folder that relative entries are resolved against (the claim file's folder).
+        logs: Check the log entries too (see :func:`missing_evidence`).
+        tables: Check the table entries too.
+
+    Raises:
+        AssayError: One line naming every missing entry and the folder it was resolved against.
+    """
+    missing = missing_evidence(claim, base_dir, logs=logs, tables=tables)
+    if missing:
+        raise AssayError(
+            f"claim {claim.id}: {'; '.join(missing)} (relative to {Path(base_dir).absolute()}); run what "
+            "writes the evidence, pass --log, or --allow-missing to audit without it"
+        )
+
+
+def relative_evidence(claim: Claim, folder: str | Path, root: str | Path) -> Claim:
+    """``claim`` with each evidence entry under ``root`` rewritten relative to ``folder``.
+
+    A study writes its claim files with these paths (``folder`` its ``claims/`` folder, ``root`` its output
+    folder), so the output folder can be moved and re-audited. Relative entries are taken from the working
+    directory; entries outside ``root`` are made absolute.
+
+    Args:
+        claim: The claim, its evidence relative to the working directory or absolute.
+        folder: The folder of the claim file.
+        root: The folder whose paths become relative (the study's output folder).
+
+    Returns:
+        A copy of the claim with the rewritten evidence.
+    """
+    home, top = os.path.abspath(folder), os.path.abspath(root)
+
+    def rewrite(entry: str) -> str:
+        full = os.path.abspath(entry)
+        inside = os.path.commonpath([full, top]) == top
+        return Path(os.path.relpath(full, home)).as_posix() if inside else full
+
+    evidence = Evidence(
+        logs=[rewrite(e) for e in claim.evidence.logs],
+        study_metrics=[rewrite(e) for e in claim.evidence.study_metrics],
+        tables=[rewrite(e) for e in claim.evidence.tables],
+    )
+    return claim.model_copy(update={"evidence": evidence})

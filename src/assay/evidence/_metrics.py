@@ -34,6 +34,7 @@ Deltas are *after minus before* on the named metric, as proportions (not percent
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -214,8 +215,35 @@ def load_study_metrics(path: str | Path) -> StudyMetrics:
 
 
 def write_study_metrics(metrics: StudyMetrics, path: str | Path) -> Path:
-    """Write ``metrics`` as JSON to ``path`` (creating parent directories); return the path."""
+    """Write ``metrics`` as JSON to ``path`` (creating parent directories); return the path.
+
+    Absolute paths (and ``file://`` URIs) under the file's folder that ``extra`` names are written relative
+    to that folder, so the folder can be moved; :func:`metrics_file_path` resolves them on read.
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(metrics.model_dump_json(indent=2, exclude_none=True) + "\n", encoding="utf-8")
+    data = metrics.model_dump(mode="json", exclude_none=True)
+    data["extra"] = _relative_paths(data["extra"], os.path.abspath(p.parent))
+    p.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return p
+
+
+def metrics_file_path(metrics_file: str | Path, entry: str) -> Path:
+    """A path named in a study metrics file, resolved against the file's folder (absolute ones as written)."""
+    named = Path(entry.removeprefix("file://"))
+    return named if named.is_absolute() else Path(metrics_file).parent / named
+
+
+def _relative_paths(value: Any, root: str) -> Any:
+    """``value`` (JSON data) with every absolute path string under ``root`` made relative to ``root``."""
+    if isinstance(value, dict):
+        return {k: _relative_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_paths(v, root) for v in value]
+    if isinstance(value, str):
+        named = value.removeprefix("file://")
+        if "\n" not in named and os.path.isabs(named):
+            full = os.path.abspath(named)
+            if os.path.commonpath([full, root]) == root:
+                return Path(os.path.relpath(full, root)).as_posix()
+    return value
