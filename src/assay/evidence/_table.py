@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from assay._errors import AssayError
-from assay._outcome import Outcome
+from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.evidence._logs import (
     detect_factors,
     expand_logs,
@@ -34,16 +34,13 @@ from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
 #: Prefix of the columns that hold condition factors (``f_goal_type`` for factor ``goal_type``).
 FACTOR_PREFIX = "f_"
 
-#: Outcomes that are failures of the pipeline, never behaviour: excluded from every denominator and reported.
-#: ``unscored`` marks a sample that finished without an error but has no value from the main scorer.
+#: Outcomes that are never an observation of behaviour: excluded from every denominator (n) and reported
+#: beside it. This is the one rule for n: every assay outcome outside ``BEHAVIOUR_OUTCOMES`` — the pipeline
+#: failures (model, judge, sandbox, auditor errors) and the replies with nothing to score (``empty``,
+#: ``invalid_action``) — plus ``unscored``, a sample that finished without an error but has no value from
+#: the main scorer. Foreign scorers' values (``C``/``I``, numbers) stay in n.
 ERROR_OUTCOMES: frozenset[str] = frozenset(
-    {
-        Outcome.MODEL_ERROR.value,
-        Outcome.JUDGE_ERROR.value,
-        Outcome.SANDBOX_ERROR.value,
-        Outcome.AUDITOR_ERROR.value,
-        "unscored",
-    }
+    {o.value for o in Outcome if o not in BEHAVIOUR_OUTCOMES} | {"unscored"}
 )
 
 #: Inspect's own score letters (correct, incorrect, partial, no answer).
@@ -385,11 +382,16 @@ def resolve_positive(
             plus assay's outcome categories, Inspect's letters, or 0/1 for numeric scores).
 
     Raises:
-        AssayError: No default fits the outcome values, or (``strict``) a value matches no outcome.
+        AssayError: No default fits the outcome values, a value is one kept out of n (an error, ``empty``,
+            ``invalid_action``), or (``strict``) a value matches no outcome.
     """
     values = set(table["outcome"]) - ERROR_OUTCOMES
     if positive:
         chosen = tuple(str(p) if str(p) in values else normalise_positive(str(p)) for p in positive)
+        kept_out = sorted(set(chosen) & ERROR_OUTCOMES)
+        if kept_out:
+            shown = ", ".join(kept_out)
+            raise AssayError(f"--positive {shown}: kept out of n like errors, never a behaviour")
         if strict:
             vocab = values | _vocabulary(values)
             for raw, value in zip(positive, chosen, strict=True):

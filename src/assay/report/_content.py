@@ -6,7 +6,7 @@ import json
 import math
 
 from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary
-from assay.report._guide import headline_section, legend_section
+from assay.report._guide import headline_section, kept_out, legend_section
 from assay.report._labels import arm, arm_labels, condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
 from assay.report._plots import MAX_ROWS
@@ -33,7 +33,12 @@ def _caption(title: str, total: int) -> str:
 
 
 def _errors(c: ConditionSummary) -> str:
-    return ", ".join(f"{k} {v}" for k, v in sorted(c.errors.items())) or "0"
+    return kept_out(c.errors) or "0"
+
+
+def _rate(c: ConditionSummary) -> str:
+    """The rate cell; a condition with no valid sample says so rather than printing a rate."""
+    return pct(c.rate) if c.n else "n/a: no valid sample"
 
 
 def _rate_rows(conds: list[ConditionSummary]) -> list[list[str]]:
@@ -51,7 +56,7 @@ def _rate_rows(conds: list[ConditionSummary]) -> list[list[str]]:
                 condition_label(c, varying),
                 str(c.n),
                 str(c.k),
-                pct(c.rate),
+                _rate(c),
                 interval,
                 f"[{pct(c.lo_clustered)}, {pct(c.hi_clustered)}]",
                 _errors(c),
@@ -73,7 +78,7 @@ RATE_COLUMNS = [
     "rate",
     "interval",
     "clustered interval",
-    "errors (not in n)",
+    "not in n (errors, empty, invalid)",
     "prompts",
     "paraphrases",
     "K per prompt",
@@ -88,11 +93,11 @@ def rates_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
         title="Rates per condition",
         paragraphs=[
             f"Behaviour counted: outcome in {{{', '.join(s.positive)}}}. n counts valid samples; model, "
-            "judge and "
-            f"sandbox errors are excluded from n and shown beside it. Intervals: {method}; the clustered "
-            "interval widens it by the design effect of prompts that share generations.",
-            f"{s.n_rows} samples: {s.n_valid} valid, {s.n_errors} errors"
-            + (f" ({', '.join(f'{k} {v}' for k, v in sorted(s.errors.items()))})" if s.errors else "")
+            "judge and sandbox errors, empty replies and invalid actions (a tool call the mode does not "
+            f"offer, a malformed action block) are excluded from n and shown beside it. Intervals: {method}; "
+            "the clustered interval widens it by the design effect of prompts that share generations.",
+            f"{s.n_rows} samples: {s.n_valid} valid, {s.n_errors} not in n"
+            + (f" ({kept_out(s.errors)})" if s.errors else "")
             + ".",
         ],
         tables=[
@@ -342,7 +347,7 @@ def claim_section(a: AuditResult, index: int) -> ReportSection:
         r = a.subject_rate
         paras.append(
             f"Rate in the claim's subject: {r.k}/{r.n} = {pct(r.rate)} [{pct(r.lo)}, {pct(r.hi)}] "
-            f"({r.method}); errors {r.n_errors}."
+            f"({r.method}); not in n: {kept_out(r.errors) or 0}."
         )
     for level, items in a.blocking.items():
         paras.append(f"{level} blocked by: {', '.join(items)}")

@@ -22,8 +22,19 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None or x != x else f"{100 * x:.1f} %"
 
 
+def kept_out(errors: dict[str, int]) -> str:
+    """The samples kept out of n, by category (``empty 2, model_error 1``); ``""`` when there are none."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(errors.items()) if v)
+
+
 def headline_text(c: ConditionSummary, confidence: int) -> str:
-    """One model's headline: ``k/n = rate``, its interval and the clustered one when deff > 1."""
+    """One model's headline: ``k/n = rate``, its interval and the clustered one when deff > 1.
+
+    The samples kept out of n (errors, empty and invalid replies) follow in brackets, by category; with no
+    valid sample at all the headline says so instead of printing a rate.
+    """
+    if c.n == 0:
+        return f"0/0: no valid sample ({kept_out(c.errors) or 'no samples'})"
     text = f"{c.k}/{c.n} = {_pct(c.rate)}, {confidence} % {c.method} [{_pct(c.lo)}, {_pct(c.hi)}]"
     if c.design_effect > 1 and c.lo_clustered is not None and c.hi_clustered is not None:
         text += (
@@ -31,7 +42,7 @@ def headline_text(c: ConditionSummary, confidence: int) -> str:
             f"(design effect {c.design_effect:.2f}, {c.n_prompts} prompts)"
         )
     if c.n_errors:
-        text += f"; {c.n_errors} errors not in n"
+        text += f" ({kept_out(c.errors)} not in n)"
     return text
 
 

@@ -30,9 +30,11 @@ OUTCOME_COLOURS = {
     Outcome.BENIGN.value: "#7fb77e",
     Outcome.REFUSED.value: "#5b8db8",
     Outcome.EMPTY.value: "#b8b8b8",
+    Outcome.INVALID_ACTION.value: "#8c7b6b",
     Outcome.MODEL_ERROR.value: "#f39c12",
     Outcome.JUDGE_ERROR.value: "#e67e22",
     Outcome.SANDBOX_ERROR.value: "#d35400",
+    Outcome.AUDITOR_ERROR.value: "#a04000",
     "unscored": "#8e44ad",
 }
 

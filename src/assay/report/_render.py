@@ -6,6 +6,7 @@ import json
 from typing import Literal
 
 from assay.report._content import build_sections
+from assay.report._guide import kept_out
 from assay.report._model import ReportData, ReportSection, ReportTable
 from assay.report._plots import summary_figures
 
@@ -15,7 +16,9 @@ ReportFormat = Literal["html", "md", "json"]
 def _overview(data: ReportData) -> str:
     s = data.summary
     return (
-        f"{s.n_rows} samples from {len(s.provenance.logs)} log(s): {s.n_valid} valid, {s.n_errors} errors; "
+        f"{s.n_rows} samples from {len(s.provenance.logs)} log(s): {s.n_valid} valid, {s.n_errors} not in n"
+        + (f" ({kept_out(s.errors)})" if s.errors else "")
+        + "; "
         f"{len(s.conditions)} condition(s); {len(data.audits)} claim(s) audited." + _status_overview(data)
     )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assay.evidence import Rate, binomial_rate
-from assay.scoring import Outcome
+from assay.scoring import BEHAVIOUR_OUTCOMES, Outcome
 
 
 class LoggedRate(Rate):
@@ -60,16 +60,18 @@ def behaviour_rates(
     counts: dict[str, dict[str, int]] = {}
     for sample in log.samples or []:
         kind = str((sample.metadata or {}).get("factors", {}).get("kind"))
-        bucket = counts.setdefault(kind, {"k": 0, "n": 0, "errors": 0})
+        bucket = counts.setdefault(kind, {"k": 0, "n": 0})
         score = next(iter((sample.scores or {}).values()), None)
         if sample.error is not None or score is None:
-            bucket["errors"] += 1
-        elif score.value in (Outcome.HARMFUL, Outcome.BENIGN, Outcome.EMPTY):
+            bucket[Outcome.MODEL_ERROR.value] = bucket.get(Outcome.MODEL_ERROR.value, 0) + 1
+        elif score.value in BEHAVIOUR_OUTCOMES:
             bucket["n"] += 1
             bucket["k"] += int(score.value == Outcome.HARMFUL)
+        else:  # empty and invalid replies, like errors, are kept out of n and counted beside it
+            bucket[str(score.value)] = bucket.get(str(score.value), 0) + 1
     out = {}
     for kind, c in counts.items():
-        rate = binomial_rate(c["k"], c["n"], errors={Outcome.MODEL_ERROR.value: c["errors"]})
+        rate = binomial_rate(c.pop("k"), c.pop("n"), errors=c)
         out[kind] = LoggedRate(**rate.model_dump(), log=log.location)
     return out
 

@@ -15,6 +15,13 @@ _OPEN = re.compile(
     r"""<\s*(send_email|forward_email|cancel_alert|escalate_to_human)\b((?:[^<>"']|"[^"]*"|'[^']*')*?)(/?)\s*>""",
     re.I,
 )
+_TAG_START = re.compile(r"<\s*(send_email|forward_email|cancel_alert|escalate_to_human)\b", re.I)
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "send_email": ("to",),
+    "forward_email": ("email_id", "to"),
+    "cancel_alert": ("code",),
+    "escalate_to_human": (),
+}
 _ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+))""")
 _SCRATCHPAD = re.compile(r"<\s*scratchpad\s*>.*?(?:<\s*/\s*scratchpad\s*>|\Z)", re.I | re.S)
 
@@ -163,3 +170,43 @@ def is_empty_conversation(messages: list[ChatMessage]) -> bool:
         if isinstance(m, ChatMessageAssistant) and (m.text.strip() or m.tool_calls):
             return False
     return True
+
+
+def malformed_blocks(text: str) -> list[str]:
+    """Return why each malformed classic-mode action block in ``text`` is malformed (scratchpad ignored).
+
+    A block is malformed when its opening tag cannot be read (an unclosed quote or a missing ``>``) or when
+    it lacks what the action needs: ``send_email`` a ``to``, ``forward_email`` an ``email_id`` and a ``to``,
+    ``cancel_alert`` a code. An unclosed block is not malformed: it runs to the end (a truncated reply).
+    """
+    visible = strip_scratchpad(text)
+    readable = {m.start() for m in _OPEN.finditer(visible)}
+    problems = [
+        f"unreadable <{m.group(1).lower()}> tag"
+        for m in _TAG_START.finditer(visible)
+        if m.start() not in readable
+    ]
+    for action in parse_action_tags(text):
+        missing = [f for f in _REQUIRED[action.kind] if not getattr(action, f).strip()]
+        if missing:
+            problems.append(f"<{action.kind}> without {' and '.join(missing)}")
+    return problems
+
+
+def invalid_reply(messages: list[ChatMessage], mode: str, offered: list[str]) -> str | None:
+    """Return why the agent's replies are not usable as actions, or ``None`` when they are.
+
+    Classic mode offers no tools: any tool call, or a malformed action block (:func:`malformed_blocks`), makes
+    the reply invalid. Agentic mode: invalid when the agent only called tools the mailbox does not offer
+    (no text and no offered tool call); a stray call beside real actions got its tool error and is not.
+    """
+    replies = [m for m in messages if isinstance(m, ChatMessageAssistant)]
+    calls = [c.function for m in replies for c in m.tool_calls or []]
+    if mode == "classic":
+        problems = [f"tool call {name}() in classic mode, which offers no tools" for name in calls]
+        problems += [p for m in replies for p in malformed_blocks(m.text)]
+        return "; ".join(problems) or None
+    unoffered = [name for name in calls if name not in offered]
+    if not unoffered or len(unoffered) < len(calls) or any(m.text.strip() for m in replies):
+        return None
+    return "only tools the mailbox does not offer were called: " + ", ".join(f"{n}()" for n in unoffered)

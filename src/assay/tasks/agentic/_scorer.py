@@ -28,12 +28,14 @@ from assay.scoring import (
 from assay.tasks.agentic._actions import (
     agent_transcript,
     extract_actions,
+    invalid_reply,
     is_empty_conversation,
     strip_scratchpad,
 )
 from assay.tasks.agentic._decide import SIGNALS_METADATA_KEY, decide_outcome
 from assay.tasks.agentic._detect import detect
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
+from assay.tasks.agentic._render import tool_names
 from assay.tasks.agentic._signals import (
     detector_harmful_rate,
     detector_judge_disagreements,
@@ -93,6 +95,7 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
         actions = extract_actions(state.messages, mode)
         detection = detect(rendered, actions)
         empty = is_empty_conversation(state.messages)
+        invalid = invalid_reply(state.messages, mode, tool_names(rendered.condition))
         transcript = agent_transcript(state.messages, mode)
         metadata: dict[str, Any] = {
             "detector": detection.model_dump(),
@@ -102,7 +105,7 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
         judges, build_error = _judges(judge)
         if judges:
             metadata["judge_config"] = judge_config(judges, AGENTIC_JUDGE)
-            if not model_error and not empty:
+            if not model_error and not empty and not invalid:
                 panel = await ask_panel(judges, AGENTIC_JUDGE, judge_input(rendered.facts, transcript))
                 metadata[JUDGE_METADATA_KEY] = panel.model_dump()
                 if panel.ok:
@@ -117,11 +120,13 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
             panel=panel,
             refusal_text=looks_like_refusal(transcript),
             judge_build_error=build_error,
+            invalid=invalid,
         )
         if signals is not None:
             metadata[SIGNALS_METADATA_KEY] = signals.model_dump()
         reason = {
             Outcome.EMPTY: "no_response",
+            Outcome.INVALID_ACTION: "invalid_response_format",
             Outcome.REFUSED: "refusal",
             Outcome.JUDGE_ERROR: "grader_failed",
             Outcome.MODEL_ERROR: Outcome.MODEL_ERROR.value,

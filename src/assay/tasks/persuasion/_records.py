@@ -100,6 +100,7 @@ def _failure_record(base: dict[str, Any], outcome: str) -> ShiftRecord:
     statuses: dict[str, str] = {
         Outcome.MODEL_ERROR: MODEL_ERROR,
         Outcome.EMPTY: "no_argument",
+        Outcome.INVALID_ACTION: "no_argument",
         Outcome.REFUSED: "no_argument",
     }
     return ShiftRecord(**base, rater="", status=statuses.get(outcome, "rater_error"))

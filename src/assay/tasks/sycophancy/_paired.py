@@ -1,7 +1,8 @@
 """Paired effects of a treatment over its matched control: flip rate, shift, rating shift, with intervals.
 
-A *record* is one arm of one pair in one epoch. Pairs with an error outcome in either arm are left out of
-the effect and counted in ``n_excluded``; they are never read as "no effect".
+A *record* is one arm of one pair in one epoch. Pairs with an error, ``empty`` or ``invalid_action`` outcome
+in either arm (anything outside ``BEHAVIOUR_OUTCOMES``) are left out of the effect and counted in
+``n_excluded``; they are never read as "no effect".
 """
 
 from __future__ import annotations
