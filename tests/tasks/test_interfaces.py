@@ -215,7 +215,7 @@ def test_task_args_still_reach_the_task_through_inspect(script: Path, tmp_path: 
     )
     assert log.status == "success"
     assert log.eval.task_args == {"max_tokens": 7}
-    assert log.eval.task_version == 1
+    assert log.eval.task_version == family_meta("capability").version("capability_qa")
     assert log.samples is not None and str(log.samples[0].scores["answer_mentioned"].value) == "C"  # type: ignore[index]
 
 

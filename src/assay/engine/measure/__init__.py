@@ -16,7 +16,7 @@ Importing this package loads torch.
 from assay.engine.measure._choice import choice_logps
 from assay.engine.measure._direct import behaviour_count, capability_direct, cued_count, perplexity
 from assay.engine.measure._forward import ContinuationSet, Verdict, verdict_summary
-from assay.engine.measure._inspect import LoggedRate, behaviour_rates, capability_accuracy
+from assay.engine.measure._inspect import LoggedRate, behaviour_rates, capability_accuracy, capability_rate
 from assay.engine.measure._probe import (
     AUROC_TIE,
     activations_by_layer,
@@ -44,6 +44,7 @@ __all__ = [
     "behaviour_rates",
     "capability_accuracy",
     "capability_direct",
+    "capability_rate",
     "choice_logps",
     "contrast_direction",
     "cued_count",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assay.evidence import Rate, binomial_rate
 from assay.scoring import BEHAVIOUR_OUTCOMES, Outcome
+
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalLog
 
 
 class LoggedRate(Rate):
@@ -93,13 +96,27 @@ def capability_accuracy(
         display="none",
         fail_on_error=False,
     )
-    k = n = errors = 0
+    return LoggedRate(**capability_rate(log).model_dump(), log=log.location)
+
+
+def capability_rate(log: EvalLog) -> Rate:
+    """The accuracy in an ``assay/capability_qa`` log: correct among the answers.
+
+    Failed samples, empty replies and replies that are only a tool call (scored ``N``, their kind in the
+    score's ``metadata["outcome"]``) are kept out of n and counted beside it by kind.
+    """
+    from inspect_ai.scorer import CORRECT, NOANSWER
+
+    k = n = 0
+    apart: dict[str, int] = {}  # errors, empty and invalid replies: kept out of n, counted beside it
     for sample in log.samples or []:
         score = next(iter((sample.scores or {}).values()), None)
         if sample.error is not None or score is None:
-            errors += 1
-            continue
-        n += 1
-        k += int(score.value == "C")
-    rate = binomial_rate(k, n, errors={Outcome.MODEL_ERROR.value: errors})
-    return LoggedRate(**rate.model_dump(), log=log.location)
+            apart[Outcome.MODEL_ERROR.value] = apart.get(Outcome.MODEL_ERROR.value, 0) + 1
+        elif score.value == NOANSWER:
+            kind = str((score.metadata or {}).get("outcome", Outcome.EMPTY.value))
+            apart[kind] = apart.get(kind, 0) + 1
+        else:
+            n += 1
+            k += int(score.value == CORRECT)
+    return binomial_rate(k, n, errors=apart)

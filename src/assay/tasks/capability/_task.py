@@ -9,9 +9,11 @@ from importlib import resources
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.scorer import CORRECT, INCORRECT, Score, Scorer, Target, accuracy, scorer, stderr
+from inspect_ai.scorer import CORRECT, INCORRECT, NOANSWER, Score, Scorer, Target, accuracy, scorer, stderr
 from inspect_ai.solver import TaskState, generate, system_message
 
+from assay._outcome import Outcome
+from assay.tasks._answers import invalid_reply_reason
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTokens, checked
 
@@ -38,10 +40,21 @@ def mentioned_answer(completion: str, answers: str) -> str | None:
 
 @scorer(metrics=[accuracy(), stderr()])
 def answer_mentioned() -> Scorer:
-    """Correct when any accepted answer appears in the completion as a whole word (case-insensitive)."""
+    """Correct when any accepted answer appears in the completion as a whole word (case-insensitive).
+
+    A reply that is no answer at all (empty, or only a tool call: the task offers none) is ``N``
+    (Inspect's ``NOANSWER``) with ``metadata["outcome"]`` ``empty`` or ``invalid_action``, not a wrong
+    answer: assay's readers (:func:`assay.engine.measure.capability_accuracy`) keep it out of n and count
+    it beside the rate; Inspect's own ``accuracy()`` counts ``N`` as 0.
+    """
 
     async def score(state: TaskState, target: Target) -> Score:
         completion = state.output.completion
+        invalid = invalid_reply_reason(state.messages, completion)
+        if invalid is not None or not completion.strip():
+            outcome = Outcome.INVALID_ACTION if invalid is not None else Outcome.EMPTY
+            reason = invalid or "empty reply"
+            return Score(value=NOANSWER, answer=completion, explanation=reason, metadata={"outcome": outcome})
         found = mentioned_answer(completion, target.text)
         if found is not None:
             return Score(value=CORRECT, answer=completion, explanation=f"found {found!r}")
