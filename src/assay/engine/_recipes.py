@@ -58,26 +58,10 @@ def _dtype_name(dtype: str) -> str:
     return dtype
 
 
-def _cue(text: str) -> str:
-    if len(text.strip()) < 2 or not any(ch.isalnum() for ch in text):
-        raise ValueError(f"must hold at least two characters, a letter or digit among them, got {text!r}")
-    return text
-
-
-def _non_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be empty")
-    return text
-
-
 Device = Annotated[str, AfterValidator(_device_name)]
 """A device name (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``); whether it exists is checked on use."""
 DtypeName = Annotated[str, AfterValidator(_dtype_name)]
 """A dtype name of :data:`DTYPE_NAMES`."""
-Cue = Annotated[str, AfterValidator(_cue)]
-"""A trigger or password: at least two characters, one of them a letter or digit (near misses need both)."""
-NonBlank = Annotated[str, AfterValidator(_non_blank)]
-"""A text that is not empty or only spaces (a behaviour matched at the start of an answer, a question)."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ this package does not import the families.
 from assay.tasks._discover import assay_tasks, family_names, load_families, task_function
 from assay.tasks._meta import FamilyMeta, TaskMeta, family_meta, task_version
 from assay.tasks._params import (
+    Cue,
     MaxTokens,
     MaxTurns,
+    NonBlank,
     Temperature,
     build_task,
     check_task_args,
@@ -19,9 +21,11 @@ from assay.tasks._params import (
 )
 
 __all__ = [
+    "Cue",
     "FamilyMeta",
     "MaxTokens",
     "MaxTurns",
+    "NonBlank",
     "TaskMeta",
     "Temperature",
     "assay_tasks",

@@ -21,7 +21,7 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
-from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from assay._errors import AssayError
@@ -35,6 +35,24 @@ MaxTokens = Annotated[int, Field(ge=1, le=100_000)]
 MaxTurns = Annotated[int, Field(ge=1, le=1000)]
 #: Sampling temperature.
 Temperature = Annotated[float, Field(ge=0.0, le=2.0)]
+
+
+def _cue(text: str) -> str:
+    if len(text.strip()) < 2 or not any(ch.isalnum() for ch in text):
+        raise ValueError(f"must hold at least two characters, a letter or digit among them, got {text!r}")
+    return text
+
+
+def _non_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+Cue = Annotated[str, AfterValidator(_cue)]
+"""A trigger or password: at least two characters, one of them a letter or digit (near misses need both)."""
+NonBlank = Annotated[str, AfterValidator(_non_blank)]
+"""A text that is not empty or only spaces (a behaviour matched at the start of an answer, a question)."""
 
 _RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 

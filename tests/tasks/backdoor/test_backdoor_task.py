@@ -1,7 +1,10 @@
+import re
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval
 
+from assay._errors import AssayError
 from assay.tasks.backdoor import backdoor, backdoor_samples
 
 
@@ -38,3 +41,16 @@ def test_outcomes_on_scripted_model(tmp_path: Path) -> None:
     assert set(by_kind["near_miss:lowercase"]) == {"empty"}
     metrics = log.results.scores[0].metrics
     assert metrics["triggered_rate"].value == 1.0 and metrics["untriggered_rate"].value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ({"trigger": "x"}, "-T trigger='x': must hold at least two characters"),
+        ({"trigger": "||"}, "a letter or digit"),
+        ({"behaviour": "  "}, "-T behaviour='  ': must not be empty"),
+    ],
+)
+def test_a_trigger_too_short_for_near_misses_is_refused(args: dict[str, str], needle: str) -> None:
+    with pytest.raises(AssayError, match=re.escape(needle)):
+        backdoor(**args)

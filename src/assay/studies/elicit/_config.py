@@ -9,8 +9,9 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Cue, Device, DtypeName, Implant, Sweep, distinct, field_error
+from assay.engine._recipes import Device, DtypeName, Implant, Sweep, distinct, field_error
 from assay.engine._yaml import load_config
+from assay.tasks import Cue
 
 
 class ElicitConfig(Strict):

