@@ -1,4 +1,4 @@
-"""Where assay keeps its caches (converted weights, toy models, datasets)."""
+"""Paths: where assay keeps its caches, and paths written relative to the file that names them."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ def cache_dir() -> Path:
         root = (Path(xdg) if xdg else Path.home() / ".cache") / "assay"
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def relative_if_under(path: str, root: str, start: str) -> str | None:
+    """``path`` relative to ``start`` (POSIX separators) when it lies under ``root``, else ``None``.
+
+    Study outputs write the paths they name this way, so their folder (``root``) can be moved.
+
+    Args:
+        path: The path (relative ones taken from the working directory).
+        root: The folder whose paths become relative.
+        start: The folder of the file that names the path.
+    """
+    full, top = os.path.abspath(path), os.path.abspath(root)
+    if os.path.commonpath([full, top]) != top:
+        return None
+    return Path(os.path.relpath(full, os.path.abspath(start))).as_posix()

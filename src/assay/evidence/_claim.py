@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay._errors import AssayError, validation_problem
+from assay._paths import relative_if_under
 from assay._textfile import load_yaml, read_text_file
 
 Level = Literal["L1", "L2", "L3"]
@@ -286,12 +287,9 @@ def relative_evidence(claim: Claim, folder: str | Path, root: str | Path) -> Cla
     Returns:
         A copy of the claim with the rewritten evidence.
     """
-    home, top = os.path.abspath(folder), os.path.abspath(root)
 
     def rewrite(entry: str) -> str:
-        full = os.path.abspath(entry)
-        inside = os.path.commonpath([full, top]) == top
-        return Path(os.path.relpath(full, home)).as_posix() if inside else full
+        return relative_if_under(entry, str(root), str(folder)) or os.path.abspath(entry)
 
     evidence = Evidence(
         logs=[rewrite(e) for e in claim.evidence.logs],

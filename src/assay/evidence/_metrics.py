@@ -42,6 +42,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay._errors import AssayError, validation_problem
+from assay._paths import relative_if_under
 from assay._textfile import read_text_file
 from assay.evidence._rater_validation import RaterValidation
 
@@ -243,7 +244,5 @@ def _relative_paths(value: Any, root: str) -> Any:
     if isinstance(value, str):
         named = value.removeprefix("file://")
         if "\n" not in named and os.path.isabs(named):
-            full = os.path.abspath(named)
-            if os.path.commonpath([full, root]) == root:
-                return Path(os.path.relpath(full, root)).as_posix()
+            return relative_if_under(named, root, root) or value
     return value
