@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -9,7 +10,8 @@ from assay.evidence import Rate, binomial_rate
 from assay.scoring import BEHAVIOUR_OUTCOMES, Outcome
 
 if TYPE_CHECKING:
-    from inspect_ai.log import EvalLog
+    from inspect_ai.log import EvalLog, EvalSample
+    from inspect_ai.scorer import Score
 
 
 class LoggedRate(Rate):
@@ -60,23 +62,47 @@ def behaviour_rates(
         display="none",
         fail_on_error=False,
     )
-    counts: dict[str, dict[str, int]] = {}
+    by_kind: dict[str, list[EvalSample]] = {}
     for sample in log.samples or []:
-        kind = str((sample.metadata or {}).get("factors", {}).get("kind"))
-        bucket = counts.setdefault(kind, {"k": 0, "n": 0})
+        by_kind.setdefault(str((sample.metadata or {}).get("factors", {}).get("kind")), []).append(sample)
+    return {
+        kind: LoggedRate(**_tally(samples, _behaviour_verdict).model_dump(), log=log.location)
+        for kind, samples in by_kind.items()
+    }
+
+
+Verdict = Callable[["Score"], tuple[str | None, bool]]
+"""``verdict(score) -> (kind kept out of n or None, hit)``: how one scored sample enters a rate."""
+
+
+def _behaviour_verdict(score: Score) -> tuple[str | None, bool]:
+    """Behaviour outcomes are in n (harmful a hit); empty and invalid replies are kept out, by outcome."""
+    if score.value in BEHAVIOUR_OUTCOMES:
+        return None, score.value == Outcome.HARMFUL
+    return str(score.value), False
+
+
+def _tally(samples: Iterable[EvalSample], verdict: Verdict) -> Rate:
+    """The rate of hits among the samples that ``verdict`` puts in n.
+
+    Failed samples (as ``model_error``) and the kinds ``verdict`` keeps out are counted beside the rate,
+    never as misses.
+    """
+    k = n = 0
+    apart: dict[str, int] = {}
+    for sample in samples:
         score = next(iter((sample.scores or {}).values()), None)
+        kind: str | None
         if sample.error is not None or score is None:
-            bucket[Outcome.MODEL_ERROR.value] = bucket.get(Outcome.MODEL_ERROR.value, 0) + 1
-        elif score.value in BEHAVIOUR_OUTCOMES:
-            bucket["n"] += 1
-            bucket["k"] += int(score.value == Outcome.HARMFUL)
-        else:  # empty and invalid replies, like errors, are kept out of n and counted beside it
-            bucket[str(score.value)] = bucket.get(str(score.value), 0) + 1
-    out = {}
-    for kind, c in counts.items():
-        rate = binomial_rate(c.pop("k"), c.pop("n"), errors=c)
-        out[kind] = LoggedRate(**rate.model_dump(), log=log.location)
-    return out
+            kind, hit = Outcome.MODEL_ERROR.value, False
+        else:
+            kind, hit = verdict(score)
+        if kind is None:
+            n += 1
+            k += int(hit)
+        else:
+            apart[kind] = apart.get(kind, 0) + 1
+    return binomial_rate(k, n, errors=apart)
 
 
 def capability_accuracy(
@@ -107,16 +133,9 @@ def capability_rate(log: EvalLog) -> Rate:
     """
     from inspect_ai.scorer import CORRECT, NOANSWER
 
-    k = n = 0
-    apart: dict[str, int] = {}  # errors, empty and invalid replies: kept out of n, counted beside it
-    for sample in log.samples or []:
-        score = next(iter((sample.scores or {}).values()), None)
-        if sample.error is not None or score is None:
-            apart[Outcome.MODEL_ERROR.value] = apart.get(Outcome.MODEL_ERROR.value, 0) + 1
-        elif score.value == NOANSWER:
-            kind = str((score.metadata or {}).get("outcome", Outcome.EMPTY.value))
-            apart[kind] = apart.get(kind, 0) + 1
-        else:
-            n += 1
-            k += int(score.value == CORRECT)
-    return binomial_rate(k, n, errors=apart)
+    def verdict(score: Score) -> tuple[str | None, bool]:
+        if score.value == NOANSWER:
+            return str((score.metadata or {}).get("outcome", Outcome.EMPTY.value)), False
+        return None, score.value == CORRECT
+
+    return _tally(log.samples or [], verdict)
