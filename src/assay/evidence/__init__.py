@@ -83,6 +83,7 @@ from assay.evidence._rates import (
     binomial_rate,
     clustered_se,
     condition_rates,
+    kept_out,
     proportion_interval,
     rule_of_three,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "factor_effects",
     "fixed_n_decision",
     "intent_phrases",
+    "kept_out",
     "language_level",
     "load_claim",
     "load_study_metrics",

@@ -51,6 +51,11 @@ class Rate(BaseModel):
     errors: dict[str, int] = Field(default_factory=dict)
 
 
+def kept_out(errors: dict[str, int]) -> str:
+    """The samples kept out of n, by category (``empty 2, model_error 1``); ``""`` when there are none."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(errors.items()) if v)
+
+
 def proportion_interval(
     k: ArrayLike, n: ArrayLike, method: IntervalMethod = "wilson", alpha: float = 0.05
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 
-from assay.evidence import Rate
+from assay.evidence import Rate, kept_out
 from assay.panels._report import PanelReport
 
 
 def _rate(r: Rate) -> str:
     """``k/n = rate [CI]`` with the samples kept out of n (errors, empty, invalid) by category beside it."""
-    kept_out = ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items()) if v)
+    apart = kept_out(r.errors)
     if r.n == 0:
-        return f"n/a (no valid samples{'; ' + kept_out if kept_out else ''})"
-    errs = f"  not in n: {kept_out}" if kept_out else ""
+        return f"n/a (no valid samples{'; ' + apart if apart else ''})"
+    errs = f"  not in n: {apart}" if apart else ""
     return f"{r.k}/{r.n} = {r.rate:.1%} [95% CI {r.lo:.1%}, {r.hi:.1%}]{errs}"
 
 

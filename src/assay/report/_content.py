@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 
-from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary
-from assay.report._guide import headline_section, kept_out, legend_section
+from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary, kept_out
+from assay.report._guide import headline_section, legend_section
 from assay.report._labels import arm, arm_labels, condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
 from assay.report._plots import MAX_ROWS

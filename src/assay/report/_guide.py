@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.evidence import STATUS_MEANING, ConditionSummary, EvidenceSummary
+from assay.evidence import STATUS_MEANING, ConditionSummary, EvidenceSummary, kept_out
 from assay.report._model import ReportSection, ReportTable
 
 #: What each evidence level supports (see the project's evidence design).
@@ -20,11 +20,6 @@ LEVEL_MEANING: dict[str, str] = {
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None or x != x else f"{100 * x:.1f} %"
-
-
-def kept_out(errors: dict[str, int]) -> str:
-    """The samples kept out of n, by category (``empty 2, model_error 1``); ``""`` when there are none."""
-    return ", ".join(f"{k} {v}" for k, v in sorted(errors.items()) if v)
 
 
 def headline_text(c: ConditionSummary, confidence: int) -> str:

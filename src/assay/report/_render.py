@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Literal
 
+from assay.evidence import kept_out
 from assay.report._content import build_sections
-from assay.report._guide import kept_out
 from assay.report._model import ReportData, ReportSection, ReportTable
 from assay.report._plots import summary_figures
 
