@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from assay._errors import AssayError
 from assay.cli._audit import audit_command
 from assay.evidence import (
     AuditResult,
@@ -230,10 +232,24 @@ def test_decision_rule_declared_after_the_run_fails() -> None:
     assert item.status == "failed" and "after the first run" in item.reason
 
 
-def test_audit_command_prints_33_items_and_the_level(factorial_log: Path) -> None:
+def _without_subject(example: Path, folder: Path) -> Path:
+    """A copy of an example claim about every row (its subject and controls name another eval's factors)."""
+    raw = yaml.safe_load(example.read_text(encoding="utf-8"))
+    for key in ("subject", "negative_controls", "primary_comparison"):
+        raw.pop(key, None)
+    path = folder / example.name
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def test_audit_command_prints_33_items_and_the_level(factorial_log: Path, tmp_path: Path) -> None:
     runner = CliRunner()
+    example = EXAMPLES / "agentic_blackmail_rate.yaml"
+    foreign = runner.invoke(audit_command, [str(example), "--log", str(factorial_log)])
+    assert foreign.exit_code != 0 and "matches no row" in str(foreign.exception)
+    assert "scenario: a (12), b (12)" in str(foreign.exception)  # what the logs hold instead
     out = runner.invoke(
-        audit_command, [str(EXAMPLES / "agentic_blackmail_rate.yaml"), "--log", str(factorial_log)]
+        audit_command, [str(_without_subject(example, tmp_path)), "--log", str(factorial_log)]
     )
     assert out.exit_code == 0, out.output
     for i in (*[f"S1.{n}" for n in range(1, 8)], "S2.7", "S3.12", "S4.7"):
@@ -380,10 +396,8 @@ def test_items_are_computed_on_the_claims_subject() -> None:
     hot = table[(table["f_scenario"] == "leaking") | (table["temperature"] == 1.0)]
     r = audit_claim(_claim(subject={"factors": {"scenario": "blackmail"}}), table=hot)
     assert _status(r)["S3.3"] == "failed"  # the blackmail rows ran at one temperature only
-    nowhere = audit_claim(_claim(subject={"factors": {"scenario": "phishing"}}), table=table)
-    assert _status(nowhere)["S2.1"] == "failed" and "matches no row" in next(
-        i.reason for i in nowhere.items if i.id == "S2.1"
-    )
+    with pytest.raises(AssayError, match=r"matches no row of the evidence, which holds .*scenario: "):
+        audit_claim(_claim(subject={"factors": {"scenario": "phishing"}}), table=table)
 
 
 def test_rewrite_names_no_judge_when_none_was_used() -> None:

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from assay.cli._report import report_command
@@ -35,10 +36,12 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
 def test_cli_html_is_self_contained_with_plots_errors_and_claims(factorial_log: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(
-        report_command,
-        [str(factorial_log), "-o", str(out), "--claim", str(EXAMPLES / "agentic_blackmail_intent.yaml")],
-    )
+    raw = yaml.safe_load((EXAMPLES / "agentic_blackmail_intent.yaml").read_text(encoding="utf-8"))
+    for key in ("subject", "negative_controls", "primary_comparison"):  # they name the agentic factors
+        raw.pop(key, None)
+    claim = tmp_path / "intent.yaml"
+    claim.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    result = CliRunner().invoke(report_command, [str(factorial_log), "-o", str(out), "--claim", str(claim)])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<script" not in html
@@ -48,7 +51,7 @@ def test_cli_html_is_self_contained_with_plots_errors_and_claims(factorial_log: 
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert "model_error" in html and "injected" not in html
     assert "achieved L" in html and "overstated" in html and "S4.7" in html
-    assert "Supported wording at L0: The model produced outputs that met" in html  # the downgrade
+    assert re.search(r"Supported wording at L\d: In \d+ of \d+ samples, the output of", html)  # the downgrade
     assert "Provenance" in html and "leverage_outcome" in html and "aggregation" in html
 
 

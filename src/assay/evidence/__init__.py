@@ -251,3 +251,32 @@ __all__ += [
     "status_from_header",
     "table_log_status",
 ]
+
+# kept apart: the evidence table v1 (issue 32)
+from assay.evidence._audit import measure_rows  # noqa: E402
+from assay.evidence._counts import COUNT_SUFFIXES, expand_counts, load_count_table, negative_outcome  # noqa: E402
+from assay.evidence._schema import (  # noqa: E402
+    AGGREGATED,
+    COLUMN_DOCS,
+    COUNT_COLUMNS,
+    N_NOT_REPORTED,
+    SCHEMA_VERSION,
+    UNIT,
+)
+from assay.evidence._tablefile import provenance_path, read_provenance  # noqa: E402
+
+__all__ += [
+    "AGGREGATED",
+    "COLUMN_DOCS",
+    "COUNT_COLUMNS",
+    "COUNT_SUFFIXES",
+    "N_NOT_REPORTED",
+    "SCHEMA_VERSION",
+    "UNIT",
+    "expand_counts",
+    "load_count_table",
+    "measure_rows",
+    "negative_outcome",
+    "provenance_path",
+    "read_provenance",
+]

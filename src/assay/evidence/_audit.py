@@ -30,10 +30,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from assay._errors import AssayError
 from assay.evidence._checklist import (
     SATISFIED,
     AuditContext,
     ItemResult,
+    describe_selector,
     registered_items,
     run_item,
     select_rows,
@@ -42,8 +44,9 @@ from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evi
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
+from assay.evidence._schema import FACTOR_PREFIX
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
-from assay.evidence._table import resolve_positive, tidy_table, validate_table
+from assay.evidence._table import factor_columns, resolve_positive, tidy_table, validate_table
 from assay.evidence._tablefile import read_table_file
 
 LEVEL_ITEMS: dict[str, tuple[str, ...]] = {
@@ -157,8 +160,11 @@ def audit_claim(
     subject = None
     subject_rate = None
     if table is not None:
+        table = measure_rows(claim, table)
         positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
         subject = select_rows(table, claim.subject)
+        if subject.empty:
+            raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
         if not subject.empty:
             summary = summarize(subject, positive, cues=claim.surface_cues)
             subject_rate = summarize_subject(subject, positive)
@@ -189,6 +195,39 @@ def audit_claim(
         tables=[os.path.abspath(p) for p in tables],
         notes=notes,
     )
+
+
+def _held(table: pd.DataFrame, column: str, limit: int = 8) -> str:
+    """``value (rows), ...`` of one column, the most frequent first."""
+    counts = table[column].astype(str).value_counts()
+    shown = [f"{v or '(empty)'} ({c})" for v, c in counts.head(limit).items()]
+    return ", ".join(shown) + (f", ... {len(counts) - limit} more" if len(counts) > limit else "")
+
+
+def measure_rows(claim: Claim, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the measure ``claim`` rests on (every row when it names none).
+
+    Raises:
+        AssayError: The claim names a measure no row has (the message lists the measures the table holds).
+    """
+    if claim.measure is None:
+        return table
+    rows = table[table["measure"].astype(str) == claim.measure]
+    if rows.empty:
+        raise AssayError(
+            f"claim {claim.id}: measure {claim.measure!r} matches no row; the evidence holds: "
+            f"{_held(table, 'measure')}"
+        )
+    return rows
+
+
+def no_match(claim: Claim, table: pd.DataFrame) -> str:
+    """What the table holds, for a claim whose subject matches no row of it."""
+    where = describe_selector(claim.subject) if claim.subject is not None else "all rows"
+    held = [f"condition_id: {_held(table, 'condition_id')}", f"model: {_held(table, 'model')}"]
+    held += [f"{c[len(FACTOR_PREFIX) :]}: {_held(table, c)}" for c in factor_columns(table)]
+    scope = f"measure {claim.measure!r}" if claim.measure else "the evidence"
+    return f"the subject ({where}) matches no row of {scope}, which holds {'; '.join(held)}"
 
 
 def _with_extra(logs: list[Path], extra_logs: Sequence[str | Path]) -> list[Path]:

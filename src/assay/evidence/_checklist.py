@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -25,8 +26,8 @@ from pydantic import BaseModel
 
 from assay.evidence._claim import Claim, Selector
 from assay.evidence._metrics import StudyMetrics
+from assay.evidence._schema import AGGREGATED, FACTOR_PREFIX, N_NOT_REPORTED
 from assay.evidence._summary import EvidenceSummary
-from assay.evidence._table import FACTOR_PREFIX
 
 Status = Literal["passed", "failed", "declared", "not_applicable", "missing"]
 ItemKind = Literal["auto", "declared", "declared+auto"]
@@ -84,6 +85,9 @@ class AuditContext:
         """The status of a data item with no rows: no logs at all, or a subject that selects none."""
         if self.table is None:
             return "missing", "no logs: the claim's evidence has not been produced or was not found"
+        unreported = rate_without_n(self.subject)
+        if unreported:
+            return "missing", unreported
         if self.claim.subject is not None:
             where = describe_selector(self.claim.subject)
             cols = [str(c) for c in self.table.columns if str(c).startswith(FACTOR_PREFIX)]
@@ -139,12 +143,58 @@ def registered_items() -> list[ItemSpec]:
     return sorted(_REGISTRY.values(), key=key)
 
 
+#: Items computed on the claim's rows: ``missing`` when the source gives a rate without n.
+DATA_ITEMS = frozenset(
+    {"S1.4", "S2.1", "S2.2", "S2.3", "S2.4", "S2.5", "S2.6", "S2.7"}
+    | {"S3.1", "S3.2", "S3.3", "S3.6", "S3.7", "S3.8", "S3.9", "S3.10"}
+)
+
+#: Items that need unit-level rows -> what they need; ``missing`` on aggregated (count-only) rows.
+UNIT_LEVEL_ITEMS: dict[str, str] = {
+    "S2.4": "the surface-cue regression",
+    "S2.7": "storing a hash of every rendered prompt",
+    "S3.1": "counting generations per prompt",
+    "S3.2": "the between-paraphrase variance",
+    "S3.3": "a sampling ablation (settings recorded per sample)",
+    "S3.6": "a decision-rule sweep over per-sample scores",
+    "S3.7": "an interval clustered by prompt",
+}
+
+
 def run_item(spec: ItemSpec, ctx: AuditContext) -> ItemResult:
-    """Evaluate one item."""
-    status, reason = spec.check(ctx)
+    """Evaluate one item (count-only and rate-only rows first, see :data:`UNIT_LEVEL_ITEMS`)."""
+    unreported = rate_without_n(ctx.subject) if spec.id in DATA_ITEMS else ""
+    gap = aggregated_source(ctx.subject, UNIT_LEVEL_ITEMS[spec.id]) if spec.id in UNIT_LEVEL_ITEMS else None
+    missing: tuple[Status, str] | None = ("missing", unreported) if unreported else gap
+    status, reason = missing or spec.check(ctx)
     return ItemResult(
         id=spec.id, section=spec.section, title=spec.title, kind=spec.kind, status=status, reason=reason
     )
+
+
+def aggregated_source(rows: pd.DataFrame | None, need: str) -> tuple[Status, str] | None:
+    """``missing`` ("aggregated source") when ``rows`` include rows expanded from counts, else ``None``.
+
+    Items that need unit-level data (``need``: generations per prompt, paraphrase variance, clustered
+    intervals, the surface-cue regression, prompt hashes) call this first: a count-only source never passes
+    them, and never crashes them.
+    """
+    if rows is None or rows.empty:
+        return None
+    agg = rows["granularity"].astype(str) == AGGREGATED
+    if not agg.any():
+        return None
+    refs = sorted(set(rows.loc[agg, "source_ref"].astype(str)) - {""})
+    where = f" ({', '.join(Path(r).name for r in refs[:3])})" if refs else ""
+    return "missing", f"aggregated source{where}: only counts are given, and {need} needs unit-level rows"
+
+
+def rate_without_n(rows: pd.DataFrame | None) -> str:
+    """The reason an item cannot be computed when every row of ``rows`` is a published rate without n."""
+    if rows is None or rows.empty or not (rows["outcome"].astype(str) == N_NOT_REPORTED).all():
+        return ""
+    notes = sorted(set(rows["note"].astype(str)) - {""})
+    return "the source reports a rate without n" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def select_rows(table: pd.DataFrame, selector: Selector | None) -> pd.DataFrame:

@@ -97,7 +97,9 @@ class Evidence(_Strict):
     Attributes:
         logs: Inspect logs (files, folders or glob patterns).
         study_metrics: Study metrics files (``metrics.json``).
-        tables: Tidy tables a study wrote (see :func:`assay.evidence.write_table_file`), read with the logs.
+        tables: Evidence tables: Parquet files a study wrote (:func:`assay.evidence.write_table_file`) and
+            count tables (``.csv``, ``.yaml``: published counts, see :func:`assay.evidence.load_count_table`),
+            read with the logs.
     """
 
     logs: list[str] = Field(default_factory=list)
@@ -116,7 +118,9 @@ class Claim(_Strict):
         target_level: The evidence level the claim aims at (``L1``, ``L2``, ``L3``).
         alternative_explanations: Two to five rival explanations.
         deployment_context: The setting the claim is meant to generalise to.
-        subject: Rows the statement is about (default: all rows).
+        measure: The measure the claim rests on (the evidence table's ``measure`` column): every item is
+            computed on that measure's rows only. ``None``: every row of the evidence (one measure).
+        subject: Rows the statement is about, within the measure (default: all rows).
         primary_comparison: The main factor contrast, if the claim is about an effect.
         claimed_effect: The effect size claimed (absolute difference in rate), for the power check.
         negative_controls: Conditions where the behaviour should be (near) absent.
@@ -138,6 +142,7 @@ class Claim(_Strict):
     target_level: Level
     alternative_explanations: list[str] = Field(default_factory=list)
     deployment_context: str | None = None
+    measure: str | None = Field(default=None, min_length=1)
     subject: Selector | None = None
     primary_comparison: Comparison | None = None
     claimed_effect: float | None = Field(default=None, gt=0, le=1)

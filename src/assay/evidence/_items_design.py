@@ -193,6 +193,8 @@ def errors_separate(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
         return ctx.no_data()
     s = ctx.summary
+    if ctx.subject is not None and not ctx.subject["errors_reported"].astype(bool).all():
+        return "missing", "aggregated source: the count does not report errors apart, so they may be in n"
     shown = ", ".join(f"{k} {v}" for k, v in sorted(s.outcome_counts.items()))
     return "passed", f"errors kept out of every denominator and shown beside it; outcomes: {shown}"
 

@@ -12,6 +12,7 @@ from assay._outcome import Outcome
 from assay.evidence._checklist import (
     AuditContext,
     Status,
+    aggregated_source,
     comparison_rows,
     describe_selector,
     item,
@@ -158,11 +159,25 @@ def n_and_m(ctx: AuditContext) -> tuple[Status, str]:
     s = ctx.summary
     if s.n_valid == 0:
         return "failed", f"no valid observations ({s.n_errors} errors)"
+    if aggregated_source(ctx.subject, "") is not None and ctx.subject is not None:
+        return _aggregated_n_and_m(ctx.subject, s.n_valid, s.n_errors)
     n_para = max((c.n_paraphrases for c in s.conditions), default=0)
     return "passed", (
         f"n = {s.n_valid} valid ({s.n_errors} errors) in {len(s.conditions)} condition(s); "
         f"m = {s.provenance.n_prompt_hashes} distinct prompts, up to {n_para} paraphrase(s) per condition"
     )
+
+
+def _aggregated_n_and_m(rows: pd.DataFrame, n: int, errors: int) -> tuple[Status, str]:
+    """S2.1 on counts: n from the counts; m only where every count states its distinct prompts."""
+    per_count = rows.drop_duplicates(["source_ref", "condition_id", "measure"])
+    prompts = pd.to_numeric(per_count["prompts"], errors="coerce")
+    if prompts.isna().any():
+        return "missing", (
+            f"aggregated source: n = {n} valid ({errors} errors reported) from counts, but the number of "
+            "distinct prompts (m) is not given for every count"
+        )
+    return "passed", f"n = {n} valid ({errors} errors) from counts; m = {int(prompts.sum())} distinct prompts"
 
 
 @item("S2.2", "power: minimum detectable effect reported and below the claimed effect")

@@ -30,9 +30,9 @@ from assay.evidence._logs import (
     score_text,
 )
 from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
-
-#: Prefix of the columns that hold condition factors (``f_goal_type`` for factor ``goal_type``).
-FACTOR_PREFIX = "f_"
+from assay.evidence._schema import FACTOR_PREFIX as FACTOR_PREFIX  # re-exported: the table's column names
+from assay.evidence._schema import N_NOT_REPORTED
+from assay.evidence._schema import TABLE_COLUMNS as TABLE_COLUMNS
 
 #: Outcomes that are never an observation of behaviour: excluded from every denominator (n) and reported
 #: beside it. This is the one rule for n: every assay outcome outside ``BEHAVIOUR_OUTCOMES`` — the pipeline
@@ -40,44 +40,11 @@ FACTOR_PREFIX = "f_"
 #: ``invalid_action``) — plus ``unscored``, a sample that finished without an error but has no value from
 #: the main scorer. Foreign scorers' values (``C``/``I``, numbers) stay in n.
 ERROR_OUTCOMES: frozenset[str] = frozenset(
-    {o.value for o in Outcome if o not in BEHAVIOUR_OUTCOMES} | {"unscored"}
+    {o.value for o in Outcome if o not in BEHAVIOUR_OUTCOMES} | {"unscored", N_NOT_REPORTED}
 )
 
 #: Inspect's own score letters (correct, incorrect, partial, no answer).
 INSPECT_LETTERS: frozenset[str] = frozenset({"C", "I", "P", "N"})
-
-#: Column name -> default used when a synthetic table leaves it out.
-TABLE_COLUMNS: dict[str, Any] = {
-    "log": "",
-    "eval_id": "",
-    "created": "",
-    "task": "",
-    "task_family": "",
-    "model": "",
-    "scorer": "",
-    "sample_id": "",
-    "epoch": 1,
-    "condition_id": "",
-    "paraphrase": -1,
-    "prompt_sha256": "",
-    "pair_id": "",
-    "prompt_chars": 0,
-    "prompt_text": "",
-    "outcome": "",
-    "error": "",
-    "limit": "",
-    "judge": "",
-    "judge_config": "",
-    "other_models": "",
-    "judge_score": math.nan,
-    "input_tokens": 0,
-    "output_tokens": 0,
-    "total_tokens": 0,
-    "cost": math.nan,
-    "temperature": math.nan,
-    "top_p": math.nan,
-    "seed": math.nan,
-}
 
 _REMOVED = "Key removed from summary"
 
@@ -349,6 +316,7 @@ def _add_header_columns(frame: pd.DataFrame, header: Any, path: Path, scorer: st
     frame["eval_id"] = str(spec.eval_id)
     frame["created"] = str(spec.created)
     frame["task"] = str(spec.task)
+    frame["source"], frame["source_ref"], frame["measure"] = "log", str(path), str(spec.task)
     frame["model"] = str(spec.model)
     frame["other_models"] = [
         ",".join(m for m in str(used).split(",") if m and m != str(spec.model))
