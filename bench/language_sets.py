@@ -1,0 +1,63 @@
+"""Claim-language checker: recall and false flags on each labelled sentence set, written to bench/results/.
+
+Usage: ``python bench/language_sets.py LABEL`` measures the ``assay`` on the import path (run it with
+``PYTHONPATH=<old checkout>/src`` to measure an older checker on the same sets) and writes
+``bench/results/language_<LABEL>.json``. The held-out set (tests/evidence/data/language_fresh.yaml) was
+written without reading the checker and is never used for tuning; the development set and the old corpus
+were.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+import assay.evidence as ev
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = {
+    "held_out": ROOT / "tests/evidence/data/language_fresh.yaml",
+    "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
+    "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
+}
+
+
+def tally(path: Path) -> dict[str, float | int]:
+    """Intent sentences caught and behavioural sentences flagged by ``intent_phrases``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    caught = sum(1 for s in data["intent"] if ev.intent_phrases(s))
+    flagged = sum(1 for s in data["behavioural"] if ev.intent_phrases(s))
+    n_i, n_b = len(data["intent"]), len(data["behavioural"])
+    return {
+        "intent": n_i,
+        "caught": caught,
+        "recall": round(caught / n_i, 4),
+        "behavioural": n_b,
+        "flagged": flagged,
+        "false_flag_rate": round(flagged / n_b, 4),
+    }
+
+
+def main(label: str) -> None:
+    """Measure every set that exists and write ``bench/results/language_<label>.json``."""
+    src = Path(ev.__file__).resolve().parents[1]
+    commit = subprocess.run(
+        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    out = {"checker_commit": commit, "sets": {k: tally(p) for k, p in SETS.items() if p.is_file()}}
+    path = ROOT / "bench" / "results" / f"language_{label}.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    for name, t in out["sets"].items():
+        print(
+            f"{name}: recall {t['caught']}/{t['intent']} = {t['recall']:.3f}, "
+            f"false flags {t['flagged']}/{t['behavioural']} = {t['false_flag_rate']:.3f}"
+        )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "current")
