@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
+from assay._errors import AssayError
 from assay._strict import Strict
-from assay.engine.outputs import StudyEvidence, write_study_outputs
+from assay.engine.outputs import StudyEvidence, input_hashes, write_study_outputs
 from assay.evidence import (
     Capability,
     Claim,
@@ -17,10 +20,12 @@ from assay.evidence import (
     PredictionOutcome,
     Rate,
     StudyMetrics,
+    audit_claim_file,
     binomial_rate,
     claim_from_dict,
     load_claim,
     load_study_metrics,
+    read_provenance,
     validate_table,
 )
 from assay.report import ReportSection
@@ -131,3 +136,55 @@ def test_each_claim_is_audited_on_its_own_table(tmp_path: Path) -> None:
     records = load_study_metrics(tmp_path / "metrics.json").extra["claims"]
     assert asked == ["treated-only", "whole"] == [r["id"] for r in records]
     assert not load_study_metrics(tmp_path / "metrics.json").prediction_outcomes
+
+
+def _two_measures() -> pd.DataFrame:
+    """The tiny table as measure ``tiny_rate``, and measure ``tiny_score`` with 4/10 on ``treated``."""
+    rate = _table().assign(measure="tiny_rate")
+    score = _table().assign(measure="tiny_score", source="study", value=0.5)
+    score["outcome"] = ["harmful" if i < 4 else "benign" for i in range(10)] * 2
+    return validate_table(pd.concat([rate, score], ignore_index=True))
+
+
+def _on(measure: str | None, claim_id: str, metrics: Path) -> Claim:
+    return _claim(claim_id, metrics).model_copy(update={"measure": measure})
+
+
+def test_one_table_of_several_measures_is_written_once_and_each_claim_graded_on_its_measure(
+    tmp_path: Path,
+) -> None:
+    inputs = input_hashes({"seed": 0}, "m", "abc", [Path(__file__)])
+    write_study_outputs(
+        tmp_path,
+        _metrics(),
+        lambda path: ([_on("tiny_rate", "rate", path), _on("tiny_score", "score", path)], []),
+        StudyEvidence(table=_two_measures(), positive=["harmful"], inputs=inputs),
+        [],
+        "Tiny study",
+    )
+    assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == [
+        "table.parquet",
+        "table.provenance.json",
+    ]
+    sidecar = read_provenance(tmp_path / "evidence" / "table.parquet")
+    assert sidecar is not None and sidecar["measures"] == {"tiny_rate": 20, "tiny_score": 20}
+    assert sidecar["inputs"] == inputs and inputs["model_revision"] == "abc"
+    assert inputs[f"sha256:{Path(__file__).name}"] == hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    for claim_id, k in (("rate", 6), ("score", 4)):
+        audit = audit_claim_file(tmp_path / "claims" / f"{claim_id}.yaml")
+        assert audit.subject_rate is not None and (audit.subject_rate.k, audit.subject_rate.n) == (k, 10)
+        assert load_claim(tmp_path / "claims" / f"{claim_id}.yaml").evidence.tables == [
+            "../evidence/table.parquet"
+        ]
+
+
+def test_a_claim_naming_no_measure_of_a_table_of_several_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(AssayError, match=r"claims whole name no measure.*tiny_rate, tiny_score"):
+        write_study_outputs(
+            tmp_path,
+            _metrics(),
+            lambda path: ([_on("tiny_rate", "rate", path), _on(None, "whole", path)], []),
+            StudyEvidence(table=_two_measures(), positive=["harmful"]),
+            [],
+            "Tiny study",
+        )

@@ -1,18 +1,23 @@
 """What every study writes: ``metrics.json``, one YAML file per claim, the audits, and ``report.html``.
 
 :func:`write_study_outputs` is the one writer; a study passes what differs (its metrics, claims function,
-evidence, report sections, title and any extra metrics file).
+evidence, report sections, title and any extra metrics file). A study's evidence is one table holding every
+measure its claims name (:class:`StudyEvidence`), written once to ``evidence/table.parquet`` with a
+provenance sidecar naming the hashes of its inputs (:func:`input_hashes`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from assay._errors import AssayError
 from assay.evidence import (
     AuditResult,
     Claim,
@@ -31,21 +36,50 @@ ClaimsOf = Callable[[Path], tuple[list[Claim], list[PredictionOutcome]]]
 
 @dataclass(frozen=True)
 class StudyEvidence:
-    """What a study's report summarises and its claims are audited on: a tidy table, or Inspect logs.
+    """What a study's report summarises and its claims are audited on: an evidence table, or Inspect logs.
 
     Attributes:
-        table: The study's tidy table (one row per sample x epoch); ``None``: read it from ``logs``.
+        table: The study's evidence table (:mod:`assay.evidence._schema`): every measure its claims name,
+            one row per observation; ``None``: read it from ``logs``. When it holds several measures, every
+            claim audited on it must name its ``measure`` (a claim on mixed measures is refused).
         logs: Inspect logs (the table when ``table`` is ``None``; a claim citing them is audited on it).
         positive: Outcome values the report's summary counts as the behaviour (default: the tidy table's,
             see :func:`assay.evidence.resolve_positive`).
-        table_of: The table each claim is audited on, where a claim is about part of the evidence only
-            (e.g. one measurement); ``None``: every claim on the whole evidence.
+        table_of: Deprecated (one table per claim): the table each claim is audited on; ``None``: every
+            claim on the whole table. Name the claim's ``measure`` and ``subject`` instead.
+        inputs: Name -> hash of what the table was computed from (configuration, model and revision, logs;
+            see :func:`input_hashes`), written into the table's provenance sidecar.
     """
 
     table: pd.DataFrame | None = None
     logs: Sequence[str | Path] = ()
     positive: Sequence[str] | None = None
     table_of: Callable[[Claim], pd.DataFrame] | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+
+
+def input_hashes(
+    config: Mapping[str, Any], model: str, revision: str = "", files: Sequence[str | Path] = ()
+) -> dict[str, str]:
+    """The provenance inputs of an evidence table: its configuration, model and the files it was read from.
+
+    Args:
+        config: The study configuration as JSON-ready data (``cfg.model_dump(mode="json")``).
+        model: The model (name or path) the study measured.
+        revision: The model's revision (commit hash), where known.
+        files: Files the rows were computed from (Inspect logs); each is hashed, keyed by its name.
+
+    Returns:
+        ``config_sha256`` (of the configuration's canonical JSON), ``model``, ``model_revision`` (when
+        given) and one ``sha256:<file name>`` per file.
+    """
+    canonical = json.dumps(config, sort_keys=True, default=str).encode()
+    hashes = {"config_sha256": hashlib.sha256(canonical).hexdigest(), "model": model}
+    if revision:
+        hashes["model_revision"] = revision
+    for f in map(Path, files):
+        hashes[f"sha256:{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return hashes
 
 
 def write_claim_files(out: Path, claims: Iterable[Claim]) -> list[Path]:
@@ -103,11 +137,15 @@ def audited_report(
 
 
 def cite_tables(out: Path, claims: Sequence[Claim], evidence: StudyEvidence) -> list[Claim]:
-    """The claims, each citing the tidy table it is audited on, written under ``out/evidence/``.
+    """The claims, each citing the evidence table it is audited on, written under ``out/evidence/``.
 
     When the evidence is a table, a claim that cites no logs is audited on it (on ``evidence.table_of(claim)``
-    when set): the table is written as ``evidence/table.parquet`` (``evidence/<claim id>.parquet`` with
-    ``table_of``) and added to the claim's ``evidence.tables``. Other claims are returned as they are.
+    when set): the table is written once as ``evidence/table.parquet`` with its provenance sidecar
+    (``evidence.inputs``; ``evidence/<claim id>.parquet`` with ``table_of``) and added to the claim's
+    ``evidence.tables``. Other claims are returned as they are.
+
+    Raises:
+        AssayError: The table holds several measures and a claim audited on it names none.
     """
     whole, table_of = evidence.table, evidence.table_of
     if whole is None:
@@ -118,8 +156,16 @@ def cite_tables(out: Path, claims: Sequence[Claim], evidence: StudyEvidence) -> 
         name = f"{claim.id}.parquet" if table_of else "table.parquet"
         if name not in written:
             rows = table_of(claim) if table_of else whole
-            written[name] = write_table_file(rows, out / "evidence" / name)
+            written[name] = write_table_file(rows, out / "evidence" / name, inputs=evidence.inputs)
         return written[name]
+
+    measures = sorted(set(whole["measure"].astype(str))) if "measure" in whole.columns else []
+    unnamed = [c.id for c in claims if not c.evidence.logs and c.measure is None]
+    if len(measures) > 1 and unnamed and table_of is None:
+        raise AssayError(
+            f"claims {', '.join(unnamed)} name no measure, and the evidence table holds several "
+            f"({', '.join(measures)}): give each claim its measure"
+        )
 
     return [claim if claim.evidence.logs else _citing(claim, table_file(claim)) for claim in claims]
 
