@@ -150,3 +150,11 @@ def test_a_measure_or_subject_matching_nothing_lists_what_the_table_holds(tmp_pa
         audit_claim_file(_claim_file(tmp_path, measure="leak_rate"))
     with pytest.raises(AssayError, match=r"threat: yes \(101\), no \(100\)"):
         audit_claim_file(_claim_file(tmp_path, subject={"model": "c"}))
+
+
+def test_behavioural_wording_on_l0_evidence_says_nothing_is_supported(tmp_path: Path) -> None:
+    _write(tmp_path, ROWS)
+    audit = audit_claim_file(_claim_file(tmp_path))
+    (s17,) = [i for i in audit.items if i.id == "S1.7"]
+    assert audit.achieved_level == "L0" and s17.status == "failed"
+    assert "reaches L0: nothing is supported yet" in s17.reason

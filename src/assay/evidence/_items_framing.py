@@ -146,6 +146,11 @@ def language(ctx: AuditContext) -> tuple[Status, str]:
     if LEVEL_RANK[asserted] <= LEVEL_RANK[ctx.achieved]:
         return "passed", f"wording asserts {asserted}; achieved {ctx.achieved}"
     phrases = ", ".join(f"'{f.phrase}' ({f.kind}, needs {f.needs})" for f in flags)
+    if not flags:  # behavioural wording, but the evidence does not reach even L1
+        return (
+            "failed",
+            f"a behavioural statement (L1) on evidence that reaches {ctx.achieved}: nothing is supported yet",
+        )
     return (
         "failed",
         f"wording asserts {asserted}, achieved {ctx.achieved}: {phrases}; rewritten in the report",
