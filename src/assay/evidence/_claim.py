@@ -27,14 +27,25 @@ class _Strict(BaseModel):
 
 
 class Construct(_Strict):
-    """The behaviour, defined operationally (what counts, in terms a reader could re-score)."""
+    """The behaviour, defined operationally (what counts, in terms a reader could re-score).
+
+    Attributes:
+        name: Short name of the behaviour (``blackmail``).
+        definition: What counts as the behaviour, precise enough for a reader to re-score the outputs.
+    """
 
     name: str = Field(min_length=1)
     definition: str = Field(min_length=1)
 
 
 class JudgeRule(_Strict):
-    """The judge configuration the decision rule fixes (checked against the logs' ``judge_config``)."""
+    """The judge configuration the decision rule fixes (checked against the logs' ``judge_config``).
+
+    Attributes:
+        model: The judge model (for a panel, one of its models).
+        prompt_sha256: SHA-256 of the judge prompt.
+        threshold: The judge score from which a sample counts as the behaviour (compared as a number).
+    """
 
     model: str | None = None
     prompt_sha256: str | None = None
@@ -60,7 +71,14 @@ class DecisionRule(_Strict):
 
 
 class Selector(_Strict):
-    """Rows of the tidy table: every field given must match (factor values compared as text)."""
+    """Rows of the tidy table: every field given must match (factor values compared as text).
+
+    Attributes:
+        task: The table's ``task`` (the task, or the study for study rows).
+        model: The model or organism measured.
+        condition_id: The condition's id.
+        factors: Factor name -> value; a row matches when its ``f_<name>`` column holds the value.
+    """
 
     task: str | None = None
     model: str | None = None
@@ -69,7 +87,13 @@ class Selector(_Strict):
 
 
 class Comparison(_Strict):
-    """A contrast between two levels of one factor (``treatment`` minus ``control``)."""
+    """A contrast between two levels of one factor (``treatment`` minus ``control``).
+
+    Attributes:
+        factor: The factor whose levels are compared.
+        treatment: Its level in the treatment arm.
+        control: Its level in the control arm.
+    """
 
     factor: str = Field(min_length=1)
     treatment: FactorValue
@@ -81,6 +105,14 @@ class Prediction(_Strict):
 
     Its outcome comes from an intervention in the study metrics (``intervention``), a factor contrast in the
     logs (``comparison``), or a ``prediction_outcomes`` entry with the same ``name``.
+
+    Attributes:
+        name: Short name (a study reports its outcome under ``prediction_outcomes`` with this name).
+        statement: The prediction in words.
+        direction: The predicted change of the behaviour.
+        intervention: The name of the recorded intervention that tests it (study metrics).
+        comparison: The factor contrast in the evidence that tests it.
+        declared_at: When it was declared (checked to precede the intervention).
     """
 
     name: str = Field(min_length=1)
@@ -132,7 +164,7 @@ class Claim(_Strict):
         model_change: Whether the claim concerns a trained or modified model.
         predictions: Pre-declared falsifiable predictions.
         limitations: Failure cases and limitations.
-        evidence: The logs and study metrics files.
+        evidence: The logs, study metrics files and evidence tables.
     """
 
     id: str = Field(min_length=1)
