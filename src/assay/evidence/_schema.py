@@ -1,8 +1,9 @@
 """The evidence table's schema: one row per observation, from a log, a study stage or a publication.
 
 Every claim is graded on rows of this table. The columns are documented here, once, and
-``docs/evidence.md`` is generated from :data:`COLUMN_DOCS` (``tests/docs/test_evidence_doc.py`` checks the
-page against it). Version :data:`SCHEMA_VERSION` is written into every table file's provenance sidecar.
+``docs/evidence.md`` is generated from :data:`COLUMN_DOCS` and :data:`COUNT_COLUMNS` by
+:mod:`assay.evidence._docs` (``tests/evidence/test_docs.py`` checks the page against them). Version
+:data:`SCHEMA_VERSION` is written into every table file's provenance sidecar.
 
 Two granularities share the columns:
 
