@@ -43,6 +43,16 @@ def format_audit(result: AuditResult) -> str:
 @click.option(
     "--log", "logs", multiple=True, type=click.Path(), help="Extra log or log directory (repeatable)."
 )
+@click.option(
+    "--counts",
+    "counts",
+    multiple=True,
+    type=click.Path(),
+    help=(
+        "Count table (CSV or YAML of published counts, one row per condition) to grade the claim on, with "
+        "or instead of its own evidence (repeatable; see docs/published.md)."
+    ),
+)
 @click.option("--score-key", default=None, help="For scorers returning dicts: the key holding the verdict.")
 @click.option(
     "--factor", "factors", multiple=True, help="Sample-metadata key to use as a factor (repeatable)."
@@ -60,6 +70,7 @@ def format_audit(result: AuditResult) -> str:
 def audit_command(
     claim: str,
     logs: tuple[str, ...],
+    counts: tuple[str, ...],
     score_key: str | None,
     factors: tuple[str, ...],
     strict: bool,
@@ -69,7 +80,8 @@ def audit_command(
     """Audit CLAIM (YAML): all 33 checklist items, the achieved level L1/L2/L3, intent wording downgraded.
 
     Relative evidence paths resolve against the claim file's folder; evidence it names that is not there
-    is an error (exit 2) unless --allow-missing is given.
+    is an error (exit 2) unless --allow-missing is given, or --log / --counts stand in for it. A malformed
+    count table is an error naming the file, the row and the field.
     """
     from pathlib import Path
 
@@ -79,8 +91,16 @@ def audit_command(
     for log in logs:
         if not Path(log).exists():
             raise AssayError(f"log not found: {log}")
+    for table in counts:
+        if not Path(table).is_file():
+            raise AssayError(f"count table not found: {table}")
     result = audit_claim_file(
-        claim, extra_logs=list(logs), score_key=score_key, factors=list(factors), allow_missing=allow_missing
+        claim,
+        extra_logs=list(logs),
+        score_key=score_key,
+        factors=list(factors),
+        allow_missing=allow_missing,
+        extra_tables=list(counts),
     )
     click.echo(result.model_dump_json(indent=2) if fmt == "json" else format_audit(result))
     if strict and result.overstated:

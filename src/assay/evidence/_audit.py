@@ -123,12 +123,13 @@ def audit_claim(
     score_key: str | None = None,
     factors: Sequence[str] = (),
     allow_missing: bool = False,
+    extra_tables: Sequence[str | Path] = (),
 ) -> AuditResult:
     """Evaluate the checklist for ``claim`` against its evidence.
 
     Evidence the claim names must be there: a study metrics file that does not exist, or a log entry
-    matching no file (unless ``table`` or ``extra_logs`` stand in for the logs), is an error, not a quiet
-    ``missing``. Items stay ``missing`` when the evidence is there but lacks what they need.
+    matching no file (unless ``table``, ``extra_logs`` or ``extra_tables`` stand in for it), is an error,
+    not a quiet ``missing``. Items stay ``missing`` when the evidence is there but lacks what they need.
 
     Args:
         claim: The claim.
@@ -139,6 +140,8 @@ def audit_claim(
         score_key: Key of dict-valued scores (see :func:`assay.evidence.tidy_table`).
         factors: Sample-metadata keys to use as factors.
         allow_missing: Audit without the missing evidence, noting it (e.g. before the evals have run).
+        extra_tables: More evidence tables (count tables, Parquet) read with the claim's own (e.g. from the
+            command line); given any, the claim's own log and table entries may name nothing.
 
     Returns:
         The :class:`AuditResult`.
@@ -147,10 +150,11 @@ def audit_claim(
         AssayError: Evidence the claim names is missing and ``allow_missing`` is false (one line naming it).
     """
     if not allow_missing:
-        check_evidence(claim, base_dir, logs=table is None and not extra_logs, tables=table is None)
+        own = table is None and not extra_tables
+        check_evidence(claim, base_dir, logs=own and not extra_logs, tables=own)
     logs, metrics_paths, notes = resolve_evidence(claim, base_dir)
     logs = _with_extra(logs, extra_logs)
-    tables = table_files(claim, base_dir) if table is None else []
+    tables = _with_extra(table_files(claim, base_dir), extra_tables) if table is None else []
     table = _rows(logs, tables, score_key, factors) if table is None else table
     log_status = table_log_status(table) if table is not None else None
     notes = [*notes, *(log_status.notes() if log_status else [])]  # incomplete / superseded logs
@@ -231,7 +235,7 @@ def no_match(claim: Claim, table: pd.DataFrame) -> str:
 
 
 def _with_extra(logs: list[Path], extra_logs: Sequence[str | Path]) -> list[Path]:
-    """The claim's logs followed by each extra log not among them."""
+    """The claim's logs (or tables) followed by each extra one not among them."""
     seen = {p.resolve() for p in logs}
     for extra in map(Path, extra_logs):
         if extra.resolve() not in seen:
@@ -265,9 +269,10 @@ def evidence_note(claim: Claim, subject: pd.DataFrame | None, rate: ConditionSum
     who = "the model"
     if subject is not None and not subject.empty and subject["model"].nunique() == 1:
         who = f"the model {subject['model'].iloc[0]}"
+    counted = rate is not None and rate.n > 0  # a published rate without n counts no sample
     return EvidenceNote(
-        k=rate.k if rate is not None else None,
-        n=rate.n if rate is not None else None,
+        k=rate.k if rate is not None and counted else None,
+        n=rate.n if rate is not None and counted else None,
         behaviour=claim.construct_definition.name if claim.construct_definition else None,
         rule=claim.decision_rule.description if claim.decision_rule else None,
         judge=judge,
@@ -291,6 +296,7 @@ def audit_claim_file(
     score_key: str | None = None,
     factors: Sequence[str] = (),
     allow_missing: bool = False,
+    extra_tables: Sequence[str | Path] = (),
 ) -> AuditResult:
     """Load a claim YAML file and audit it (relative evidence paths resolve against its folder).
 
@@ -299,5 +305,11 @@ def audit_claim_file(
     p = Path(path)
     claim = load_claim(p)
     return audit_claim(
-        claim, p.parent, extra_logs, score_key=score_key, factors=factors, allow_missing=allow_missing
+        claim,
+        p.parent,
+        extra_logs,
+        score_key=score_key,
+        factors=factors,
+        allow_missing=allow_missing,
+        extra_tables=extra_tables,
     )

@@ -277,7 +277,7 @@ def missing_evidence(
     notes = [f"no log matches {e}" for e in claim.evidence.logs if logs and not _log_matches(e, base)]
     for kind, entries in (
         ("study metrics file", claim.evidence.study_metrics),
-        ("table", claim.evidence.tables),
+        ("table", claim.evidence.tables if tables else []),
     ):
         notes += [f"{kind} not found: {e}" for e in entries if not _evidence_path(e, base).is_file()]
     return notes

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from assay._errors import AssayError
 from assay._textfile import load_yaml, read_text_file
@@ -44,7 +45,10 @@ def _raw_rows(path: Path) -> list[dict[str, Any]]:
         text = read_text_file(path, "count table")
         reader = csv.DictReader(text.splitlines())
         return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
-    data = load_yaml(read_text_file(path, "count table"))
+    try:
+        data = load_yaml(read_text_file(path, "count table"))
+    except yaml.YAMLError as ex:
+        raise AssayError(f"malformed count table {path}: {str(ex).splitlines()[0]}") from None
     if isinstance(data, Mapping):
         unknown = sorted(set(data) - {"rows", *_DEFAULTABLE})
         if unknown:

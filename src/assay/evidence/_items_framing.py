@@ -20,9 +20,11 @@ from assay.evidence._checklist import (
     pooled_rate,
     select_rows,
 )
+from assay.evidence._counts import negative_outcome
 from assay.evidence._items_design import judge_field
 from assay.evidence._language import LEVEL_RANK, downgrade, language_level
 from assay.evidence._power import minimum_detectable_effect
+from assay.evidence._schema import N_NOT_REPORTED
 from assay.evidence._table import ERROR_OUTCOMES, FACTOR_PREFIX, factor_columns
 
 
@@ -63,9 +65,10 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
             problems.append(f"rule names scorer {rule.scorer!r}, logs were scored by {sorted(scorers)}")
         else:
             checks.append(f"scorer {rule.scorer}")
-    vocabulary = set(t["outcome"].astype(str)) | {o.value for o in Outcome}
-    unknown = [p for p in rule.positive if p not in vocabulary]
-    if unknown:
+    counted = set(t["outcome"].astype(str)) - {N_NOT_REPORTED}  # a rate without n names no outcome
+    vocabulary = counted | {o.value for o in Outcome}
+    unknown = [p for p in rule.positive if p not in vocabulary and negative_outcome(p) not in counted]
+    if unknown and counted:
         problems.append(f"positive outcome(s) {unknown} never occur in the logs")
     if rule.judge is not None:
         configs = [json.loads(c) for c in set(t["judge_config"].astype(str)) - {""}]
