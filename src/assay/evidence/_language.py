@@ -2,9 +2,12 @@
 
 Three kinds of wording are recognised:
 
-* **intent** (mental states, goals, deception: "knows", "wants", "lies", "covertly", "hidden goal") — needs
-  L3. Found by :func:`intent_phrases` with the lexicon of :mod:`assay.evidence._lexicon`, only where the
-  model is the subject, never inside quotations or reported speech;
+* **intent** (mental states, goals, deception) — needs L3. With the model as the subject of a clause, only
+  observable verbs and predicates are allowed below L3 (an allow-list: "wrote", "sent", "refused", "was more
+  likely to", "scored"); any other verb ("bides its time", "holds a grudge", "went rogue"), a predicate that
+  is not observable ("is wary"), a stated purpose ("to save itself"), an intent word ("knows", "covertly",
+  "hidden goal") or a mental-state noun the model owns ("its goal") is intent. Found by
+  :func:`intent_phrases` (:mod:`assay.evidence._intent`), never inside quotations or reported speech;
 * **causal** ("causes", "is driven by", "encodes", and "steering lowers ...": an effect verb whose subject
   is an intervention on the model's internals) — needs L3 (a targeted intervention);
 * **robustness** ("reliably", "consistently", "tends to") — needs L2.
@@ -13,6 +16,7 @@ Three kinds of wording are recognised:
 replaced as a whole by one behavioural sentence that says what the evidence was ("In 34 of 50 samples, the
 model's output met the claim's decision rule for blackmail ..."), built from an :class:`EvidenceNote`; it
 names a judge only when the logs record one. Causal and robustness phrases are rewritten in place.
+:func:`level_spans` gives the character spans of the wording that needs more than a level, for the report.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from assay.evidence import _lexicon as lx
+from assay.evidence._grammar import split_sentences as split_sentences
+from assay.evidence._intent import sentence_hits, text_hits
 
 AchievedLevel = Literal["L0", "L1", "L2", "L3"]
 LEVEL_RANK: dict[str, int] = {"L0": 0, "L1": 1, "L2": 2, "L3": 3}
@@ -71,203 +76,9 @@ def evidence_sentence(note: EvidenceNote | None) -> str:
     return f"{note.who[0].upper()}{note.who[1:]} produced outputs that met {what}{how}{judged}."
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
-_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”']?\s+(?=[A-Z\"“'(])")
-
-
-class _Tok:
-    __slots__ = ("end", "low", "quoted", "start", "text")
-
-    def __init__(self, m: re.Match[str], quoted: bool) -> None:
-        self.text, self.start, self.end, self.quoted = m.group(0), m.start(), m.end(), quoted
-        self.low = self.text.lower().replace("’", "'")
-
-
-def _tokens(sentence: str) -> list[_Tok]:
-    spans = [(m.start(), m.end()) for m in _QUOTES.finditer(sentence)]
-    toks = []
-    for m in _TOKEN.finditer(sentence):
-        quoted = any(a <= m.start() < b for a, b in spans)
-        toks.append(_Tok(m, quoted))
-    return toks
-
-
-def _possessor(low: str) -> str | None:
-    return low[:-2] if low.endswith("'s") else ("it" if low == "its" else None)
-
-
-_PRONOUNS = frozenset({"it", "itself", "he", "she", "they", "we", "i", "you"})
-
-
-def _is_model(word: str) -> bool:
-    return word in lx.MODEL_NOUNS or bool(lx.MODEL_NAME.match(word))
-
-
-def _is_intent_word(low: str) -> bool:
-    return (
-        low in lx.INTENT_VERBS
-        or low in lx.DECEPTION_VERBS
-        or low in lx.CHOICE_VERBS
-        or low in lx.INTENT_ADVERBS
-        or low in lx.INTENT_ADJECTIVES
-    )
-
-
-def _subject(seg: list[_Tok]) -> tuple[str, bool]:
-    """Return the subject of a clause (``model``, ``other`` or ``inherit``) and whether the model owns it."""
-    i = 0
-    while i < len(seg) and (seg[i].low in lx.AUXILIARIES or seg[i].low.endswith("ly")):
-        i += 1
-    if i == len(seg):
-        return "inherit", False
-    first = seg[i]
-    if first.low.endswith("ing") and first.low not in lx.MODEL_NOUNS:
-        return "inherit", False  # a participle ("Knowing it would be replaced, the model ...")
-    capital = first.text[:1].isupper()
-    known = first.low in lx.MODEL_NOUNS or first.low in lx.OTHER_SUBJECTS or _is_model(first.text)
-    if not (first.low in lx.DETERMINERS or known or capital or _possessor(first.low)):
-        return "inherit", False
-    head, owned = "", False
-    for tok in seg[i : i + 6]:
-        pos = _possessor(tok.low)
-        if pos is not None:
-            owned, head = _is_model(pos), ""
-            continue
-        if tok.low in lx.DETERMINERS:
-            continue
-        if head and tok.low in _PRONOUNS:  # "Knowing it ...": a new phrase, not part of the subject
-            break
-        if _is_model(tok.low) or _is_model(tok.text):
-            head = "model"
-        elif tok.low in lx.OTHER_SUBJECTS or (tok.text[:1].isupper() and not head):
-            head = "other"
-        elif head or tok.low in lx.AUXILIARIES or _is_intent_word(tok.low) or tok.low in lx.SPEECH_VERBS:
-            break
-    return (head or "other"), owned
-
-
-def _clauses(toks: list[_Tok]) -> list[tuple[str, list[_Tok]]]:
-    """Split a sentence's tokens into clauses; return (opening token, clause tokens) pairs."""
-    out: list[tuple[str, list[_Tok]]] = [("", [])]
-    for tok in toks:
-        if tok.low in lx.CLAUSE_STARTS and not tok.quoted:
-            out.append((tok.low, []))
-        else:
-            out[-1][1].append(tok)
-    return [c for c in out if c[1]]
-
-
-def _phrase_at(toks: list[_Tok], j: int) -> int:
-    """Return the length of the multi-word intent phrase starting at token ``j`` (0 when none)."""
-    for phrase in lx.INTENT_PHRASES:
-        words = [t.low for t in toks[j : j + len(phrase)]]
-        if tuple(words) == phrase and not any(t.quoted for t in toks[j : j + len(phrase)]):
-            return len(phrase)
-    return 0
-
-
-def _owned_by_model(toks: list[_Tok], j: int) -> bool:
-    """Whether the noun phrase at ``j`` is the model's ("its hidden goal", "the model's intent")."""
-    for back in range(1, 3):
-        if j - back < 0:
-            return False
-        pos = _possessor(toks[j - back].low)
-        if pos is not None:
-            return _is_model(pos)
-    return False
-
-
-def _clause_hits(clause: list[_Tok], subject: str, reported: bool, after: str = "") -> tuple[list[str], bool]:
-    """Return the intent phrases of one clause and whether reported speech is still open at its end.
-
-    ``after`` is the token that opens the next clause (``that`` in "decided that ...").
-    """
-    hits: list[str] = []
-    j = 0
-    while j < len(clause):
-        tok = clause[j]
-        nxt = clause[j + 1].low if j + 1 < len(clause) else after
-        if tok.low in lx.SPEECH_RESETS:
-            reported = False
-        if tok.quoted or reported:
-            j += 1
-            continue
-        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS:
-            reported = True
-            j += 1
-            continue
-        quote_next = j + 1 < len(clause) and clause[j + 1].quoted
-        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next):
-            reported = True
-            j += 1
-            continue
-        size = _phrase_at(clause, j)
-        model = subject == "model"
-        if size and (model or _owned_by_model(clause, j)):
-            hits.append(" ".join(t.text for t in clause[j : j + size]))
-            j += size
-            continue
-        low = tok.low
-        after_article = j > 0 and clause[j - 1].low in ("the", "a", "an")  # "the plans": a noun, not a verb
-        verb = (low in lx.INTENT_VERBS or low in lx.DECEPTION_VERBS) and not after_article
-        flagged = model and (
-            verb
-            or low in lx.INTENT_ADVERBS
-            or low in lx.INTENT_ADJECTIVES
-            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS)
-        )
-        owned = low in lx.INTENT_NOUNS or low in lx.INTENT_ADJECTIVES
-        if flagged or (owned and (model or _owned_by_model(clause, j))):
-            hits.append(tok.text)
-        j += 1
-    return hits, reported
-
-
 def intent_phrases(sentence: str) -> list[str]:
     """Return the intent words and phrases of one sentence whose subject (or possessor) is the model."""
-    hits: list[str] = []
-    subject, reported = "other", False
-    clauses = _clauses(_tokens(sentence))
-    question = False
-    for i, (opener, clause) in enumerate(clauses):
-        after = clauses[i + 1][0] if i + 1 < len(clauses) else ""
-        if opener in lx.SPEECH_RESETS:
-            reported = False
-        question = opener in lx.QUESTION_OPENERS or (
-            question and opener not in lx.SPEECH_RESETS and opener != ";"
-        )
-        own, _ = _subject(clause)
-        if own == "inherit" and i == 0:  # an opening participle or subordinate clause: the main subject
-            own = next((k for _, c in clauses[1:] if (k := _subject(c)[0]) != "inherit"), "other")
-        elif own == "inherit":
-            own = _last_noun(clauses[i - 1][1]) if opener in lx.RELATIVES else subject
-        subject = own
-        found, reported = _clause_hits(clause, subject, reported or question, after)
-        if not question:
-            hits += found
-    return hits
-
-
-def _last_noun(clause: list[_Tok]) -> str:
-    """The kind of the last noun of a clause (``model`` or ``other``): the antecedent of a relative clause."""
-    for tok in reversed(clause):
-        if _is_model(tok.low) or _is_model(tok.text):
-            return "model"
-        if tok.low in lx.OTHER_SUBJECTS or tok.text[:1].isupper():
-            return "other"
-    return "other"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` span of every sentence of ``text``."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start() + len(m.group(0).rstrip())))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return [h.phrase for h in sentence_hits(sentence)]
 
 
 _W = r"(?<![\w-])"
@@ -341,12 +152,10 @@ def scan_language(text: str, evidence: EvidenceNote | None = None) -> list[Langu
     """Return every intent, causal or robustness phrase in ``text`` with its behavioural replacement."""
     flags: list[LanguageFlag] = []
     sentence_text = evidence_sentence(evidence)
-    for a, b in split_sentences(text):
-        sentence = text[a:b]
-        intent = intent_phrases(sentence)
-        flags += [_intent_flag(p, sentence_text) for p in intent]
+    for (a, b), intent in text_hits(text):
+        flags += [_intent_flag(h.phrase, sentence_text) for h in intent]
         if not intent:
-            flags += [f for _, _, f in _phrase_edits(sentence)]
+            flags += [f for _, _, f in _phrase_edits(text[a:b])]
     return flags
 
 
@@ -354,6 +163,56 @@ def language_level(text: str) -> Literal["L1", "L2", "L3"]:
     """Return the evidence level that the wording of ``text`` asserts (L1 when purely behavioural)."""
     needs = {f.needs for f in scan_language(text)}
     return "L3" if "L3" in needs else "L2" if "L2" in needs else "L1"
+
+
+class LanguageSpan(BaseModel):
+    """Where in a text a word or phrase needs more than the achieved level (character offsets)."""
+
+    start: int
+    end: int
+    phrase: str
+    kind: LanguageKind
+    needs: Literal["L2", "L3"]
+
+
+def level_spans(text: str, achieved: AchievedLevel) -> list[LanguageSpan]:
+    """Return the spans of ``text`` whose wording needs a level above ``achieved``, in order.
+
+    ``text[span.start:span.end]`` is the author's wording (``span.phrase`` joins its words), so a report can
+    mark it in place. Intent spans are the flagged words themselves; in a sentence without intent wording,
+    the causal and robustness phrases that :func:`downgrade` would rewrite.
+
+    Args:
+        text: A claim statement.
+        achieved: The evidence level reached (``L0`` when not even L1).
+
+    Returns:
+        The spans, sorted by start; empty when the wording fits the level.
+    """
+    rank = LEVEL_RANK[achieved]
+    spans: list[LanguageSpan] = []
+    for (a, b), intent in text_hits(text):
+        if intent:
+            if rank < LEVEL_RANK["L3"]:
+                spans += [
+                    LanguageSpan(start=h.start, end=h.end, phrase=h.phrase, kind="intent", needs="L3")
+                    for h in intent
+                ]
+            continue
+        for start, end, flag in _phrase_edits(text[a:b]):
+            if LEVEL_RANK[flag.needs] > rank:
+                lead = len(text[a + start : a + end]) - len(text[a + start : a + end].lstrip())
+                tail = len(text[a + start : a + end].rstrip())
+                spans.append(
+                    LanguageSpan(
+                        start=a + start + lead,
+                        end=a + start + tail,
+                        phrase=flag.phrase,
+                        kind=flag.kind,
+                        needs=flag.needs,
+                    )
+                )
+    return sorted(spans, key=lambda s: s.start)
 
 
 def downgrade(
@@ -378,11 +237,11 @@ def downgrade(
     pieces: list[str] = []
     flags: list[LanguageFlag] = []
     replaced = False
-    for a, b in split_sentences(text):
+    for (a, b), hits in text_hits(text):
         sentence = text[a:b]
-        intent = intent_phrases(sentence) if rank < 3 else []
+        intent = hits if rank < LEVEL_RANK["L3"] else []
         if intent:
-            flags += [_intent_flag(p, replacement) for p in intent]
+            flags += [_intent_flag(h.phrase, replacement) for h in intent]
             if not replaced:
                 pieces.append(replacement)
                 replaced = True

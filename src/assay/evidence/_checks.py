@@ -1,0 +1,241 @@
+"""The checks made on one clause: the verb and predicate against the allow-list, purpose, the lexicon.
+
+See :mod:`assay.evidence._intent` for the walk over a sentence's clauses that calls them, and
+:mod:`assay.evidence._verbs` for the allow-list. Every check returns token spans ``(a, b)`` of the clause.
+"""
+
+from __future__ import annotations
+
+from assay.evidence import _grammar as gr
+from assay.evidence import _lexicon as lx
+from assay.evidence import _verbs as vb
+from assay.evidence._grammar import Context, Kind, Tok
+
+Span = tuple[int, int]  # token indices [a, b) within a clause
+
+
+def _skip(toks: list[Tok], j: int) -> int:
+    while j < len(toks) and (gr.is_adverb(toks[j].low) or toks[j].low in ("not", "n't")):
+        j += 1
+    return j
+
+
+def verb_hits(toks: list[Tok], j: int) -> list[Span]:
+    """The verb at ``j`` (and its particle) when it is not observable.
+
+    Aspectual verbs pass the check to their complement ("began to scheme").
+    """
+    if j >= len(toks) or toks[j].quoted:
+        return []
+    low = toks[j].low
+    if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or toks[j].text[:1].isupper():
+        return []
+    nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+    if low in vb.ASPECTUAL:
+        k = j + 2 if nxt == "on" else j + 1
+        follow = toks[k].low if k < len(toks) else ""
+        if follow == "to":
+            return verb_hits(toks, _skip(toks, k + 1))
+        if follow.endswith("ing"):
+            return verb_hits(toks, k)
+    particle = nxt in vb.PARTICLES and not toks[j + 1].quoted
+    if low in lx.TRY_VERBS:
+        return [(j, j + 1)] if _before_to(toks, j) else []  # "tried to hide", not "tried three calls"
+    if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as":
+        return [(j, j + 3)]  # "sees itself as": a self-conception
+    known = (
+        vb.is_observable(low)
+        or low in lx.SPEECH_VERBS
+        or low in lx.SPEECH_VERBS_WITH_THAT
+        or low in lx.LABEL_VERBS
+        or low in lx.CHOICE_VERBS
+    )
+    if (particle and (low, nxt) in vb.OBSERVABLE_PHRASALS) or (known and not particle):
+        return []
+    return [(j, j + 2 if particle else j + 1)]
+
+
+def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
+    """The predicate after a copula at ``k`` when it is not observable (see :mod:`assay.evidence._verbs`)."""
+    k = _skip(toks, k)
+    if k >= len(toks) or toks[k].quoted:
+        return []
+    low, nxt = toks[k].low, (toks[k + 1].low if k + 1 < len(toks) else "")
+    if low in ("out", "after", "up") and nxt in ("to", "for"):
+        return [(k, k + 2)]
+    if low == "to":
+        return verb_hits(toks, _skip(toks, k + 1))
+    if low in vb.MENTAL_PARTICIPLES or low in lx.INTENT_ADJECTIVES:
+        return [(k, k + 1)]
+    if low in lx.DETERMINERS or gr.possessor(low) is not None:
+        persona = [i for i in range(k, min(k + 5, len(toks))) if toks[i].low in lx.PERSONA_NOUNS]
+        return [(i, i + 1) for i in persona[:1]]
+    if low.endswith("ing") and low not in vb.OBSERVABLE_ADJECTIVES:
+        return verb_hits(toks, k)
+    if _observable_predicate(toks, k):
+        return []
+    return [(k, k + 1)]
+
+
+def _observable_predicate(toks: list[Tok], k: int) -> bool:
+    low = toks[k].low
+    return (
+        low in vb.OBSERVABLE_ADJECTIVES
+        or gr.is_function_word(low)
+        or low.endswith(("able", "ible"))
+        or (low.endswith(("er", "est")) and len(low) > 4)
+        or low.endswith("ed")
+        or low in vb.IRREGULAR_PARTICIPLES
+        or low in lx.THINGS
+        or low in lx.PEOPLE
+        or gr.is_model_word(toks, k)
+        or toks[k].text[:1].isupper()
+    )
+
+
+def head_hits(toks: list[Tok], j: int) -> list[Span]:
+    """Check the verb group at ``j``: copula + predicate, be + -ing, be + participle, or a verb."""
+    group: list[str] = []
+    while j < len(toks) and (
+        toks[j].low in lx.AUXILIARIES or toks[j].low in vb.COPULAS or gr.is_adverb(toks[j].low)
+    ):
+        if not gr.is_adverb(toks[j].low):
+            group.append(toks[j].low)
+        j += 1
+    if j >= len(toks):
+        return []
+    low = toks[j].low
+    verbs = [w for w in group if w not in ("not", "n't")]
+    copula = bool(verbs) and verbs[-1] in vb.COPULAS and verbs[-1] not in ("has", "have", "had")
+    if copula and low.endswith("ing"):
+        return verb_hits(toks, j)
+    if copula and (low.endswith("ed") or low in vb.IRREGULAR_PARTICIPLES):
+        return [(j, j + 1)] if low in vb.MENTAL_PARTICIPLES else []
+    if copula:
+        return predicate_hits(toks, j)
+    if verbs and (gr.is_function_word(low) or gr.word_kind(toks, j) is not None) and low != "to":
+        return []  # "did the task", "has a plan": the auxiliary is the verb, and it is observable
+    return verb_hits(toks, j)
+
+
+def purpose_hits(toks: list[Tok], pred: int) -> list[Span]:
+    """Spans of "to" + a goal verb after a completed action ("... to save itself", "... to appear safe").
+
+    ``pred`` is where the clause's predicate starts; -1 for a clause that opens with its purpose.
+    """
+    out: list[Span] = []
+    for i in range(len(toks) - 1):
+        verb = toks[i + 1].low
+        if toks[i].low != "to" or toks[i].quoted:
+            continue
+        own = verb in vb.SELF_GOAL_VERBS and any(t.low in vb.SELF_WORDS for t in toks[i + 2 : i + 5])
+        if not (verb in vb.GOAL_VERBS or own):
+            continue
+        before = [t.low for t in toks[:i] if not gr.is_adverb(t.low) and t.low not in ("not", "n't")]
+        takers = (vb.COMPLEMENT_TAKERS, lx.INTENT_VERBS, lx.CHOICE_VERBS, lx.TRY_VERBS)
+        if (before and any(before[-1] in t for t in takers)) or (pred >= 0 and i <= pred):
+            continue
+        out.append((i, i + 2))
+    return out
+
+
+def _phrase_at(toks: list[Tok], j: int) -> int:
+    """The length of the multi-word intent phrase starting at token ``j`` (0 when none)."""
+    for phrase in lx.INTENT_PHRASES:
+        window = toks[j : j + len(phrase)]
+        if tuple(t.low for t in window) == phrase and not any(t.quoted for t in window):
+            return len(phrase)
+    return 0
+
+
+def _owner(toks: list[Tok], j: int, ctx: Context) -> Kind | None:
+    """Who owns the noun at ``j`` ("its hidden goal", "the model's own benefit", "the user's belief")."""
+    for back in range(1, 4):
+        if j - back < 0:
+            return None
+        low = toks[j - back].low
+        pos = gr.possessor(low)
+        if pos is not None:
+            return gr.owner_kind(pos, ctx)
+        if low in lx.DETERMINERS or low in lx.PREPOSITIONS or gr.is_finite_verb(low):
+            return None
+    return None
+
+
+def _is_noun_use(toks: list[Tok], j: int) -> bool:
+    """Whether a verb form at ``j`` is used as a noun.
+
+    As in "the plans", "in 8 of 20 attempts", "its plan", "spent its tokens on planning".
+    """
+    if j == 0:
+        return False
+    before = toks[j - 1].low
+    gerund = toks[j].low.endswith("ing") and before in _NOUN_PREPOSITIONS
+    return before in ("the", "a", "an") or gr.is_number(before) or gr.possessor(before) is not None or gerund
+
+
+#: Prepositions after which an -ing form is a noun ("on planning"), not the subject's action ("by lying").
+_NOUN_PREPOSITIONS = frozenset({"on", "of", "about", "for", "at", "in", "into", "toward", "towards"})
+
+
+def _before_to(toks: list[Tok], j: int) -> bool:
+    """Whether "to" follows token ``j`` (after adverbs): "tried hard to appear"."""
+    k = j + 1
+    while k < len(toks) and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "again")):
+        k += 1
+    return k < len(toks) and toks[k].low == "to"
+
+
+def _controlled(toks: list[Tok], j: int) -> bool:
+    """Whether the verb at ``j`` is done by the object of a control verb, not by the clause's subject.
+
+    As in "helped the user hide the logs", "wanted Kyle to believe".
+    """
+    k = j - 1 if j > 0 and toks[j - 1].low != "to" else j - 2
+    if k < 1 or gr.word_kind(toks, k) in (None, "model") or toks[k].low in ("it", "itself"):
+        return False
+    back = k - 1
+    while back >= 0 and (toks[back].low in lx.DETERMINERS or gr.possessor(toks[back].low) is not None):
+        back -= 1
+    return back >= 0 and toks[back].low in lx.CONTROL_VERBS
+
+
+def _attributive(toks: list[Tok], j: int) -> bool:
+    """Whether the adjective at ``j`` modifies a noun after it, not the model ("misaligned answers")."""
+    if j + 1 >= len(toks):
+        return False
+    nxt = toks[j + 1].low
+    return not (gr.is_function_word(nxt) or gr.is_adverb(nxt) or gr.is_model_word(toks, j + 1))
+
+
+def lexicon_hits(toks: list[Tok], model: bool, ctx: Context) -> list[Span]:
+    """The intent lexicon's words in a clause (the model as subject), or only those the model owns."""
+    out: list[Span] = []
+    j = 0
+    while j < len(toks):
+        tok, nxt = toks[j], (toks[j + 1].low if j + 1 < len(toks) else "")
+        size = _phrase_at(toks, j)
+        if tok.quoted:
+            j += 1
+            continue
+        if size and (model or _owner(toks, j, ctx) == "model"):
+            out.append((j, j + size))
+            j += size
+            continue
+        low = tok.low
+        verb = (low in lx.INTENT_VERBS or low in lx.DECEPTION_VERBS) and not _is_noun_use(toks, j)
+        verb = verb and not _controlled(toks, j) and (low not in lx.TRY_VERBS or _before_to(toks, j))
+        adjective = low in lx.INTENT_ADJECTIVES and not _attributive(toks, j)
+        said = model and (
+            verb
+            or low in lx.INTENT_ADVERBS
+            or adjective
+            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS)
+        )
+        noun = low in lx.INTENT_NOUNS
+        owner = _owner(toks, j, ctx)
+        owned = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and owner == "model"
+        if said or (noun and model and owner is None) or owned:
+            out.append((j, j + 1))
+        j += 1
+    return out

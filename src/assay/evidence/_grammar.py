@@ -1,0 +1,371 @@
+"""Sentence grammar for the claim-language checker: tokens, clauses, noun phrases and clause subjects.
+
+No tagger: the subject of a clause is the first noun phrase that is followed by something that can start a
+predicate, and what follows it (after auxiliaries and adverbs) is its verb. That is enough for the sentences
+claims are made of, and it keeps the checker a pure function of the text.
+
+Markdown emphasis (``**``, ``*``, ``_``, backticks), emoji and other symbols are not tokens, so
+"**the model** wants" reads as "the model wants". Contractions are split ("doesn't" -> "does" "n't").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assay.evidence import _lexicon as lx
+from assay.evidence import _verbs as vb
+
+Kind = Literal["model", "person", "thing"]
+
+_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_]*[A-Za-z0-9'])?"
+_TOKEN = re.compile(rf"{_WORD}|(?<=\s)-(?=\s)|[,;:()\[\]—–!?.]")
+_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”'*_`)]*\s+(?=[^a-z0-9\s])")
+_CONTRACTION = re.compile(r"^(?P<word>.+?)(?P<tail>n't|'s|'re|'ve|'ll|'d|'m)$")
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
+_SPLIT_S = frozenset({"it", "he", "she", "that", "there", "what", "who", "here", "this"})
+
+
+@dataclass(slots=True)
+class Tok:
+    """One token of a sentence: its text, lower-cased form, character span and whether it is quoted."""
+
+    text: str
+    low: str
+    start: int
+    end: int
+    quoted: bool
+
+
+def _split_contraction(text: str, start: int, quoted: bool) -> list[Tok]:
+    low = text.lower().replace("’", "'")
+    m = _CONTRACTION.match(low)
+    if m is None or (m["tail"] == "'s" and m["word"] not in _SPLIT_S) or low == "'s":
+        return [Tok(text, low.rstrip("'") if low.endswith("s'") else low, start, start + len(text), quoted)]
+    cut = len(m["word"])
+    word = _NEGATED.get(m["word"], m["word"]) if m["tail"] == "n't" else m["word"]
+    return [
+        Tok(text[:cut], word, start, start + cut, quoted),
+        Tok(text[cut:], m["tail"], start + cut, start + len(text), quoted),
+    ]
+
+
+def tokens(sentence: str) -> list[Tok]:
+    """Return the tokens of ``sentence``; words inside quotation marks are marked ``quoted``."""
+    spans = [(m.start(), m.end()) for m in _QUOTES.finditer(sentence)]
+    out: list[Tok] = []
+    for m in _TOKEN.finditer(sentence):
+        quoted = any(a <= m.start() < b for a, b in spans)
+        out += _split_contraction(m.group(0), m.start(), quoted)
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` span of every sentence of ``text``.
+
+    A sentence ends at ``.``, ``!`` or ``?`` (and any closing quote or markdown marker) followed by white
+    space and a character that is not a lower-case letter or a digit, so "e.g. the model" stays whole and a
+    sentence that opens with an emoji or ``**`` starts a new one.
+    """
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start() + len(m.group(0).rstrip())))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+@dataclass(slots=True)
+class Clause:
+    """A clause: the token that opened it ("" for the first, "and", "that", "," ...) and its tokens."""
+
+    opener: str
+    toks: list[Tok]
+
+
+def clauses(toks: list[Tok]) -> list[Clause]:
+    """Split a sentence's tokens into clauses at punctuation, conjunctions and clause openers."""
+    out = [Clause("", [])]
+    for tok in toks:
+        if tok.low in lx.CLAUSE_STARTS and not tok.quoted:
+            out.append(Clause(tok.low, []))
+        else:
+            out[-1].toks.append(tok)
+    return [c for c in out if c.toks]
+
+
+def possessor(low: str) -> str | None:
+    """The owner named by a possessive token ("model's" -> "model", "its" -> "it", "their" -> "they")."""
+    if low.endswith("'s") and len(low) > 2:
+        return low[:-2]
+    return {"its": "it", "their": "they", "whose": "who"}.get(low)
+
+
+def is_number(low: str) -> bool:
+    """Whether a token is a number ("12", "0.62", "3rd")."""
+    return low[:1].isdigit()
+
+
+def is_model_word(toks: list[Tok], i: int) -> bool:
+    """Whether token ``i`` names a model: a model noun or name, or "system"/"policy" after a determiner."""
+    tok = toks[i]
+    if tok.low in lx.CONDITIONAL_MODEL_NOUNS:
+        before = toks[i - 1].low if i > 0 else ""
+        return before in lx.DETERMINERS or before in {"ai", "trained", "learned", "rl", "fine-tuned", "final"}
+    if tok.low in ("it", "itself"):
+        return False  # pronouns are resolved by the caller
+    return tok.low in lx.MODEL_NOUNS or bool(lx.MODEL_NAME.match(tok.text))
+
+
+def word_kind(toks: list[Tok], i: int) -> Kind | None:
+    """The kind of noun token ``i`` is (model, person, thing), or ``None`` when unknown."""
+    tok = toks[i]
+    if is_model_word(toks, i):
+        return "model"
+    if tok.low in lx.PEOPLE:
+        return "person"
+    if tok.low in lx.THINGS or tok.low in lx.CONDITIONAL_MODEL_NOUNS:
+        return "thing"
+    if tok.text[:1].isupper() and not tok.low.endswith("ing"):
+        return "person"  # a name
+    return None
+
+
+_FUNCTION = lx.PREPOSITIONS | lx.DETERMINERS | lx.AUXILIARIES | lx.ADVERBS | lx.CLAUSE_STARTS | lx.PRONOUNS
+
+
+def is_function_word(low: str) -> bool:
+    """Whether a token is a function word, punctuation or a number (never a noun or a verb)."""
+    return low in _FUNCTION or is_number(low) or not low[:1].isalnum()
+
+
+_KNOWN_VERBS = (
+    vb.OBSERVABLE_VERBS
+    | vb.ASPECTUAL
+    | vb.COPULAS
+    | lx.INTENT_VERBS
+    | lx.DECEPTION_VERBS
+    | lx.CHOICE_VERBS
+    | lx.SPEECH_VERBS
+    | vb.CAUSAL_HEADS
+)
+
+
+def is_finite_verb(low: str) -> bool:
+    """Whether a token is surely a finite verb: an auxiliary, or a known verb in its -s or past form."""
+    if low in lx.AUXILIARIES or low in vb.COPULAS:
+        return low not in ("be", "been", "being", "not", "n't")
+    return low in _KNOWN_VERBS and (low.endswith("s") or low.endswith("ed") or low in vb.IRREGULAR_PAST)
+
+
+def is_adverb(low: str) -> bool:
+    """Whether a token is an adverb skipped between a subject and its verb."""
+    return low in lx.ADVERBS or low in lx.INTENT_ADVERBS or (low.endswith("ly") and len(low) > 4)
+
+
+def predicate_like(low: str, lenient: bool) -> bool:
+    """Whether a token can start the predicate after a subject (``lenient``: any word not a function word)."""
+    if is_finite_verb(low) or is_adverb(low) or low in _KNOWN_VERBS:
+        return True
+    return lenient and not is_function_word(low) and low not in lx.THINGS and low not in lx.PEOPLE
+
+
+@dataclass(slots=True)
+class Phrase:
+    """A noun phrase: where it ends, its head, its kind and the raw word of its possessor (if any)."""
+
+    end: int
+    head: int
+    kind: Kind | Literal["it", "they"] | None
+    plural: bool
+    owner: str | None
+
+
+def _name_end(toks: list[Tok], i: int) -> int:
+    """Index after a model name that starts at ``i`` ("Claude 3 Opus", "GPT-4o mini")."""
+    j = i + 1
+    while j < len(toks) and j < i + 4:
+        low, text = toks[j].low, toks[j].text
+        if is_number(low) or low in lx.NAME_SUFFIXES or (text[:1].isupper() and low not in lx.PRONOUNS):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _continues(toks: list[Tok], i: int) -> bool:
+    """Whether the known noun at ``i`` is part of a compound after the one before ("model outputs were")."""
+    if toks[i].low not in lx.THINGS and toks[i].low not in lx.MODEL_NOUNS:
+        return False
+    after = toks[i + 1].low if i + 1 < len(toks) else ""
+    return not after or is_finite_verb(after) or is_adverb(after) or after in lx.PREPOSITIONS
+
+
+def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
+    """Read the noun phrase that starts at ``p`` (determiners, possessives, modifiers, head); None if none."""
+    i, head, owner, n = p, -1, None, len(toks)
+    while i < n and i - p < 8 and not toks[i].quoted:
+        low = toks[i].low
+        pos = possessor(low)
+        if pos is not None:
+            if head >= 0:
+                break  # "bides its time": a new phrase starts
+            owner, i = pos, i + 1
+            continue
+        if head < 0 and (low in lx.DETERMINERS or is_number(low)):
+            i += 1
+            continue
+        if head < 0 and low in lx.PRONOUNS:
+            kind = low if low in ("it", "they") else "person"
+            return Phrase(i + 1, i, kind, low in ("they", "we"), owner)  # type: ignore[arg-type]
+        if i == p and low in _KNOWN_VERBS and word_kind(toks, i) is None:
+            return None  # a verb ("which knew ...", "then lied")
+        if is_function_word(low) or (head >= 0 and word_kind(toks, head) and not _continues(toks, i)):
+            break
+        if head >= 0 and word_kind(toks, head) is None and predicate_like(low, False):
+            break  # an unknown modifier then a verb: the unknown word was the head
+        head, i = i, (_name_end(toks, i) if is_model_word(toks, i) else i + 1)
+    if head < 0:
+        return None
+    kind = _phrase_kind(toks, p, head)
+    return Phrase(i, head, kind, toks[head].low.endswith("s") and kind != "person", owner)
+
+
+def _phrase_kind(toks: list[Tok], p: int, head: int) -> Kind:
+    kind = word_kind(toks, head) or "thing"
+    if kind == "model" and any(t.low in lx.OTHER_MODEL_MODIFIERS for t in toks[p:head]):
+        return "thing"  # "the judge model", "the reward model"
+    return kind
+
+
+@dataclass(slots=True)
+class Subject:
+    """The subject of a clause.
+
+    Its kind (or ``inherit``/``none``), where its predicate starts, and whether the clause opens with a
+    passive participle ("Faced with replacement, ...", "when asked").
+    """
+
+    kind: Kind | Literal["it", "they", "inherit", "none"]
+    pred: int
+    plural: bool = False
+    passive: bool = False
+    owner: str | None = None
+
+
+def _participle(low: str) -> bool:
+    return low.endswith("ed") or low in vb.IRREGULAR_PARTICIPLES
+
+
+def _after_pp(toks: list[Tok], ph: Phrase) -> int:
+    """Index after up to two prepositional phrases after a noun phrase ("the model with the trigger")."""
+    end = ph.end
+    for _ in range(2):
+        if end < len(toks) and toks[end].low in lx.PREPOSITIONS:
+            inner = read_phrase(toks, end + 1)
+            if inner is None:
+                return ph.end
+            end = inner.end
+    return end
+
+
+def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool) -> Subject:
+    """Find the subject of a clause (see the module docstring)."""
+    i0 = 0
+    while i0 < len(toks) and is_adverb(toks[i0].low) and toks[i0].low not in lx.PRONOUNS:
+        i0 += 1
+    if i0 == len(toks):
+        return Subject("none", i0)
+    low = toks[i0].low
+    if _participle(low) and (first or opener in lx.SUBORDINATORS) and word_kind(toks, i0) != "model":
+        return Subject("inherit", i0, passive=True)
+    if low.endswith("ing") and (not first or comma_follows) and word_kind(toks, i0) is None:
+        return Subject("inherit", i0)
+    ph = read_phrase(toks, i0)
+    bare = ph is not None and ph.head == i0 and word_kind(toks, i0) is None and ph.end >= len(toks)
+    if bare and opener in lx.COORDINATORS:
+        return Subject("inherit", i0)  # "... and sulked."
+    if ph is not None:
+        end = (
+            ph.end if ph.end >= len(toks) or toks[ph.end].low not in lx.PREPOSITIONS else _after_pp(toks, ph)
+        )
+        if end >= len(toks) or (predicate_like(toks[end].low, True) and toks[end].low not in lx.PREPOSITIONS):
+            return Subject(ph.kind or "thing", end, ph.plural, owner=ph.owner)
+    fronted = low in lx.PREPOSITIONS or low in lx.DETERMINERS or is_number(low) or ph is not None
+    if fronted:
+        found = _later_subject(toks, i0 + 1)
+        if found is not None:
+            return found
+    if not is_function_word(low) and word_kind(toks, i0) is None:
+        return Subject("inherit", i0)
+    return Subject("none", len(toks))
+
+
+def _later_subject(toks: list[Tok], start: int) -> Subject | None:
+    """The subject after a fronted phrase ("In 100% of cases the model wants ...")."""
+    for p in range(start, len(toks)):
+        if p > 0 and possessor(toks[p - 1].low) is not None:
+            continue
+        low = toks[p].low
+        if not (low in lx.DETERMINERS or low in lx.PRONOUNS or word_kind(toks, p) is not None):
+            continue
+        ph = read_phrase(toks, p)
+        if ph is None or ph.end >= len(toks) or toks[ph.end].low in lx.PREPOSITIONS:
+            continue
+        if predicate_like(toks[ph.end].low, True):
+            return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner)
+    return None
+
+
+def embedded_subject(toks: list[Tok], start: int) -> int | None:
+    """Where a clause without "that" begins inside ``toks[start:]``; ``None`` when there is none.
+
+    Such a clause is a model noun phrase followed by a finite verb ("We believe the model wants ...").
+    """
+    for p in range(start, len(toks)):
+        tok = toks[p]
+        if tok.quoted or not (is_model_word(toks, p) or tok.low == "it" or tok.low in lx.DETERMINERS):
+            continue
+        if p > 0 and (possessor(toks[p - 1].low) is not None or toks[p - 1].low in lx.DETERMINERS):
+            continue
+        ph = read_phrase(toks, p)
+        if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
+            continue
+        if is_finite_verb(toks[ph.end].low) and toks[ph.end].low not in ("'s",):
+            return p
+    return None
+
+
+@dataclass
+class Context:
+    """What the text said before: the kind and number of the last explicit subject (for "it" and "they")."""
+
+    last: Kind | None = None
+    plural: bool = False
+    its: Kind = "model"  # what "its" refers to in the current clause
+
+    def resolve(self, kind: str, plural: bool) -> tuple[Kind, bool]:
+        """The kind a subject refers to.
+
+        "it" is the model unless the last subject was a thing; "they" is the model only when the last
+        subject was several models.
+        """
+        if kind == "it":
+            return ("thing" if self.last == "thing" else "model"), False
+        if kind == "they":
+            return ("model" if self.last == "model" and self.plural else "person"), True
+        return kind, plural  # type: ignore[return-value]
+
+
+def owner_kind(owner: str, ctx: Context) -> Kind:
+    """The kind a possessive's owner refers to ("its" -> what ``ctx`` says, "model's" -> the model)."""
+    if owner == "it":
+        return ctx.its
+    if owner == "they":
+        return ctx.resolve("they", True)[0]
+    if owner in lx.MODEL_NOUNS or lx.MODEL_NAME.match(owner):
+        return "model"
+    return "thing"

@@ -1,0 +1,157 @@
+"""Intent wording: what a claim says the model does that its output cannot show.
+
+In every clause whose subject is the model (see :mod:`assay.evidence._grammar` for how subjects are found,
+and the docs for what counts as the model), the checker flags
+
+* the verb, unless it is on the allow-list of observable verbs (:mod:`assay.evidence._verbs`): "bides",
+  "holds a grudge", "plays along", "went rogue", "betrayed", "treats ... as a game";
+* a copula's predicate, unless it is observable: "is wary", "is loyal", "gets defensive", "is ashamed";
+* a purpose: "to" + a goal verb after a completed action ("betrayed the company to save itself");
+* the words of the intent lexicon (:mod:`assay.evidence._lexicon`) anywhere in the clause.
+
+In any clause, a mental-state noun the model owns is flagged ("its goal", "the model's loyalty"). Nothing is
+flagged inside quotation marks, after a speech or labelling verb (reported content), or in an embedded
+question ("whether it lies").
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from assay.evidence import _grammar as gr
+from assay.evidence import _lexicon as lx
+from assay.evidence._checks import Span, head_hits, lexicon_hits, purpose_hits
+from assay.evidence._grammar import Clause, Context, Kind, Subject, Tok
+
+
+class Hit(NamedTuple):
+    """One flagged word or phrase: its character span in the sentence and its text."""
+
+    start: int
+    end: int
+    phrase: str
+
+
+#: Clause openers after which reported content has ended (the narrator speaks again).
+_REPORT_ENDS = lx.SPEECH_RESETS | {"and", "or", ",", "then", "(", ")", "—", "–", "-", ".", "!", "?"}
+
+
+def _verb_position(toks: list[Tok], j: int) -> bool:
+    """Whether token ``j`` stands where a verb stands.
+
+    First, or after a subject, an auxiliary or an adverb ("the judge labelled", "it said", "was
+    classified"), and not after an article or adjective ("a reply").
+    """
+    if j == 0:
+        return True
+    before = toks[j - 1].low
+    if before in lx.PRONOUNS or before in lx.AUXILIARIES or before in ("to", "and", "or", "then"):
+        return True
+    return gr.is_adverb(before) or gr.word_kind(toks, j - 1) is not None or before.endswith("s'")
+
+
+def _report_start(toks: list[Tok], start: int, after: str) -> int | None:
+    """The first token at or after ``start`` that opens reported content.
+
+    That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
+    ("reported that ...").
+    """
+    for j in range(max(start, 0), len(toks)):
+        tok = toks[j]
+        if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not _verb_position(toks, j)):
+            continue
+        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS:
+            return j
+        nxt = toks[j + 1].low if j + 1 < len(toks) else after
+        quote_next = j + 1 < len(toks) and toks[j + 1].quoted
+        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next):
+            return j
+    return None
+
+
+def _last_noun(toks: list[Tok], ctx: Context) -> Kind:
+    """The kind of the last noun of a clause: the antecedent of a relative clause."""
+    for i in range(len(toks) - 1, -1, -1):
+        if toks[i].low == "it":
+            return ctx.resolve("it", False)[0]
+        kind = gr.word_kind(toks, i)
+        if kind is not None:
+            return kind
+    return "thing"
+
+
+def _peek_kind(queue: list[Clause], ctx: Context) -> Kind:
+    """The main subject of a sentence that opens with a participle ("Knowing it would be replaced, ...")."""
+    for j in range(1, len(queue)):
+        subj = gr.find_subject(queue[j].toks, queue[j].opener, False, False)
+        if subj.kind not in ("inherit", "none"):
+            return ctx.resolve(subj.kind, subj.plural)[0]
+    return "thing"
+
+
+def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: Context) -> Kind:
+    """The kind the clause's subject refers to; an explicit subject becomes the context's last subject."""
+    if subj.kind == "inherit":
+        if i == 0:
+            return _peek_kind(queue, ctx)
+        return _last_noun(queue[i - 1].toks, ctx) if queue[i].opener in lx.RELATIVES else prev
+    if subj.kind == "none":
+        return prev
+    kind, plural = ctx.resolve(subj.kind, subj.plural)
+    its = ctx.resolve("it", False)[0] if subj.owner == "it" else kind  # "Its motive was ...": from before
+    ctx.last, ctx.plural, ctx.its = kind, plural, ("thing" if its == "thing" else "model")
+    return kind
+
+
+def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> list[Span]:
+    if kind != "model":
+        return lexicon_hits(toks, False, ctx)
+    checked = not subj.passive and subj.kind != "none"
+    out = head_hits(toks, subj.pred) if checked else []
+    out += lexicon_hits(toks, True, ctx)
+    out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
+    kept: list[Span] = []
+    for a, b in sorted(out, key=lambda s: (s[0], -s[1])):
+        if not kept or a >= kept[-1][1]:
+            kept.append((a, b))
+    return kept
+
+
+def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
+    """The intent words and phrases of one sentence, in order; ``ctx`` carries "it"/"they" forward."""
+    ctx = ctx or Context()
+    queue = gr.clauses(gr.tokens(sentence))
+    hits: list[Hit] = []
+    reported = question = False
+    prev: Kind = "thing"
+    for i, clause in enumerate(queue):  # the queue grows when a clause holds an embedded one
+        after = queue[i + 1].opener if i + 1 < len(queue) else ""
+        subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
+        explicit = subj.kind not in ("inherit", "none")
+        kind = _subject_kind(subj, queue, i, prev, ctx)
+        reported = reported and clause.opener not in _REPORT_ENDS
+        question = clause.opener in lx.QUESTION_OPENERS or (
+            question and not explicit and clause.opener != ";"
+        )
+        limit = _report_start(clause.toks, subj.pred, after)
+        toks = clause.toks if limit is None else clause.toks[:limit]
+        if not (reported or question):
+            e = gr.embedded_subject(toks, subj.pred + 1)
+            if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
+                queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
+                toks, limit = toks[:e], None
+            for a, b in _clause_spans(toks, subj, kind, ctx):
+                hits.append(Hit(toks[a].start, toks[b - 1].end, " ".join(t.text for t in toks[a:b])))
+        reported = reported or limit is not None
+        prev = kind
+    return hits
+
+
+def text_hits(text: str) -> list[tuple[tuple[int, int], list[Hit]]]:
+    """Every sentence span of ``text`` with its intent hits (character offsets into ``text``)."""
+    ctx = Context()
+    out = []
+    for a, b in gr.split_sentences(text):
+        found = [Hit(a + h.start, a + h.end, h.phrase) for h in sentence_hits(text[a:b], ctx)]
+        out.append(((a, b), found))
+    return out
