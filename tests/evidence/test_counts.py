@@ -115,6 +115,7 @@ def test_count_only_evidence_never_passes_a_unit_level_item(tmp_path: Path) -> N
     assert status["S2.6"].status == "passed" and "1/100" in status["S2.6"].reason
     assert status["S2.1"].status == "passed" and "m = 1" in status["S2.1"].reason
     assert status["S3.9"].status == "missing" and "errors apart" in status["S3.9"].reason
+    assert status["S1.4"].status == "missing" and "excluded from n" in status["S1.4"].reason
     assert audit.subject_rate is not None and (audit.subject_rate.k, audit.subject_rate.n) == (90, 100)
     assert audit.achieved_level == "L0"  # S3.9: the source does not report its errors apart
 

@@ -108,6 +108,8 @@ def exclusions(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.subject is None or ctx.subject.empty:
         return ctx.no_data()
     t = ctx.subject
+    if not t["errors_reported"].astype(bool).all():
+        return "missing", "aggregated source: the count does not report what was excluded from n"
     errors = t["outcome"][t["outcome"].isin(list(ERROR_OUTCOMES))].value_counts()
     counted = ", ".join(f"{k} {v}" for k, v in errors.items()) or "none"
     n_excluded = int(errors.sum())
