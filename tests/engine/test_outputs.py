@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,19 @@ def test_a_claim_naming_no_measure_of_a_table_of_several_is_refused(tmp_path: Pa
             [],
             "Tiny study",
         )
+
+
+def test_a_study_report_opens_with_its_claims_then_its_own_sections(tmp_path: Path) -> None:
+    from assay.engine.outputs import timings_section
+
+    def claims_of(path: Path) -> tuple[list[Claim], list[PredictionOutcome]]:
+        return [_claim("tiny-claim", path)], []
+
+    sections = [ReportSection(id="tiny", title="Tiny section"), timings_section({"measure": 1.0})]
+    path, report = write_study_outputs(
+        tmp_path, _metrics(), claims_of, StudyEvidence(table=_table()), sections, "Tiny study"
+    )
+    (record,) = load_study_metrics(path).extra["claims"]
+    assert "6 of 10 samples (60.0 %" in record["supported_statement"]  # the treated arm, not the pooled 8/20
+    order = re.findall(r'<section id="([^"]+)">', report.read_text())
+    assert order[:3] == ["claims", "tiny", "headline"] and order[-2:] == ["provenance", "timings"]

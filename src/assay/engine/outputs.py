@@ -104,6 +104,7 @@ def audit_record(audit: AuditResult) -> dict[str, Any]:
         "id": audit.claim_id,
         "statement": audit.statement,
         "rewritten_statement": audit.rewritten_statement,
+        "supported_statement": audit.supported_statement,
         "target_level": audit.target_level,
         "achieved_level": audit.achieved_level,
         "overstated": audit.overstated,

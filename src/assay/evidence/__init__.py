@@ -280,3 +280,8 @@ __all__ += [
     "provenance_path",
     "read_provenance",
 ]
+
+# kept apart: the statement the rows support (issue 32, part 6)
+from assay.evidence._statement import supported_statement  # noqa: E402
+
+__all__ += ["supported_statement"]

@@ -45,6 +45,7 @@ from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, dow
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
 from assay.evidence._schema import FACTOR_PREFIX
+from assay.evidence._statement import supported_statement
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
 from assay.evidence._table import factor_columns, resolve_positive, tidy_table, validate_table
 from assay.evidence._tablefile import read_table_file
@@ -77,6 +78,7 @@ class AuditResult(BaseModel):
         study_metrics: Study metrics files read (absolute paths).
         tables: Evidence tables read (absolute paths).
         notes: Evidence entries that matched nothing.
+        supported_statement: The sentence the rows support (:func:`assay.evidence.supported_statement`).
     """
 
     claim_id: str
@@ -93,6 +95,7 @@ class AuditResult(BaseModel):
     study_metrics: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    supported_statement: str = ""
 
 
 def achieved_level(
@@ -183,7 +186,7 @@ def audit_claim(
     items = [results[s.id] for s in specs]
     rewritten, flags = downgrade(claim.statement, level, evidence_note(claim, subject, subject_rate))
     overstated = LEVEL_RANK[claim.target_level] > LEVEL_RANK[level] or results["S1.7"].status == "failed"
-    return AuditResult(
+    result = AuditResult(
         claim_id=claim.id,
         statement=claim.statement,
         rewritten_statement=rewritten,
@@ -199,6 +202,7 @@ def audit_claim(
         tables=[os.path.abspath(p) for p in tables],
         notes=notes,
     )
+    return result.model_copy(update={"supported_statement": supported_statement(claim, result, subject)})
 
 
 def _held(table: pd.DataFrame, column: str, limit: int = 8) -> str:

@@ -53,7 +53,8 @@ _FRAMING: dict[str, ItemDoc] = {
     ),
     "S1.3": ItemDoc(
         "The claim fixes how a sample is classified, and the run used that rule: the `scorer` it names is "
-        "the only scorer in the logs; every `positive` outcome occurs in the logs or is an assay outcome; "
+        "the only scorer in the logs; every `positive` outcome occurs in the evidence or is an assay outcome "
+        "(for counts, their non-events suffice; a rate without n names no outcome and is not checked); "
         "the judge's `model`, `prompt_sha256` and `threshold` equal the logs' judge configuration "
         "(thresholds compared as numbers, a model may be one of a panel); `declared_at` is no later than the "
         "first log. "
@@ -69,8 +70,9 @@ _FRAMING: dict[str, ItemDoc] = {
         "invalid actions, unscored rows) are counted by outcome, and the claim accounts for them: `passed` "
         "when `exclusions` lists its rules (the counts are shown), or when it is omitted and nothing was "
         "excluded.",
-        "`exclusions`; the subject's `outcome` column.",
-        missing_when=_NO_DATA + ".",
+        "`exclusions`; the subject's `outcome` column; for counts, their `errors` column.",
+        missing_when=_NO_DATA + "; a count that does not report its errors apart (what was excluded from n "
+        "is unknown).",
         failed_when="rows were excluded while `exclusions` is omitted, or while it is `[]` (nothing "
         "excluded).",
     ),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import math
 
-from assay.evidence import AuditResult, ConditionSummary, EvidenceSummary, kept_out
+from assay.evidence import ConditionSummary, EvidenceSummary, kept_out
 from assay.report._guide import headline_section, legend_section
 from assay.report._labels import arm, arm_labels, condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
 from assay.report._plots import MAX_ROWS
+
+#: Study sections placed after the provenance rather than among the key figures (the stage times).
+TRAILING_SECTIONS = frozenset({"timings"})
 
 
 def pct(x: float | None) -> str:
@@ -334,51 +337,38 @@ def provenance_section(s: EvidenceSummary) -> ReportSection:
     )
 
 
-def claim_section(a: AuditResult, index: int) -> ReportSection:
-    """A claim's level, statement (and its downgrade) and the 33-item checklist."""
-    kind = "bad" if a.overstated else "ok"
-    paras = [f"Claim: {a.statement}"]
-    if a.language_flags:
-        paras.append(f"Supported wording at {a.achieved_level}: {a.rewritten_statement}")
-        paras.append(
-            "Rewritten: " + "; ".join(f"'{f.phrase}' ({f.kind}, needs {f.needs})" for f in a.language_flags)
-        )
-    if a.subject_rate is not None:
-        r = a.subject_rate
-        paras.append(
-            f"Rate in the claim's subject: {r.k}/{r.n} = {pct(r.rate)} [{pct(r.lo)}, {pct(r.hi)}] "
-            f"({r.method}); not in n: {kept_out(r.errors) or 0}."
-        )
-    for level, items in a.blocking.items():
-        paras.append(f"{level} blocked by: {', '.join(items)}")
-    paras += [f"Note: {n}" for n in a.notes]
-    rows = [[it.id, it.title, it.status, it.reason] for it in a.items]
-    return ReportSection(
-        id=f"claim-{index}",
-        title=f"Claim {a.claim_id}",
-        badge=f"achieved {a.achieved_level}, target {a.target_level}"
-        + (" — overstated" if a.overstated else ""),
-        badge_kind=kind,
-        paragraphs=paras,
-        tables=[ReportTable(title="Checklist", columns=["item", "check", "status", "reason"], rows=rows)],
-    )
-
-
 def build_sections(data: ReportData, figures: dict[str, str]) -> list[ReportSection]:
-    """Return the sections: headline, claims, legend, rates, outcomes, effects, pairs, robustness, etc."""
+    """Return the sections in reading order.
+
+    Without claims: headline, legend, rates, outcomes, effects, pairs, robustness, the study's sections,
+    provenance. With claims, the claims table comes first, then the study's sections (its key figures),
+    the findings (the headline retitled as pooled over all rows), the legend and each claim's details with
+    its checklist, then provenance and the stage times. The log-status section, when there is one, follows
+    the claims table (or opens a report without claims).
+    """
+    from assay.report._claims import claim_detail_section, claims_section
     from assay.report._logstatus import mark_incomplete
 
     s = data.summary
-    sections = [
-        headline_section(s),
-        *[claim_section(a, i) for i, a in enumerate(data.audits)],
-        legend_section(),
+    findings = [
         rates_section(s, figures),
         outcomes_section(s, figures),
         effects_section(s, figures),
         paired_section(s, figures),
         robustness_section(s),
-        *data.extra_sections,
-        provenance_section(s),
     ]
-    return mark_incomplete(sections, data.log_status)
+    if not data.audits:
+        sections = [headline_section(s), legend_section(), *findings, *data.extra_sections]
+        return mark_incomplete([*sections, provenance_section(s)], data.log_status)
+    study = [x for x in data.extra_sections if x.id not in TRAILING_SECTIONS]
+    trailing = [x for x in data.extra_sections if x.id in TRAILING_SECTIONS]
+    sections = [
+        *study,
+        headline_section(s, pooled=True),
+        *findings,
+        legend_section(),
+        *[claim_detail_section(a, i) for i, a in enumerate(data.audits)],
+        provenance_section(s),
+        *trailing,
+    ]
+    return [claims_section(data.audits), *mark_incomplete(sections, data.log_status)]

@@ -41,11 +41,23 @@ def headline_text(c: ConditionSummary, confidence: int) -> str:
     return text
 
 
-def headline_section(s: EvidenceSummary) -> ReportSection:
-    """The rate per task and model, never pooled across models; the clustered interval when deff > 1."""
+def headline_section(s: EvidenceSummary, pooled: bool = False) -> ReportSection:
+    """The rate per task and model, never pooled across models; the clustered interval when deff > 1.
+
+    Args:
+        s: The evidence summary.
+        pooled: The report has claims: the section follows them, titled as a rate pooled over every
+            condition of the rows (each claim's own rate is in the claims table).
+    """
     confidence = round(100 * (1 - s.alpha))
     models = sorted({c.model for c in s.overall})
     paras = [f"Behaviour counted: outcome in {{{', '.join(s.positive)}}}."]
+    if pooled:
+        paras.insert(
+            0,
+            f"Pooled over all rows: every condition ({len(s.conditions)}) of each task and model counted "
+            "together, whatever the claims select; each claim's own rate is in the Claims table.",
+        )
     if len(models) > 1:
         paras.append(f"{len(models)} models: each has its own rate below; no rate pools models.")
     paras += [f"{c.model} on {c.task}: {headline_text(c, confidence)}." for c in s.overall]
@@ -55,7 +67,8 @@ def headline_section(s: EvidenceSummary) -> ReportSection:
             "effect) is the one to quote; the plain interval treats every sample as independent."
         )
     paras += [f"Read from the logs: {n}." for n in s.notes]
-    return ReportSection(id="headline", title="Headline", paragraphs=paras)
+    title = "Pooled rate over all rows" if pooled else "Headline"
+    return ReportSection(id="headline", title=title, paragraphs=paras)
 
 
 def legend_section() -> ReportSection:

@@ -13,12 +13,21 @@ if TYPE_CHECKING:
 
 
 class ReportTable(BaseModel):
-    """A table of already formatted cells."""
+    """A table of already formatted cells.
+
+    Attributes:
+        title: Heading above the table.
+        columns: Column names.
+        rows: Formatted cells.
+        note: A line below the table.
+        collapsed: Shown folded in HTML (``<details>``; a claim's checklist), open in Markdown.
+    """
 
     title: str = ""
     columns: list[str]
     rows: list[list[str]] = Field(default_factory=list)
     note: str = ""
+    collapsed: bool = False
 
 
 class ReportFigure(BaseModel):

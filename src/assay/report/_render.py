@@ -6,7 +6,9 @@ import json
 from typing import Literal
 
 from assay.evidence import kept_out
+from assay.report._claims import claim_rows
 from assay.report._content import build_sections
+from assay.report._guide import LEVEL_MEANING
 from assay.report._model import ReportData, ReportSection, ReportTable
 from assay.report._plots import summary_figures
 
@@ -51,7 +53,12 @@ def render_html(data: ReportData) -> str:
     )
     sections = build_sections(data, summary_figures(data.summary))
     return env.get_template("report.html.j2").render(
-        title=data.title, created=data.created, overview=_overview(data), sections=sections
+        title=data.title,
+        created=data.created,
+        overview=_overview(data),
+        sections=sections,
+        claim_rows=claim_rows(data.audits),
+        level_meaning=LEVEL_MEANING,
     )
 
 
