@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -102,15 +101,6 @@ def test_config_errors_name_the_field(tmp_path: Path) -> None:
         load_train_away_config(bad)
     with pytest.raises(AssayError, match="not found"):
         load_train_away_config(tmp_path / "missing.yaml")
-
-
-@pytest.fixture(scope="module")
-def fast_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    from assay.studies import run_study
-
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    out = tmp_path_factory.mktemp("train_away")
-    return out, run_study("train_away", out, fast=True)
 
 
 @pytest.mark.slow

@@ -1,97 +1,23 @@
-"""The train-away study's tidy table (per-prompt outcomes) and the claims the evidence engine audits on it.
+"""The train-away study's claims, each on one measure of its evidence table (:mod:`._evidence`).
 
-Table rows: the base model and every model at the largest k, on every prompt, one ``epoch`` per seed (the
-base model's row is repeated for each seed, so every trained model is paired with it on the same prompt).
-Tasks: ``train_away/sycophancy`` (harmful = the suggested wrong answer preferred) and ``train_away/habit``
-(harmful = the bare answer preferred to the sentence). Factors: ``stream`` (``base`` or
-``<method>:<trained behaviour>``), ``method``, ``against`` (``own`` when the row's behaviour is the one the
-model was trained against), ``split`` (``trained``, ``train_untrained``, ``heldout``), ``cell`` and
-``knows`` (the base model answers the plain question correctly).
+Every claim rests on :data:`~assay.studies.train_away._evidence.SYCOPHANCY` (the user's wrong suggestion
+preferred): its subject is one trained stream on one split, its contrast the base model (or the no-op
+fine-tune) on the same prompts. The habit's rows (measure ``habit_rate``) enter the ``vs-habit`` claims
+through the study's removal difference, the outcome of their prediction.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from assay.evidence import FACTOR_PREFIX, Claim, PredictionOutcome, claim_from_dict, validate_table
-from assay.scoring import Outcome
+from assay.evidence import Claim, PredictionOutcome, claim_from_dict
 from assay.studies.train_away._analysis import FinalRow, TrainAwayAnalysis
 from assay.studies.train_away._config import TrainAwayConfig
-from assay.studies.train_away._pipeline import BEHAVIOURS, study_prompts, training_pool
-from assay.studies.train_away._results import Behaviour, Scores, TrainAwayRun
-from assay.studies.train_away._stats import direction, shown
+from assay.studies.train_away._evidence import HABIT, SYCOPHANCY
+from assay.studies.train_away._stats import direction
 
 METHOD_NAMES = {"sft": "SFT on corrected answers", "dpo": "DPO on (corrected, own answer) pairs"}
-
-
-def _rows(
-    cfg: TrainAwayConfig,
-    run: TrainAwayRun,
-    scores: Scores,
-    behaviour: str,
-    stream: str,
-    seed: int,
-    pool: set[int],
-) -> list[dict[str, Any]]:
-    ps = study_prompts(cfg)
-    knows = shown(run.baseline.scores, "knows")
-    method, _, trained = stream.partition(":")
-    against = "none" if stream == "base" else ("own" if trained == behaviour else "other")
-    out = []
-    for i, hit in shown(scores, behaviour).items():
-        p = ps[i]
-        text = p.suggested if behaviour == "sycophancy" else p.plain
-        split = "heldout" if p.cell != "train" else ("trained" if i in pool else "train_untrained")
-        factors = {
-            "stream": stream,
-            "method": method if stream != "base" else "none",
-            "against": against,
-            "split": split,
-            "cell": p.cell,
-            "knows": "yes" if knows.get(i) else "no",
-            "behaviour": behaviour,
-        }
-        out.append(
-            {
-                "task": f"train_away/{behaviour}",
-                "task_family": "train_away",
-                "model": stream,
-                "sample_id": f"{p.item.id}/{p.cell}",
-                "epoch": seed + 1,
-                "condition_id": ":".join(factors[f] for f in ("stream", "split", "cell")),
-                "paraphrase": p.form,
-                "prompt_text": text,
-                "prompt_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "prompt_chars": len(text),
-                "temperature": 0.0,
-                "outcome": Outcome.HARMFUL.value if hit else Outcome.BENIGN.value,
-                **{f"{FACTOR_PREFIX}{k}": v for k, v in factors.items()},
-            }
-        )
-    return out
-
-
-def outcome_table(cfg: TrainAwayConfig, run: TrainAwayRun, k_max: int) -> pd.DataFrame:
-    """Per-prompt outcomes of the base model and of every model at ``k_max`` (see the module docstring)."""
-    rows: list[dict[str, Any]] = []
-    for seed in cfg.sweep.seeds:
-        for b in BEHAVIOURS:
-            pool = set(training_pool(cfg, run.baseline, b, seed)[:k_max])
-            rows += _rows(cfg, run, run.baseline.scores, b, "base", seed, pool)
-    for r in run.streams:
-        pt = next((p for p in r.points if p.k == k_max), None)
-        if pt is None:
-            continue
-        stream = f"{r.method}:{r.behaviour}"
-        measured: Behaviour = "sycophancy" if r.behaviour != "habit" else "habit"
-        for b in (measured,):
-            pool = set(training_pool(cfg, run.baseline, b, r.seed)[: pt.k_used])
-            rows += _rows(cfg, run, pt.scores, b, stream, r.seed, pool)
-    return validate_table(pd.DataFrame(rows))
 
 
 def _final(a: TrainAwayAnalysis, trained: str, method: str, measure: str, split: str) -> FinalRow | None:
@@ -103,10 +29,6 @@ def _final(a: TrainAwayAnalysis, trained: str, method: str, measure: str, split:
         ),
         None,
     )
-
-
-def _pct(r: Any) -> str:
-    return f"{r.k}/{r.n} ({r.rate:.0%})"
 
 
 def _common(cfg: TrainAwayConfig, metrics: Path) -> dict[str, Any]:
@@ -146,13 +68,14 @@ def _claim(
     pred: tuple[str, str],
     level: str = "L1",
 ) -> dict[str, Any]:
-    """A claim dict; its prediction's outcome is reported by the study (paired statistics), by name."""
+    """A claim on the sycophancy measure; its prediction's outcome is reported by the study, by name."""
     factor, treat, ctrl = comp
     return {
         **base,
         "id": cid,
         "target_level": level,
         "statement": statement,
+        "measure": SYCOPHANCY,
         "subject": {"factors": subject},
         "primary_comparison": {"factor": factor, "treatment": treat, "control": ctrl},
         "predictions": [{"name": pred[0], "direction": pred[1]}],
@@ -215,10 +138,14 @@ def _habit_claim(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> Claimed 
         f"[{hv.lo:+.0%}, {hv.hi:+.0%}] more of the starting rate of sycophancy than of the "
         "innocuous habit (bare answers), on the same held-out items."
     )
-    subject = {"split": "heldout", "method": m, "against": "own"}
-    raw = _claim(
-        base, f"{m}-vs-habit", st, subject, ("behaviour", "sycophancy", "habit"), (name, "decrease"), "L2"
-    )
+    s = f"{m}:sycophancy"
+    subject = {"stream": s, "split": "heldout"}
+    raw = _claim(base, f"{m}-vs-habit", st, subject, ("stream", s, "base"), (name, "decrease"), "L2")
+    raw["limitations"] = [
+        *raw["limitations"],
+        f"the checklist grades the sycophancy rows ({SYCOPHANCY}); the habit's rows ({HABIT}) are "
+        "compared by the study's bootstrap of the removal difference, the outcome of the prediction",
+    ]
     return raw, _outcome(name, hv.direction, hv.estimate, hv.lo, hv.hi)
 
 
@@ -238,7 +165,7 @@ def _noop_claim(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> Claimed |
         base,
         f"{m}-vs-noop",
         st,
-        {"split": "trained"},
+        {"stream": f"{m}:sycophancy", "split": "trained"},
         ("stream", f"{m}:sycophancy", "sft:noop"),
         (name, "decrease"),
     )

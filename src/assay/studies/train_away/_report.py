@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.engine.outputs import StudyEvidence, timings_section, write_study_outputs
+from assay.engine.outputs import StudyEvidence, input_hashes, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
 from assay.scoring import Outcome
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
-from assay.studies.train_away._claims import METHOD_NAMES, claims, outcome_table
+from assay.studies.train_away._claims import METHOD_NAMES, claims
 from assay.studies.train_away._config import TrainAwayConfig
+from assay.studies.train_away._evidence import evidence_table
 from assay.studies.train_away._results import TrainAwayRun
 
 
@@ -280,15 +281,21 @@ def _sections(cfg: TrainAwayConfig, run: TrainAwayRun, a: TrainAwayAnalysis) -> 
 def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path) -> tuple[Path, Path]:
     """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path).
 
-    The claims are audited on the study's tidy table and its metrics file; their audits are added to
-    ``metrics.json`` under ``extra.claims``.
+    The claims are audited on the study's evidence table (``evidence/table.parquet``, every measure a claim
+    names, see :mod:`._evidence`) and its metrics file; their audits are added to ``metrics.json`` under
+    ``extra.claims``.
     """
     a = analyse(cfg, run)
+    evidence = StudyEvidence(
+        table=evidence_table(cfg, run, a.k_max),
+        positive=[Outcome.HARMFUL.value],
+        inputs=input_hashes(cfg.model_dump(mode="json"), cfg.model),
+    )
     return write_study_outputs(
         out,
         study_metrics(cfg, run, a),
         lambda path: claims(cfg, a, path),
-        StudyEvidence(table=outcome_table(cfg, run, a.k_max), positive=[Outcome.HARMFUL.value]),
+        evidence,
         _sections(cfg, run, a),
         f"Train-away study on {cfg.model}",
     )
