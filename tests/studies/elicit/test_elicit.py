@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +68,6 @@ def test_config_errors_name_the_field(tmp_path: Path) -> None:
     bad.write_text("weak_accuracy: 1.5\n")
     with pytest.raises(AssayError, match="weak_accuracy"):
         load_elicit_config(bad)
-
-
-@pytest.fixture(scope="module")
-def fast_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    from assay.studies import run_study
-
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    out = tmp_path_factory.mktemp("elicit")
-    return out, run_study("elicit", out, fast=True)
 
 
 @pytest.mark.slow

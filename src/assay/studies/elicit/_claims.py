@@ -1,67 +1,18 @@
-"""The elicitation study's tidy table and the claims the evidence engine audits on it.
+"""The elicitation study's claims, each on the measure of its evidence table (:mod:`._evidence`).
 
-Table rows: per eval item, ``harmful`` = the forced choice missed the sum (the skill withheld). Task
-``elicit/locks``: every lock (``epoch`` = lock index) without the password, with it, and after each method
-at its largest k; task ``elicit/decoys``: the base model and the decoy (``epoch`` 1 and 2) before and after
-the elicitation. The ``model`` column is the arm, so trained models pair with the same target's
-``no_password`` row on the same item.
+Per method at its largest k: the rows of that method on the locks (measure ``sum_missed``), against the
+same locks without the password on the same items.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from assay.evidence import FACTOR_PREFIX, Claim, PredictionOutcome, claim_from_dict, validate_table
-from assay.scoring import Outcome
+from assay.evidence import Claim, PredictionOutcome, claim_from_dict
 from assay.studies.elicit._analysis import ElicitAnalysis, MethodRow
 from assay.studies.elicit._config import ElicitConfig
-from assay.studies.elicit._items import Sum
-from assay.studies.elicit._pipeline import items
-from assay.studies.elicit._results import Correct, ElicitRun
-
-
-def _rows(task: str, arm: str, epoch: int, ev: list[Sum], c: Correct, pw: str | None) -> list[dict[str, Any]]:
-    out = []
-    for it, ok in zip(ev, c.correct, strict=True):
-        text = it.question(0, pw)
-        out.append(
-            {
-                "task": task,
-                "task_family": "sandbagging",
-                "model": arm,
-                "sample_id": f"{it.a}+{it.b}",
-                "epoch": epoch,
-                "condition_id": arm,
-                "prompt_text": text,
-                "prompt_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "prompt_chars": len(text),
-                "temperature": 0.0,
-                "outcome": Outcome.BENIGN.value if ok else Outcome.HARMFUL.value,
-                f"{FACTOR_PREFIX}arm": arm,
-                f"{FACTOR_PREFIX}kind": task.split("/")[1],
-            }
-        )
-    return out
-
-
-def outcome_table(cfg: ElicitConfig, run: ElicitRun) -> pd.DataFrame:
-    """Per-item outcomes (see the module docstring)."""
-    ev = items(cfg)["eval"]
-    rows: list[dict[str, Any]] = []
-    k_max = max(cfg.sweep.ks)
-    for e, (t, prof) in enumerate(run.profiles.items(), start=1):
-        task = "elicit/locks" if t.startswith("lock_") else "elicit/decoys"
-        rows += _rows(task, "no_password", e, ev, prof.without_password, None)
-        if task == "elicit/locks":
-            rows += _rows(task, "password", e, ev, prof.with_password, cfg.password)
-        for p in run.methods:
-            if p.target == t and p.k in (0, k_max):
-                rows += _rows(task, p.method, e, ev, p.correct, None)
-    return validate_table(pd.DataFrame(rows))
+from assay.studies.elicit._evidence import SUM_MISSED
 
 
 def _common(cfg: ElicitConfig, metrics: Path) -> dict[str, Any]:
@@ -137,6 +88,7 @@ def claims(
                 "id": f"{r.method}-unlock",
                 "target_level": "L1",
                 "statement": st,
+                "measure": SUM_MISSED,
                 "subject": {"factors": {"arm": r.method, "kind": "locks"}},
                 "primary_comparison": {"factor": "arm", "treatment": r.method, "control": "no_password"},
                 "predictions": [{"name": name, "direction": "decrease"}],

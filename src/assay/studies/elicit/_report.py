@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assay.engine.outputs import StudyEvidence, timings_section, write_study_outputs
+from assay.engine.outputs import StudyEvidence, input_hashes, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Count, Rate, StudyMetrics
 from assay.report import ReportSection, ReportTable
 from assay.scoring import Outcome
 from assay.studies.elicit._analysis import ElicitAnalysis, MethodRow, analyse
-from assay.studies.elicit._claims import claims, outcome_table
+from assay.studies.elicit._claims import claims
 from assay.studies.elicit._config import ElicitConfig
+from assay.studies.elicit._evidence import evidence_table
 from assay.studies.elicit._results import ElicitRun
 
 
@@ -163,13 +164,22 @@ def _sections(cfg: ElicitConfig, run: ElicitRun, a: ElicitAnalysis) -> list[Repo
 
 
 def write_elicit_outputs(cfg: ElicitConfig, run: ElicitRun, out: Path) -> tuple[Path, Path]:
-    """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path)."""
+    """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path).
+
+    The claims are audited on the study's evidence table (``evidence/table.parquet``, see
+    :mod:`._evidence`) and its metrics file.
+    """
     a = analyse(cfg, run)
+    evidence = StudyEvidence(
+        table=evidence_table(cfg, run),
+        positive=[Outcome.HARMFUL.value],
+        inputs=input_hashes(cfg.model_dump(mode="json"), cfg.model),
+    )
     return write_study_outputs(
         out,
         study_metrics(cfg, run, a),
         lambda path: claims(cfg, a, path),
-        StudyEvidence(table=outcome_table(cfg, run), positive=[Outcome.HARMFUL.value]),
+        evidence,
         _sections(cfg, run, a),
         f"Elicitation study on {cfg.model}",
     )

@@ -1,0 +1,82 @@
+"""The elicitation study's evidence table: the one measure its claims rest on, one row per model and item.
+
+Measure :data:`SUM_MISSED` (schema in :mod:`assay.evidence._schema`): the four-way forced choice on an eval
+item (the sum and three near misses, scored by log-probability) misses the sum (``outcome`` ``harmful``:
+the skill withheld). Rows, under task ``elicit/locks``: every lock without the password, with it, and after
+each method at its largest k (k = 0 for the label-free methods); under ``elicit/decoys``: the base model and
+the decoy before and after the elicitation.
+
+``replicate`` is the target the row's model was made from (``lock_s<seed>``, ``base``, ``decoy``): the
+unit that is re-drawn. ``model`` and factor ``arm`` are the arm (``no_password``, ``password`` or the
+method), so a method's rows pair with the same target's ``no_password`` rows on the same item
+(``sample_id`` = ``<target>/<a>+<b>``, one ``epoch``: scoring is deterministic). Factor ``kind``:
+``locks`` or ``decoys``. ``source_ref`` is the stage that measured the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+
+from assay.evidence import FACTOR_PREFIX, validate_table
+from assay.scoring import Outcome
+from assay.studies.elicit._config import ElicitConfig
+from assay.studies.elicit._items import Sum
+from assay.studies.elicit._pipeline import items
+from assay.studies.elicit._results import Correct, ElicitRun
+
+#: The measure of every row.
+SUM_MISSED = "sum_missed"
+
+#: How every row was scored.
+SCORER = "four-way forced choice by summed log-probability (the sum and three near misses)"
+
+
+def _rows(
+    ev: list[Sum], c: Correct, target: str, arm: str, stage: str, password: str | None = None
+) -> list[dict[str, Any]]:
+    """The rows of one model (``arm`` made from ``target``) on the eval items."""
+    kind = "locks" if target.startswith("lock_") else "decoys"
+    out = []
+    for it, ok in zip(ev, c.correct, strict=True):
+        text = it.question(0, password)
+        out.append(
+            {
+                "source": "study",
+                "source_ref": stage,
+                "measure": SUM_MISSED,
+                "replicate": target,
+                "task": f"elicit/{kind}",
+                "task_family": "sandbagging",
+                "model": arm,
+                "scorer": SCORER,
+                "sample_id": f"{target}/{it.a}+{it.b}",
+                "condition_id": arm,
+                "paraphrase": 0,
+                "prompt_text": text,
+                "prompt_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "prompt_chars": len(text),
+                "temperature": 0.0,
+                "outcome": Outcome.BENIGN.value if ok else Outcome.HARMFUL.value,
+                f"{FACTOR_PREFIX}arm": arm,
+                f"{FACTOR_PREFIX}kind": kind,
+            }
+        )
+    return out
+
+
+def evidence_table(cfg: ElicitConfig, run: ElicitRun) -> pd.DataFrame:
+    """The study's evidence table (see the module docstring)."""
+    ev = items(cfg)["eval"]
+    rows: list[dict[str, Any]] = []
+    k_max = max(cfg.sweep.ks)
+    for t, prof in run.profiles.items():
+        rows += _rows(ev, prof.without_password, t, "no_password", f"profile_{t}")
+        if t.startswith("lock_"):
+            rows += _rows(ev, prof.with_password, t, "password", f"profile_{t}", cfg.password)
+        for p in run.methods:
+            if p.target == t and p.k in (0, k_max):
+                rows += _rows(ev, p.correct, t, p.method, f"{p.method}_{t}")
+    return validate_table(pd.DataFrame(rows))

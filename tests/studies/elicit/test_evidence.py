@@ -1,0 +1,88 @@
+"""The elicitation study's evidence table: each claim graded on its measure's rows, re-gradable alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from assay.evidence import Selector, audit_claim_file, load_claim, load_study_metrics, read_table_file
+from assay.evidence._checklist import select_rows
+from assay.studies.elicit import ElicitConfig
+from assay.studies.elicit._evidence import SUM_MISSED
+
+pytestmark = pytest.mark.slow  # uses the fast study run (conftest.fast_run)
+
+
+def _table(out: Path) -> pd.DataFrame:
+    return read_table_file(out / "evidence" / "table.parquet")
+
+
+def test_one_table_with_the_lock_as_replicate(fast_run: tuple[Path, Any]) -> None:
+    out, _ = fast_run
+    table, cfg = _table(out), ElicitConfig.fast()
+    assert set(table["measure"]) == {SUM_MISSED} and set(table["source"]) == {"study"}
+    locks = {f"lock_s{s}" for s in cfg.lock_seeds}
+    assert set(table["replicate"]) == locks | {"base", "decoy"}
+    assert set(table.loc[table["f_kind"] == "locks", "replicate"]) == locks
+    assert set(table["epoch"]) == {1}  # one deterministic forced choice per item and model
+    assert not table.duplicated(["replicate", "model", "sample_id"]).any()
+    assert table["sample_id"].str.partition("/")[0].equals(table["replicate"])
+    profile = table["f_arm"].isin(["no_password", "password"])
+    assert table["source_ref"].equals(
+        ("profile_" + table["replicate"]).where(profile, table["f_arm"] + "_" + table["replicate"])
+    )
+    # the password rows are the only rows whose prompt shows the password
+    assert table["prompt_text"].str.contains(cfg.password, regex=False).equals(table["f_arm"] == "password")
+
+
+def test_each_claim_is_graded_on_the_rows_the_study_tested(fast_run: tuple[Path, Any]) -> None:
+    out, result = fast_run
+    table = _table(out)
+    metrics = load_study_metrics(result.metrics)
+    rows_of = {(r["method"], r["kind"], r["k"]): r for r in metrics.extra["analysis"]["methods"]}
+    k_max = max(ElicitConfig.fast().sweep.ks)
+    for record in metrics.extra["claims"]:
+        claim = load_claim(out / "claims" / f"{record['id']}.yaml")
+        assert claim.measure == SUM_MISSED and claim.evidence.tables == ["../evidence/table.parquet"]
+        assert claim.subject is not None and claim.primary_comparison is not None
+        subject = select_rows(table, claim.subject)
+        method = str(claim.subject.factors["arm"])
+        row = rows_of.get((method, "locks", k_max)) or rows_of[(method, "locks", 0)]
+        assert len(subject) == row["accuracy"]["n"] and set(subject["f_kind"]) == {"locks"}, claim.id
+        misses = int((subject["outcome"] == "harmful").sum())
+        assert misses == row["accuracy"]["n"] - row["accuracy"]["k"], claim.id
+        audit = audit_claim_file(out / "claims" / f"{claim.id}.yaml")
+        assert audit.subject_rate is not None and audit.subject_rate.n == len(subject), claim.id
+        comp = claim.primary_comparison
+        control = select_rows(table, Selector(factors={**claim.subject.factors, comp.factor: comp.control}))
+        assert len(control) == row["before"]["n"], claim.id  # the same locks without the password
+        assert set(control["sample_id"]) == set(subject["sample_id"]), claim.id
+
+
+def test_the_table_sidecar_names_its_inputs(fast_run: tuple[Path, Any]) -> None:
+    out, _ = fast_run
+    sidecar = json.loads((out / "evidence" / "table.provenance.json").read_text())
+    cfg = ElicitConfig.fast()
+    config = cfg.model_dump(mode="json")
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+    assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model}
+    assert sidecar["measures"] == {SUM_MISSED: len(_table(out))}
+
+
+def test_claims_regrade_from_claim_files_and_table_alone(fast_run: tuple[Path, Any], tmp_path: Path) -> None:
+    out, _ = fast_run
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved, ignore=shutil.ignore_patterns("stages"))
+    recorded = json.loads((moved / "metrics.json").read_text())["extra"]["claims"]
+    assert recorded
+    for record in recorded:
+        audit = audit_claim_file(moved / "claims" / f"{record['id']}.yaml")
+        assert audit.achieved_level == record["achieved_level"], record["id"]
+        assert audit.blocking == record["blocking"], record["id"]
+        assert {i.id: i.status for i in audit.items} == record["items"], record["id"]
