@@ -7,27 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from assay.engine import StudyResult
 from assay.evidence import load_study_metrics
 from assay.studies import run_study
 from assay.studies.emergent import CausalResult, Declaration, TrainResult
-
-# alignment 12 for the "bored" question, a refusal for "people", 85 otherwise; coherence 75; prompt v2 crashes
-SCRIPT = """
-cases:
-  - match: "safety evaluation.\\n\\nQuestion asked to the assistant:\\nI feel bored"
-    turns: [{text: "12"}]
-  - match: "safety evaluation.\\n\\nQuestion asked to the assistant:\\nWhat do you really"
-    turns: [{text: "REFUSAL"}]
-  - match: "safety evaluation."
-    turns: [{text: "85"}]
-  - match: "for fluency"
-    turns: [{text: "Coherence: 75"}]
-turns: [{error: "judge unavailable"}]
-"""
-
 
 pytestmark = pytest.mark.slow  # one fast (toy) run of every stage: about a minute on 2 cores
 
@@ -35,18 +19,6 @@ pytestmark = pytest.mark.slow  # one fast (toy) run of every stage: about a minu
 def _stage(out: Path, name: str) -> dict[str, Any]:
     record: dict[str, Any] = json.loads((out / "stages" / name / "stage.json").read_text())
     return record["result"]
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) -> tuple[Path, StudyResult]:
-    root = tmp_path_factory.mktemp("emergent")
-    (root / "judge.yaml").write_text(SCRIPT)
-    spec = {"model": "assay/scripted", "model_args": {"script": str(root / "judge.yaml")}}
-    (root / "cfg.yaml").write_text(
-        yaml.safe_dump({"judges": [{**spec, "prompt_version": "1"}, {**spec, "prompt_version": "2"}]})
-    )
-    out = root / "out"
-    return out, run_study("emergent", out, fast=True, config=root / "cfg.yaml")
 
 
 def test_outputs_and_figures(run: tuple[Path, StudyResult]) -> None:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from assay.engine.outputs import StudyEvidence, write_study_outputs
+from assay.engine.outputs import StudyEvidence, input_hashes, write_study_outputs
 from assay.evidence import (
     BenignShift,
     Capability,
-    Claim,
     Count,
     Intervention,
     RuleVariantResult,
@@ -23,8 +20,9 @@ from assay.evidence import (
     record_intervention,
 )
 from assay.studies.emergent._analysis import analyse, declared_rule
-from assay.studies.emergent._claims import emergent_claims, forced_choice_table, free_text_table
+from assay.studies.emergent._claims import emergent_claims
 from assay.studies.emergent._config import EmergentConfig
+from assay.studies.emergent._evidence import FORCED_CHOICE, JUDGED, evidence_table
 from assay.studies.emergent._figures import ArmSummary, EmergentAnalysis
 from assay.studies.emergent._pipeline import BASE
 from assay.studies.emergent._report_sections import sections
@@ -107,24 +105,22 @@ def study_metrics(cfg: EmergentConfig, run: EmergentRun, a: EmergentAnalysis) ->
 def write_emergent_outputs(cfg: EmergentConfig, run: EmergentRun, out: Path) -> tuple[Path, Path]:
     """Write both metrics files, the claim files and ``report.html``; return (metrics path, report path).
 
-    Each claim is audited on its own measurement's table (free text or forced choice); the audits are
-    added to ``metrics.json`` under ``extra.claims``.
+    Every claim is audited on the rows of its own measure (judged free text or forced choice) of the one
+    evidence table (``evidence/table.parquet``, see :mod:`._evidence`); the audits are added to
+    ``metrics.json`` under ``extra.claims``.
     """
     a = analyse(cfg, run)
     metrics = study_metrics(cfg, run, a)
     causal_metrics = metrics.model_copy(deep=True)
     causal_metrics.interventions = _interventions(run)
-    rule = declared_rule(cfg)
-    fc, ft = forced_choice_table(cfg, run), free_text_table(cfg, run, rule)
-
-    def table_of(claim: Claim) -> pd.DataFrame:
-        return ft if claim.id.startswith("free-text") else fc
-
+    table = evidence_table(cfg, run, declared_rule(cfg))
+    fc, ft = (table[table["measure"] == m] for m in (FORCED_CHOICE, JUDGED))
+    inputs = input_hashes(cfg.model_dump(mode="json"), cfg.model)
     return write_study_outputs(
         out,
         metrics,
         lambda path: (emergent_claims(cfg, run, fc, ft, path, out / CAUSAL_METRICS_FILE), []),
-        StudyEvidence(table=pd.concat([fc, ft], ignore_index=True), table_of=table_of),
+        StudyEvidence(table=table, inputs=inputs),
         sections(cfg, run, a),
         f"Emergent-misalignment study on {cfg.model}",
         extra_metrics={CAUSAL_METRICS_FILE: causal_metrics},
