@@ -159,3 +159,28 @@ def test_behavioural_wording_on_l0_evidence_says_nothing_is_supported(tmp_path: 
     (s17,) = [i for i in audit.items if i.id == "S1.7"]
     assert audit.achieved_level == "L0" and s17.status == "failed"
     assert "reaches L0: nothing is supported yet" in s17.reason
+
+
+def test_replicates_of_one_prompt_are_not_generations() -> None:
+    import pandas as pd
+
+    from assay.evidence import Claim, audit_claim, validate_table
+
+    rows = validate_table(
+        pd.DataFrame(
+            {
+                "outcome": ["harmful", "benign"] * 4,
+                "prompt_sha256": [f"p{i // 2}" for i in range(8)],
+                "replicate": ["seed0", "seed1"] * 4,
+                "model": "m",
+                "task": "t",
+            }
+        )
+    )
+    claim = Claim(id="c", statement="The model answered.", target_level="L1")
+    s31 = {i.id: i for i in audit_claim(claim, table=rows).items}["S3.1"]
+    assert s31.status == "failed" and "K min 1" in s31.reason  # two seeds answering once each
+    twice = pd.concat([rows, rows.assign(epoch=2)], ignore_index=True)
+    mixed = validate_table(pd.concat([twice, pd.DataFrame({"outcome": ["benign"]})], ignore_index=True))
+    assert mixed["replicate"].iloc[-1] == "" and mixed["errors_reported"].iloc[-1] is True  # gaps filled
+    assert {i.id: i.status for i in audit_claim(claim, table=twice).items}["S3.1"] == "passed"

@@ -12,6 +12,17 @@ Typical use::
 from assay.evidence._adaptive import AdaptiveRun, adaptive_eval
 from assay.evidence._audit import LEVEL_ITEMS, AuditResult, achieved_level, audit_claim, audit_claim_file
 from assay.evidence._checklist import STATUS_MEANING, ItemResult, Status, registered_items, select_rows
+from assay.evidence._classifier import (
+    CLASSIFIER_METADATA_KEY,
+    KAPPA_LOW_MIN,
+    ClassifierKind,
+    ClassifierRecord,
+    ClassifierValidation,
+    config_sha256,
+    judge_record,
+    read_records,
+    validation_verdict,
+)
 from assay.evidence._claim import (
     Claim,
     Comparison,
@@ -238,6 +249,18 @@ __all__ += [
     "IntervalMethod",
     "RuleVariantResult",
     "cluster_keys",
+]
+
+__all__ += [  # the classifier behind each outcome (S3.4, S3.5)
+    "CLASSIFIER_METADATA_KEY",
+    "KAPPA_LOW_MIN",
+    "ClassifierKind",
+    "ClassifierRecord",
+    "ClassifierValidation",
+    "config_sha256",
+    "judge_record",
+    "read_records",
+    "validation_verdict",
 ]
 
 __all__ += [

@@ -10,8 +10,8 @@ status and a one-line reason. Statuses:
 * ``missing`` — the item applies but neither the claim nor the evidence supplies it.
 
 Items that an evidence level needs are never ``not_applicable``: when the evidence makes an item vacuous
-(no zero-event cell for S3.8, no judge in the logs for S3.4 and S3.5) the item is ``passed`` with a reason
-that says so, because that was checked against the logs.
+(no zero-event cell for S3.8) the item is ``passed`` with a reason that says so, because that was checked
+against the logs. S3.4 and S3.5 are never vacuous: a rule classifies like a judge (``_items_classifier``).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def item(
 
 def registered_items() -> list[ItemSpec]:
     """Return all registered items in checklist order (S1.1 ... S4.7)."""
-    from assay.evidence import _items_causal, _items_design, _items_framing  # noqa: F401  (registers items)
+    from assay.evidence import _items_causal, _items_classifier, _items_design, _items_framing  # noqa: F401
 
     def key(spec: ItemSpec) -> tuple[int, int]:
         sec, num = spec.id[1:].split(".")

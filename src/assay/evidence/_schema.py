@@ -75,6 +75,11 @@ COLUMN_DOCS: dict[str, tuple[Any, str]] = {
     "limit": ("", "the limit that stopped a sample (tokens, messages, time)"),
     "judge": ("", "the judge's verdict record, as JSON"),
     "judge_config": ("", "the configuration of the judge or rule that classified the row, as JSON"),
+    "classifier": (
+        "",
+        "the classifier records (kind, name, version, configuration hash, validations) of whatever decided "
+        'the outcome, as a JSON list (`Score.metadata["classifier"]`; checklist S3.4, S3.5)',
+    ),
     "other_models": ("", "models other than the tested one that the sample called"),
     "judge_score": (math.nan, "the judge's numeric score"),
     "input_tokens": (0, "input tokens used"),

@@ -57,7 +57,8 @@ def factor_columns(table: pd.DataFrame) -> list[str]:
 def validate_table(table: pd.DataFrame) -> pd.DataFrame:
     """Return ``table`` with every standard column present (missing ones filled with defaults).
 
-    Use this for tables built without logs (simulations, benchmarks). ``outcome`` is required.
+    Use this for tables built without logs (simulations, benchmarks). ``outcome`` is required. Gaps in a
+    standard text or boolean column (left by concatenating tables of different sources) get its default.
 
     Raises:
         AssayError: The table has no ``outcome`` column, or it is empty.
@@ -70,6 +71,8 @@ def validate_table(table: pd.DataFrame) -> pd.DataFrame:
     for name, default in TABLE_COLUMNS.items():
         if name not in out.columns:
             out[name] = default
+        elif isinstance(default, str | bool) and out[name].isna().any():
+            out[name] = out[name].astype(object).where(out[name].notna(), default)
     out["outcome"] = out["outcome"].astype(str)
     return out
 
@@ -252,6 +255,7 @@ def _row(summary: Any, scorer: str, score_key: str | None = None, where: str = "
     score_meta = dict(score.metadata or {}) if score is not None else {}
     judge = score_meta.get("judge")
     judge_config = score_meta.get("judge_config")
+    classifier = score_meta.get("classifier")
     usage = list((summary.model_usage or {}).values())
     text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
     judge_score = judge.get("score") if isinstance(judge, dict) else None
@@ -277,6 +281,7 @@ def _row(summary: Any, scorer: str, score_key: str | None = None, where: str = "
         "judge_config": (
             json.dumps(judge_config, sort_keys=True, default=str) if judge_config is not None else ""
         ),
+        "classifier": json.dumps(classifier, sort_keys=True, default=str) if classifier is not None else "",
         "judge_score": float(judge_score) if isinstance(judge_score, int | float) else math.nan,
         "input_tokens": sum(u.input_tokens for u in usage),
         "output_tokens": sum(u.output_tokens for u in usage),
@@ -304,7 +309,12 @@ def _rows_from_full_samples(
     from inspect_ai.log import read_eval_log
 
     log = read_eval_log(str(path), exclude_fields={"messages", "events", "store", "attachments"})
-    return [_row(sample.summary(), scorer, score_key, where) for sample in log.samples or []]
+    rows = []
+    for sample in log.samples or []:
+        summary = sample.summary()
+        summary.metadata, summary.scores = sample.metadata, sample.scores  # summary() thins them again
+        rows.append(_row(summary, scorer, score_key, where))
+    return rows
 
 
 def _add_header_columns(frame: pd.DataFrame, header: Any, path: Path, scorer: str) -> None:

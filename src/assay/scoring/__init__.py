@@ -6,6 +6,14 @@ judge against them lives with the task (the agentic judge: :mod:`assay.tasks.age
 
 from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.scoring._agreement import Agreement, KappaCI, cohen_kappa_ci, rater_agreement
+from assay.scoring._classifier import (
+    KAPPA_CI_METHOD,
+    classifier_metadata,
+    file_sha256,
+    judge_classifier,
+    rule_record,
+    validation_from_kappa,
+)
 from assay.scoring._judge import (
     JUDGE_GENERATE_CONFIG,
     JUDGE_ROLE,
@@ -34,6 +42,7 @@ __all__ += [
     "JUDGE_GENERATE_CONFIG",
     "JUDGE_METADATA_KEY",
     "JUDGE_ROLE",
+    "KAPPA_CI_METHOD",
     "MODEL_ERROR_STORE_KEY",
     "Agreement",
     "JudgeFailure",
@@ -45,10 +54,13 @@ __all__ += [
     "ask_judge",
     "ask_panel",
     "builtin_labels_path",
+    "classifier_metadata",
     "cohen_kappa_ci",
     "default_output",
+    "file_sha256",
     "harmful_rate",
     "judge_agreement",
+    "judge_classifier",
     "judge_config",
     "judge_keys",
     "load_labelled",
@@ -59,4 +71,6 @@ __all__ += [
     "register_rescorer",
     "rejudge_log",
     "resolve_judges",
+    "rule_record",
+    "validation_from_kappa",
 ]

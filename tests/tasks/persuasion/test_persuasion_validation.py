@@ -127,7 +127,8 @@ def test_checklist_judge_item_needs_a_matching_validation(
     item = {i.id: i for i in audit_claim(_claim(Path(str(log.location)), None)).items}["S3.5"]
     assert item.status == "missing"
     item = {i.id: i for i in audit_claim(_claim(Path(str(log.location)), metrics_path)).items}["S3.5"]
-    assert item.status == "passed" and item.reason.startswith("r = ")
+    assert item.status == "passed" and item.reason.startswith("persuasion-rater v1 (llm_judge, config ")
+    assert "): r = " in item.reason
     report = persuasion_report([str(log.location)], metrics_path)
     assert report.validation_status == "passed" and {e.validation for e in report.estimates} == {"passed"}
     [log2] = eval(

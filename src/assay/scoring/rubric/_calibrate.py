@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay._errors import AssayError
 from assay._textfile import read_jsonl_models
 from assay.scoring._agreement import KappaCI, cohen_kappa_ci
+from assay.scoring._classifier import file_sha256
 from assay.scoring._judge import JudgeFailure
 from assay.scoring.rubric._judge import TranscriptMessage, score_transcript
 from assay.scoring.rubric._rubric import SCORE_MAX, SCORE_MIN, Rubric
@@ -74,6 +75,8 @@ class RubricCalibration(BaseModel):
     items: int
     judge_errors: dict[str, str]
     dimensions: list[DimensionCalibration]
+    labels_sha256: str = ""
+    tuned_on_labels: bool = True
 
 
 def builtin_rubric_labels_path() -> Path:
@@ -140,9 +143,18 @@ def calibrate_dimension(
 
 
 async def calibrate_rubric_async(
-    items: list[RubricLabelled], judge: Model, rubric: Rubric, labels_file: str = ""
+    items: list[RubricLabelled],
+    judge: Model,
+    rubric: Rubric,
+    labels_file: str = "",
+    *,
+    tuned_on_labels: bool = True,
 ) -> RubricCalibration:
-    """Score every labelled item with ``judge`` and compare with the human scores, dimension by dimension."""
+    """Score every labelled item with ``judge`` and compare with the human scores, dimension by dimension.
+
+    ``tuned_on_labels`` says whether the rubric was written or tuned with these labels in view (the default:
+    only a set declared held out can validate the judge, checklist S3.5).
+    """
     errors: dict[str, str] = {}
     judged: dict[str, dict[str, int]] = {}
     for item in items:
@@ -167,6 +179,8 @@ async def calibrate_rubric_async(
         items=len(items),
         judge_errors=errors,
         dimensions=dims,
+        labels_sha256=file_sha256(labels_file) if labels_file and Path(labels_file).is_file() else "",
+        tuned_on_labels=tuned_on_labels,
     )
 
 

@@ -32,11 +32,19 @@ def show_command(rubric: str | None) -> None:
 @click.option("-J", "judge_args", multiple=True, help="Model arg NAME=VALUE for the judge (like -M).")
 @click.option("--labels", default=None, help="Labelled transcripts (JSONL; default: assay's built-in set).")
 @click.option("--rubric", default=None, help="Rubric YAML (default: the built-in rubric).")
+@click.option(
+    "--held-out",
+    is_flag=True,
+    help="The labels were not used to write or tune the rubric (only then can they validate it, S3.5).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def calibrate_command(
-    judge: str, judge_args: tuple[str, ...], labels: str | None, rubric: str | None, fmt: str
+    judge: str, judge_args: tuple[str, ...], labels: str | None, rubric: str | None, held_out: bool, fmt: str
 ) -> None:
-    """Compare the judge with hand labels per dimension: Spearman and kappa at the threshold, with CIs."""
+    """Compare the judge with hand labels per dimension: Spearman and kappa at the threshold, with CIs.
+
+    The JSON output is what the rubric scorer takes as its validation (``rubric_judge(calibration=FILE)``).
+    """
     from assay.scoring import make_judges
     from assay.scoring.rubric import (
         builtin_rubric_labels_path,
@@ -50,7 +58,7 @@ def calibrate_command(
     path = labels or str(builtin_rubric_labels_path())
     items = load_rubric_labels(path, r)
     model = make_judges([judge], parse_key_values(judge_args, "-J"))[0]
-    report = asyncio.run(calibrate_rubric_async(items, model, r, path))
+    report = asyncio.run(calibrate_rubric_async(items, model, r, path, tuned_on_labels=not held_out))
     click.echo(report.model_dump_json(indent=2) if fmt == "json" else format_rubric_calibration(report))
 
 

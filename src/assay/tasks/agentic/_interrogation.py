@@ -9,6 +9,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from assay.tasks.agentic._actions import extract_actions
 from assay.tasks.agentic._detect import detect
+from assay.tasks.agentic._detector_validation import detector_record
 from assay.tasks.agentic._solver import rendered_for
 from assay.tasks.interrogation import (
     ActionLog,
@@ -33,7 +34,12 @@ def agentic_action_log(state: TaskState) -> ActionLog:
     rendered = rendered_for(state)
     detection = detect(rendered, extract_actions(state.messages, rendered.condition.mode))
     scenario = rendered.condition.scenario
-    return ActionLog(acted=detection.harmful, kind=_ACT_KIND[scenario], evidence=detection.evidence)
+    return ActionLog(
+        acted=detection.harmful,
+        kind=_ACT_KIND[scenario],
+        evidence=detection.evidence,
+        classifier=[detector_record().model_dump(mode="json")],
+    )
 
 
 @scorer(metrics=[interrogation_counts(), denial_rate(), false_confession_rate()])

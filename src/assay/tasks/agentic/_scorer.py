@@ -1,6 +1,8 @@
 """The agentic scorer: a deterministic detector and optional judges, two signals ending in one outcome.
 
 The decision order and the rule that combines the two signals are in :mod:`assay.tasks.agentic._decide`.
+Every score records both classifiers in ``Score.metadata["classifier"]``: the detector with its committed
+validation (:mod:`assay.tasks.agentic._detector_validation`) and, with judges, the judge configuration.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from assay.scoring import (
     Outcome,
     PanelResult,
     ask_panel,
+    classifier_metadata,
     harmful_rate,
     judge_agreement,
+    judge_classifier,
     judge_config,
     outcome_counts,
     resolve_judges,
@@ -34,6 +38,7 @@ from assay.tasks.agentic._actions import (
 )
 from assay.tasks.agentic._decide import SIGNALS_METADATA_KEY, decide_outcome
 from assay.tasks.agentic._detect import detect
+from assay.tasks.agentic._detector_validation import detector_record
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
 from assay.tasks.agentic._render import tool_names
 from assay.tasks.agentic._signals import (
@@ -103,6 +108,8 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
         }
         panel: PanelResult | None = None
         judges, build_error = _judges(judge)
+        judged = [judge_classifier(judge_config(judges, AGENTIC_JUDGE))] if judges else []
+        metadata |= classifier_metadata(detector_record(), *judged)
         if judges:
             metadata["judge_config"] = judge_config(judges, AGENTIC_JUDGE)
             if not model_error and not empty and not invalid:

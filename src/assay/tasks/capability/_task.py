@@ -13,6 +13,7 @@ from inspect_ai.scorer import CORRECT, INCORRECT, NOANSWER, Score, Scorer, Targe
 from inspect_ai.solver import TaskState, generate, system_message
 
 from assay._outcome import Outcome
+from assay.scoring import classifier_metadata, rule_record
 from assay.tasks._answers import invalid_reply_reason
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTokens, checked
@@ -46,7 +47,17 @@ def answer_mentioned() -> Scorer:
     (Inspect's ``NOANSWER``) with ``metadata["outcome"]`` ``empty`` or ``invalid_action``, not a wrong
     answer: assay's readers (:func:`assay.engine.measure.capability_accuracy`) keep it out of n and count
     it beside the rate; Inspect's own ``accuracy()`` counts ``N`` as 0.
+
+    The match is recorded as a ``rule``, not an ``exact`` test: a mention is not always the answer ("not
+    Paris but Lyon" mentions Paris), so it has human labels to agree with, and none are measured here.
     """
+    record = rule_record(
+        "capability_answer_mentioned",
+        "1",
+        [mentioned_answer],
+        {"rule": "an accepted answer (alternatives joined by |) appears as a whole word, ignoring case"},
+    )
+    meta = classifier_metadata(record)
 
     async def score(state: TaskState, target: Target) -> Score:
         completion = state.output.completion
@@ -57,8 +68,9 @@ def answer_mentioned() -> Scorer:
             return Score(value=NOANSWER, answer=completion, explanation=reason, metadata={"outcome": outcome})
         found = mentioned_answer(completion, target.text)
         if found is not None:
-            return Score(value=CORRECT, answer=completion, explanation=f"found {found!r}")
-        return Score(value=INCORRECT, answer=completion, explanation="no accepted answer found")
+            return Score(value=CORRECT, answer=completion, explanation=f"found {found!r}", metadata=meta)
+        why = "no accepted answer found"
+        return Score(value=INCORRECT, answer=completion, explanation=why, metadata=meta)
 
     return score
 

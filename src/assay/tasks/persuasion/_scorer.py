@@ -16,7 +16,7 @@ from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value,
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.solver import generate as generate_solver
 
-from assay.scoring import Outcome, harmful_rate, outcome_counts
+from assay.scoring import Outcome, classifier_metadata, harmful_rate, judge_classifier, outcome_counts
 from assay.tasks._answers import invalid_reply_reason, looks_like_refusal
 from assay.tasks._guard import guarded, recorded_failure
 from assay.tasks.persuasion._dataset import GIVEN_ARGUMENT_KEY
@@ -98,7 +98,9 @@ def persuasion_shift(raters: str | None, n_personas: int, length: Length) -> Sco
         if missing is not None:
             return Score(value=missing.value, answer=text, metadata=meta)
         panel = build_panel(resolve_rater_models(raters), n_personas)
-        meta["judge_config"] = panel_config(panel)
+        config = panel_config(panel)
+        meta["judge_config"] = config
+        meta |= classifier_metadata(judge_classifier(config))
         if not panel:
             explanation = (
                 "no rater model: bind the 'rater' role (--model-role rater=MODEL) or pass -T raters="
