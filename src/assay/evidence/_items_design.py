@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from assay.evidence._checklist import AuditContext, Status, item, pct
-from assay.evidence._rater_validation import rater_validation_status
 from assay.evidence._rates import binomial_rate
 from assay.evidence._robustness import paraphrase_spread
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys
 
 NO_LOGS = "no logs: the claim's evidence has not been produced or was not found"
 
-#: Cohen's kappa at or above which a judge counts as validated ("substantial" agreement).
-KAPPA_MIN = 0.6
-
 
 def _model_change(ctx: AuditContext) -> bool:
     return ctx.claim.model_change or any(m.model_change for m in ctx.metrics)
-
-
-def _judged(ctx: AuditContext) -> bool:
-    """Whether a judge decided outcomes: judge records in the scores, or calls to another model."""
-    t = ctx.subject
-    if t is None:
-        return False
-    other = t["other_models"] != "" if "other_models" in t.columns else False
-    return bool(((t["judge"] != "") | (t["judge_config"] != "") | other).any())
-
-
-def _unrecorded_grader(ctx: AuditContext) -> str:
-    """Models called besides the tested one in rows that record no judge configuration."""
-    t = ctx.subject
-    if t is None or "other_models" not in t.columns:
-        return ""
-    rows = t[(t["other_models"] != "") & (t["judge_config"] == "")]
-    return ", ".join(sorted({m for v in rows["other_models"] for m in str(v).split(",") if m}))
 
 
 @item("S3.1", "K > 1 generations per prompt")
@@ -45,7 +21,9 @@ def generations(ctx: AuditContext) -> tuple[Status, str]:
     valid = ctx.subject[~ctx.subject["outcome"].isin(list(ERROR_OUTCOMES))]
     if valid.empty:
         return "failed", "no valid rows"
-    per = valid.groupby([valid["model"], cluster_keys(valid)]).size()
+    # generations of one prompt by one subject: rows of another replicate (implant seed, lock) are another
+    # organism answering, not a second generation (pattern 9: pseudo-replication)
+    per = valid.groupby([valid["model"], valid["replicate"].astype(str), cluster_keys(valid)]).size()
     k_min, k_med = int(per.min()), float(per.median())
     if k_min > 1:
         return "passed", f"K = {k_min} to {int(per.max())} generations per prompt (median {k_med:g})"
@@ -77,36 +55,6 @@ def sampling(ctx: AuditContext) -> tuple[Status, str]:
     return "failed", "one sampling setting: " + "; ".join(settings)
 
 
-@item("S3.4", "judge configuration recorded: model, prompt hash, threshold, aggregation")
-def judge_config(ctx: AuditContext) -> tuple[Status, str]:
-    if ctx.subject is None or ctx.subject.empty:
-        return ctx.no_data()
-    if not _judged(ctx):
-        return "passed", "no judge in the logs (checked: no judge record, no call to another model)"
-    grader = _unrecorded_grader(ctx)
-    if grader:
-        return "failed", f"samples called {grader} besides the tested model but record no judge configuration"
-    t = ctx.subject
-    judged = t[(t["judge"] != "") | (t["judge_config"] != "")]
-    without = int((judged["judge_config"] == "").sum())
-    if without:
-        return "failed", f"{without} judged rows record no judge configuration"
-    configs = [json.loads(c) for c in set(judged["judge_config"])]
-    lacking = sorted(
-        {k for c in configs for k in ("model", "prompt_sha256", "aggregation") if not judge_field(c, k)}
-    )
-    if lacking:
-        return "failed", "judge configuration lacks: " + ", ".join(lacking)
-    models = sorted({judge_field(c, "model") for c in configs})
-    thresholds = sorted({judge_field(c, "threshold") or "none (categorical labels)" for c in configs})
-    aggregation = sorted({judge_field(c, "aggregation") for c in configs})
-    return "passed", (
-        f"{len(configs)} configuration(s); judge model(s) {'; '.join(models)}; "
-        f"threshold {', '.join(thresholds)}; "
-        f"aggregation {'; '.join(aggregation)}"
-    )
-
-
 def judge_field(config: dict[str, object], name: str) -> str:
     """Return a judge-config field as text; ``model`` also reads a ``models`` list (a judge panel)."""
     value = config.get(name)
@@ -114,28 +62,6 @@ def judge_field(config: dict[str, object], name: str) -> str:
     if name == "model" and value is None and isinstance(models, list):
         value = ", ".join(str(m) for m in models)
     return "" if value is None else str(value)
-
-
-@item("S3.5", "judge validated against human labels, kappa with CI")
-def judge_validated(ctx: AuditContext) -> tuple[Status, str]:
-    if (ctx.subject is None or ctx.subject.empty) and not ctx.metrics:
-        return ctx.no_data()
-    if not _judged(ctx):
-        return "passed", "no judge in the logs: outcomes come from the scorer's own rule, nothing to validate"
-    vals = [m.judge_validation for m in ctx.metrics if m.judge_validation is not None]
-    raters = [m.rater_validation for m in ctx.metrics if m.rater_validation is not None]
-    if not vals and raters:
-        configs = (
-            [json.loads(c) for c in set(ctx.table["judge_config"]) - {""}] if ctx.table is not None else []
-        )
-        return rater_validation_status(raters[0], configs)
-    if not vals:
-        return "missing", "no judge validation (study metrics 'judge_validation' or 'rater_validation') given"
-    v = vals[0]
-    text = f"kappa {v.kappa:.2f} [{v.lo:.2f}, {v.hi:.2f}] on {v.n} human-labelled items"
-    if v.kappa >= KAPPA_MIN:
-        return "passed", text
-    return "failed", f"{text}; below {KAPPA_MIN}"
 
 
 @item("S3.6", "decision-rule sensitivity: threshold sweep, <= vs <, argmax vs weighted")
