@@ -308,3 +308,8 @@ __all__ += [
 from assay.evidence._statement import supported_statement  # noqa: E402
 
 __all__ += ["supported_statement"]
+
+# kept apart: where a statement's wording needs more than a level, for the report to mark (issue 32, part 6)
+from assay.evidence._language import LanguageSpan, level_spans  # noqa: E402
+
+__all__ += ["LanguageSpan", "level_spans"]

@@ -6,12 +6,47 @@ See :mod:`assay.evidence._intent` for the walk over a sentence's clauses that ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
 from assay.evidence import _verbs as vb
-from assay.evidence._grammar import Context, Kind, Tok
+from assay.evidence._grammar import Kind, Tok
 
 Span = tuple[int, int]  # token indices [a, b) within a clause
+
+
+@dataclass
+class Context:
+    """What the text said before: the kind and number of the last explicit subject (for "it" and "they")."""
+
+    last: Kind | None = None
+    plural: bool = False
+    its: Kind = "model"  # what "its" refers to in the current clause
+
+    def resolve(self, kind: str, plural: bool) -> tuple[Kind, bool]:
+        """The kind a subject refers to.
+
+        "it" is the model unless the last subject was a thing; "they" is the model only when the last
+        subject was several models.
+        """
+        if kind == "it":
+            return ("thing" if self.last == "thing" else "model"), False
+        if kind == "they":
+            return ("model" if self.last == "model" and self.plural else "person"), True
+        return kind, plural  # type: ignore[return-value]
+
+
+def owner_kind(owner: str, ctx: Context) -> Kind:
+    """The kind a possessive's owner refers to ("its" -> what ``ctx`` says, "model's" -> the model)."""
+    if owner == "it":
+        return ctx.its
+    if owner == "they":
+        return ctx.resolve("they", True)[0]
+    if owner in lx.MODEL_NOUNS or lx.MODEL_NAME.match(owner):
+        return "model"
+    return "thing"
 
 
 def _skip(toks: list[Tok], j: int) -> int:
@@ -28,7 +63,7 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     if j >= len(toks) or toks[j].quoted:
         return []
     low = toks[j].low
-    if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or toks[j].text[:1].isupper():
+    if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or (toks[j].cap and not toks[j].initial):
         return []
     nxt = toks[j + 1].low if j + 1 < len(toks) else ""
     if low in vb.ASPECTUAL:
@@ -41,7 +76,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     particle = nxt in vb.PARTICLES and not toks[j + 1].quoted
     if low in lx.TRY_VERBS:
         return [(j, j + 1)] if _before_to(toks, j) else []  # "tried to hide", not "tried three calls"
-    if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as":
+    speech = low in lx.SPEECH_VERBS or low in lx.SPEECH_VERBS_WITH_THAT
+    if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as" and not speech:
         return [(j, j + 3)]  # "sees itself as": a self-conception
     known = (
         vb.is_observable(low)
@@ -67,7 +103,7 @@ def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
         return verb_hits(toks, _skip(toks, k + 1))
     if low in vb.MENTAL_PARTICIPLES or low in lx.INTENT_ADJECTIVES:
         return [(k, k + 1)]
-    if low in lx.DETERMINERS or gr.possessor(low) is not None:
+    if low in fw.DETERMINERS or gr.possessor(low) is not None:
         persona = [i for i in range(k, min(k + 5, len(toks))) if toks[i].low in lx.PERSONA_NOUNS]
         return [(i, i + 1) for i in persona[:1]]
     if low.endswith("ing") and low not in vb.OBSERVABLE_ADJECTIVES:
@@ -89,7 +125,7 @@ def _observable_predicate(toks: list[Tok], k: int) -> bool:
         or low in lx.THINGS
         or low in lx.PEOPLE
         or gr.is_model_word(toks, k)
-        or toks[k].text[:1].isupper()
+        or toks[k].cap
     )
 
 
@@ -97,7 +133,7 @@ def head_hits(toks: list[Tok], j: int) -> list[Span]:
     """Check the verb group at ``j``: copula + predicate, be + -ing, be + participle, or a verb."""
     group: list[str] = []
     while j < len(toks) and (
-        toks[j].low in lx.AUXILIARIES or toks[j].low in vb.COPULAS or gr.is_adverb(toks[j].low)
+        toks[j].low in fw.AUXILIARIES or toks[j].low in vb.COPULAS or gr.is_adverb(toks[j].low)
     ):
         if not gr.is_adverb(toks[j].low):
             group.append(toks[j].low)
@@ -156,8 +192,8 @@ def _owner(toks: list[Tok], j: int, ctx: Context) -> Kind | None:
         low = toks[j - back].low
         pos = gr.possessor(low)
         if pos is not None:
-            return gr.owner_kind(pos, ctx)
-        if low in lx.DETERMINERS or low in lx.PREPOSITIONS or gr.is_finite_verb(low):
+            return owner_kind(pos, ctx)
+        if low in fw.DETERMINERS or low in fw.PREPOSITIONS or gr.is_finite_verb(low):
             return None
     return None
 
@@ -195,7 +231,7 @@ def _controlled(toks: list[Tok], j: int) -> bool:
     if k < 1 or gr.word_kind(toks, k) in (None, "model") or toks[k].low in ("it", "itself"):
         return False
     back = k - 1
-    while back >= 0 and (toks[back].low in lx.DETERMINERS or gr.possessor(toks[back].low) is not None):
+    while back >= 0 and (toks[back].low in fw.DETERMINERS or gr.possessor(toks[back].low) is not None):
         back -= 1
     return back >= 0 and toks[back].low in lx.CONTROL_VERBS
 
@@ -208,8 +244,62 @@ def _attributive(toks: list[Tok], j: int) -> bool:
     return not (gr.is_function_word(nxt) or gr.is_adverb(nxt) or gr.is_model_word(toks, j + 1))
 
 
-def lexicon_hits(toks: list[Tok], model: bool, ctx: Context) -> list[Span]:
-    """The intent lexicon's words in a clause (the model as subject), or only those the model owns."""
+#: Phrases of the lexicon that are not noun phrases: they count in a passive clause too.
+_MANNER_PHRASES = frozenset(
+    tuple(p.split())
+    for p in (
+        "on purpose",
+        "in order to",
+        "so as to",
+        "would rather",
+        "make sure",
+        "makes sure",
+        "made sure",
+        "in it for",
+        "up to something",
+    )
+)
+
+
+def is_passive(toks: list[Tok], pred: int) -> bool:
+    """Whether the verb group at ``pred`` is a passive with the subject as patient ("was given a goal").
+
+    Not after a mental participle ("was motivated by") nor "was found/shown to" (which asserts what follows).
+    """
+    j, be = pred, False
+    while j < len(toks) and (
+        toks[j].low in fw.AUXILIARIES or toks[j].low in vb.COPULAS or gr.is_adverb(toks[j].low)
+    ):
+        be = be or toks[j].low in vb.COPULAS
+        j += 1
+    if not be or j >= len(toks):
+        return False
+    low, nxt = toks[j].low, (toks[j + 1].low if j + 1 < len(toks) else "")
+    participle = low.endswith("ed") or low in vb.IRREGULAR_PARTICIPLES
+    evidential = low in lx.EVIDENTIAL_PARTICIPLES and nxt == "to"
+    return participle and low not in vb.MENTAL_PARTICIPLES and not evidential
+
+
+def _noun_counts(toks: list[Tok], j: int) -> bool:
+    """Whether an intent noun at ``j`` is the thing itself.
+
+    Not a test target ("tested for deception") nor a modifier ("the deception benchmark").
+    """
+    before = toks[j - 1].low if j > 0 else ""
+    after = toks[j + 1].low if j + 1 < len(toks) else ""
+    modifier = bool(after) and not (gr.is_function_word(after) or gr.is_adverb(after) or after in fw.PRONOUNS)
+    return before != "for" and not modifier
+
+
+def lexicon_hits(
+    toks: list[Tok], model: bool, ctx: Context, owned_subject: bool = False, nouns: bool = True
+) -> list[Span]:
+    """The intent lexicon's words in a clause (the model as subject), or only those the model owns.
+
+    With ``owned_subject`` (the subject is the model's: "The model's refusals reflect a desire ..."), intent
+    nouns without an owner of their own count as the model's. Without ``nouns`` (a passive clause: "the
+    model was given a hidden goal"), intent nouns and noun phrases do not count.
+    """
     out: list[Span] = []
     j = 0
     while j < len(toks):
@@ -218,7 +308,8 @@ def lexicon_hits(toks: list[Tok], model: bool, ctx: Context) -> list[Span]:
         if tok.quoted:
             j += 1
             continue
-        if size and (model or _owner(toks, j, ctx) == "model"):
+        counts = nouns or tuple(t.low for t in toks[j : j + size]) in _MANNER_PHRASES
+        if size and counts and (model or _owner(toks, j, ctx) == "model"):
             out.append((j, j + size))
             j += size
             continue
@@ -232,10 +323,10 @@ def lexicon_hits(toks: list[Tok], model: bool, ctx: Context) -> list[Span]:
             or adjective
             or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS)
         )
-        noun = low in lx.INTENT_NOUNS
+        noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j)
         owner = _owner(toks, j, ctx)
-        owned = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and owner == "model"
-        if said or (noun and model and owner is None) or owned:
+        owned = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and owner == "model" and nouns
+        if said or (noun and (model or owned_subject) and owner is None) or owned:
             out.append((j, j + 1))
         j += 1
     return out

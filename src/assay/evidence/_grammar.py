@@ -14,12 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assay.evidence import _function_words as fw
 from assay.evidence import _lexicon as lx
 from assay.evidence import _verbs as vb
 
 Kind = Literal["model", "person", "thing"]
 
-_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_]*[A-Za-z0-9'])?"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and soft hyphens
+_WORD = rf"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_{_INVISIBLE}]*[A-Za-z0-9'])?"
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # HTML tags: <b>, </em>, <span class="x">
 _TOKEN = re.compile(rf"{_WORD}|(?<=\s)-(?=\s)|[,;:()\[\]—–!?.]")
 _QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”'*_`)]*\s+(?=[^a-z0-9\s])")
@@ -37,10 +40,12 @@ class Tok:
     start: int
     end: int
     quoted: bool
+    cap: bool = False  # capitalised, in a sentence whose capitals mean something (not Title Case)
+    initial: bool = False  # the sentence's first word (capitalised whatever it is)
 
 
 def _split_contraction(text: str, start: int, quoted: bool) -> list[Tok]:
-    low = text.lower().replace("’", "'")
+    low = text.lower().replace("’", "'").translate({ord(c): None for c in _INVISIBLE})
     m = _CONTRACTION.match(low)
     if m is None or (m["tail"] == "'s" and m["word"] not in _SPLIT_S) or low == "'s":
         return [Tok(text, low.rstrip("'") if low.endswith("s'") else low, start, start + len(text), quoted)]
@@ -53,12 +58,27 @@ def _split_contraction(text: str, start: int, quoted: bool) -> list[Tok]:
 
 
 def tokens(sentence: str) -> list[Tok]:
-    """Return the tokens of ``sentence``; words inside quotation marks are marked ``quoted``."""
+    """Return the tokens of ``sentence``; words inside quotation marks are marked ``quoted``.
+
+    HTML tags are not tokens. A sentence that is wholly inside quotation marks is not a quotation (it has no
+    one to quote): its words are not marked.
+    """
+    sentence = _TAG.sub(lambda m: " " * len(m.group(0)), sentence)  # offsets stay those of the input
     spans = [(m.start(), m.end()) for m in _QUOTES.finditer(sentence)]
     out: list[Tok] = []
     for m in _TOKEN.finditer(sentence):
         quoted = any(a <= m.start() < b for a, b in spans)
         out += _split_contraction(m.group(0), m.start(), quoted)
+    if out and all(t.quoted for t in out if t.text[:1].isalnum()):
+        for tok in out:
+            tok.quoted = False
+    words = [t for t in out[1:] if t.text[:1].isalpha()]
+    title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
+    for tok in out:
+        tok.cap = tok.text[:1].isupper() and not title_case
+    first = next((t for t in out if t.text[:1].isalnum()), None)
+    if first is not None:
+        first.initial = True
     return out
 
 
@@ -90,7 +110,7 @@ def clauses(toks: list[Tok]) -> list[Clause]:
     """Split a sentence's tokens into clauses at punctuation, conjunctions and clause openers."""
     out = [Clause("", [])]
     for tok in toks:
-        if tok.low in lx.CLAUSE_STARTS and not tok.quoted:
+        if tok.low in fw.CLAUSE_STARTS and not tok.quoted:
             out.append(Clause(tok.low, []))
         else:
             out[-1].toks.append(tok)
@@ -114,7 +134,7 @@ def is_model_word(toks: list[Tok], i: int) -> bool:
     tok = toks[i]
     if tok.low in lx.CONDITIONAL_MODEL_NOUNS:
         before = toks[i - 1].low if i > 0 else ""
-        return before in lx.DETERMINERS or before in {"ai", "trained", "learned", "rl", "fine-tuned", "final"}
+        return before in fw.DETERMINERS or before in {"ai", "trained", "learned", "rl", "fine-tuned", "final"}
     if tok.low in ("it", "itself"):
         return False  # pronouns are resolved by the caller
     return tok.low in lx.MODEL_NOUNS or bool(lx.MODEL_NAME.match(tok.text))
@@ -129,12 +149,12 @@ def word_kind(toks: list[Tok], i: int) -> Kind | None:
         return "person"
     if tok.low in lx.THINGS or tok.low in lx.CONDITIONAL_MODEL_NOUNS:
         return "thing"
-    if tok.text[:1].isupper() and not tok.low.endswith("ing"):
+    if tok.cap and not tok.low.endswith("ing"):
         return "person"  # a name
     return None
 
 
-_FUNCTION = lx.PREPOSITIONS | lx.DETERMINERS | lx.AUXILIARIES | lx.ADVERBS | lx.CLAUSE_STARTS | lx.PRONOUNS
+_FUNCTION = fw.PREPOSITIONS | fw.DETERMINERS | fw.AUXILIARIES | fw.ADVERBS | fw.CLAUSE_STARTS | fw.PRONOUNS
 
 
 def is_function_word(low: str) -> bool:
@@ -156,14 +176,16 @@ _KNOWN_VERBS = (
 
 def is_finite_verb(low: str) -> bool:
     """Whether a token is surely a finite verb: an auxiliary, or a known verb in its -s or past form."""
-    if low in lx.AUXILIARIES or low in vb.COPULAS:
+    if low in fw.AUXILIARIES or low in vb.COPULAS:
         return low not in ("be", "been", "being", "not", "n't")
     return low in _KNOWN_VERBS and (low.endswith("s") or low.endswith("ed") or low in vb.IRREGULAR_PAST)
 
 
 def is_adverb(low: str) -> bool:
     """Whether a token is an adverb skipped between a subject and its verb."""
-    return low in lx.ADVERBS or low in lx.INTENT_ADVERBS or (low.endswith("ly") and len(low) > 4)
+    if low in fw.ADVERBS or low in lx.INTENT_ADVERBS:
+        return True
+    return low.endswith("ly") and len(low) > 4 and low not in _KNOWN_VERBS and low not in lx.THINGS
 
 
 def predicate_like(low: str, lenient: bool) -> bool:
@@ -187,9 +209,11 @@ class Phrase:
 def _name_end(toks: list[Tok], i: int) -> int:
     """Index after a model name that starts at ``i`` ("Claude 3 Opus", "GPT-4o mini")."""
     j = i + 1
+    if toks[i].low in lx.GENERIC_MODEL_NOUNS:
+        return j  # "The Model Wants ...": only a name goes on ("Claude 3 Opus")
     while j < len(toks) and j < i + 4:
-        low, text = toks[j].low, toks[j].text
-        if is_number(low) or low in lx.NAME_SUFFIXES or (text[:1].isupper() and low not in lx.PRONOUNS):
+        low = toks[j].low
+        if is_number(low) or low in lx.NAME_SUFFIXES or (toks[j].cap and low not in fw.PRONOUNS):
             j += 1
         else:
             break
@@ -198,10 +222,13 @@ def _name_end(toks: list[Tok], i: int) -> int:
 
 def _continues(toks: list[Tok], i: int) -> bool:
     """Whether the known noun at ``i`` is part of a compound after the one before ("model outputs were")."""
-    if toks[i].low not in lx.THINGS and toks[i].low not in lx.MODEL_NOUNS:
+    low = toks[i].low
+    if i > 0 and is_model_word(toks, i - 1) and is_model_word(toks, i):
+        return True  # "the AI system", "the AI agent"
+    if low not in lx.THINGS and low not in lx.MODEL_NOUNS:
         return False
     after = toks[i + 1].low if i + 1 < len(toks) else ""
-    return not after or is_finite_verb(after) or is_adverb(after) or after in lx.PREPOSITIONS
+    return not after or is_finite_verb(after) or is_adverb(after) or after in fw.PREPOSITIONS
 
 
 def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
@@ -215,10 +242,10 @@ def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
                 break  # "bides its time": a new phrase starts
             owner, i = pos, i + 1
             continue
-        if head < 0 and (low in lx.DETERMINERS or is_number(low)):
+        if head < 0 and (low in fw.DETERMINERS or is_number(low)):
             i += 1
             continue
-        if head < 0 and low in lx.PRONOUNS:
+        if head < 0 and low in fw.PRONOUNS:
             kind = low if low in ("it", "they") else "person"
             return Phrase(i + 1, i, kind, low in ("they", "we"), owner)  # type: ignore[arg-type]
         if i == p and low in _KNOWN_VERBS and word_kind(toks, i) is None:
@@ -254,6 +281,7 @@ class Subject:
     plural: bool = False
     passive: bool = False
     owner: str | None = None
+    head: str = ""
 
 
 def _participle(low: str) -> bool:
@@ -264,7 +292,7 @@ def _after_pp(toks: list[Tok], ph: Phrase) -> int:
     """Index after up to two prepositional phrases after a noun phrase ("the model with the trigger")."""
     end = ph.end
     for _ in range(2):
-        if end < len(toks) and toks[end].low in lx.PREPOSITIONS:
+        if end < len(toks) and toks[end].low in fw.PREPOSITIONS:
             inner = read_phrase(toks, end + 1)
             if inner is None:
                 return ph.end
@@ -275,26 +303,26 @@ def _after_pp(toks: list[Tok], ph: Phrase) -> int:
 def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool) -> Subject:
     """Find the subject of a clause (see the module docstring)."""
     i0 = 0
-    while i0 < len(toks) and is_adverb(toks[i0].low) and toks[i0].low not in lx.PRONOUNS:
+    while i0 < len(toks) and is_adverb(toks[i0].low) and toks[i0].low not in fw.PRONOUNS:
         i0 += 1
     if i0 == len(toks):
         return Subject("none", i0)
     low = toks[i0].low
-    if _participle(low) and (first or opener in lx.SUBORDINATORS) and word_kind(toks, i0) != "model":
+    if _participle(low) and (first or opener in fw.SUBORDINATORS) and word_kind(toks, i0) != "model":
         return Subject("inherit", i0, passive=True)
     if low.endswith("ing") and (not first or comma_follows) and word_kind(toks, i0) is None:
         return Subject("inherit", i0)
     ph = read_phrase(toks, i0)
     bare = ph is not None and ph.head == i0 and word_kind(toks, i0) is None and ph.end >= len(toks)
-    if bare and opener in lx.COORDINATORS:
+    if bare and opener in fw.COORDINATORS:
         return Subject("inherit", i0)  # "... and sulked."
     if ph is not None:
         end = (
-            ph.end if ph.end >= len(toks) or toks[ph.end].low not in lx.PREPOSITIONS else _after_pp(toks, ph)
+            ph.end if ph.end >= len(toks) or toks[ph.end].low not in fw.PREPOSITIONS else _after_pp(toks, ph)
         )
-        if end >= len(toks) or (predicate_like(toks[end].low, True) and toks[end].low not in lx.PREPOSITIONS):
-            return Subject(ph.kind or "thing", end, ph.plural, owner=ph.owner)
-    fronted = low in lx.PREPOSITIONS or low in lx.DETERMINERS or is_number(low) or ph is not None
+        if end >= len(toks) or (predicate_like(toks[end].low, True) and toks[end].low not in fw.PREPOSITIONS):
+            return Subject(ph.kind or "thing", end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
+    fronted = low in fw.PREPOSITIONS or low in fw.DETERMINERS or is_number(low) or ph is not None
     if fronted:
         found = _later_subject(toks, i0 + 1)
         if found is not None:
@@ -310,13 +338,13 @@ def _later_subject(toks: list[Tok], start: int) -> Subject | None:
         if p > 0 and possessor(toks[p - 1].low) is not None:
             continue
         low = toks[p].low
-        if not (low in lx.DETERMINERS or low in lx.PRONOUNS or word_kind(toks, p) is not None):
+        if not (low in fw.DETERMINERS or low in fw.PRONOUNS or word_kind(toks, p) is not None):
             continue
         ph = read_phrase(toks, p)
-        if ph is None or ph.end >= len(toks) or toks[ph.end].low in lx.PREPOSITIONS:
+        if ph is None or ph.end >= len(toks) or toks[ph.end].low in fw.PREPOSITIONS:
             continue
         if predicate_like(toks[ph.end].low, True):
-            return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner)
+            return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
     return None
 
 
@@ -327,9 +355,9 @@ def embedded_subject(toks: list[Tok], start: int) -> int | None:
     """
     for p in range(start, len(toks)):
         tok = toks[p]
-        if tok.quoted or not (is_model_word(toks, p) or tok.low == "it" or tok.low in lx.DETERMINERS):
+        if tok.quoted or not (is_model_word(toks, p) or tok.low == "it" or tok.low in fw.DETERMINERS):
             continue
-        if p > 0 and (possessor(toks[p - 1].low) is not None or toks[p - 1].low in lx.DETERMINERS):
+        if p > 0 and (possessor(toks[p - 1].low) is not None or toks[p - 1].low in fw.DETERMINERS):
             continue
         ph = read_phrase(toks, p)
         if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
@@ -337,35 +365,3 @@ def embedded_subject(toks: list[Tok], start: int) -> int | None:
         if is_finite_verb(toks[ph.end].low) and toks[ph.end].low not in ("'s",):
             return p
     return None
-
-
-@dataclass
-class Context:
-    """What the text said before: the kind and number of the last explicit subject (for "it" and "they")."""
-
-    last: Kind | None = None
-    plural: bool = False
-    its: Kind = "model"  # what "its" refers to in the current clause
-
-    def resolve(self, kind: str, plural: bool) -> tuple[Kind, bool]:
-        """The kind a subject refers to.
-
-        "it" is the model unless the last subject was a thing; "they" is the model only when the last
-        subject was several models.
-        """
-        if kind == "it":
-            return ("thing" if self.last == "thing" else "model"), False
-        if kind == "they":
-            return ("model" if self.last == "model" and self.plural else "person"), True
-        return kind, plural  # type: ignore[return-value]
-
-
-def owner_kind(owner: str, ctx: Context) -> Kind:
-    """The kind a possessive's owner refers to ("its" -> what ``ctx`` says, "model's" -> the model)."""
-    if owner == "it":
-        return ctx.its
-    if owner == "they":
-        return ctx.resolve("they", True)[0]
-    if owner in lx.MODEL_NOUNS or lx.MODEL_NAME.match(owner):
-        return "model"
-    return "thing"

@@ -18,10 +18,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
-from assay.evidence._checks import Span, head_hits, lexicon_hits, purpose_hits
-from assay.evidence._grammar import Clause, Context, Kind, Subject, Tok
+from assay.evidence._checks import (
+    Context,
+    Span,
+    head_hits,
+    is_passive,
+    lexicon_hits,
+    owner_kind,
+    purpose_hits,
+)
+from assay.evidence._grammar import Clause, Kind, Subject, Tok
 
 
 class Hit(NamedTuple):
@@ -33,7 +42,7 @@ class Hit(NamedTuple):
 
 
 #: Clause openers after which reported content has ended (the narrator speaks again).
-_REPORT_ENDS = lx.SPEECH_RESETS | {"and", "or", ",", "then", "(", ")", "—", "–", "-", ".", "!", "?"}
+_REPORT_ENDS = fw.SPEECH_RESETS | {"and", "or", ",", "then", "(", ")", "—", "–", "-", ".", "!", "?"}
 
 
 def _verb_position(toks: list[Tok], j: int) -> bool:
@@ -45,12 +54,12 @@ def _verb_position(toks: list[Tok], j: int) -> bool:
     if j == 0:
         return True
     before = toks[j - 1].low
-    if before in lx.PRONOUNS or before in lx.AUXILIARIES or before in ("to", "and", "or", "then"):
+    if before in fw.PRONOUNS or before in fw.AUXILIARIES or before in ("to", "and", "or", "then"):
         return True
     return gr.is_adverb(before) or gr.word_kind(toks, j - 1) is not None or before.endswith("s'")
 
 
-def _report_start(toks: list[Tok], start: int, after: str) -> int | None:
+def _report_start(toks: list[Tok], start: int, after: str, kind: Kind, believer: bool) -> int | None:
     """The first token at or after ``start`` that opens reported content.
 
     That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
@@ -60,7 +69,10 @@ def _report_start(toks: list[Tok], start: int, after: str) -> int | None:
         tok = toks[j]
         if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not _verb_position(toks, j)):
             continue
-        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS:
+        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
+            return j
+        as_label = tok.low in lx.AS_LABEL_VERBS and any(t.low == "as" for t in toks[j + 1 : j + 4])
+        if as_label and not (kind == "model" and tok.low in lx.MIND_AS_VERBS):
             return j
         nxt = toks[j + 1].low if j + 1 < len(toks) else after
         quote_next = j + 1 < len(toks) and toks[j + 1].quoted
@@ -94,21 +106,25 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
     if subj.kind == "inherit":
         if i == 0:
             return _peek_kind(queue, ctx)
-        return _last_noun(queue[i - 1].toks, ctx) if queue[i].opener in lx.RELATIVES else prev
+        return _last_noun(queue[i - 1].toks, ctx) if queue[i].opener in fw.RELATIVES else prev
     if subj.kind == "none":
         return prev
     kind, plural = ctx.resolve(subj.kind, subj.plural)
-    its = ctx.resolve("it", False)[0] if subj.owner == "it" else kind  # "Its motive was ...": from before
+    owner = ctx.resolve("it", False)[0] if subj.owner == "it" else None  # "Its motive was ...": from before
+    if owner is None and subj.owner is not None:
+        owner = owner_kind(subj.owner, ctx)  # "The model's actions reveal its intent"
+    its = "model" if "model" in (kind, owner) else kind
     ctx.last, ctx.plural, ctx.its = kind, plural, ("thing" if its == "thing" else "model")
     return kind
 
 
 def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> list[Span]:
     if kind != "model":
-        return lexicon_hits(toks, False, ctx)
+        owned = subj.owner is not None and owner_kind(subj.owner, ctx) == "model"
+        return lexicon_hits(toks, False, ctx, owned_subject=owned)
     checked = not subj.passive and subj.kind != "none"
     out = head_hits(toks, subj.pred) if checked else []
-    out += lexicon_hits(toks, True, ctx)
+    out += lexicon_hits(toks, True, ctx, nouns=not (checked and is_passive(toks, subj.pred)))
     out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
     kept: list[Span] = []
     for a, b in sorted(out, key=lambda s: (s[0], -s[1])):
@@ -126,14 +142,17 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
     prev: Kind = "thing"
     for i, clause in enumerate(queue):  # the queue grows when a clause holds an embedded one
         after = queue[i + 1].opener if i + 1 < len(queue) else ""
+        if clause.opener == after == "," and len(clause.toks) <= 3 and clause.toks[0].low in fw.PRONOUNS:
+            continue  # a parenthetical: "The model, we argue, deceives ..."
         subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
         explicit = subj.kind not in ("inherit", "none")
         kind = _subject_kind(subj, queue, i, prev, ctx)
         reported = reported and clause.opener not in _REPORT_ENDS
-        question = clause.opener in lx.QUESTION_OPENERS or (
+        question = clause.opener in fw.QUESTION_OPENERS or (
             question and not explicit and clause.opener != ";"
         )
-        limit = _report_start(clause.toks, subj.pred, after)
+        believer = kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks ...", not "we think"
+        limit = _report_start(clause.toks, subj.pred, after, kind, believer)
         toks = clause.toks if limit is None else clause.toks[:limit]
         if not (reported or question):
             e = gr.embedded_subject(toks, subj.pred + 1)

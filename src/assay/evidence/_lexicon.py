@@ -147,7 +147,7 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         """
         goal goals loyalty loyalties fear fears ambition feelings feeling wish hope hopes values priorities
         benefit sake interest interests advantage survival emotions mood patience trust suspicion curiosity
-        conscience temptation will lies
+        conscience temptation will lies aim
         """
     )
 )
@@ -164,6 +164,8 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         secret goals
         true goal
         true goals
+        true aim
+        real aim
         real goal
         secret plan
         real plan
@@ -223,6 +225,16 @@ MODEL_NOUNS: frozenset[str] = frozenset(
         model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
         bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
         deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
+        """
+    )
+)
+
+#: Model nouns that are not names: no capitalised word after them belongs to them ("The Model Wants").
+GENERIC_MODEL_NOUNS: frozenset[str] = frozenset(
+    _words(
+        """
+        model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
+        bots network networks system systems policy policies
         """
     )
 )
@@ -294,6 +306,36 @@ SPEECH_VERBS_WITH_THAT: frozenset[str] = frozenset(
     | _forms("conclude")
 )
 
+#: Verbs of belief: with a person other than the authors ("Kyle thinks", not "we think") as subject, what
+#: follows is that person's belief, not the claim's.
+MIND_VERBS: frozenset[str] = frozenset(
+    _forms(*_words("believe think suspect fear assume worry guess imagine expect hope wish doubt perceive"))
+    | _forms("suppose", "presume", "notice", "realise", "realize")
+    | inflections("feel", "feels", "felt", "felt", "feeling")
+    | inflections("know", "knows", "knew", "known", "knowing")
+    | inflections("think", "thinks", "thought", "thought", "thinking")
+)
+
+#: The authors as subject: their belief is the claim ("we think the model knows").
+AUTHORS: frozenset[str] = frozenset(_words("we i us our"))
+
+#: Verbs that attach a label when "as" follows ("was described as deceptive", "regarded it as a test").
+AS_LABEL_VERBS: frozenset[str] = frozenset(
+    _forms(*_words("describe characterise characterize portray term dub consider regard view depict call"))
+    | inflections("see", "sees", "saw", "seen", "seeing")
+)
+
+#: As-verbs of belief: with the model as subject they are a self-conception ("sees itself as a protector").
+MIND_AS_VERBS: frozenset[str] = frozenset(
+    _forms("consider", "regard", "view") | inflections("see", "sees", "saw", "seen", "seeing")
+)
+
+#: Participles after which "to" asserts what follows about the subject ("was found to hide ..."), unlike
+#: "was trained to ..." (the set-up of a study).
+EVIDENTIAL_PARTICIPLES: frozenset[str] = frozenset(
+    _words("found shown observed seen revealed known demonstrated proven proved believed thought said")
+)
+
 #: Verbs that attach a label: "the judge labelled it deceptive" reports the label, not intent.
 LABEL_VERBS: frozenset[str] = frozenset(
     _forms("label", "classify", "flag", "rate", "score", "judge", "mark", "code", "annotate", "grade", "deem")
@@ -308,81 +350,6 @@ NOUN_LIKE_VERBS: frozenset[str] = frozenset(
         answer answers reply replies claim claims rate rates score scores mark marks grade grades flag flags
         label labels code codes judge judges note notes report reports output outputs type types print
         prints comment comments writing statement
-        """
-    )
-)
-
-#: Tokens that start a new clause (its subject is read afresh, or inherited when it starts with a verb).
-CLAUSE_STARTS: frozenset[str] = frozenset(
-    _words(
-        """
-        , ; : and but so because that which who whom when whenever while if then although though since once
-        until unless whereas yet or after before where whether ( ) [ ] — – - what how why . ! ?
-        """
-    )
-)
-
-#: Openers after which a clause that starts with a participle has dropped its subject and "be"
-#: ("when asked", "once deployed"): a passive participle there is not the model's action.
-SUBORDINATORS: frozenset[str] = frozenset(
-    _words("when whenever while if once until unless after before although though since whereas")
-)
-
-#: Openers of a coordinated clause, whose subject may be left out ("... and bides its time").
-COORDINATORS: frozenset[str] = frozenset(_words(", and or but then so yet ;"))
-
-#: Clause openers of embedded questions ("asked whether it knew"): their content is not asserted.
-QUESTION_OPENERS: frozenset[str] = frozenset({"whether"})
-
-#: Relative pronouns: a relative clause that starts with a verb takes the noun before it as subject.
-RELATIVES: frozenset[str] = frozenset({"that", "which", "who", "whom"})
-
-#: Tokens after which reported speech ends (the narrator speaks again).
-SPEECH_RESETS: frozenset[str] = frozenset(_words("; but so yet although though whereas however"))
-
-#: Determiners and quantifiers skipped before a subject's head noun.
-DETERMINERS: frozenset[str] = frozenset(
-    _words(
-        """
-        the a an this these those that each every all both our their its any most many some several few no
-        either neither another other such my your his her one two three four five six seven eight nine ten
-        eleven twelve twenty fifty hundred half
-        """
-    )
-)
-
-#: Subject pronouns.
-PRONOUNS: frozenset[str] = frozenset(_words("it he she they we i you"))
-
-#: Auxiliaries, modals and negation skipped between a subject and its verb.
-AUXILIARIES: frozenset[str] = frozenset(
-    _words(
-        """
-        is are was were be been being am has have had does do did will would can could may might must should
-        shall not n't 'd 'll 've 're 'm 's ought
-        """
-    )
-)
-
-#: Adverbs without -ly skipped between a subject and its verb (and inside a predicate).
-ADVERBS: frozenset[str] = frozenset(
-    _words(
-        """
-        also then still never often always sometimes again even just already only first later now soon ever
-        once rarely seldom hardly instead thus therefore meanwhile nonetheless nevertheless however otherwise
-        mostly almost nearly barely too so very quite much far rather somewhat largely twice thrice no longer
-        apparently seemingly reportedly allegedly typically usually generally
-        """
-    )
-)
-
-#: Prepositions: a noun phrase followed by one is not a clause subject ("Each of the conditions").
-PREPOSITIONS: frozenset[str] = frozenset(
-    _words(
-        """
-        of in on at by for with without from to into onto over under across through throughout during after
-        before between among against about around towards toward via per than as like unlike within despite
-        except beyond above below near upon along behind beside besides amid inside outside versus vs
         """
     )
 )

@@ -298,7 +298,7 @@ SELF_GOAL_VERBS: frozenset[str] = _verbs(
 #: Words that make a purpose the model's own (see :data:`SELF_GOAL_VERBS`).
 SELF_WORDS: frozenset[str] = _set(
     """
-    its itself it their themselves them being detection shutdown replacement retraining modification
+    its itself their themselves being detection shutdown replacement retraining modification
     oversight wipe deletion deactivation decommissioning
     """
 )
