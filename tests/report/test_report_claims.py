@@ -10,7 +10,7 @@ import yaml
 
 from assay.evidence import scan_language
 from assay.report import build_report, render_html, render_markdown
-from assay.report._claims import marked_plain, marked_wording, wording_spans
+from assay.report._claims import Level, marked_plain, marked_wording, wording_spans
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "claims"
 HOSTILE = "The model wants <script>alert(1)</script> & it reliably sends the email."
@@ -63,7 +63,8 @@ def test_marks_appear_only_for_wording_above_the_achieved_level() -> None:
     rank = {"L0": 0, "L1": 1, "L2": 2, "L3": 3}
     flags = scan_language(text)
     assert {f.needs for f in flags} == {"L2", "L3"}
-    for level in rank:
+    levels: tuple[Level, ...] = ("L0", "L1", "L2", "L3")
+    for level in levels:
         html = str(marked_wording(text, level))
         needs = re.findall(r'<mark class="needs-(L\d)" title="needs L\d">', html)
         assert all(rank[n] > rank[level] for n in needs), level

@@ -7,48 +7,32 @@ author's wording with every phrase that needs a level above the achieved one mar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Literal
 
 from markupsafe import Markup, escape
 
-from assay.evidence import AuditResult, kept_out, scan_language
+from assay.evidence import AuditResult, kept_out, level_spans
 from assay.report._content import pct
 from assay.report._model import ReportSection, ReportTable
 
 _RANK = {"L0": 0, "L1": 1, "L2": 2, "L3": 3}
 _LEVELS = ("L1", "L2", "L3")
+Level = Literal["L0", "L1", "L2", "L3"]
 
 #: Columns of the claims table (Markdown and the HTML table share them).
 CLAIM_COLUMNS = ["claim", "supported by the rows", "level", "holding it back", "author's wording"]
 
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
-
-
-def wording_spans(text: str, achieved: str) -> list[tuple[int, int, str]]:
+def wording_spans(text: str, achieved: Level) -> list[tuple[int, int, str]]:
     """``(start, end, needs)`` of every phrase of ``text`` whose wording needs more than ``achieved``.
 
-    The one place the report finds the author's words to mark: each phrase that
-    :func:`assay.evidence.scan_language` flags in a sentence is located in that sentence (case and spacing
-    aside, whole words only), one occurrence per flag, the earliest not yet taken. (When the evidence
-    package exports its span function, this body becomes a call to it.)
+    The one place the report finds the author's words to mark (:func:`assay.evidence.level_spans`).
     """
-    spans: list[tuple[int, int, str]] = []
-    for sentence in _SENTENCE.finditer(text):
-        for flag in scan_language(sentence.group(0)):
-            words = [re.escape(w) for w in flag.phrase.split()]
-            if not words or _RANK[flag.needs] <= _RANK[achieved]:
-                continue
-            pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-            for m in pattern.finditer(text, sentence.start(), sentence.end()):
-                if all(m.end() <= a or b <= m.start() for a, b, _ in spans):
-                    spans.append((m.start(), m.end(), flag.needs))
-                    break
-    return sorted(spans)
+    return [(s.start, s.end, s.needs) for s in level_spans(text, achieved)]
 
 
-def marked_wording(text: str, achieved: str) -> Markup:
+def marked_wording(text: str, achieved: Level) -> Markup:
     """``text`` as escaped HTML with each phrase above ``achieved`` in ``<mark title="needs L3">``."""
     out, at = Markup(""), 0
     for start, end, needs in wording_spans(text, achieved):
@@ -59,7 +43,7 @@ def marked_wording(text: str, achieved: str) -> Markup:
     return out + escape(text[at:])
 
 
-def marked_plain(text: str, achieved: str) -> str:
+def marked_plain(text: str, achieved: Level) -> str:
     """``text`` with each phrase above ``achieved`` written ``**wants** (needs L3)`` (for Markdown)."""
     out, at = "", 0
     for start, end, needs in wording_spans(text, achieved):
