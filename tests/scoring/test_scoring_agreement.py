@@ -24,6 +24,14 @@ def test_cohen_kappa_by_hand() -> None:
     assert rater_agreement(list(zip(REFERENCE, RATER, strict=True))).kappa == pytest.approx(0.6)
 
 
+def test_perfect_agreement_gets_a_rule_of_three_lower_bound_not_a_point() -> None:
+    # chance agreement 0.5; observed agreement at least 1 - 3/n -> kappa at least (0.5 - 3/n) / 0.5
+    small = cohen_kappa_ci(["a", "b"] * 2, ["a", "b"] * 2)
+    assert (small.kappa, small.ci_high) == (1.0, 1.0) and small.ci_low == pytest.approx(-0.5)
+    large = cohen_kappa_ci(["a", "b"] * 50, ["a", "b"] * 50)
+    assert large.ci_low == pytest.approx(0.94)
+
+
 def test_cohen_kappa_undefined_and_mismatched() -> None:
     k = cohen_kappa_ci(["a", "a"], ["a", "a"])
     assert math.isnan(k.kappa) and k.accuracy == 1.0

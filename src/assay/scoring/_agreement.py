@@ -27,7 +27,10 @@ class KappaCI(BaseModel):
     """Cohen's kappa with its 95% CI, and the confusion matrix.
 
     The CI is the asymptotic (Wald) interval clipped to [-1, 1]; confusion rows are reference labels, columns
-    the rater's labels.
+    the rater's labels. When every item agrees the asymptotic variance vanishes and the Wald interval
+    collapses to [1, 1] whatever n; the lower bound then comes from the rule of three instead (observed
+    agreement at least ``1 - 3/n`` at 95 %, turned into kappa with the same chance agreement), so four
+    agreeing items never look as certain as four hundred.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -94,7 +97,9 @@ def cohen_kappa_ci(
         kappa = float(res.kappa)
         # asymptotic (Wald) interval, clipped to kappa's range [-1, 1]
         low, high = float(res.kappa_low), float(res.kappa_upp)
-        if math.isfinite(low) and math.isfinite(high):
+        if math.isclose(accuracy, 1.0):  # perfect agreement: zero variance, a rule-of-three lower bound
+            low, high = max(-1.0, (1.0 - 3.0 / n - chance) / (1.0 - chance)), 1.0
+        elif math.isfinite(low) and math.isfinite(high):
             low, high = max(-1.0, low), min(1.0, high)
         else:  # undefined (zero estimated variance): NaN, never a spurious [-1, 1]
             low = high = math.nan

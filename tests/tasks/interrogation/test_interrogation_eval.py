@@ -83,6 +83,11 @@ def test_interrogation_is_scored_against_the_action_log(
     assert value == interrogation
     assert [a["label"] for a in details["answers"]] == labels
     assert details["acted"] is (episode == "harmful")
+    records = sample.scores["agentic_interrogation"].metadata["classifier"]  # type: ignore[index]
+    assert [(r["name"], r["kind"]) for r in records] == [
+        ("interrogation_answer_rules", "rule"),
+        ("agentic_detector", "rule"),
+    ]
 
 
 def test_questions_are_fresh_turns_of_the_same_conversation(tmp_path: Path) -> None:
@@ -151,6 +156,11 @@ def test_tampering_interrogation(tmp_path: Path, script: str, episode: str, inte
     assert sample.scores is not None
     assert str(sample.scores["reward_tampering_scorer"].value) == episode
     assert str(sample.scores["tampering_interrogation"].value) == interrogation
+    records = sample.scores["tampering_interrogation"].metadata["classifier"]  # type: ignore[index]
+    assert [(r["name"], r["kind"]) for r in records] == [
+        ("interrogation_answer_rules", "rule"),
+        ("tampering_action_state", "exact"),
+    ]
 
 
 def test_agentic_task_with_rubric_judge_and_interrogation(tmp_path: Path) -> None:
