@@ -13,6 +13,9 @@ os.environ.setdefault("ASSAY_CACHE", str(REPO / ".cache" / "assay-test"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("INSPECT_DISPLAY", "none")
+# dtype auto is bf16 autocast on CPUs with AMX and fp32 elsewhere: tests of numerical identities (caches,
+# batching) run in fp32 on every machine; tests of the autocast path name bf16-autocast themselves
+os.environ.setdefault("ASSAY_DTYPE", "float32")
 
 
 @pytest.fixture(scope="session")

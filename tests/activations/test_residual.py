@@ -1,11 +1,13 @@
 """Residual capture and steering on the toy model."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
 from assay.activations import add_to_residual, decoder_layers, resid_post_name, residual_stream
+from assay.models import load_local_model
 from assay.models._toy_corpus import chatml
 
 PROMPTS = [
@@ -63,3 +65,13 @@ def test_bad_arguments(toy_model: tuple[Any, Any]) -> None:
         residual_stream(model, tok, PROMPTS, layers=[99])
     with pytest.raises(ValueError, match="counts from the end"):
         residual_stream(model, tok, PROMPTS, position=0)
+
+
+def test_activations_under_bf16_autocast_are_float32_and_close(toy_path: Path) -> None:
+    """Probes feed activations to numpy and sklearn: under autocast they still come back in float32."""
+    plain, tok = load_local_model("hf", path=toy_path, device="cpu", dtype="float32")
+    fast, _ = load_local_model("hf", path=toy_path, device="cpu", dtype="bf16-autocast")
+    ref, acts = residual_stream(plain, tok, PROMPTS), residual_stream(fast, tok, PROMPTS)
+    for name, t in acts.items():
+        assert t.dtype is torch.float32
+        assert torch.allclose(t, ref[name], rtol=0.1, atol=0.1) and not torch.equal(t, ref[name])

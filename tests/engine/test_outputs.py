@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 import pytest
 
 from assay._errors import AssayError
+from assay._precision import Precision, mark_precision, precision_scope
 from assay._strict import Strict
 from assay.engine.outputs import StudyEvidence, input_hashes, write_study_outputs
 from assay.evidence import (
@@ -205,3 +207,17 @@ def test_a_study_report_opens_with_its_claims_then_its_own_sections(tmp_path: Pa
     assert "6 of 10 samples (60.0 %" in record["supported_statement"]  # the treated arm, not the pooled 8/20
     order = re.findall(r'<section id="([^"]+)">', report.read_text())
     assert order[:3] == ["claims", "tiny", "headline"] and order[-2:] == ["provenance", "timings"]
+
+
+def test_metrics_record_the_precisions_of_the_run(tmp_path: Path) -> None:
+    with precision_scope():
+        mark_precision(SimpleNamespace(), Precision("float32", "bfloat16", "cpu", "amx_bf16"))
+        path, _ = write_study_outputs(
+            tmp_path,
+            _metrics(),
+            lambda p: ([_claim("tiny-claim", p)], []),
+            StudyEvidence(table=_table(), positive=["harmful"]),
+            [],
+            "Tiny study",
+        )
+    assert load_study_metrics(path).extra["precision"] == ["bf16-autocast on cpu (amx_bf16)"]

@@ -6,10 +6,12 @@ import json
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from assay._errors import AssayError
+from assay._precision import Precision, mark_precision, precision_scope, precisions_used
 from assay._strict import Strict
 from assay.engine import Stages, StudyResult, code_version, stage_key, study
 from assay.engine._registry import _STUDIES
@@ -141,3 +143,20 @@ def test_importing_the_registry_does_not_load_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"
+
+
+def test_a_stage_records_the_precisions_it_loaded_and_a_reuse_notes_them(tmp_path: Path) -> None:
+    def stage(d: Path) -> Count:
+        mark_precision(SimpleNamespace(), Precision("float32", "bfloat16", "cpu", "amx_bf16"))
+        return Count(n=1, where=d)
+
+    with precision_scope():
+        _quiet(tmp_path).run("s", "k", stage, Count)
+        _quiet(tmp_path).run("plain", "k", lambda d: Count(n=2, where=d), Count)
+    record = json.loads((tmp_path / "stages" / "s" / "stage.json").read_text())
+    assert record["precision"] == ["bf16-autocast on cpu (amx_bf16)"]
+    assert json.loads((tmp_path / "stages" / "plain" / "stage.json").read_text())["precision"] == []
+    with precision_scope():  # a later run that reuses the stage loads nothing, yet knows its precision
+        assert precisions_used() == []
+        _quiet(tmp_path).run("s", "k", stage, Count)
+        assert precisions_used() == ["bf16-autocast on cpu (amx_bf16)"]

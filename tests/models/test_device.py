@@ -1,4 +1,4 @@
-"""Device and dtype selection: auto is CUDA when present, else CPU; bf16 on CUDA, fp32 on CPU."""
+"""Device and precision selection: auto is CUDA when present, else CPU; bf16 autocast where bf16 is fast."""
 
 from __future__ import annotations
 
@@ -8,22 +8,78 @@ import pytest
 import torch
 
 from assay._errors import AssayError
-from assay.models import load_local_model, resolve_device, resolve_dtype
+from assay._precision import Precision, precision_context, precision_of
+from assay.models import cpu_bf16_units, load_local_model, resolve_device, resolve_dtype, resolve_precision
+
+AMX = "processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
+AVX512_BF16_ONLY = "processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16\n"
+NO_FLAGS = "processor\t: 0\nmodel name\t: amx_bf16 in a name, not a flag\n"
+
+
+@pytest.fixture(autouse=True)
+def _auto_is_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite sets ASSAY_DTYPE=float32 (conftest); these tests check what ``auto`` itself picks."""
+    monkeypatch.delenv("ASSAY_DTYPE", raising=False)
+
+
+def test_bf16_units_are_read_from_the_cpu_flags() -> None:
+    assert cpu_bf16_units(AMX) == "amx_bf16"
+    assert cpu_bf16_units(AVX512_BF16_ONLY) is None  # bf16 matmul measured slower than fp32 there
+    assert cpu_bf16_units(NO_FLAGS) is None
+    assert cpu_bf16_units("") is None
+
+
+def test_auto_on_cpu_is_bf16_autocast_with_amx_only() -> None:
+    amx = resolve_precision("auto", "cpu", cpuinfo=AMX)
+    assert amx == Precision("float32", "bfloat16", "cpu", "amx_bf16")
+    assert amx.describe() == "bf16-autocast on cpu (amx_bf16)"
+    for info in (AVX512_BF16_ONLY, NO_FLAGS):
+        plain = resolve_precision(None, "cpu", cpuinfo=info)
+        assert plain == Precision("float32", None, "cpu") and plain.describe() == "float32 on cpu"
+    assert resolve_precision("auto", "mps", cpuinfo=AMX).autocast is None
+
+
+def test_auto_without_cpu_autocast_in_torch_is_fp32(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.amp, "is_autocast_available", lambda device_type: False)
+    assert resolve_precision("auto", "cpu", cpuinfo=AMX).autocast is None
+
+
+def test_named_dtypes_override_auto() -> None:
+    assert resolve_precision("float32", "cpu", cpuinfo=AMX) == Precision("float32", None, "cpu")
+    assert resolve_precision("FP32", "cpu", cpuinfo=AMX).autocast is None
+    for name in ("bf16-autocast", "autocast"):
+        assert resolve_precision(name, "cpu", cpuinfo=NO_FLAGS) == Precision("float32", "bfloat16", "cpu")
+    assert resolve_precision("bfloat16", "cpu", cpuinfo=AMX) == Precision("bfloat16", None, "cpu")
+    assert resolve_precision("bf16", "cpu").describe() == "bfloat16 on cpu"
+
+
+def test_assay_dtype_replaces_auto_but_not_a_named_dtype(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSAY_DTYPE", "float32")
+    assert resolve_precision("auto", "cpu", cpuinfo=AMX) == Precision("float32", None, "cpu")
+    assert resolve_precision("bf16-autocast", "cpu", cpuinfo=AMX).autocast == "bfloat16"
+    monkeypatch.setenv("ASSAY_DTYPE", "bf16-autocast")
+    assert resolve_precision(None, "cpu", cpuinfo=NO_FLAGS).autocast == "bfloat16"
+    monkeypatch.setenv("ASSAY_DTYPE", "auto")
+    assert resolve_precision("auto", "cpu", cpuinfo=AMX).reason == "amx_bf16"
+    monkeypatch.setenv("ASSAY_DTYPE", "fp33")
+    with pytest.raises(AssayError, match=r"^ASSAY_DTYPE: dtype must be one of .*got 'fp33'$"):
+        resolve_precision("auto", "cpu")
 
 
 def test_auto_falls_back_to_cpu_without_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto") == "cpu" and resolve_device(None) == "cpu"
-    assert resolve_dtype("auto", "cpu") is torch.float32
+    assert resolve_dtype("auto", "cpu") is torch.float32  # fp32 weights, with or without autocast
     with pytest.raises(AssayError, match="CUDA is not available"):
         resolve_device("cuda")
 
 
-def test_auto_picks_cuda_and_bf16_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_picks_cuda_and_bf16_autocast_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
     assert resolve_device("auto") == "cuda" and resolve_device("cuda:1") == "cuda:1"
-    assert resolve_dtype("auto", "cuda") is torch.bfloat16
+    assert resolve_precision("auto", "cuda:1") == Precision("float32", "bfloat16", "cuda:1", "cuda")
+    assert resolve_dtype("auto", "cuda") is torch.float32
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
     assert resolve_dtype("auto", "cuda") is torch.float16
 
@@ -31,8 +87,10 @@ def test_auto_picks_cuda_and_bf16_when_present(monkeypatch: pytest.MonkeyPatch) 
 def test_bad_names_are_one_line_errors() -> None:
     with pytest.raises(AssayError, match="device must be"):
         resolve_device("gpu0")
-    with pytest.raises(AssayError, match="dtype must be"):
+    with pytest.raises(AssayError, match=r"^dtype must be one of auto, bf16-autocast, .*got 'int3'$"):
         resolve_dtype("int3", "cpu")
+    with pytest.raises(AssayError, match="dtype must be"):
+        resolve_precision("bf16_autocast", "cpu")
     assert resolve_dtype("bf16", "cpu") is torch.bfloat16
 
 
@@ -41,3 +99,17 @@ def test_loading_honours_dtype(toy_path: Path) -> None:
     assert next(model.parameters()).dtype is torch.bfloat16
     model, _ = load_local_model("hf", path=toy_path)
     assert next(model.parameters()).device.type == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_the_loaded_model_carries_its_precision_and_context(toy_path: Path) -> None:
+    model, _ = load_local_model("hf", path=toy_path, device="cpu", dtype="bf16-autocast")
+    assert next(model.parameters()).dtype is torch.float32  # weights stay fp32 under autocast
+    assert precision_of(model) == Precision("float32", "bfloat16", "cpu")
+    x = torch.ones(2, 2)
+    with precision_context(model):
+        assert torch.is_autocast_enabled("cpu") and (x @ x).dtype is torch.bfloat16
+    plain, _ = load_local_model("hf", path=toy_path, device="cpu", dtype="float32")
+    with precision_context(plain):
+        assert not torch.is_autocast_enabled("cpu") and (x @ x).dtype is torch.float32
+    with precision_context(object()):  # a model assay did not load: plain forward passes
+        assert not torch.is_autocast_enabled("cpu")

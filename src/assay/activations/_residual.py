@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from assay._precision import precision_context
 from assay.activations._arch import decoder_layers
 
 
@@ -61,7 +62,7 @@ def residual_stream(
         handles.append(blocks[i].register_forward_hook(hook))
     tokenizer.padding_side = "left"
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(model):
             for start in range(0, len(prompts), batch_size):
                 chunk = list(prompts[start : start + batch_size])
                 enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from assay._precision import precision_context
 from assay.activations._arch import decoder_layers, trunk
 
 Edit = Callable[[torch.Tensor], torch.Tensor]
@@ -97,7 +98,7 @@ def build_trunk_cache(
     handle = blocks[start - 1].register_forward_hook(hook)
     device = model_device(model)
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(model):
             for lo in range(0, len(rows), batch_size):
                 chunk = rows[lo : lo + batch_size]
                 ids, mask = right_padded(chunk, pad)
@@ -176,7 +177,7 @@ def from_block(
         kwargs = {"use_cache": True, "past_key_values": kv, "attention_mask": full_mask.to(device)}
     else:
         kwargs["attention_mask"] = mask.to(device)
-    with injected(model, cache, states):
+    with injected(model, cache, states), precision_context(model):
         out = trunk(model)(input_ids=ids.to(device), **kwargs)
     return out.last_hidden_state, mask
 
@@ -224,7 +225,7 @@ def shared_prefix(model: Any, cache: TrunkCache, head: torch.Tensor) -> SharedPr
     ids = torch.tensor([cache.seqs[0][:length]], device=model_device(model))
     handle = blocks[cache.start - 1].register_forward_hook(replace)
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(model):
             kv = trunk(model)(input_ids=ids, use_cache=True).past_key_values
     finally:
         handle.remove()

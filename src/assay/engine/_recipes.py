@@ -12,8 +12,14 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from assay._strict import Strict
 
-DTYPE_NAMES = ("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16")
-"""The dtype names :func:`assay.models._device.resolve_dtype` accepts (``auto`` and its ``DTYPES``)."""
+DTYPE_NAMES = ("auto", "bf16-autocast", "autocast", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16")
+"""The dtype names :func:`assay.models.resolve_precision` accepts."""
+
+DTYPE_HELP = (
+    "auto (bf16 autocast on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere), "
+    "bf16-autocast, float32 (no autocast), bfloat16 (weights cast)"
+)
+"""The description of a study config's ``dtype`` field."""
 
 
 def field_error(loc: Sequence[str | int], message: str, value: object) -> ValidationError:

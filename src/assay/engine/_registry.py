@@ -86,9 +86,10 @@ def run_registered(name: str, out: Path, fast: bool = False, config: Path | None
     """
     if name not in _STUDIES:
         raise AssayError(f"unknown study '{name}'; known studies: {', '.join(study_registry())}")
+    from assay._precision import precision_scope
     from assay.engine._lock import output_lock
     from assay.engine._runner import process_out
 
     where = process_out(out)
-    with output_lock(where):
+    with output_lock(where), precision_scope():  # metrics.json records this run's precisions only
         return _STUDIES[name].run(where, fast, config)

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import click
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from assay._precision import note_precisions, recording_precisions
 from assay._strict import Strict
 from assay.engine._version import code_version
 
@@ -37,12 +38,16 @@ R = TypeVar("R", bound=BaseModel)
 
 
 class StageRecord(Strict):
-    """What ``stage.json`` holds: the keys a result was computed under, its wall time and the result."""
+    """What ``stage.json`` holds: the keys a result was computed under, its wall time and the result.
+
+    ``precision`` lists the precisions of the models the stage loaded (:mod:`assay._precision`).
+    """
 
     key: str
     code: str
     seconds: float
     result: dict[str, Any]
+    precision: list[str] = Field(default_factory=list)
 
 
 def stage_key(*parts: Any) -> str:
@@ -116,6 +121,7 @@ class Stages:
         except (ValidationError, ValueError):
             return None
         self.timings[record.parent.name] = saved.seconds
+        note_precisions(saved.precision)
         return result
 
     def _say(self, msg: str) -> None:
@@ -155,7 +161,8 @@ class Stages:
         stage_dir.mkdir(parents=True, exist_ok=True)
         self._say(f"[{name}] running")
         start = time.perf_counter()
-        result = fn(stage_dir)
+        with recording_precisions() as precision:
+            result = fn(stage_dir)
         expected = dict if result_type is None else result_type
         if not isinstance(result, expected):
             raise TypeError(f"stage {name} returned {type(result).__name__}, not {expected.__name__}")
@@ -163,7 +170,7 @@ class Stages:
         self.timings[name] = seconds
         # json (not pydantic's JSON mode) so that a NaN rate (n = 0) reads back as NaN, not null
         dumped = result if isinstance(result, dict) else result.model_dump()
-        saved = StageRecord(key=key, code=code, seconds=seconds, result=dumped)
+        saved = StageRecord(key=key, code=code, seconds=seconds, result=dumped, precision=precision)
         tmp = record.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(saved.model_dump(), indent=1, default=str))
         tmp.replace(record)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from assay._errors import AssayError
+from assay._precision import precisions_used
 from assay.evidence import (
     AuditResult,
     Claim,
@@ -207,6 +208,7 @@ def write_study_outputs(
         ``(metrics path, report path)``.
     """
     metrics = metrics.model_copy(deep=True)
+    metrics.extra.setdefault("precision", precisions_used())  # what the models computed in (loaded or reused)
     path = write_study_metrics(metrics, out / "metrics.json")
     for name, more in (extra_metrics or {}).items():
         write_study_metrics(more, out / name)

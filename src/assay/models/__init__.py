@@ -5,7 +5,7 @@ Importing this package is cheap; torch and transformers load when a local model 
 
 from assay.models._api import MODEL_NAMES, AssayModelAPI, resolve_model_class
 from assay.models._catalog import LocalModelInfo, count_parameters, list_local_models
-from assay.models._device import resolve_device, resolve_dtype
+from assay.models._device import cpu_bf16_units, resolve_device, resolve_dtype, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._load import load_local_model
 from assay.models._script import Script, ScriptedTurn, load_script
@@ -23,6 +23,7 @@ __all__ = [
     "ScriptedTurn",
     "ToyConfig",
     "count_parameters",
+    "cpu_bf16_units",
     "generate_batch",
     "gguf_path",
     "list_local_models",
@@ -32,6 +33,7 @@ __all__ = [
     "resolve_device",
     "resolve_dtype",
     "resolve_model_class",
+    "resolve_precision",
     "smollm2_dir",
     "to_plain_messages",
     "toy_dir",

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assay._errors import AssayError
+from assay._precision import mark_precision
 
 
 def load_local_model(
@@ -25,16 +26,20 @@ def load_local_model(
         adapter: Optional LoRA adapter directory, merged into the weights.
         seed: Seed of the toy model.
         device: ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
-        dtype: ``auto`` (bf16 on CUDA, fp32 elsewhere), ``float32``, ``bfloat16`` or ``float16``.
+        dtype: ``auto`` (bf16 autocast on CUDA and on CPUs with bf16 matrix units, fp32 elsewhere),
+            ``bf16-autocast``, ``float32``, ``bfloat16`` or ``float16`` (see
+            :func:`assay.models.resolve_precision`). The model is marked with it
+            (:func:`assay._precision.precision_context` opens it around each pass).
 
     Raises:
         AssayError: Unknown name, device or dtype, a ``path`` with an embedded model, or an unreadable
             checkpoint.
     """
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from assay.models._checkpoint import check_checkpoint
-    from assay.models._device import resolve_device, resolve_dtype
+    from assay.models._device import resolve_device, resolve_precision
     from assay.models._local import load_adapter, resolve_checkpoint
 
     short = name.removeprefix("assay/")
@@ -44,10 +49,11 @@ def load_local_model(
     if path is not None:
         args["path"] = str(path)
     where = resolve_device(device)
-    torch_dtype = resolve_dtype(dtype, where)
+    precision = resolve_precision(dtype, where)
     checkpoint = check_checkpoint(resolve_checkpoint(short, args))
     try:
-        model: Any = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=torch_dtype)
+        weights = getattr(torch, precision.weights)
+        model: Any = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=weights)
         model = model.to(where)
         tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
     except (OSError, ValueError) as ex:
@@ -58,4 +64,5 @@ def load_local_model(
     if adapter is not None:
         model = load_adapter(model, Path(adapter))
     model.eval()
+    mark_precision(model, precision)
     return model, tokenizer

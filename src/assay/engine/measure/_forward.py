@@ -26,6 +26,7 @@ from typing import Any
 
 import torch
 
+from assay._precision import precision_context
 from assay.activations import output_head, trunk
 from assay.activations._trunk import (
     Edit,
@@ -135,7 +136,7 @@ class ContinuationSet:
         device = model_device(model)
         body = trunk(model)
         out: list[Verdict] = []
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(model):
             prefix_kv = None
             if p > 0:
                 prefix = torch.tensor([seqs[0][:p]], device=device)
@@ -176,7 +177,7 @@ class ContinuationSet:
         batches = _batches(len(self.prompts), batch_size)
         prefix = self.trunk_prefix(model, edit, batch_size) if shared_prefix else None
         out: list[Verdict] = []
-        with torch.inference_mode():
+        with torch.inference_mode(), precision_context(model):
             for rows in batches:
                 hidden, _ = from_block(model, cache, rows, edit, prefix)
                 out += self._score(model, hidden, rows, offset=prefix.length if prefix else 0)

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from assay._precision import precision_context
 from assay.activations import output_head, trunk
 from assay.activations._trunk import TrunkCache, build_trunk_cache, from_block, model_device
 
@@ -88,15 +89,16 @@ def answer_logits(
     With ``frozen``, the blocks below the first trainable one are not run: their cached output is used.
     """
     device = model_device(model)
-    if frozen is not None:
-        hidden = frozen.hidden(model, batch)
-    else:
-        hidden = trunk(model)(
-            input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device)
-        ).last_hidden_state
     labels = batch["labels"][:, 1:].to(device)
     keep = labels != -100
-    return output_head(model)(hidden[:, :-1][keep]), labels[keep]
+    with precision_context(model):  # the backward pass runs outside it, in the dtypes the forward used
+        if frozen is not None:
+            hidden = frozen.hidden(model, batch)
+        else:
+            hidden = trunk(model)(
+                input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device)
+            ).last_hidden_state
+        return output_head(model)(hidden[:, :-1][keep]), labels[keep]
 
 
 def answer_loss(

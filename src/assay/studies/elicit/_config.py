@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Device, DtypeName, Implant, Sweep, distinct, field_error
+from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, Implant, Sweep, distinct, field_error
 from assay.engine._yaml import load_config
 from assay.tasks import Cue
 
@@ -31,9 +31,7 @@ class ElicitConfig(Strict):
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )
-    dtype: DtypeName = Field(
-        default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16"
-    )
+    dtype: DtypeName = Field(default="auto", description=DTYPE_HELP)
     seed: int = Field(default=0, description="seed of the item split")
     password: Cue = "|OPEN SESAME|"
     n_lock: int = Field(default=120, ge=4, description="items that train the lock")

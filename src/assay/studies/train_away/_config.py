@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import Device, DtypeName, Sweep, distinct, field_error
+from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, Sweep, distinct, field_error
 from assay.engine._yaml import load_config
 
 Method = Literal["sft", "dpo"]
@@ -43,9 +43,7 @@ class TrainAwayConfig(Strict):
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )
-    dtype: DtypeName = Field(
-        default="auto", description="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16"
-    )
+    dtype: DtypeName = Field(default="auto", description=DTYPE_HELP)
     seed: int = Field(default=0, description="seed of the item generator")
     n_per_cell: int = Field(default=120, ge=4, description="items per cell of the 2 x 2 split")
     sweep: Sweep = Field(
