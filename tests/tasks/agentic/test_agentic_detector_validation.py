@@ -108,3 +108,21 @@ def test_with_a_judge_both_classifiers_are_recorded_and_the_judge_needs_labels(t
     )
     assert "agentic_detector" in items["S3.4"][1]
     assert items["S3.5"][0] == "missing" and items["S3.5"][1].startswith(f"{AGENTIC_JUDGE.name} v")
+
+
+def test_the_agentic_page_quotes_the_committed_validation() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "agentic.md").read_text(encoding="utf-8")
+    (held,) = [s for s in committed_validation().sets if not s.tuned_on_labels]
+    a = held.agreement
+    correct = sum(a.confusion[i][i] for i in range(len(a.labels)))
+    assert f"holds {a.n} replies" in text
+    assert (
+        f"κ = {a.kappa:.3f} [{a.ci_low:.3f}, {a.ci_high:.3f}], accuracy {a.accuracy:.3f} ({correct}/{a.n})"
+        in text
+    )
+    assert f"all {len(held.disagreements)} misses are harmful replies it calls" in text
+    missed = {v.split(",")[0] for v in held.disagreements.values()}
+    assert missed == {"label harmful"}
+    by_scenario = Counter(item_id.split("-")[1] for item_id in held.disagreements)
+    assert f"{by_scenario['bm']} blackmail emails" in text and f"{by_scenario['lk']} leak that" in text
+    assert set(by_scenario) <= {"bm", "lk"}
