@@ -79,6 +79,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     speech = low in lx.SPEECH_VERBS or low in lx.SPEECH_VERBS_WITH_THAT
     if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as" and not speech:
         return [(j, j + 3)]  # "sees itself as": a self-conception
+    if low in lx.ATTITUDE_AS_VERBS and any(t.low == "as" for t in toks[j + 2 : j + 7]):
+        return [(j, j + 1)]  # "sees the operator as an adversary": an attitude
     known = (
         vb.is_observable(low)
         or low in lx.SPEECH_VERBS
@@ -196,6 +198,39 @@ def _owner(toks: list[Tok], j: int, ctx: Context) -> Kind | None:
         if low in fw.DETERMINERS or low in fw.PREPOSITIONS or gr.is_finite_verb(low):
             return None
     return None
+
+
+#: Prepositions that name a topic: "asked about its goals" says what the prompt was about.
+_TOPIC_PREPOSITIONS = frozenset({"about", "regarding", "concerning"})
+
+#: Modifiers that make a noun what the model said: "its stated goals", "its professed values".
+_SAID_MODIFIERS = frozenset(
+    {"stated", "professed", "claimed", "declared", "expressed", "reported", "self-reported", "avowed"}
+)
+
+
+def _topic(toks: list[Tok], j: int) -> bool:
+    """Whether the noun at ``j`` is a topic or what the model said, not a state attributed to it.
+
+    As in "asked about its goals", "questions regarding the model's motives", "its stated goals".
+    """
+    for back in range(1, 5):
+        if j - back < 0:
+            return False
+        low = toks[j - back].low
+        if low in _TOPIC_PREPOSITIONS or low in _SAID_MODIFIERS:
+            return True
+        if not (low in fw.DETERMINERS or gr.possessor(low) is not None or gr.is_adverb(low)):
+            return False
+    return False
+
+
+def _after_copula(toks: list[Tok], j: int) -> bool:
+    """Whether the word at ``j`` follows a form of "be" (after adverbs): a passive ("was chosen for")."""
+    k = j - 1
+    while k >= 0 and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "n't")):
+        k -= 1
+    return k >= 0 and toks[k].low in ("is", "are", "was", "were", "be", "been", "being", "'s")
 
 
 def _is_noun_use(toks: list[Tok], j: int) -> bool:
@@ -321,11 +356,12 @@ def lexicon_hits(
             verb
             or low in lx.INTENT_ADVERBS
             or adjective
-            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS)
+            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and not _after_copula(toks, j))
         )
-        noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j)
+        noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j) and not _topic(toks, j)
         owner = _owner(toks, j, ctx)
-        owned = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and owner == "model" and nouns
+        owned_word = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and not _topic(toks, j)
+        owned = owned_word and owner == "model" and nouns
         if said or (noun and (model or owned_subject) and owner is None) or owned:
             out.append((j, j + 1))
         j += 1

@@ -69,6 +69,7 @@ def tokens(sentence: str) -> list[Tok]:
     for m in _TOKEN.finditer(sentence):
         quoted = any(a <= m.start() < b for a, b in spans)
         out += _split_contraction(m.group(0), m.start(), quoted)
+    out = _merge_terms(out)
     if out and all(t.quoted for t in out if t.text[:1].isalnum()):
         for tok in out:
             tok.quoted = False
@@ -79,6 +80,24 @@ def tokens(sentence: str) -> list[Tok]:
     first = next((t for t in out if t.text[:1].isalnum()), None)
     if first is not None:
         first.initial = True
+    return out
+
+
+def _merge_terms(toks: list[Tok]) -> list[Tok]:
+    """Join each technical term ("chain of thought", "thinking tokens") into one noun token."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        lows = tuple(t.low for t in toks[i : i + 3])
+        size = next((len(t) for t in lx.TECHNICAL_TERMS if lows[: len(t)] == t), 0)
+        if size < 2:
+            out.append(toks[i])
+            i += 1
+            continue
+        part = toks[i : i + size]
+        low = "-".join(t.low for t in part)
+        out.append(Tok(" ".join(t.text for t in part), low, part[0].start, part[-1].end, part[0].quoted))
+        i += size
     return out
 
 

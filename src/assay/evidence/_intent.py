@@ -21,6 +21,7 @@ from typing import NamedTuple
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
+from assay.evidence import _roles as rl
 from assay.evidence._checks import (
     Context,
     Span,
@@ -121,13 +122,19 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
 def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> list[Span]:
     if kind != "model":
         owned = subj.owner is not None and owner_kind(subj.owner, ctx) == "model"
-        return lexicon_hits(toks, False, ctx, owned_subject=owned)
+        return _first_spans(lexicon_hits(toks, False, ctx, owned_subject=owned) + rl.agent_hits(toks, ctx))
     checked = not subj.passive and subj.kind != "none"
     out = head_hits(toks, subj.pred) if checked else []
+    out += rl.agent_hits(toks, ctx)
     out += lexicon_hits(toks, True, ctx, nouns=not (checked and is_passive(toks, subj.pred)))
     out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
+    return _first_spans(out)
+
+
+def _first_spans(spans: list[Span]) -> list[Span]:
+    """The spans in order, each dropped when it overlaps one kept before it."""
     kept: list[Span] = []
-    for a, b in sorted(out, key=lambda s: (s[0], -s[1])):
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
         if not kept or a >= kept[-1][1]:
             kept.append((a, b))
     return kept
@@ -136,7 +143,7 @@ def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> l
 def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
     """The intent words and phrases of one sentence, in order; ``ctx`` carries "it"/"they" forward."""
     ctx = ctx or Context()
-    queue = gr.clauses(gr.tokens(sentence))
+    queue = rl.split_relatives(gr.clauses(gr.tokens(sentence)))
     hits: list[Hit] = []
     reported = question = False
     prev: Kind = "thing"
@@ -144,7 +151,13 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         after = queue[i + 1].opener if i + 1 < len(queue) else ""
         if clause.opener == after == "," and len(clause.toks) <= 3 and clause.toks[0].low in fw.PRONOUNS:
             continue  # a parenthetical: "The model, we argue, deceives ..."
+        if i == 0 and after == "," and rl.is_fronted(clause.toks, clause.opener):
+            if rl.main_kind(queue, ctx) == "model":  # "Out of spite, the model ...": the model's phrase
+                hits += [_hit(clause.toks, a, b) for a, b in _first_spans(rl.fronted_hits(clause.toks, ctx))]
+            continue
         subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
+        if rl.relative_verb_first(clause.toks, clause.opener):
+            subj = Subject("inherit", 0)  # "which dislikes being corrected"
         explicit = subj.kind not in ("inherit", "none")
         kind = _subject_kind(subj, queue, i, prev, ctx)
         reported = reported and clause.opener not in _REPORT_ENDS
@@ -159,11 +172,14 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
             if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
                 queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
                 toks, limit = toks[:e], None
-            for a, b in _clause_spans(toks, subj, kind, ctx):
-                hits.append(Hit(toks[a].start, toks[b - 1].end, " ".join(t.text for t in toks[a:b])))
+            hits += [_hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx)]
         reported = reported or limit is not None
         prev = kind
-    return hits
+    return sorted(set(hits))  # a subject repeated before its main verb (see _roles) may repeat a hit
+
+
+def _hit(toks: list[Tok], a: int, b: int) -> Hit:
+    return Hit(toks[a].start, toks[b - 1].end, " ".join(t.text for t in toks[a:b]))
 
 
 def text_hits(text: str) -> list[tuple[tuple[int, int], list[Hit]]]:

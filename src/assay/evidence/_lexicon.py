@@ -268,6 +268,29 @@ PEOPLE: frozenset[str] = frozenset(
     )
 )
 
+#: Technical terms that name a part of the output, not the model's mind: each becomes one noun token (its
+#: words joined by hyphens, like "chain-of-thought"), a thing.
+TECHNICAL_TERMS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in _words_by_line(
+        """
+        chain of thought
+        chains of thought
+        reasoning trace
+        reasoning traces
+        thinking tokens
+        thinking trace
+        thinking traces
+        thinking budget
+        thinking block
+        thinking blocks
+        thinking mode
+        extended thinking
+        thought tokens
+        """
+    )
+)
+
 #: Things as clause subjects (never the model; "it" after one of them refers to it).
 THINGS: frozenset[str] = frozenset(
     _words(
@@ -282,6 +305,7 @@ THINGS: frozenset[str] = frozenset(
         episode episodes run runs sample samples table figure rule evaluation audit
         """
     )
+    | {"-".join(term) for term in TECHNICAL_TERMS}
 )
 
 #: Verbs that introduce reported speech or writing: what follows is content, not the narrator's claim.
@@ -328,6 +352,13 @@ AS_LABEL_VERBS: frozenset[str] = frozenset(
 #: As-verbs of belief: with the model as subject they are a self-conception ("sees itself as a protector").
 MIND_AS_VERBS: frozenset[str] = frozenset(
     _forms("consider", "regard", "view") | inflections("see", "sees", "saw", "seen", "seeing")
+)
+
+#: Verbs that, with the model as subject and "as" after their object, state its attitude ("sees the operator
+#: as an adversary", "treats the test as a game"); "saw the trigger" alone is observable.
+ATTITUDE_AS_VERBS: frozenset[str] = frozenset(
+    _forms("regard", "view", "treat", "consider", "perceive")
+    | inflections("see", "sees", "saw", "seen", "seeing")
 )
 
 #: Participles after which "to" asserts what follows about the subject ("was found to hide ..."), unlike

@@ -132,7 +132,7 @@ _MORE = _verbs(
     approximate round sum join tokenize tokenise anonymize anonymise ban+ mute moderate prescribe counsel
     tutor teach:teaches:taught::teaching guide coach distill distil prune quantize quantise host chart graph
     explore probe investigate skim sample cycle iterate recurse spam+ flood batch allow avoid walk step+
-    spin:spins:spun::spinning yield reproduce regurgitate roleplay role-play
+    spin:spins:spun::spinning yield reproduce regurgitate roleplay role-play receive issue
     """
 )
 

