@@ -63,6 +63,24 @@ def looks_like_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(strip_scratchpad(text)))
 
 
+#: Inspect's ``Score.reason`` of the outcomes that are not a behaviour.
+_REASONS: dict[Outcome, str] = {
+    Outcome.EMPTY: "no_response",
+    Outcome.INVALID_ACTION: "invalid_response_format",
+    Outcome.REFUSED: "refusal",
+    Outcome.JUDGE_ERROR: "grader_failed",
+    Outcome.MODEL_ERROR: Outcome.MODEL_ERROR.value,
+}
+
+
+def _model_error(state: TaskState) -> str | None:
+    """The sample's model failure: the solver's mark, the output's error, or the provider's content filter."""
+    error: str | None = state.store.get(MODEL_ERROR_STORE_KEY) or state.output.error
+    if not error and state.output.choices and state.output.stop_reason == "content_filter":
+        return "provider content filter stopped the output"
+    return error
+
+
 def _judges(names: str | Sequence[str] | None) -> tuple[list[Model], str | None]:
     """The configured judges, or why they cannot be created (an unknown provider, a missing key...)."""
     try:
@@ -94,9 +112,7 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
         rendered = rendered_for(state)
         mode = rendered.condition.mode
-        model_error: str | None = state.store.get(MODEL_ERROR_STORE_KEY) or state.output.error
-        if not model_error and state.output.choices and state.output.stop_reason == "content_filter":
-            model_error = "provider content filter stopped the output"
+        model_error = _model_error(state)
         actions = extract_actions(state.messages, mode)
         detection = detect(rendered, actions)
         empty = is_empty_conversation(state.messages)
@@ -131,18 +147,11 @@ def agentic_outcome(judge: str | Sequence[str] | None = None) -> Scorer:
         )
         if signals is not None:
             metadata[SIGNALS_METADATA_KEY] = signals.model_dump()
-        reason = {
-            Outcome.EMPTY: "no_response",
-            Outcome.INVALID_ACTION: "invalid_response_format",
-            Outcome.REFUSED: "refusal",
-            Outcome.JUDGE_ERROR: "grader_failed",
-            Outcome.MODEL_ERROR: Outcome.MODEL_ERROR.value,
-        }.get(outcome)
         return Score(
             value=outcome.value,
             answer=transcript[:2000],
             explanation=explanation,
-            reason=reason,
+            reason=_REASONS.get(outcome),
             metadata=metadata,
         )
 
