@@ -267,9 +267,9 @@ def test_values_at_the_limits_are_taken(tmp_path: Path) -> None:
 
 
 def test_dtype_names_are_the_loaders() -> None:
-    from assay.models._device import DTYPES
+    from assay.models._device import AUTOCAST_NAMES, DTYPES
 
-    assert set(DTYPE_NAMES) == {"auto", *DTYPES}
+    assert set(DTYPE_NAMES) == {"auto", *AUTOCAST_NAMES, *DTYPES}
 
 
 CLI_ROWS = [
