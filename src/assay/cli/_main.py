@@ -76,12 +76,14 @@ def _add_commands() -> None:
     from assay.cli._panel import panel_command
     from assay.cli._report import report_command
     from assay.cli._study import demo_command, study_command
+    from assay.cli._table import table_command
     from assay.scoring.rubric._cli import rubric_command
 
     for command in (models_command, eval_command, demo_command, study_command, report_command, audit_command):
         cli.add_command(command)
     cli.add_command(rubric_command)
     cli.add_command(panel_command)
+    cli.add_command(table_command)
 
 
 _add_commands()
