@@ -2,8 +2,8 @@
 
 ``auto`` precision: bf16 autocast (weights in fp32, matrix products in bf16) on CUDA with bf16 support and
 on CPUs with bf16 matrix units (AMX: ``amx_bf16`` in ``/proc/cpuinfo``), fp32 elsewhere. A CPU with only
-``avx512_bf16`` is not chosen: there a bf16 matrix product was slower than fp32, and on AMX 4.5x faster
-(``bench/results/bf16_agreement.json``, ``matmul_2048``). Weights cast to bf16 outright (``bfloat16``)
+``avx512_bf16`` is not chosen: there a bf16 matrix product was slower than fp32, with AMX several times
+faster (``bench/results/bf16_agreement.json``, ``matmul_2048``). Weights cast to bf16 outright (``bfloat16``)
 changed more greedy answers than autocast, so ``auto`` never casts them on CPU. The environment variable
 ``ASSAY_DTYPE`` (e.g. ``float32``) replaces ``auto`` wherever it is asked for; a named dtype wins over it.
 """
