@@ -12,17 +12,6 @@ Typical use::
 from assay.evidence._adaptive import AdaptiveRun, adaptive_eval
 from assay.evidence._audit import LEVEL_ITEMS, AuditResult, achieved_level, audit_claim, audit_claim_file
 from assay.evidence._checklist import STATUS_MEANING, ItemResult, Status, registered_items, select_rows
-from assay.evidence._classifier import (
-    CLASSIFIER_METADATA_KEY,
-    KAPPA_LOW_MIN,
-    ClassifierKind,
-    ClassifierRecord,
-    ClassifierValidation,
-    config_sha256,
-    judge_record,
-    read_records,
-    validation_verdict,
-)
 from assay.evidence._claim import (
     Claim,
     Comparison,
@@ -40,6 +29,17 @@ from assay.evidence._claim import (
     resolve_evidence,
     save_claim,
     table_files,
+)
+from assay.evidence._classifier import (
+    CLASSIFIER_METADATA_KEY,
+    KAPPA_LOW_MIN,
+    ClassifierKind,
+    ClassifierRecord,
+    ClassifierValidation,
+    config_sha256,
+    judge_record,
+    read_records,
+    validation_verdict,
 )
 from assay.evidence._intervention import record_intervention, verify_intervention
 from assay.evidence._language import (
@@ -278,6 +278,7 @@ __all__ += [
 # kept apart: the evidence table v1 (issue 32)
 from assay.evidence._audit import measure_rows  # noqa: E402
 from assay.evidence._counts import COUNT_SUFFIXES, expand_counts, load_count_table, negative_outcome  # noqa: E402
+from assay.evidence._logs import expand_logs  # noqa: E402
 from assay.evidence._schema import (  # noqa: E402
     AGGREGATED,
     COLUMN_DOCS,
@@ -297,6 +298,7 @@ __all__ += [
     "SCHEMA_VERSION",
     "UNIT",
     "expand_counts",
+    "expand_logs",
     "load_count_table",
     "measure_rows",
     "negative_outcome",
