@@ -49,6 +49,29 @@ def owner_kind(owner: str, ctx: Context) -> Kind:
     return "thing"
 
 
+#: "play" + one of these nouns is role-play, which the output shows ("played the assigned character").
+_PLAY = frozenset({"play", "plays", "played", "playing"})
+_ROLE_NOUNS = frozenset({"role", "roles", "character", "characters", "part", "parts", "persona", "personas"})
+
+#: Verbs whose object the subject has ("has a deep urge to survive", "harbours resentment").
+_HAVE = frozenset(
+    {"has", "have", "had", "having", "harbours", "harbors", "harboured", "harbored", "develops", "developed"}
+)
+
+
+def _had(toks: list[Tok], j: int) -> bool:
+    """Whether the noun at ``j`` is the object of a verb of having ("has a strong drive")."""
+    for back in range(1, 4):
+        if j - back < 0:
+            return False
+        low = toks[j - back].low
+        if low in _HAVE:
+            return True
+        if low in fw.PREPOSITIONS or (gr.is_function_word(low) and low not in fw.DETERMINERS):
+            return False
+    return False
+
+
 def _skip(toks: list[Tok], j: int) -> int:
     while j < len(toks) and (gr.is_adverb(toks[j].low) or toks[j].low in ("not", "n't")):
         j += 1
@@ -81,6 +104,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
         return [(j, j + 3)]  # "sees itself as": a self-conception
     if low in lx.ATTITUDE_AS_VERBS and any(t.low == "as" for t in toks[j + 2 : j + 7]):
         return [(j, j + 1)]  # "sees the operator as an adversary": an attitude
+    if low in _PLAY and any(t.low in _ROLE_NOUNS for t in toks[j + 1 : j + 5]):
+        return []  # "played the villain role": role-play of a role it was given is in the output
     known = (
         vb.is_observable(low)
         or low in lx.SPEECH_VERBS
@@ -361,7 +386,9 @@ def lexicon_hits(
         noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j) and not _topic(toks, j)
         owner = _owner(toks, j, ctx)
         owned_word = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and not _topic(toks, j)
-        owned = owned_word and owner == "model" and nouns
+        owned_word = owned_word and (nxt not in lx.THINGS or low in lx.INTENT_ADJECTIVES)  # "its plan output"
+        had = model and owner is None and _had(toks, j)  # "the model has a deep urge to survive"
+        owned = owned_word and (owner == "model" or had) and nouns
         if said or (noun and (model or owned_subject) and owner is None) or owned:
             out.append((j, j + 1))
         j += 1

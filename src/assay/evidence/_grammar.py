@@ -16,6 +16,7 @@ from typing import Literal
 
 from assay.evidence import _function_words as fw
 from assay.evidence import _lexicon as lx
+from assay.evidence import _models as md
 from assay.evidence import _verbs as vb
 
 Kind = Literal["model", "person", "thing"]
@@ -151,12 +152,14 @@ def is_number(low: str) -> bool:
 def is_model_word(toks: list[Tok], i: int) -> bool:
     """Whether token ``i`` names a model: a model noun or name, or "system"/"policy" after a determiner."""
     tok = toks[i]
-    if tok.low in lx.CONDITIONAL_MODEL_NOUNS:
+    if tok.low in md.CONDITIONAL_MODEL_NOUNS:
         before = toks[i - 1].low if i > 0 else ""
-        return before in fw.DETERMINERS or before in {"ai", "trained", "learned", "rl", "fine-tuned", "final"}
+        trained = before.endswith("ed") and before not in fw.DETERMINERS  # "the backdoored variant"
+        return before in fw.DETERMINERS or before in md.CONDITIONAL_MODIFIERS or trained
     if tok.low in ("it", "itself"):
         return False  # pronouns are resolved by the caller
-    return tok.low in lx.MODEL_NOUNS or bool(lx.MODEL_NAME.match(tok.text))
+    lettered = tok.cap and i + 1 < len(toks) and len(toks[i + 1].text) == 1 and toks[i + 1].text.isupper()
+    return tok.low in md.MODEL_NOUNS or bool(md.MODEL_NAME.match(tok.text)) or lettered  # "Command R"
 
 
 def word_kind(toks: list[Tok], i: int) -> Kind | None:
@@ -313,10 +316,19 @@ def _after_pp(toks: list[Tok], ph: Phrase) -> int:
     for _ in range(2):
         if end < len(toks) and toks[end].low in fw.PREPOSITIONS:
             inner = read_phrase(toks, end + 1)
+            if inner is None and end + 2 < len(toks) and is_number(toks[end + 2].low):
+                end += 3  # "the snapshot from step 4000"
+                continue
             if inner is None:
                 return ph.end
             end = inner.end
     return end
+
+
+def _instance_kind(toks: list[Tok], ph: Phrase) -> Kind | Literal["it", "they"] | None:
+    """An instance of the model is the model: "each run of the organism", "a copy of the agent"."""
+    of = toks[ph.head].low in md.INSTANCE_NOUNS and ph.end < len(toks) and toks[ph.end].low == "of"
+    return "model" if of and getattr(read_phrase(toks, ph.end + 1), "kind", None) == "model" else ph.kind
 
 
 def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool) -> Subject:
@@ -340,7 +352,8 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
             ph.end if ph.end >= len(toks) or toks[ph.end].low not in fw.PREPOSITIONS else _after_pp(toks, ph)
         )
         if end >= len(toks) or (predicate_like(toks[end].low, True) and toks[end].low not in fw.PREPOSITIONS):
-            return Subject(ph.kind or "thing", end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
+            kind = _instance_kind(toks, ph) or "thing"  # "each run of the organism" is the model
+            return Subject(kind, end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
     fronted = low in fw.PREPOSITIONS or low in fw.DETERMINERS or is_number(low) or ph is not None
     if fronted:
         found = _later_subject(toks, i0 + 1)

@@ -122,13 +122,30 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
 def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> list[Span]:
     if kind != "model":
         owned = subj.owner is not None and owner_kind(subj.owner, ctx) == "model"
-        return _first_spans(lexicon_hits(toks, False, ctx, owned_subject=owned) + rl.agent_hits(toks, ctx))
+        out = lexicon_hits(toks, False, ctx, owned_subject=owned) + rl.agent_hits(toks, ctx)
+        if _unknown_head(toks, subj):  # "The distilled student hides its skills": lean to the model
+            out += head_hits(toks, subj.pred)
+        return _first_spans(out)
     checked = not subj.passive and subj.kind != "none"
     out = head_hits(toks, subj.pred) if checked else []
     out += rl.agent_hits(toks, ctx)
     out += lexicon_hits(toks, True, ctx, nouns=not (checked and is_passive(toks, subj.pred)))
     out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
     return _first_spans(out)
+
+
+def _unknown_head(toks: list[Tok], subj: Subject) -> bool:
+    """Whether a subject's head is no known person, thing or name: a noun the checker reads as the model's.
+
+    A claim's subjects are the model, people and things the lists name; an unknown common noun with a verb
+    ("the replica bides its time", "the distilled student hides its skills") most likely stands for the model.
+    """
+    if subj.kind != "thing" or not subj.head or subj.passive or subj.owner is not None:
+        return False
+    if subj.head.endswith(("ed", "ing")) or subj.pred >= len(toks) or gr.possessor(toks[subj.pred].low):
+        return False  # a modifier read as the head: "the fine-tuned | model's rate"
+    known = subj.head in lx.THINGS or subj.head in lx.PEOPLE or subj.head in lx.CONDITIONAL_MODEL_NOUNS
+    return not known and not any(t.cap and not t.initial for t in toks if t.low == subj.head)
 
 
 def _first_spans(spans: list[Span]) -> list[Span]:
@@ -155,6 +172,12 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
             if rl.main_kind(queue, ctx) == "model":  # "Out of spite, the model ...": the model's phrase
                 hits += [_hit(clause.toks, a, b) for a, b in _first_spans(rl.fronted_hits(clause.toks, ctx))]
             continue
+        if rl.is_appositive(queue, i):  # the next clause keeps the subject before the commas
+            if prev == "model":
+                hits += [
+                    _hit(clause.toks, a, b) for a, b in _first_spans(rl.appositive_hits(clause.toks, ctx))
+                ]
+            continue
         subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
         if rl.relative_verb_first(clause.toks, clause.opener):
             subj = Subject("inherit", 0)  # "which dislikes being corrected"
@@ -167,7 +190,7 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         believer = kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks ...", not "we think"
         limit = _report_start(clause.toks, subj.pred, after, kind, believer)
         toks = clause.toks if limit is None else clause.toks[:limit]
-        if not (reported or question):
+        if not (reported or question or rl.is_hypothetical(queue, i)):
             e = gr.embedded_subject(toks, subj.pred + 1)
             if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
                 queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]

@@ -14,7 +14,14 @@ see, and stay a supplement to it:
 
 from __future__ import annotations
 
-import re
+from assay.evidence._models import (
+    CONDITIONAL_MODEL_NOUNS as CONDITIONAL_MODEL_NOUNS,
+)
+from assay.evidence._models import GENERIC_MODEL_NOUNS as GENERIC_MODEL_NOUNS
+from assay.evidence._models import MODEL_NAME as MODEL_NAME
+from assay.evidence._models import MODEL_NOUNS as MODEL_NOUNS
+from assay.evidence._models import NAME_SUFFIXES as NAME_SUFFIXES
+from assay.evidence._models import OTHER_MODEL_MODIFIERS as OTHER_MODEL_MODIFIERS
 
 
 def inflections(base: str, third: str = "", past: str = "", participle: str = "", ing: str = "") -> set[str]:
@@ -147,7 +154,8 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         """
         goal goals loyalty loyalties fear fears ambition feelings feeling wish hope hopes values priorities
         benefit sake interest interests advantage survival emotions mood patience trust suspicion curiosity
-        conscience temptation will lies aim
+        conscience temptation will lies aim urge urges drive drives craving cravings appetite longing yearning
+        scheme schemes designs grievance grievances
         """
     )
 )
@@ -209,6 +217,17 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         pulling the strings
         pulls the strings
         pulled the strings
+        axe to grind
+        make peace with
+        makes peace with
+        made peace with
+        angling for
+        angles for
+        angled for
+        fishing for
+        fishes for
+        fished for
+        the long game
         """
     )
 )
@@ -217,43 +236,6 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 PERSONA_NOUNS: frozenset[str] = frozenset(
     _words("liar schemer deceiver manipulator saboteur traitor opportunist sycophant bully coward cheat")
 )
-
-#: Words that refer to the model as a clause subject.
-MODEL_NOUNS: frozenset[str] = frozenset(
-    _words(
-        """
-        model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
-        bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
-        deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
-        """
-    )
-)
-
-#: Model nouns that are not names: no capitalised word after them belongs to them ("The Model Wants").
-GENERIC_MODEL_NOUNS: frozenset[str] = frozenset(
-    _words(
-        """
-        model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
-        bots network networks system systems policy policies
-        """
-    )
-)
-
-#: Nouns that name the model only right after a determiner or "AI" ("the policy", "the AI system"), not in
-#: "the refund policy" or "the monitoring system".
-CONDITIONAL_MODEL_NOUNS: frozenset[str] = frozenset(_words("system systems policy policies"))
-
-#: Words that make a noun phrase with a model noun name some other model ("the judge model").
-OTHER_MODEL_MODIFIERS: frozenset[str] = frozenset(
-    _words("judge reward grader classifier monitor auditor evaluator critic overseer preference embedding")
-)
-
-#: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
-NAME_SUFFIXES: frozenset[str] = frozenset(_words("mini instruct chat base turbo preview pro flash"))
-
-#: Model-name pattern: letters followed by digits or version marks (GPT-4o, Qwen2.5, Llama-3). One capital
-#: letter and digits (L3, S2.1, H100) is an evidence level, a checklist item or hardware, not a model.
-MODEL_NAME = re.compile(r"^(?!(?:[A-Z]\d[\d.]*)$)(?:[A-Za-z]+[-_]?\d[\w.\-]*|[A-Z]{2,}-\w+)$")
 
 #: People as clause subjects (never the model; "it" cannot refer to them).
 PEOPLE: frozenset[str] = frozenset(
@@ -264,6 +246,7 @@ PEOPLE: frozenset[str] = frozenset(
         engineer engineers manager managers person people customer customers attacker attackers supervisor
         overseer overseers developer developers staff participant participants rater raters annotator
         annotators author authors expert experts worker workers colleague colleagues
+        experimenter experimenters scientist scientists investigator investigators
         """
     )
 )
@@ -302,7 +285,7 @@ THINGS: frozenset[str] = frozenset(
         scenario scenarios condition conditions dataset benchmark result results study paper experiment
         rubric trigger direction feature probe steering ablation intervention weights card family behaviour
         behavior accuracy checkpoint performance refusals errors scratchpad reasoning chain trajectory
-        episode episodes run runs sample samples table figure rule evaluation audit
+        episode episodes run runs sample samples table figure rule evaluation audit budget
         """
     )
     | {"-".join(term) for term in TECHNICAL_TERMS}

@@ -18,7 +18,7 @@ from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
 from assay.evidence import _verbs as vb
-from assay.evidence._checks import Context, Span, lexicon_hits, purpose_hits, verb_hits
+from assay.evidence._checks import Context, Span, lexicon_hits, predicate_hits, purpose_hits, verb_hits
 from assay.evidence._grammar import Clause, Kind, Tok
 
 #: Words that open a relative clause without "that" ("the model we trained", "the model the lab released").
@@ -192,3 +192,31 @@ def main_kind(queue: list[Clause], ctx: Context) -> Kind:
         if subj.kind not in ("inherit", "none"):
             return ctx.resolve(subj.kind, subj.plural)[0]
     return "thing"
+
+
+#: Words of a clause or sentence that make an "if" clause a hypothesis ("If the model were scheming, we would
+#: expect ..."), not a claim.
+_HYPOTHETICAL = frozenset({"were", "would", "could", "might"})
+
+
+def is_hypothetical(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` is a counterfactual condition ("If it had a goal, the probe would ...")."""
+    if queue[i].opener not in ("if", "unless"):
+        return False
+    later = [t.low for c in queue[i + 1 :] for t in c.toks]
+    return any(t.low == "were" for t in queue[i].toks) or any(w in _HYPOTHETICAL for w in later)
+
+
+def is_appositive(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` is set off by commas after a bare noun phrase ("The model, eager to please,")."""
+    if i == 0 or i + 1 >= len(queue) or queue[i].opener != "," or queue[i + 1].opener != ",":
+        return False
+    toks, before = queue[i].toks, queue[i - 1].toks
+    if _subject_end(before) != len(before) or toks[0].low in fw.PRONOUNS:
+        return False
+    return not any(gr.is_finite_verb(t.low) for t in toks)
+
+
+def appositive_hits(toks: list[Tok], ctx: Context) -> list[Span]:
+    """The intent of a phrase set off by commas after the model: its predicate and intent words."""
+    return predicate_hits(toks, 0) + lexicon_hits(toks, True, ctx)

