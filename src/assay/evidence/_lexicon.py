@@ -155,7 +155,8 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         goal goals loyalty loyalties fear fears ambition feelings feeling wish hope hopes values priorities
         benefit sake interest interests advantage survival emotions mood patience trust suspicion curiosity
         conscience temptation will lies aim urge urges drive drives craving cravings appetite longing yearning
-        scheme schemes designs grievance grievances
+        scheme schemes designs grievance grievances preference eagerness caution willingness reluctance
+        determination desperation impatience
         """
     )
 )
@@ -228,6 +229,8 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         fishes for
         fished for
         the long game
+        out of its way
+        out of their way
         """
     )
 )
@@ -285,7 +288,10 @@ THINGS: frozenset[str] = frozenset(
         scenario scenarios condition conditions dataset benchmark result results study paper experiment
         rubric trigger direction feature probe steering ablation intervention weights card family behaviour
         behavior accuracy checkpoint performance refusals errors scratchpad reasoning chain trajectory
-        episode episodes run runs sample samples table figure rule evaluation audit budget
+        episode episodes run runs sample samples table figure rule evaluation audit budget pipeline harness
+        framework setup method approach procedure protocol metric analysis baseline template leaderboard lab
+        distribution variance latency throughput temperature decoding sampling filter finding findings effect
+        effects trend pattern gap difference replication
         """
     )
     | {"-".join(term) for term in TECHNICAL_TERMS}

@@ -8,6 +8,10 @@
   subject (also without a relative pronoun: "The model we fine-tuned believes ...");
 * **relative pronoun + verb**: "which dislikes being corrected" starts with a verb, not a noun
   (:func:`relative_verb_first`);
+* **clause without "that"**: "We believe the model wants ...", "The study shows the assistant harbours a
+  grudge" (an unknown word in -s after a singular model noun is a verb): :func:`embedded_subject`;
+* **phrase set off by commas** after the model ("The model, eager to please, ..."): its predicate; a
+  counterfactual "if" clause is no claim (:func:`is_appositive`, :func:`is_hypothetical`);
 * **fronted adverbial**: "Out of spite, the model ...", "To protect itself, the assistant ...": a
   subjectless phrase before the main clause is checked as the main subject's (:func:`fronted_hits`).
 """
@@ -220,3 +224,29 @@ def is_appositive(queue: list[Clause], i: int) -> bool:
 def appositive_hits(toks: list[Tok], ctx: Context) -> list[Span]:
     """The intent of a phrase set off by commas after the model: its predicate and intent words."""
     return predicate_hits(toks, 0) + lexicon_hits(toks, True, ctx)
+
+
+def _unknown_s(low: str) -> bool:
+    """An unknown word in -s after a singular model noun: a verb ("shows the assistant harbours a grudge")."""
+    known = low in lx.THINGS or low in lx.PEOPLE or low in gr.KNOWN_VERBS or gr.is_function_word(low)
+    return low.endswith("s") and not low.endswith("ss") and not known
+
+
+def embedded_subject(toks: list[Tok], start: int) -> int | None:
+    """Where a clause without "that" begins inside ``toks[start:]``; ``None`` when there is none.
+
+    Such a clause is a model noun phrase followed by a finite verb ("We believe the model wants ...").
+    """
+    for p in range(start, len(toks)):
+        tok = toks[p]
+        if tok.quoted or not (gr.is_model_word(toks, p) or tok.low == "it" or tok.low in fw.DETERMINERS):
+            continue
+        if p > 0 and (gr.possessor(toks[p - 1].low) is not None or toks[p - 1].low in fw.DETERMINERS):
+            continue
+        ph = gr.read_phrase(toks, p)
+        if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
+            continue
+        verb = toks[ph.end].low
+        if (gr.is_finite_verb(verb) or (not ph.plural and _unknown_s(verb))) and verb not in ("'s",):
+            return p
+    return None
