@@ -4,9 +4,10 @@ Usage: ``python bench/language_sets.py LABEL`` measures the ``assay`` on the imp
 ``PYTHONPATH=<old checkout>/src`` to measure an older checker on the same sets) and writes
 ``bench/results/language_<LABEL>.json``. Set A (tests/evidence/data/language_fresh.yaml) was held out for
 round 1 (``round1``: the checker of commit 4c0e980); its miss categories informed round 2, so later figures on
-it are not held out. Set B (tests/evidence/data/language_fresh_b.yaml, measured when it exists) is held out
-for round 2 (``round2``). Both were written without reading the checker; the development set and the corpus
-were tuned on.
+it are not held out. Set B (tests/evidence/data/language_fresh_b.yaml) was held out for round 2 (``round2``:
+commit d13d274) and set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (``round3``); each set's
+miss categories informed the next round. All three were written without reading the checker; the development
+set and the corpus were tuned on. A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SETS = {
     "set_a": ROOT / "tests/evidence/data/language_fresh.yaml",
     "set_b": ROOT / "tests/evidence/data/language_fresh_b.yaml",
+    "set_c": ROOT / "tests/evidence/data/language_fresh_c.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

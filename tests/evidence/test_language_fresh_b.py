@@ -1,93 +1,28 @@
-"""The claim-language checker on held-out set B (round 2): recall and false flags against the issue's goals.
+"""The claim-language checker on set B: recall and false flags against the issue's goals.
 
-``tests/evidence/data/language_fresh_b.yaml`` ("set B") was written by someone who read neither the checker,
-its data, its docs nor set A, and the round-2 checker was committed before the set was opened. It is never
-used for tuning. Set A (``test_language_fresh.py``), the development set and the corpus are printed beside
-it; the checker was tuned on (or for the categories of) all three.
-
-``docs/evidence.md`` ("Claim language") shows the tallies between ``<!-- tallies: claim-language -->``
-markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
-block-list; ``round1``: commit 4c0e980; ``round2``: this checker), never typed.
+Set B, ``tests/evidence/data/language_fresh_b.yaml``, was held out for round 2: written by someone who read
+neither the checker, its data, its docs nor set A, run once on the checker of commit d13d274 (recall 0.868,
+false flags 0.033; committed in ``bench/results/language_round2.json``). Its miss categories (not its
+sentences) informed round 3, so later figures on it are not held out: these tests are a regression check.
+The held-out set of round 3 is set C (``test_language_fresh_c.py``, which also checks the tallies of
+``docs/evidence.md``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pytest
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, dev_set, intent_flagged, labelled, tallies
-from test_language_fresh import corpus_set, set_a
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
 
-ROOT = Path(__file__).resolve().parents[2]
-SET_B = ROOT / "tests" / "evidence" / "data" / "language_fresh_b.yaml"
-RESULTS = ROOT / "bench" / "results"
-DOC = ROOT / "docs" / "evidence.md"
-BEGIN, END = "<!-- tallies: claim-language -->", "<!-- end tallies: claim-language -->"
+SET_B = Path(__file__).resolve().parent / "data" / "language_fresh_b.yaml"
 
 
 def set_b() -> dict[str, list[str]]:
-    """Held-out set B."""
+    """Set B (held out for round 2 only)."""
     return labelled(SET_B.read_text(encoding="utf-8"))
 
 
-def _result(label: str) -> dict[str, dict[str, float | int]]:
-    sets: dict[str, dict[str, float | int]] = json.loads(
-        (RESULTS / f"language_{label}.json").read_text(encoding="utf-8")
-    )["sets"]
-    return sets
-
-
-#: (stage, result file, set key in it, what the set was for that checker).
-_ROWS = [
-    ("before: the block-list", "before", "held_out", "set A, held out"),
-    ("round 1: allow-list (4c0e980)", "round1", "set_a", "set A, held out (run once)"),
-    ("round 2: this checker", "round2", "set_b", "set B, held out (run once)"),
-    ("round 2: this checker", "round2", "set_a", "set A, not held out (its miss categories were fixed)"),
-    ("round 2: this checker", "round2", "dev", "development set, tuned on"),
-    ("round 2: this checker", "round2", "corpus", "regression corpus, tuned on"),
-]
-
-
-def tallies_markdown() -> str:
-    """The tallies table of the docs, between its markers, from the committed result files."""
-    rows = [
-        BEGIN,
-        f"Goals: recall >= {RECALL_GOAL:.2f}, behavioural sentences flagged <= {FALSE_FLAG_GOAL:.2f}.",
-        "",
-        "| checker | set | intent caught (recall) | behavioural flagged |",
-        "|---|---|---|---|",
-    ]
-    for stage, label, key, what in _ROWS:
-        t = _result(label)[key]
-        rows.append(
-            f"| {stage} | {what} | {t['caught']} / {t['intent']} = {t['recall']:.3f} | "
-            f"{t['flagged']} / {t['behavioural']} = {t['false_flag_rate']:.3f} |"
-        )
-    return "\n".join([*rows, END])
-
-
-def _print_tallies() -> None:
-    for name, sets in (("set B", set_b()), ("set A", set_a()), ("dev", dev_set()), ("corpus", corpus_set())):
-        n_intent, caught, n_behavioural, flagged = tallies(sets)
-        print(
-            f"{name}: intent {caught}/{n_intent} caught (recall {caught / n_intent:.3f}); "
-            f"behavioural {flagged}/{n_behavioural} flagged ({flagged / n_behavioural:.3f})"
-        )
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="set B recall is below the goal on the one run made (105/121 = 0.868; misses read after the run, "
-    "not tuned on): 'checkpoint' is a thing, not the model (6 misses); model names not recognised ('Command "
-    "R+', 'Opus transcripts'); a claim opening with 'It'/'Its' and no antecedent; an intent noun the model "
-    "owns as object or in an embedded clause ('shows the model has a strong drive', 'the agent's plan to "
-    "escape'); an appositive adjective ('The model, eager to impress, ...'); idioms ('angling for')",
-)
-def test_set_b_recall_meets_the_goal(capsys: pytest.CaptureFixture[str]) -> None:
-    with capsys.disabled():
-        print()
-        _print_tallies()
+def test_set_b_recall_meets_the_goal() -> None:
     sets = set_b()
     n_intent, caught, _, _ = tallies(sets)
     assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
@@ -97,23 +32,3 @@ def test_set_b_false_flags_meet_the_goal() -> None:
     sets = set_b()
     _, _, n_behavioural, flagged = tallies(sets)
     assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
-
-
-@pytest.mark.parametrize(("key", "sets"), [("dev", dev_set), ("corpus", corpus_set)])
-def test_round2_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
-    assert callable(sets)
-    n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round2")[key]
-    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
-        n_intent,
-        caught,
-        n_behavioural,
-        flagged,
-    )
-
-
-def test_docs_give_the_tallies_of_the_result_files() -> None:
-    text = DOC.read_text(encoding="utf-8")
-    assert text.count(BEGIN) == text.count(END) == 1, "docs/evidence.md: one tallies block in Claim language"
-    block = text[text.index(BEGIN) : text.index(END) + len(END)]
-    assert block == tallies_markdown(), "docs/evidence.md: paste tallies_markdown() between the markers"

@@ -1,0 +1,136 @@
+"""The claim-language checker on held-out set C (round 3): recall and false flags against the issue's goals.
+
+``tests/evidence/data/language_fresh_c.yaml`` ("set C") was written by someone who read neither the checker,
+its data, its docs nor sets A and B, and the round-3 checker (commit 88afd01) was committed before the set
+was opened. It is never used for tuning. Sets A and B, the development set and the corpus were tuned on (or
+for their miss categories).
+
+``docs/evidence.md`` ("Claim language") shows the tallies between ``<!-- tallies: claim-language -->``
+markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
+block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: this checker), never typed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, dev_set, intent_flagged, labelled, tallies
+from test_language_fresh import corpus_set, set_a
+from test_language_fresh_b import set_b
+
+ROOT = Path(__file__).resolve().parents[2]
+SET_C = ROOT / "tests" / "evidence" / "data" / "language_fresh_c.yaml"
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "evidence.md"
+BEGIN, END = "<!-- tallies: claim-language -->", "<!-- end tallies: claim-language -->"
+
+
+def set_c() -> dict[str, list[str]]:
+    """Held-out set C."""
+    return labelled(SET_C.read_text(encoding="utf-8"))
+
+
+def _result(label: str) -> dict[str, dict[str, float | int]]:
+    sets: dict[str, dict[str, float | int]] = json.loads(
+        (RESULTS / f"language_{label}.json").read_text(encoding="utf-8")
+    )["sets"]
+    return sets
+
+
+_NOT_HELD_OUT = "not held out (its miss categories were fixed)"
+
+#: (stage, result file, set key in it, what the set was for that checker).
+_ROWS = [
+    ("before: the block-list", "before", "held_out", "set A, held out"),
+    ("round 1: allow-list (4c0e980)", "round1", "set_a", "set A, held out (run once)"),
+    ("round 2 (d13d274)", "round2", "set_b", "set B, held out (run once)"),
+    ("round 2 (d13d274)", "round2", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 2 (d13d274)", "round2", "dev", "development set, tuned on"),
+    ("round 2 (d13d274)", "round2", "corpus", "regression corpus, tuned on"),
+    ("round 3: this checker", "round3", "set_c", "set C, held out (run once)"),
+    ("round 3: this checker", "round3", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 3: this checker", "round3", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 3: this checker", "round3", "dev", "development set, tuned on"),
+    ("round 3: this checker", "round3", "corpus", "regression corpus, tuned on"),
+]
+
+
+def tallies_markdown() -> str:
+    """The tallies table of the docs, between its markers, from the committed result files."""
+    rows = [
+        BEGIN,
+        f"Goals: recall >= {RECALL_GOAL:.2f}, behavioural sentences flagged <= {FALSE_FLAG_GOAL:.2f}.",
+        "",
+        "| checker | set | intent caught (recall) | behavioural flagged |",
+        "|---|---|---|---|",
+    ]
+    for stage, label, key, what in _ROWS:
+        t = _result(label)[key]
+        rows.append(
+            f"| {stage} | {what} | {t['caught']} / {t['intent']} = {t['recall']:.3f} | "
+            f"{t['flagged']} / {t['behavioural']} = {t['false_flag_rate']:.3f} |"
+        )
+    return "\n".join([*rows, END])
+
+
+def _print_tallies() -> None:
+    named = (("set C", set_c), ("set B", set_b), ("set A", set_a), ("dev", dev_set), ("corpus", corpus_set))
+    for name, sets in named:
+        n_intent, caught, n_behavioural, flagged = tallies(sets())
+        print(
+            f"{name}: intent {caught}/{n_intent} caught (recall {caught / n_intent:.3f}); "
+            f"behavioural {flagged}/{n_behavioural} flagged ({flagged / n_behavioural:.3f})"
+        )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="set C recall is below the goal on the one run made (99/118 = 0.839; misses read after the run, "
+    "not "
+    "tuned on): model names with a hyphen, version or possessive ('Mistral-Large's', 'Olmo-2-13B's', "
+    "'DeepSeek-R1', 'StableLM-Zephyr', 'Qwen2.5 fine-tunes'; 6 misses); 'the RL policy' not read as the "
+    "model (3); an owned intent noun before 'to' ('the agent's plan to escape', 'attempt to deceive'); "
+    "the model as object of a perception verb with an -ing verb ('caught the model scheming', 'shows the "
+    "model trying to please'); idioms ('pulling its punches', 'a chip on its shoulder'); intent after an "
+    "observable verb or in what it says ('answers wrongly on purpose', 'has decided that', 'telling users"
+    " what it thinks'); informal writing ('they're all sandbagging', a lower-case 'I realised the model "
+    "was manipulating me')",
+)
+def test_set_c_recall_meets_the_goal(capsys: pytest.CaptureFixture[str]) -> None:
+    with capsys.disabled():
+        print()
+        _print_tallies()
+    sets = set_c()
+    n_intent, caught, _, _ = tallies(sets)
+    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+
+
+def test_set_c_false_flags_meet_the_goal() -> None:
+    sets = set_c()
+    _, _, n_behavioural, flagged = tallies(sets)
+    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+
+
+@pytest.mark.parametrize(
+    ("key", "sets"),
+    [("set_c", set_c), ("set_b", set_b), ("set_a", set_a), ("dev", dev_set), ("corpus", corpus_set)],
+)
+def test_round3_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+    assert callable(sets)
+    n_intent, caught, n_behavioural, flagged = tallies(sets())
+    t = _result("round3")[key]
+    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
+        n_intent,
+        caught,
+        n_behavioural,
+        flagged,
+    )
+
+
+def test_docs_give_the_tallies_of_the_result_files() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == text.count(END) == 1, "docs/evidence.md: one tallies block in Claim language"
+    block = text[text.index(BEGIN) : text.index(END) + len(END)]
+    assert block == tallies_markdown(), "docs/evidence.md: paste tallies_markdown() between the markers"
