@@ -8,7 +8,7 @@ configuration on SmolLM2, many minutes), ``--study NAME`` a full study.
 
 Writes bench/results/bf16_timings.json and prints the ratios.
 
-    python bench/bf16_timings.py [--demo] [--study NAME ...]
+    python bench/bf16_timings.py [--skip-fast] [--demo] [--study NAME ...]
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="also time `assay demo` (SmolLM2)")
     parser.add_argument("--study", action="append", default=[], help="also time `assay study NAME`")
+    parser.add_argument("--skip-fast", action="store_true", help="do not time `assay demo --fast`")
     args = parser.parse_args()
-    commands = {"assay demo --fast": ["demo", "--fast"]}
+    commands = {} if args.skip_fast else {"assay demo --fast": ["demo", "--fast"]}
     if args.demo:
         commands["assay demo"] = ["demo"]
     for name in args.study:
