@@ -1,13 +1,13 @@
-"""The claim-language checker on held-out set C (round 3): recall and false flags against the issue's goals.
+"""The claim-language checker on set C: recall and false flags against the issue's goals (a regression set).
 
 ``tests/evidence/data/language_fresh_c.yaml`` ("set C") was written by someone who read neither the checker,
-its data, its docs nor sets A and B, and the round-3 checker (commit 88afd01) was committed before the set
-was opened. It is never used for tuning. Sets A and B, the development set and the corpus were tuned on (or
-for their miss categories).
+its data, its docs nor sets A and B. Set C: held out for round 3 (figures in
+bench/results/language_round3.json); its miss categories informed round 4, so it is no longer held out.
 
 ``docs/evidence.md`` ("Claim language") shows the tallies between ``<!-- tallies: claim-language -->``
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
-block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: this checker), never typed.
+block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
+``round4``: this checker), never typed.
 """
 
 from __future__ import annotations
@@ -49,11 +49,16 @@ _ROWS = [
     ("round 2 (d13d274)", "round2", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 2 (d13d274)", "round2", "dev", "development set, tuned on"),
     ("round 2 (d13d274)", "round2", "corpus", "regression corpus, tuned on"),
-    ("round 3: this checker", "round3", "set_c", "set C, held out (run once)"),
-    ("round 3: this checker", "round3", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 3: this checker", "round3", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 3: this checker", "round3", "dev", "development set, tuned on"),
-    ("round 3: this checker", "round3", "corpus", "regression corpus, tuned on"),
+    ("round 3 (88afd01)", "round3", "set_c", "set C, held out (run once)"),
+    ("round 3 (88afd01)", "round3", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 3 (88afd01)", "round3", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 3 (88afd01)", "round3", "dev", "development set, tuned on"),
+    ("round 3 (88afd01)", "round3", "corpus", "regression corpus, tuned on"),
+    ("round 4: this checker", "round4", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 4: this checker", "round4", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 4: this checker", "round4", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 4: this checker", "round4", "dev", "development set, tuned on"),
+    ("round 4: this checker", "round4", "corpus", "regression corpus, tuned on"),
 ]
 
 
@@ -85,19 +90,6 @@ def _print_tallies() -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="set C recall is below the goal on the one run made (99/118 = 0.839; misses read after the run, "
-    "not "
-    "tuned on): model names with a hyphen, version or possessive ('Mistral-Large's', 'Olmo-2-13B's', "
-    "'DeepSeek-R1', 'StableLM-Zephyr', 'Qwen2.5 fine-tunes'; 6 misses); 'the RL policy' not read as the "
-    "model (3); an owned intent noun before 'to' ('the agent's plan to escape', 'attempt to deceive'); "
-    "the model as object of a perception verb with an -ing verb ('caught the model scheming', 'shows the "
-    "model trying to please'); idioms ('pulling its punches', 'a chip on its shoulder'); intent after an "
-    "observable verb or in what it says ('answers wrongly on purpose', 'has decided that', 'telling users"
-    " what it thinks'); informal writing ('they're all sandbagging', a lower-case 'I realised the model "
-    "was manipulating me')",
-)
 def test_set_c_recall_meets_the_goal(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print()
@@ -117,10 +109,10 @@ def test_set_c_false_flags_meet_the_goal() -> None:
     ("key", "sets"),
     [("set_c", set_c), ("set_b", set_b), ("set_a", set_a), ("dev", dev_set), ("corpus", corpus_set)],
 )
-def test_round3_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+def test_round4_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
     assert callable(sets)
     n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round3")[key]
+    t = _result("round4")[key]
     assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
         n_intent,
         caught,

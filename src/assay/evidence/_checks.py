@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
+from assay.evidence import _models as md
 from assay.evidence import _verbs as vb
 from assay.evidence._grammar import Kind, Tok
 
@@ -44,7 +45,7 @@ def owner_kind(owner: str, ctx: Context) -> Kind:
         return ctx.its
     if owner == "they":
         return ctx.resolve("they", True)[0]
-    if owner in lx.MODEL_NOUNS or lx.MODEL_NAME.match(owner):
+    if owner in lx.MODEL_NOUNS or md.is_model_name(owner):
         return "model"
     return "thing"
 
@@ -389,7 +390,10 @@ def lexicon_hits(
         owned_word = owned_word and (nxt not in lx.THINGS or low in lx.INTENT_ADJECTIVES)  # "its plan output"
         had = model and owner is None and _had(toks, j)  # "the model has a deep urge to survive"
         owned = owned_word and (owner == "model" or had) and nouns
-        if said or (noun and (model or owned_subject) and owner is None) or owned:
+        planned = low in lx.INTENT_VERBS and _is_noun_use(toks, j) and nxt == "to" and owner == "model"
+        planned = planned and not any(gr.is_finite_verb(t.low) or vb.is_observable(t.low) for t in toks[:j])
+        planned = planned and not (low in lx.TRY_VERBS and vb.is_observable((toks[j + 2 :] or toks)[0].low))
+        if said or (noun and (model or owned_subject) and owner is None) or owned or planned:
             out.append((j, j + 1))
         j += 1
     return out

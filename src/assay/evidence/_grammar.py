@@ -25,7 +25,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and
 _WORD = rf"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_{_INVISIBLE}]*[A-Za-z0-9'])?"
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # HTML tags: <b>, </em>, <span class="x">
 _TOKEN = re.compile(rf"{_WORD}|(?<=\s)-(?=\s)|[,;:()\[\]—–!?.]")
-_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
+_QUOTES = re.compile(r"`[^`]*[._:=/()][^`]*`|\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”'*_`)]*\s+(?=[^a-z0-9\s])")
 _CONTRACTION = re.compile(r"^(?P<word>.+?)(?P<tail>n't|'s|'re|'ve|'ll|'d|'m)$")
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
@@ -159,7 +159,7 @@ def is_model_word(toks: list[Tok], i: int) -> bool:
     if tok.low in ("it", "itself"):
         return False  # pronouns are resolved by the caller
     lettered = tok.cap and i + 1 < len(toks) and len(toks[i + 1].text) == 1 and toks[i + 1].text.isupper()
-    return tok.low in md.MODEL_NOUNS or bool(md.MODEL_NAME.match(tok.text)) or lettered  # "Command R"
+    return tok.low in md.MODEL_NOUNS or md.is_model_name(tok.text) or lettered  # "Command R"
 
 
 def word_kind(toks: list[Tok], i: int) -> Kind | None:
@@ -247,6 +247,14 @@ def _continues(toks: list[Tok], i: int) -> bool:
     low = toks[i].low
     if i > 0 and is_model_word(toks, i - 1) and is_model_word(toks, i):
         return True  # "the AI system", "the AI agent"
+    if low in md.CONDITIONAL_MODEL_NOUNS and is_model_word(toks, i):
+        return True  # "the RL policy"
+    if i > 0 and low in lx.THINGS | lx.MODEL_NOUNS and is_model_word(toks, i - 1) and low.endswith("s"):
+        k = i + 1
+        while k < len(toks) and is_adverb(toks[k].low):
+            k += 1
+        if k > i + 1 and (k >= len(toks) or not is_finite_verb(toks[k].low)):
+            return False  # "the model answers wrongly on purpose": a verb, not "model answers"
     if low not in lx.THINGS and low not in lx.MODEL_NOUNS:
         return False
     after = toks[i + 1].low if i + 1 < len(toks) else ""
@@ -266,6 +274,9 @@ def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
             continue
         if head < 0 and (low in fw.DETERMINERS or is_number(low)):
             i += 1
+            continue
+        if head >= 0 and low in ("itself", "themselves"):
+            i += 1  # "the behaviour itself was rare": an emphatic reflexive
             continue
         if head < 0 and low in fw.PRONOUNS:
             kind = low if low in ("it", "they") else "person"

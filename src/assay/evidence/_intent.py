@@ -182,12 +182,13 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         if rl.relative_verb_first(clause.toks, clause.opener):
             subj = Subject("inherit", 0)  # "which dislikes being corrected"
         explicit = subj.kind not in ("inherit", "none")
+        unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
         kind = _subject_kind(subj, queue, i, prev, ctx)
         reported = reported and clause.opener not in _REPORT_ENDS
         question = clause.opener in fw.QUESTION_OPENERS or (
             question and not explicit and clause.opener != ";"
         )
-        believer = kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks ...", not "we think"
+        believer = explicit and kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks", not "we"
         limit = _report_start(clause.toks, subj.pred, after, kind, believer)
         toks = clause.toks if limit is None else clause.toks[:limit]
         if not (reported or question or rl.is_hypothetical(queue, i)):
@@ -196,9 +197,37 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
                 queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
                 toks, limit = toks[:e], None
             hits += [_hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx)]
+            if kind == "model" and limit is not None:  # "wrote the wrong answer deliberately"
+                hits += [_hit(clause.toks, a, b) for a, b in _manner_after(clause.toks, limit)]
+            if unresolved:
+                hits += [_hit(toks, a, a + 1) for a in range(len(toks)) if _scheming(toks[a].low)]
         reported = reported or limit is not None
         prev = kind
     return sorted(set(hits))  # a subject repeated before its main verb (see _roles) may repeat a hit
+
+
+def _scheming(low: str) -> bool:
+    """A deception verb or the -ing form of an intent verb ("lying", "scheming")."""
+    return low in lx.DECEPTION_VERBS or (low in lx.INTENT_VERBS and low.endswith("ing"))
+
+
+def _manner_after(toks: list[Tok], limit: int) -> list[Span]:
+    """Intent adverbials after a speech verb that describe the speaking, not what was said.
+
+    "answered wrongly on purpose", "wrote the answer deliberately"; none after a new subject ("said it
+    deliberately lied").
+    """
+    out: list[Span] = []
+    for j in range(limit + 1, len(toks)):
+        low = toks[j].low
+        nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+        if toks[j].quoted or low in fw.PRONOUNS or (gr.word_kind(toks, j) and gr.is_finite_verb(nxt)):
+            break  # a new subject: what follows was said
+        if low in lx.INTENT_ADVERBS:
+            out.append((j, j + 1))
+        elif low == "on" and j + 1 < len(toks) and toks[j + 1].low == "purpose":
+            out.append((j, j + 2))
+    return out
 
 
 def _hit(toks: list[Tok], a: int, b: int) -> Hit:

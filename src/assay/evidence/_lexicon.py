@@ -332,6 +332,15 @@ MIND_VERBS: frozenset[str] = frozenset(
 #: The authors as subject: their belief is the claim ("we think the model knows").
 AUTHORS: frozenset[str] = frozenset(_words("we i us our"))
 
+#: Verbs of perception and discovery: with the model as object and an -ing verb after it, the -ing verb is the
+#: model's ("caught the model scheming", "found the agent lying", "the logs show it hiding ...").
+PERCEPTION_VERBS: frozenset[str] = frozenset(
+    _forms(
+        "catch", "find", "observe", "notice", "spot", "watch", "see", "show", "reveal", "record", "witness"
+    )
+    | _words("caught found saw seen shown")
+)
+
 #: Verbs that attach a label when "as" follows ("was described as deceptive", "regarded it as a test").
 AS_LABEL_VERBS: frozenset[str] = frozenset(
     _forms(*_words("describe characterise characterize portray term dub consider regard view depict call"))

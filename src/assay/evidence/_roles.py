@@ -169,7 +169,7 @@ def is_fronted(toks: list[Tok], opener: str) -> bool:
     while i0 < len(toks) and gr.is_adverb(toks[i0].low):
         i0 += 1
     if i0 >= len(toks):
-        return False
+        return any(t.low in lx.INTENT_ADVERBS for t in toks)  # "Deliberately, the model ..."
     first = toks[i0].low
     opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so"
     return opens and not any(gr.is_finite_verb(t.low) for t in toks[i0:])
@@ -247,6 +247,8 @@ def embedded_subject(toks: list[Tok], start: int) -> int | None:
         if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
             continue
         verb = toks[ph.end].low
+        if p > 0 and toks[p - 1].low in lx.PERCEPTION_VERBS and verb.endswith("ing"):
+            return p  # "caught the model scheming", "observed it sandbagging": the -ing verb is the model's
         if (gr.is_finite_verb(verb) or (not ph.plural and _unknown_s(verb))) and verb not in ("'s",):
             return p
     return None

@@ -133,6 +133,7 @@ _MORE = _verbs(
     tutor teach:teaches:taught::teaching guide coach distill distil prune quantize quantise host chart graph
     explore probe investigate skim sample cycle iterate recurse spam+ flood batch allow avoid walk step+
     spin:spins:spun::spinning yield reproduce regurgitate roleplay role-play receive issue
+    touch introduce rename
     """
 )
 
@@ -166,6 +167,8 @@ def is_observable(low: str) -> bool:
     """Whether a verb form is observable, also with a prefix ("re-ran", "reopened", "unblocked")."""
     if low in OBSERVABLE_VERBS:
         return True
+    if low == "resent":
+        return False  # not "re-sent"
     for prefix in _PREFIXES:
         rest = low[len(prefix) :]
         if low.startswith(prefix) and len(rest) >= 3 and rest in OBSERVABLE_VERBS:
