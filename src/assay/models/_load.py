@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assay._errors import AssayError
-from assay._precision import mark_precision
+from assay._precision import Precision, mark_precision
 
 
 def load_local_model(
@@ -64,5 +64,21 @@ def load_local_model(
     if adapter is not None:
         model = load_adapter(model, Path(adapter))
     model.eval()
-    mark_precision(model, precision)
+    mark_precision(model, _small_model_fallback(precision, model))
     return model, tokenizer
+
+
+#: Below this hidden size ``auto`` keeps a CPU model in fp32: its matrices are too small for the bf16 units
+#: to gain (the toy model's ``assay demo --fast`` took 58.8 s under autocast vs 56.1 s in fp32,
+#: bench/results/bf16_timings.json), and autocast would change its answers for nothing.
+MIN_HIDDEN_FOR_CPU_AUTOCAST = 256
+
+
+def _small_model_fallback(precision: Precision, model: Any) -> Precision:
+    """fp32 instead of the autocast ``auto`` chose on a CPU, for a model below the size where it pays."""
+    hidden = getattr(getattr(model, "config", None), "hidden_size", None)
+    if precision.reason != "amx_bf16" or not isinstance(hidden, int) or hidden >= MIN_HIDDEN_FOR_CPU_AUTOCAST:
+        return precision
+    return Precision(
+        "float32", None, precision.device, f"hidden size {hidden} < {MIN_HIDDEN_FOR_CPU_AUTOCAST}"
+    )
