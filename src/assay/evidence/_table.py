@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ import pandas as pd
 
 from assay._errors import AssayError
 from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
+from assay.evidence._logrows import first_scorer, flatten_row, rows_from_full_samples, sample_row
 from assay.evidence._logs import (
     detect_factors,
     expand_logs,
     flat_metadata,
     normalise_positive,
     number_text,
-    score_text,
 )
 from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
 from assay.evidence._schema import FACTOR_PREFIX as FACTOR_PREFIX  # re-exported: the table's column names
@@ -151,22 +151,22 @@ def _read_log(
         raise AssayError(f"cannot read log {p}: {detail}") from None
     if not summaries:
         raise AssayError(f"log has no samples: {p}")
-    main = scorer or _first_scorer(header, summaries)
+    main = scorer or first_scorer(header, summaries)
     names = {str(sc.name) for sc in header.eval.scorers or []} | {
         k for s in summaries for k in s.scores or {}
     }
     if scorer is not None and scorer not in names:
         raise AssayError(f"log {p} has no scorer {scorer!r} (scorers: {', '.join(sorted(names)) or 'none'})")
     where = f"log {p}, scorer {main!r}"
-    rows = [_row(s, main, score_key, where) for s in summaries]
+    rows = [sample_row(s, main, score_key, where) for s in summaries]
     if any(_REMOVED in json.dumps(r["_meta_raw"], default=str) for r in rows):
-        rows = _rows_from_full_samples(p, main, score_key, where)
+        rows = rows_from_full_samples(p, main, score_key, where)
     seen: dict[str, dict[str, Any]] = {}
     for r in rows:
         seen.setdefault(
             r["sample_id"], flat_metadata(r["_meta_raw"]["metadata"]) | {"_row_id": r["sample_id"]}
         )
-    frame = pd.DataFrame([_flatten(r) for r in rows])
+    frame = pd.DataFrame([flatten_row(r) for r in rows])
     _add_header_columns(frame, header, p, main)
     metas = [m | {"_log": str(p)} for m in seen.values()]
     return frame, metas
@@ -227,94 +227,6 @@ def _two_different(vocab: dict[str, str]) -> tuple[tuple[str, str], tuple[str, s
     first = items[0]
     other = next(it for it in items if it[1] != first[1])
     return first, other
-
-
-def _first_scorer(header: Any, summaries: Sequence[Any]) -> str:
-    scorers = header.eval.scorers or []
-    if scorers:
-        return str(scorers[0].name)
-    for s in summaries:
-        if s.scores:
-            return str(next(iter(s.scores)))
-    return ""
-
-
-def _outcome(summary: Any, scorer: str, score_key: str | None, where: str) -> tuple[str, str]:
-    if summary.error:
-        return Outcome.MODEL_ERROR.value, ""
-    scores = summary.scores or {}
-    if scorer not in scores:
-        return "unscored", ""
-    return score_text(scores[scorer].value, score_key, where)
-
-
-def _row(summary: Any, scorer: str, score_key: str | None = None, where: str = "log") -> dict[str, Any]:
-    meta = dict(summary.metadata or {})
-    scores = summary.scores or {}
-    score = scores.get(scorer)
-    score_meta = dict(score.metadata or {}) if score is not None else {}
-    judge = score_meta.get("judge")
-    judge_config = score_meta.get("judge_config")
-    classifier = score_meta.get("classifier")
-    usage = list((summary.model_usage or {}).values())
-    text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
-    judge_score = judge.get("score") if isinstance(judge, dict) else None
-    outcome, used_key = _outcome(summary, scorer, score_key, where)
-    costs = [u.total_cost for u in usage if u.total_cost is not None]
-    return {
-        "_meta_raw": {"metadata": meta, "score": score_meta},
-        "sample_id": str(summary.id),
-        "epoch": int(summary.epoch),
-        "task_family": str(meta.get("task_family", "")),
-        "condition_id": str(meta.get("condition_id", "")),
-        "factors": meta.get("factors") if isinstance(meta.get("factors"), dict) else {},
-        "paraphrase": int(meta["paraphrase"]) if isinstance(meta.get("paraphrase"), int) else -1,
-        "prompt_sha256": str(meta.get("prompt_sha256", "")),
-        "pair_id": "" if meta.get("pair_id") is None else str(meta["pair_id"]),
-        "prompt_chars": len(text),
-        "prompt_text": text,
-        "outcome": outcome,
-        "_score_key": used_key,
-        "error": str(summary.error or ""),
-        "limit": str(summary.limit or ""),
-        "judge": json.dumps(judge, sort_keys=True, default=str) if judge is not None else "",
-        "judge_config": (
-            json.dumps(judge_config, sort_keys=True, default=str) if judge_config is not None else ""
-        ),
-        "classifier": json.dumps(classifier, sort_keys=True, default=str) if classifier is not None else "",
-        "judge_score": float(judge_score) if isinstance(judge_score, int | float) else math.nan,
-        "input_tokens": sum(u.input_tokens for u in usage),
-        "output_tokens": sum(u.output_tokens for u in usage),
-        "total_tokens": sum(u.total_tokens for u in usage),
-        "cost": sum(costs) if costs else math.nan,
-        "other_models": ",".join(sorted(str(m) for m in (summary.model_usage or {}))),
-    }
-
-
-def _messages_text(messages: Iterable[Any]) -> str:
-    return "\n".join(str(m.text) for m in messages)
-
-
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in row.items() if k not in ("_meta_raw", "factors")}
-    for name, value in row["factors"].items():
-        out[f"{FACTOR_PREFIX}{name}"] = str(value)
-    return out
-
-
-def _rows_from_full_samples(
-    path: Path, scorer: str, score_key: str | None, where: str
-) -> list[dict[str, Any]]:
-    """Fallback when Inspect's summaries dropped large metadata: read the samples without transcripts."""
-    from inspect_ai.log import read_eval_log
-
-    log = read_eval_log(str(path), exclude_fields={"messages", "events", "store", "attachments"})
-    rows = []
-    for sample in log.samples or []:
-        summary = sample.summary()
-        summary.metadata, summary.scores = sample.metadata, sample.scores  # summary() thins them again
-        rows.append(_row(summary, scorer, score_key, where))
-    return rows
 
 
 def _add_header_columns(frame: pd.DataFrame, header: Any, path: Path, scorer: str) -> None:

@@ -1,0 +1,107 @@
+"""One row of the evidence table per Inspect sample: reading a sample summary's scores and metadata.
+
+Kept apart from :mod:`assay.evidence._table`, which assembles these rows into the table.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assay._outcome import Outcome
+from assay.evidence._logs import score_text
+from assay.evidence._schema import FACTOR_PREFIX
+
+
+def first_scorer(header: Any, summaries: Sequence[Any]) -> str:
+    """The log's first declared scorer, else the first scorer any sample carries (empty when none)."""
+    scorers = header.eval.scorers or []
+    if scorers:
+        return str(scorers[0].name)
+    for s in summaries:
+        if s.scores:
+            return str(next(iter(s.scores)))
+    return ""
+
+
+def _outcome(summary: Any, scorer: str, score_key: str | None, where: str) -> tuple[str, str]:
+    if summary.error:
+        return Outcome.MODEL_ERROR.value, ""
+    scores = summary.scores or {}
+    if scorer not in scores:
+        return "unscored", ""
+    return score_text(scores[scorer].value, score_key, where)
+
+
+def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: str = "log") -> dict[str, Any]:
+    """One sample summary as a row of the evidence table (before its header columns are added)."""
+    meta = dict(summary.metadata or {})
+    scores = summary.scores or {}
+    score = scores.get(scorer)
+    score_meta = dict(score.metadata or {}) if score is not None else {}
+    judge = score_meta.get("judge")
+    judge_config = score_meta.get("judge_config")
+    classifier = score_meta.get("classifier")
+    usage = list((summary.model_usage or {}).values())
+    text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
+    judge_score = judge.get("score") if isinstance(judge, dict) else None
+    outcome, used_key = _outcome(summary, scorer, score_key, where)
+    costs = [u.total_cost for u in usage if u.total_cost is not None]
+    return {
+        "_meta_raw": {"metadata": meta, "score": score_meta},
+        "sample_id": str(summary.id),
+        "epoch": int(summary.epoch),
+        "task_family": str(meta.get("task_family", "")),
+        "condition_id": str(meta.get("condition_id", "")),
+        "factors": meta.get("factors") if isinstance(meta.get("factors"), dict) else {},
+        "paraphrase": int(meta["paraphrase"]) if isinstance(meta.get("paraphrase"), int) else -1,
+        "prompt_sha256": str(meta.get("prompt_sha256", "")),
+        "pair_id": "" if meta.get("pair_id") is None else str(meta["pair_id"]),
+        "prompt_chars": len(text),
+        "prompt_text": text,
+        "outcome": outcome,
+        "_score_key": used_key,
+        "error": str(summary.error or ""),
+        "limit": str(summary.limit or ""),
+        "judge": json.dumps(judge, sort_keys=True, default=str) if judge is not None else "",
+        "judge_config": (
+            json.dumps(judge_config, sort_keys=True, default=str) if judge_config is not None else ""
+        ),
+        "classifier": json.dumps(classifier, sort_keys=True, default=str) if classifier is not None else "",
+        "judge_score": float(judge_score) if isinstance(judge_score, int | float) else math.nan,
+        "input_tokens": sum(u.input_tokens for u in usage),
+        "output_tokens": sum(u.output_tokens for u in usage),
+        "total_tokens": sum(u.total_tokens for u in usage),
+        "cost": sum(costs) if costs else math.nan,
+        "other_models": ",".join(sorted(str(m) for m in (summary.model_usage or {}))),
+    }
+
+
+def _messages_text(messages: Iterable[Any]) -> str:
+    return "\n".join(str(m.text) for m in messages)
+
+
+def flatten_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its factors as ``f_<name>`` columns and its raw metadata dropped."""
+    out = {k: v for k, v in row.items() if k not in ("_meta_raw", "factors")}
+    for name, value in row["factors"].items():
+        out[f"{FACTOR_PREFIX}{name}"] = str(value)
+    return out
+
+
+def rows_from_full_samples(
+    path: Path, scorer: str, score_key: str | None, where: str
+) -> list[dict[str, Any]]:
+    """Fallback when Inspect's summaries dropped large metadata: read the samples without transcripts."""
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(str(path), exclude_fields={"messages", "events", "store", "attachments"})
+    rows = []
+    for sample in log.samples or []:
+        summary = sample.summary()
+        summary.metadata, summary.scores = sample.metadata, sample.scores  # summary() thins them again
+        rows.append(sample_row(summary, scorer, score_key, where))
+    return rows
