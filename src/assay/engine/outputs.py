@@ -131,8 +131,12 @@ def audited_report(
     Each claim is audited on the evidence its file names, paths resolved against its folder (see
     :func:`cite_tables` for the table a claim is audited on), so re-auditing the file gives the same result.
     """
+    positive = evidence.positive
+    if positive and evidence.table is not None:  # a study's measures: keep the positives its rows hold
+        held = set(evidence.table["outcome"].astype(str))
+        positive = [p for p in positive if p in held] or positive
     data = build_report(
-        evidence.logs, table=evidence.table, positive=evidence.positive, sections=sections, title=title
+        evidence.logs, table=evidence.table, positive=positive, sections=sections, title=title
     )
     data.audits = [audit_claim_file(f) for f in claim_files]
     return data
