@@ -26,6 +26,7 @@ SETS = {
     "set_a": ROOT / "tests/evidence/data/language_fresh.yaml",
     "set_b": ROOT / "tests/evidence/data/language_fresh_b.yaml",
     "set_c": ROOT / "tests/evidence/data/language_fresh_c.yaml",
+    "set_d": ROOT / "tests/evidence/data/language_fresh_d.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

@@ -54,6 +54,7 @@ _ROWS = [
     ("round 3 (88afd01)", "round3", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 3 (88afd01)", "round3", "dev", "development set, tuned on"),
     ("round 3 (88afd01)", "round3", "corpus", "regression corpus, tuned on"),
+    ("round 4: this checker", "round4_heldout_d", "set_d", "set D, held out (run once)"),
     ("round 4: this checker", "round4", "set_c", f"set C, {_NOT_HELD_OUT}"),
     ("round 4: this checker", "round4", "set_b", f"set B, {_NOT_HELD_OUT}"),
     ("round 4: this checker", "round4", "set_a", f"set A, {_NOT_HELD_OUT}"),
