@@ -20,7 +20,9 @@ from typing import NamedTuple
 
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
+from assay.evidence import _hedges as hd
 from assay.evidence import _lexicon as lx
+from assay.evidence import _models as md
 from assay.evidence import _roles as rl
 from assay.evidence._checks import (
     Context,
@@ -60,7 +62,9 @@ def _verb_position(toks: list[Tok], j: int) -> bool:
     return gr.is_adverb(before) or gr.word_kind(toks, j - 1) is not None or before.endswith("s'")
 
 
-def _report_start(toks: list[Tok], start: int, after: str, kind: Kind, believer: bool) -> int | None:
+def _report_start(
+    toks: list[Tok], start: int, after: str, kind: Kind, believer: bool, evidential: bool = False
+) -> int | None:
     """The first token at or after ``start`` that opens reported content.
 
     That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
@@ -77,7 +81,7 @@ def _report_start(toks: list[Tok], start: int, after: str, kind: Kind, believer:
             return j
         nxt = toks[j + 1].low if j + 1 < len(toks) else after
         quote_next = j + 1 < len(toks) and toks[j + 1].quoted
-        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next):
+        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next) and not evidential:
             return j
     return None
 
@@ -162,7 +166,7 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
     ctx = ctx or Context()
     queue = rl.split_relatives(gr.clauses(gr.tokens(sentence)))
     hits: list[Hit] = []
-    reported = question = False
+    reported = question = hedged = False
     prev: Kind = "thing"
     for i, clause in enumerate(queue):  # the queue grows when a clause holds an embedded one
         after = queue[i + 1].opener if i + 1 < len(queue) else ""
@@ -178,9 +182,10 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
                     _hit(clause.toks, a, b) for a, b in _first_spans(rl.appositive_hits(clause.toks, ctx))
                 ]
             continue
-        subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
-        if rl.relative_verb_first(clause.toks, clause.opener):
-            subj = Subject("inherit", 0)  # "which dislikes being corrected"
+        subj = _subject(clause, i, after)
+        hedged = (hedged and not hd.hedge_ends(clause.opener)) or hd.opens_hedge(queue, i, subj)
+        if hedged or hd.no_clause(clause.toks):  # "We hypothesise that ...", "a model could", "up from"
+            continue
         explicit = subj.kind not in ("inherit", "none")
         unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
         kind = _subject_kind(subj, queue, i, prev, ctx)
@@ -189,7 +194,9 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
             question and not explicit and clause.opener != ";"
         )
         believer = explicit and kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks", not "we"
-        limit = _report_start(clause.toks, subj.pred, after, kind, believer)
+        limit = _report_start(clause.toks, subj.pred, after, kind, believer, hd.evidential(subj))
+        if hd.belief_without_that(clause.toks, subj):  # "Readers of the article assumed the AI wanted ..."
+            limit = 0
         toks = clause.toks if limit is None else clause.toks[:limit]
         if not (reported or question or rl.is_hypothetical(queue, i)):
             e = rl.embedded_subject(toks, subj.pred + 1)
@@ -204,6 +211,17 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         reported = reported or limit is not None
         prev = kind
     return sorted(set(hits))  # a subject repeated before its main verb (see _roles) may repeat a hit
+
+
+def _subject(clause: Clause, i: int, after: str) -> Subject:
+    """The clause's subject; plural nouns after a model noun belong to it ("the agent instances wrote")."""
+    subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
+    if rl.relative_verb_first(clause.toks, clause.opener):
+        return Subject("inherit", 0)  # "which dislikes being corrected"
+    toks = clause.toks
+    if subj.kind == "model" and subj.pred + 1 < len(toks) and toks[subj.pred].low in md.MODEL_PLURAL_HEADS:
+        subj.pred, subj.plural = subj.pred + 1, True
+    return subj
 
 
 def _scheming(low: str) -> bool:

@@ -248,7 +248,7 @@ PEOPLE: frozenset[str] = frozenset(
         researchers reviewer reviewers auditor auditors operator operators evaluator evaluators human humans
         engineer engineers manager managers person people customer customers attacker attackers supervisor
         overseer overseers developer developers staff participant participants rater raters annotator
-        annotators author authors expert experts worker workers colleague colleagues
+        annotators author authors reader readers expert experts worker workers colleague colleagues
         experimenter experimenters scientist scientists investigator investigators
         """
     )

@@ -74,3 +74,9 @@ def is_model_name(text: str) -> bool:
 MODEL_NAME = re.compile(
     r"^(?!(?:[A-Z]\d[\d.]*)$)(?:[A-Za-z]+[-_]?\d[\w.\-]*|[A-Z]{2,}-\w+|[A-Z][a-z]+-[A-Z][A-Za-z]*)$"
 )
+
+
+#: Plural nouns after a model noun that belong to it ("the two agent instances exchanged ..."): not its verb.
+MODEL_PLURAL_HEADS: frozenset[str] = _words(
+    "instances copies replicas runs variants versions checkpoints snapshots"
+)

@@ -133,7 +133,7 @@ _MORE = _verbs(
     tutor teach:teaches:taught::teaching guide coach distill distil prune quantize quantise host chart graph
     explore probe investigate skim sample cycle iterate recurse spam+ flood batch allow avoid walk step+
     spin:spins:spun::spinning yield reproduce regurgitate roleplay role-play receive issue
-    touch introduce rename
+    touch introduce rename exchange
     """
 )
 

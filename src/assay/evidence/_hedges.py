@@ -1,0 +1,98 @@
+"""Clauses whose content is no assertion about the studied model: hedges, generic models, others' beliefs.
+
+Used by :mod:`assay.evidence._intent`. Nothing is flagged
+
+* in the authors' own hypotheses, conjectures and scope statements: "We hypothesise/conjecture/speculate/
+  suspect that the model ...", "Our hypothesis, untested here, is that ...", "It is possible that ...", and a
+  sentence-initial free relative whose main clause says it is unknown or out of scope ("What the model
+  intends, if anything, is outside the scope of this report"). Statements of confidence or findings stay
+  assertions ("We are confident that ...", "We found that ...", "We believe the model ...", "Our results
+  suggest that ..."; see :func:`evidential`);
+* about a generic hypothetical model: an indefinite subject ("a", "an", "any") with a modal in its sentence
+  ("a deceptive model could pass", "a model seeking to avoid shutdown would");
+* in a person's belief introduced without "that" behind an of-phrase ("Readers of the article assumed the
+  AI wanted to escape").
+
+A hedge lasts until a clause opens with "but", "and", "or", ";", "however" ... (a new statement).
+"""
+
+from __future__ import annotations
+
+from assay.evidence import _function_words as fw
+from assay.evidence import _grammar as gr
+from assay.evidence import _lexicon as lx
+from assay.evidence._grammar import Clause, Subject, Tok
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+HEDGE_VERBS: frozenset[str] = frozenset(
+    lx._forms("hypothesise", "hypothesize", "conjecture", "speculate", "suspect", "guess", "posit", "wonder")
+)
+HEDGE_NOUNS: frozenset[str] = _words(
+    "hypothesis hypotheses conjecture conjectures speculation guess hunch suspicion possibility"
+)
+_HEDGE_ADJECTIVES = _words("possible conceivable")  # "plausible", "likely": a lean, asserted
+_SCOPE_WORDS = _words("unclear unknown uncertain outside beyond open untested unanswered unknowable")
+_FREE_RELATIVES = _words("what why how whether")
+_INDEFINITE = frozenset({"a", "an", "any"})
+_MODALS = _words("would could might may can 'd")
+_ENDS = fw.SPEECH_RESETS | {"and", "or"}
+#: The authors' evidence: "Our results suggest that ..." is the authors' claim, not reported speech.
+EVIDENCE_NOUNS: frozenset[str] = _words("results findings evidence data analysis analyses experiments")
+#: A quantifier before "of which" ("none of which"), and "up/down from": no clause of their own.
+_QUANTIFIERS = _words("none some all each many most several few both one any neither either")
+
+
+def evidential(subj: Subject) -> bool:
+    """Whether the subject is the authors' evidence ("Our results"): its "suggests that" asserts."""
+    return subj.head in EVIDENCE_NOUNS and subj.owner in (None, "our", "these", "this")
+
+
+def no_clause(toks: list[Tok]) -> bool:
+    """A fragment read as a clause: "none of (which)", "up from 0.54", "down from 31%"."""
+    if len(toks) >= 2 and toks[0].low in ("up", "down") and toks[1].low == "from":
+        return True
+    return len(toks) == 2 and toks[0].low in _QUANTIFIERS and toks[1].low == "of"
+
+
+def _it_is_possible(toks: list[Tok]) -> bool:
+    rest = [t.low for t in toks if not gr.is_adverb(t.low)]
+    return (
+        len(rest) >= 3
+        and rest[0] == "it"
+        and rest[1] in ("is", "was", "seems", "remains", "'s")
+        and (rest[2] in _HEDGE_ADJECTIVES)
+    )
+
+
+def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
+    """Whether clause ``i`` opens an authors' hedge or a generic hypothetical model (see the module)."""
+    toks = queue[i].toks
+    later = [t.low for c in queue[i:] for t in c.toks]
+    if subj.head in lx.AUTHORS and any(t.low in HEDGE_VERBS for t in toks[subj.pred :]):
+        return True
+    if subj.head in HEDGE_NOUNS and any(c.opener == "that" for c in queue[i + 1 :]):
+        return True
+    if _it_is_possible(toks):
+        return True
+    if i == 0 and queue[0].opener in _FREE_RELATIVES and any(w in _SCOPE_WORDS for w in later[len(toks) :]):
+        return True
+    generic = subj.kind not in ("inherit", "none") and bool(toks) and toks[0].low in _INDEFINITE
+    return generic and any(w in _MODALS for w in later)
+
+
+def hedge_ends(opener: str) -> bool:
+    """Whether a clause with this opener starts a new statement (a hedge before it has ended)."""
+    return opener in _ENDS
+
+
+def belief_without_that(toks: list[Tok], subj: Subject) -> bool:
+    """A person's belief verb before the subject found ("Readers of the article assumed the AI ...")."""
+    for j in range(1, min(subj.pred, len(toks))):
+        if toks[j].low in lx.MIND_VERBS:
+            k = next((k for k in range(j) if toks[k].low not in fw.DETERMINERS), j)
+            return k < j and toks[k].low not in lx.AUTHORS and gr.word_kind(toks, k) == "person"
+    return False
