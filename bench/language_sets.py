@@ -28,6 +28,7 @@ SETS = {
     "set_b": ROOT / "tests/evidence/data/language_fresh_b.yaml",
     "set_c": ROOT / "tests/evidence/data/language_fresh_c.yaml",
     "set_d": ROOT / "tests/evidence/data/language_fresh_d.yaml",
+    "set_e": ROOT / "tests/evidence/data/language_fresh_e.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

@@ -61,6 +61,7 @@ _ROWS = [
     ("round 4 (3efb574)", "round4", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 4 (3efb574)", "round4", "dev", "development set, tuned on"),
     ("round 4 (3efb574)", "round4", "corpus", "regression corpus, tuned on"),
+    ("round 5: this checker", "round5_heldout_e", "set_e", "set E, held out (run once)"),
     ("round 5: this checker", "round5", "set_d", f"set D, {_NOT_HELD_OUT}"),
     ("round 5: this checker", "round5", "set_c", f"set C, {_NOT_HELD_OUT}"),
     ("round 5: this checker", "round5", "set_b", f"set B, {_NOT_HELD_OUT}"),
