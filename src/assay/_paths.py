@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -35,3 +36,8 @@ def relative_if_under(path: str, root: str, start: str) -> str | None:
     if os.path.commonpath([full, top]) != top:
         return None
     return Path(os.path.relpath(full, os.path.abspath(start))).as_posix()
+
+
+def file_sha256(path: str | Path) -> str:
+    """The hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

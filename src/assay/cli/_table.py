@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import click
@@ -35,6 +34,7 @@ def table_command(
     from assay.evidence import (
         COUNT_SUFFIXES,
         expand_logs,
+        file_hashes,
         read_table_file,
         tidy_table,
         validate_table,
@@ -48,13 +48,8 @@ def table_command(
         rows = tidy_table(logs, score_key=score_key, factors=factors)
         frames.append(rows.assign(measure=measure) if measure else rows)
     table = validate_table(pd.concat(frames, ignore_index=True))
-    inputs = {f"sha256:{Path(p).name}": _sha256(p) for p in [*expand_logs(logs), *map(Path, counts)]}
-    write_table_file(table, out, inputs=inputs)
+    write_table_file(table, out, inputs=file_hashes([*expand_logs(logs), *counts]))
     held = ", ".join(
         f"{m} ({n})" for m, n in table["measure"].astype(str).value_counts().sort_index().items()
     )
     click.echo(f"wrote {out}: {len(table)} rows; measures: {held}")
-
-
-def _sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

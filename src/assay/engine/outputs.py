@@ -25,6 +25,7 @@ from assay.evidence import (
     PredictionOutcome,
     StudyMetrics,
     audit_claim_file,
+    file_hashes,
     relative_evidence,
     write_study_metrics,
     write_table_file,
@@ -78,9 +79,7 @@ def input_hashes(
     hashes = {"config_sha256": hashlib.sha256(canonical).hexdigest(), "model": model}
     if revision:
         hashes["model_revision"] = revision
-    for f in map(Path, files):
-        hashes[f"sha256:{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
-    return hashes
+    return hashes | file_hashes(files)
 
 
 def write_claim_files(out: Path, claims: Iterable[Claim]) -> list[Path]:

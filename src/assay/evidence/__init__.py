@@ -287,7 +287,7 @@ from assay.evidence._schema import (  # noqa: E402
     SCHEMA_VERSION,
     UNIT,
 )
-from assay.evidence._tablefile import provenance_path, read_provenance  # noqa: E402
+from assay.evidence._tablefile import file_hashes, provenance_path, read_provenance  # noqa: E402
 
 __all__ += [
     "AGGREGATED",
@@ -299,6 +299,7 @@ __all__ += [
     "UNIT",
     "expand_counts",
     "expand_logs",
+    "file_hashes",
     "load_count_table",
     "measure_rows",
     "negative_outcome",

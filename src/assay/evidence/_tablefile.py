@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from assay._errors import AssayError
+from assay._paths import file_sha256
 from assay.evidence._counts import COUNT_SUFFIXES, expand_counts, load_count_table
 from assay.evidence._schema import SCHEMA_VERSION
 from assay.evidence._table import validate_table
@@ -34,8 +35,9 @@ def provenance_path(path: str | Path) -> Path:
     return p.with_name(f"{p.stem}.provenance.json")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_hashes(files: Iterable[str | Path]) -> dict[str, str]:
+    """``sha256:<file name>`` -> the file's SHA-256, for the ``inputs`` of :func:`write_table_file`."""
+    return {f"sha256:{Path(f).name}": file_sha256(f) for f in files}
 
 
 def _provenance(table: pd.DataFrame, path: Path, inputs: Mapping[str, str]) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def _provenance(table: pd.DataFrame, path: Path, inputs: Mapping[str, str]) -> d
     return {
         "schema": SCHEMA_VERSION,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "table_sha256": _sha256(path),
+        "table_sha256": file_sha256(path),
         "rows": len(table),
         "measures": {
             str(k): int(v) for k, v in table["measure"].astype(str).value_counts().sort_index().items()
@@ -101,7 +103,7 @@ def read_provenance(path: str | Path) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
         found = data.get("schema") if isinstance(data, dict) else None
         raise AssayError(f"{side}: schema {found!r} is not {SCHEMA_VERSION!r}")
-    if data.get("table_sha256") != _sha256(p):
+    if data.get("table_sha256") != file_sha256(p):
         raise AssayError(
             f"evidence table {p} was changed after it was written (its SHA-256 differs from {side})"
         )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from assay._paths import file_sha256 as _file_sha256
 from assay.scoring._agreement import KappaCI
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def classifier_cell(*records: ClassifierRecord) -> str:
 
 def file_sha256(path: str | Path) -> str:
     """Return the hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _file_sha256(path)
 
 
 def _finite(x: float) -> float | None:
