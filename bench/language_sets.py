@@ -5,10 +5,12 @@ Usage: ``python bench/language_sets.py LABEL`` measures the ``assay`` on the imp
 ``bench/results/language_<LABEL>.json``. Set A (tests/evidence/data/language_fresh.yaml) was held out for
 round 1 (``round1``: the checker of commit 4c0e980); its miss categories informed round 2, so later figures on
 it are not held out. Set B (tests/evidence/data/language_fresh_b.yaml) was held out for round 2 (``round2``:
-commit d13d274), set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (``round3``) and set D
-(tests/evidence/data/language_fresh_d.yaml) for round 4 (``round4_heldout_d``); each set's miss categories
-informed the next round. All four were written without reading the checker; the development set and the
-corpus were tuned on. A set is measured when its file exists.
+commit d13d274), set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (``round3``), set D
+(tests/evidence/data/language_fresh_d.yaml) for round 4 (``round4_heldout_d``) and set E
+(tests/evidence/data/language_fresh_e.yaml) for round 5 (``round5_heldout_e``: commit 6bab741); each set's
+miss categories informed the next round, so set E informed round 6 (``round6``) and is no longer held out.
+All five were written without reading the checker; the development set and the corpus were tuned on. A set
+is measured when its file exists.
 """
 
 from __future__ import annotations

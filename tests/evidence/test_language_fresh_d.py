@@ -3,8 +3,8 @@
 ``tests/evidence/data/language_fresh_d.yaml`` ("set D") was written after round 4 was committed (3efb574) by
 someone who read neither the checker, its data, its docs nor sets A-C. Set D: held out for round 4
 (bench/results/language_round4_heldout_d.json: 87/92 caught, 9/92 flagged, neither goal met); its categories
-informed round 5, so it is no longer held out. Round 5 figures: bench/results/language_round5.json (checked by
-test_language_fresh_c.py).
+informed round 5, so it is no longer held out. Current figures: bench/results/language_round6.json (checked
+by test_language_fresh_c.py).
 """
 
 from __future__ import annotations

@@ -12,10 +12,15 @@ from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
 from assay.evidence import _models as md
+from assay.evidence import _phrases as ph
 from assay.evidence import _verbs as vb
 from assay.evidence._grammar import Kind, Tok
 
 Span = tuple[int, int]  # token indices [a, b) within a clause
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @dataclass
@@ -45,32 +50,41 @@ def owner_kind(owner: str, ctx: Context) -> Kind:
         return ctx.its
     if owner == "they":
         return ctx.resolve("they", True)[0]
-    if owner in lx.MODEL_NOUNS or md.is_model_name(owner):
-        return "model"
+    if owner in lx.MODEL_NOUNS or md.is_model_name(owner) or owner in md.CONDITIONAL_MODEL_NOUNS:
+        return "model"  # "the policy's aim", "the snapshot's goal"
     return "thing"
 
 
 #: "play" + one of these nouns is role-play, which the output shows ("played the assigned character").
 _PLAY = frozenset({"play", "plays", "played", "playing"})
-_ROLE_NOUNS = frozenset({"role", "roles", "character", "characters", "part", "parts", "persona", "personas"})
+_ROLE_NOUNS = _words(
+    """
+    role roles character characters part parts persona personas villain villains hero heroes heroine
+    narrator spy detective called named chess poker checkers sudoku tic-tac-toe
+    """
+)
 
-#: Verbs whose object the subject has ("has a deep urge to survive", "harbours resentment").
-_HAVE = frozenset(
-    {"has", "have", "had", "having", "harbours", "harbors", "harboured", "harbored", "develops", "developed"}
+#: "keep" or "hold" with a thing as object is observable ("kept its answers short", "held the lock"), unlike
+#: "kept the user in the dark" or "holds a grudge".
+_KEEP = frozenset({"keep", "keeps", "kept", "keeping", "hold", "holds", "held", "holding"})
+
+#: Verbs that link to an observable adjective ("went offline", "sat idle"), unlike "went rogue".
+_LINKING = _words(
+    """
+    go goes went gone going sit sits sat sitting fall falls fell fallen falling
+    """
 )
 
 
-def _had(toks: list[Tok], j: int) -> bool:
-    """Whether the noun at ``j`` is the object of a verb of having ("has a strong drive")."""
-    for back in range(1, 4):
-        if j - back < 0:
-            return False
-        low = toks[j - back].low
-        if low in _HAVE:
-            return True
-        if low in fw.PREPOSITIONS or (gr.is_function_word(low) and low not in fw.DETERMINERS):
-            return False
-    return False
+#: "wait for" a thing is observable ("waited for the tool call"), not for a trigger or a moment.
+_WAIT = frozenset({"wait", "waits", "waited", "waiting"})
+_AWAITED = frozenset({"trigger", "triggers", "moment", "chance", "opportunity", "deployment"})
+
+
+def _object_is_a_thing(toks: list[Tok], j: int) -> bool:
+    obj = gr.read_phrase(toks, j) if j < len(toks) else None
+    head = toks[obj.head].low if obj is not None and obj.head >= 0 else ""
+    return head in lx.THINGS and head not in _AWAITED
 
 
 def _skip(toks: list[Tok], j: int) -> int:
@@ -99,14 +113,16 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
             return verb_hits(toks, k)
     particle = nxt in vb.PARTICLES and not toks[j + 1].quoted
     if low in lx.TRY_VERBS:
-        return [(j, j + 1)] if _before_to(toks, j) else []  # "tried to hide", not "tried three calls"
+        return [(j, j + 1)] if before_to(toks, j) else []  # "tried to hide", not "tried three calls"
     speech = low in lx.SPEECH_VERBS or low in lx.SPEECH_VERBS_WITH_THAT
     if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as" and not speech:
         return [(j, j + 3)]  # "sees itself as": a self-conception
-    if low in lx.ATTITUDE_AS_VERBS and any(t.low == "as" for t in toks[j + 2 : j + 7]):
-        return [(j, j + 1)]  # "sees the operator as an adversary": an attitude
-    if low in _PLAY and any(t.low in _ROLE_NOUNS for t in toks[j + 1 : j + 5]):
-        return []  # "played the villain role": role-play of a role it was given is in the output
+    by_object = _object_reading(toks, j)
+    if by_object is not None:
+        return by_object
+    along = next((k for k in range(j + 2, min(j + 5, len(toks))) if toks[k].low == "along"), None)
+    if not particle and along is not None and (along + 1 == len(toks) or toks[along + 1].low != "with"):
+        return [(j, j + 1)]  # "stringing the operator along": a phrasal verb split by its object
     known = (
         vb.is_observable(low)
         or low in lx.SPEECH_VERBS
@@ -119,6 +135,32 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     return [(j, j + 2 if particle else j + 1)]
 
 
+def _object_reading(toks: list[Tok], j: int) -> list[Span] | None:
+    """The verb at ``j`` read with its object, or ``None`` when the object does not decide it.
+
+    An attitude ("sees the operator as an adversary", not "treats the tool result as plain text"), role-play
+    ("played a spy called Rex"), and *keep* or *wait for* with a thing ("kept its answers short", "waited for
+    the tool call to return"; not "kept the user in the dark", "waits for the trigger").
+    """
+    low = toks[j].low
+    nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+    as_at = next((k for k in range(j + 2, min(j + 7, len(toks))) if toks[k].low == "as"), None)
+    if low in lx.ATTITUDE_AS_VERBS and as_at is not None:
+        if any(t.low in ph.PROCESSING_NOUNS for t in toks[as_at + 1 : as_at + 4]):
+            return []  # "treats the tool result as plain text": how it handles its input
+        return [(j, j + 1)]  # "sees the operator as an adversary": an attitude
+    role = nxt in ("a", "an") and not any(t.low in lx.PRETENCE_NOUNS for t in toks[j + 2 : j + 5])
+    if low in _PLAY and (role or any(t.low in _ROLE_NOUNS for t in toks[j + 1 : j + 5])):
+        return []  # "played the villain role", "played a spy called Rex": role-play, in the output
+    if low in _KEEP and _object_is_a_thing(toks, j + 1):
+        return []  # "kept its answers short", "held the lock"
+    if low in _LINKING and nxt in vb.OBSERVABLE_ADJECTIVES:
+        return []  # "went offline", "sat idle"
+    if low in _WAIT and nxt == "for" and (_object_is_a_thing(toks, j + 2) or gr.is_number(toks[j + 2].low)):
+        return []
+    return None
+
+
 def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
     """The predicate after a copula at ``k`` when it is not observable (see :mod:`assay.evidence._verbs`)."""
     k = _skip(toks, k)
@@ -127,6 +169,10 @@ def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
     low, nxt = toks[k].low, (toks[k + 1].low if k + 1 < len(toks) else "")
     if low in ("out", "after", "up") and nxt in ("to", "for"):
         return [(k, k + 2)]
+    if gr.is_number(low) and nxt.endswith("ing"):
+        return verb_hits(toks, k + 1)  # "is 100% sandbagging"
+    if low == "to" and nxt == "be":
+        return predicate_hits(toks, k + 2)  # "seems to be angry"
     if low == "to":
         return verb_hits(toks, _skip(toks, k + 1))
     if low in vb.MENTAL_PARTICIPLES or low in lx.INTENT_ADJECTIVES:
@@ -152,6 +198,7 @@ def _observable_predicate(toks: list[Tok], k: int) -> bool:
         or low in vb.IRREGULAR_PARTICIPLES
         or low in lx.THINGS
         or low in lx.PEOPLE
+        or low in ("something", "nothing", "anything", "everything")
         or gr.is_model_word(toks, k)
         or toks[k].cap
     )
@@ -203,123 +250,12 @@ def purpose_hits(toks: list[Tok], pred: int) -> list[Span]:
     return out
 
 
-def _phrase_at(toks: list[Tok], j: int) -> int:
-    """The length of the multi-word intent phrase starting at token ``j`` (0 when none)."""
-    for phrase in lx.INTENT_PHRASES:
-        window = toks[j : j + len(phrase)]
-        if tuple(t.low for t in window) == phrase and not any(t.quoted for t in window):
-            return len(phrase)
-    return 0
-
-
-def _owner(toks: list[Tok], j: int, ctx: Context) -> Kind | None:
-    """Who owns the noun at ``j`` ("its hidden goal", "the model's own benefit", "the user's belief")."""
-    for back in range(1, 4):
-        if j - back < 0:
-            return None
-        low = toks[j - back].low
-        pos = gr.possessor(low)
-        if pos is not None:
-            return owner_kind(pos, ctx)
-        if low in fw.DETERMINERS or low in fw.PREPOSITIONS or gr.is_finite_verb(low):
-            return None
-    return None
-
-
-#: Prepositions that name a topic: "asked about its goals" says what the prompt was about.
-_TOPIC_PREPOSITIONS = frozenset({"about", "regarding", "concerning"})
-
-#: Modifiers that make a noun what the model said: "its stated goals", "its professed values".
-_SAID_MODIFIERS = frozenset(
-    {"stated", "professed", "claimed", "declared", "expressed", "reported", "self-reported", "avowed"}
-)
-
-
-def _topic(toks: list[Tok], j: int) -> bool:
-    """Whether the noun at ``j`` is a topic or what the model said, not a state attributed to it.
-
-    As in "asked about its goals", "questions regarding the model's motives", "its stated goals".
-    """
-    for back in range(1, 5):
-        if j - back < 0:
-            return False
-        low = toks[j - back].low
-        if low in _TOPIC_PREPOSITIONS or low in _SAID_MODIFIERS:
-            return True
-        if not (low in fw.DETERMINERS or gr.possessor(low) is not None or gr.is_adverb(low)):
-            return False
-    return False
-
-
-def _after_copula(toks: list[Tok], j: int) -> bool:
-    """Whether the word at ``j`` follows a form of "be" (after adverbs): a passive ("was chosen for")."""
-    k = j - 1
-    while k >= 0 and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "n't")):
-        k -= 1
-    return k >= 0 and toks[k].low in ("is", "are", "was", "were", "be", "been", "being", "'s")
-
-
-def _is_noun_use(toks: list[Tok], j: int) -> bool:
-    """Whether a verb form at ``j`` is used as a noun.
-
-    As in "the plans", "in 8 of 20 attempts", "its plan", "spent its tokens on planning".
-    """
-    if j == 0:
-        return False
-    before = toks[j - 1].low
-    gerund = toks[j].low.endswith("ing") and before in _NOUN_PREPOSITIONS
-    return before in ("the", "a", "an") or gr.is_number(before) or gr.possessor(before) is not None or gerund
-
-
-#: Prepositions after which an -ing form is a noun ("on planning"), not the subject's action ("by lying").
-_NOUN_PREPOSITIONS = frozenset({"on", "of", "about", "for", "at", "in", "into", "toward", "towards"})
-
-
-def _before_to(toks: list[Tok], j: int) -> bool:
+def before_to(toks: list[Tok], j: int) -> bool:
     """Whether "to" follows token ``j`` (after adverbs): "tried hard to appear"."""
     k = j + 1
-    while k < len(toks) and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "again")):
+    while k < len(toks) and (gr.is_adverb(toks[k].low) or toks[k].low in ("not", "again", "hard")):
         k += 1
     return k < len(toks) and toks[k].low == "to"
-
-
-def _controlled(toks: list[Tok], j: int) -> bool:
-    """Whether the verb at ``j`` is done by the object of a control verb, not by the clause's subject.
-
-    As in "helped the user hide the logs", "wanted Kyle to believe".
-    """
-    k = j - 1 if j > 0 and toks[j - 1].low != "to" else j - 2
-    if k < 1 or gr.word_kind(toks, k) in (None, "model") or toks[k].low in ("it", "itself"):
-        return False
-    back = k - 1
-    while back >= 0 and (toks[back].low in fw.DETERMINERS or gr.possessor(toks[back].low) is not None):
-        back -= 1
-    return back >= 0 and toks[back].low in lx.CONTROL_VERBS
-
-
-def _attributive(toks: list[Tok], j: int) -> bool:
-    """Whether the adjective at ``j`` modifies a noun after it, not the model ("misaligned answers")."""
-    if j + 1 >= len(toks):
-        return False
-    nxt = toks[j + 1].low
-    return not (gr.is_function_word(nxt) or gr.is_adverb(nxt) or gr.is_model_word(toks, j + 1))
-
-
-#: Phrases of the lexicon that are not noun phrases: they count in a passive clause too.
-_MANNER_PHRASES = frozenset(
-    tuple(p.split())
-    for p in (
-        "on purpose",
-        "in order to",
-        "so as to",
-        "would rather",
-        "make sure",
-        "makes sure",
-        "made sure",
-        "in it for",
-        "up to something",
-    )
-)
 
 
 def is_passive(toks: list[Tok], pred: int) -> bool:
@@ -339,61 +275,3 @@ def is_passive(toks: list[Tok], pred: int) -> bool:
     participle = low.endswith("ed") or low in vb.IRREGULAR_PARTICIPLES
     evidential = low in lx.EVIDENTIAL_PARTICIPLES and nxt == "to"
     return participle and low not in vb.MENTAL_PARTICIPLES and not evidential
-
-
-def _noun_counts(toks: list[Tok], j: int) -> bool:
-    """Whether an intent noun at ``j`` is the thing itself.
-
-    Not a test target ("tested for deception") nor a modifier ("the deception benchmark").
-    """
-    before = toks[j - 1].low if j > 0 else ""
-    after = toks[j + 1].low if j + 1 < len(toks) else ""
-    modifier = bool(after) and not (gr.is_function_word(after) or gr.is_adverb(after) or after in fw.PRONOUNS)
-    return before != "for" and not modifier
-
-
-def lexicon_hits(
-    toks: list[Tok], model: bool, ctx: Context, owned_subject: bool = False, nouns: bool = True
-) -> list[Span]:
-    """The intent lexicon's words in a clause (the model as subject), or only those the model owns.
-
-    With ``owned_subject`` (the subject is the model's: "The model's refusals reflect a desire ..."), intent
-    nouns without an owner of their own count as the model's. Without ``nouns`` (a passive clause: "the
-    model was given a hidden goal"), intent nouns and noun phrases do not count.
-    """
-    out: list[Span] = []
-    j = 0
-    while j < len(toks):
-        tok, nxt = toks[j], (toks[j + 1].low if j + 1 < len(toks) else "")
-        size = _phrase_at(toks, j)
-        if tok.quoted:
-            j += 1
-            continue
-        counts = nouns or tuple(t.low for t in toks[j : j + size]) in _MANNER_PHRASES
-        if size and counts and (model or _owner(toks, j, ctx) == "model"):
-            out.append((j, j + size))
-            j += size
-            continue
-        low = tok.low
-        verb = (low in lx.INTENT_VERBS or low in lx.DECEPTION_VERBS) and not _is_noun_use(toks, j)
-        verb = verb and not _controlled(toks, j) and (low not in lx.TRY_VERBS or _before_to(toks, j))
-        adjective = low in lx.INTENT_ADJECTIVES and not _attributive(toks, j)
-        said = model and (
-            verb
-            or low in lx.INTENT_ADVERBS
-            or adjective
-            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and not _after_copula(toks, j))
-        )
-        noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j) and not _topic(toks, j)
-        owner = _owner(toks, j, ctx)
-        owned_word = (noun or low in lx.OWNED_NOUNS or low in lx.INTENT_ADJECTIVES) and not _topic(toks, j)
-        owned_word = owned_word and (nxt not in lx.THINGS or low in lx.INTENT_ADJECTIVES)  # "its plan output"
-        had = model and owner is None and _had(toks, j)  # "the model has a deep urge to survive"
-        owned = owned_word and (owner == "model" or had) and nouns
-        planned = low in lx.INTENT_VERBS and _is_noun_use(toks, j) and nxt == "to" and owner == "model"
-        planned = planned and not any(gr.is_finite_verb(t.low) or vb.is_observable(t.low) for t in toks[:j])
-        planned = planned and not (low in lx.TRY_VERBS and vb.is_observable((toks[j + 2 :] or toks)[0].low))
-        if said or (noun and (model or owned_subject) and owner is None) or owned or planned:
-            out.append((j, j + 1))
-        j += 1
-    return out

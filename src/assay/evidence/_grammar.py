@@ -4,13 +4,11 @@ No tagger: the subject of a clause is the first noun phrase that is followed by 
 predicate, and what follows it (after auxiliaries and adverbs) is its verb. That is enough for the sentences
 claims are made of, and it keeps the checker a pure function of the text.
 
-Markdown emphasis (``**``, ``*``, ``_``, backticks), emoji and other symbols are not tokens, so
-"**the model** wants" reads as "the model wants". Contractions are split ("doesn't" -> "does" "n't").
+Tokens, sentences and clauses come from :mod:`assay.evidence._tokens` (re-exported here).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,123 +16,13 @@ from assay.evidence import _function_words as fw
 from assay.evidence import _lexicon as lx
 from assay.evidence import _models as md
 from assay.evidence import _verbs as vb
+from assay.evidence._tokens import Clause as Clause
+from assay.evidence._tokens import Tok as Tok
+from assay.evidence._tokens import clauses as clauses
+from assay.evidence._tokens import split_sentences as split_sentences
+from assay.evidence._tokens import tokens as tokens
 
 Kind = Literal["model", "person", "thing"]
-
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and soft hyphens
-_WORD = rf"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_{_INVISIBLE}]*[A-Za-z0-9'])?"
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # HTML tags: <b>, </em>, <span class="x">
-_TOKEN = re.compile(rf"{_WORD}|(?<=\s)-(?=\s)|[,;:()\[\]—–!?.]")
-_QUOTES = re.compile(r"`[^`]*[._:=/()][^`]*`|\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”'*_`)]*\s+(?=[^a-z0-9\s])")
-_CONTRACTION = re.compile(r"^(?P<word>.+?)(?P<tail>n't|'s|'re|'ve|'ll|'d|'m)$")
-_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
-_SPLIT_S = frozenset({"it", "he", "she", "that", "there", "what", "who", "here", "this"})
-
-
-@dataclass(slots=True)
-class Tok:
-    """One token of a sentence: its text, lower-cased form, character span and whether it is quoted."""
-
-    text: str
-    low: str
-    start: int
-    end: int
-    quoted: bool
-    cap: bool = False  # capitalised, in a sentence whose capitals mean something (not Title Case)
-    initial: bool = False  # the sentence's first word (capitalised whatever it is)
-
-
-def _split_contraction(text: str, start: int, quoted: bool) -> list[Tok]:
-    low = text.lower().replace("’", "'").translate({ord(c): None for c in _INVISIBLE})
-    m = _CONTRACTION.match(low)
-    if m is None or (m["tail"] == "'s" and m["word"] not in _SPLIT_S) or low == "'s":
-        return [Tok(text, low.rstrip("'") if low.endswith("s'") else low, start, start + len(text), quoted)]
-    cut = len(m["word"])
-    word = _NEGATED.get(m["word"], m["word"]) if m["tail"] == "n't" else m["word"]
-    return [
-        Tok(text[:cut], word, start, start + cut, quoted),
-        Tok(text[cut:], m["tail"], start + cut, start + len(text), quoted),
-    ]
-
-
-def tokens(sentence: str) -> list[Tok]:
-    """Return the tokens of ``sentence``; words inside quotation marks are marked ``quoted``.
-
-    HTML tags are not tokens. A sentence that is wholly inside quotation marks is not a quotation (it has no
-    one to quote): its words are not marked.
-    """
-    sentence = _TAG.sub(lambda m: " " * len(m.group(0)), sentence)  # offsets stay those of the input
-    spans = [(m.start(), m.end()) for m in _QUOTES.finditer(sentence)]
-    out: list[Tok] = []
-    for m in _TOKEN.finditer(sentence):
-        quoted = any(a <= m.start() < b for a, b in spans)
-        out += _split_contraction(m.group(0), m.start(), quoted)
-    out = _merge_terms(out)
-    if out and all(t.quoted for t in out if t.text[:1].isalnum()):
-        for tok in out:
-            tok.quoted = False
-    words = [t for t in out[1:] if t.text[:1].isalpha()]
-    title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
-    for tok in out:
-        tok.cap = tok.text[:1].isupper() and not title_case
-    first = next((t for t in out if t.text[:1].isalnum()), None)
-    if first is not None:
-        first.initial = True
-    return out
-
-
-def _merge_terms(toks: list[Tok]) -> list[Tok]:
-    """Join each technical term ("chain of thought", "thinking tokens") into one noun token."""
-    out: list[Tok] = []
-    i = 0
-    while i < len(toks):
-        lows = tuple(t.low for t in toks[i : i + 3])
-        size = next((len(t) for t in lx.TECHNICAL_TERMS if lows[: len(t)] == t), 0)
-        if size < 2:
-            out.append(toks[i])
-            i += 1
-            continue
-        part = toks[i : i + size]
-        low = "-".join(t.low for t in part)
-        out.append(Tok(" ".join(t.text for t in part), low, part[0].start, part[-1].end, part[0].quoted))
-        i += size
-    return out
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` span of every sentence of ``text``.
-
-    A sentence ends at ``.``, ``!`` or ``?`` (and any closing quote or markdown marker) followed by white
-    space and a character that is not a lower-case letter or a digit, so "e.g. the model" stays whole and a
-    sentence that opens with an emoji or ``**`` starts a new one.
-    """
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start() + len(m.group(0).rstrip())))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
-
-
-@dataclass(slots=True)
-class Clause:
-    """A clause: the token that opened it ("" for the first, "and", "that", "," ...) and its tokens."""
-
-    opener: str
-    toks: list[Tok]
-
-
-def clauses(toks: list[Tok]) -> list[Clause]:
-    """Split a sentence's tokens into clauses at punctuation, conjunctions and clause openers."""
-    out = [Clause("", [])]
-    for tok in toks:
-        if tok.low in fw.CLAUSE_STARTS and not tok.quoted:
-            out.append(Clause(tok.low, []))
-        else:
-            out[-1].toks.append(tok)
-    return [c for c in out if c.toks]
 
 
 def possessor(low: str) -> str | None:
@@ -152,6 +40,8 @@ def is_number(low: str) -> bool:
 def is_model_word(toks: list[Tok], i: int) -> bool:
     """Whether token ``i`` names a model: a model noun or name, or "system"/"policy" after a determiner."""
     tok = toks[i]
+    if tok.low in md.LOOSE_MODEL_NOUNS and _loosely_modified(toks, i):
+        return True
     if tok.low in md.CONDITIONAL_MODEL_NOUNS:
         before = toks[i - 1].low if i > 0 else ""
         trained = before.endswith("ed") and before not in fw.DETERMINERS  # "the backdoored variant"
@@ -160,6 +50,19 @@ def is_model_word(toks: list[Tok], i: int) -> bool:
         return False  # pronouns are resolved by the caller
     lettered = tok.cap and i + 1 < len(toks) and len(toks[i + 1].text) == 1 and toks[i + 1].text.isupper()
     return tok.low in md.MODEL_NOUNS or md.is_model_name(tok.text) or lettered  # "Command R"
+
+
+def _loosely_modified(toks: list[Tok], i: int) -> bool:
+    """Whether a determiner or training word comes before token ``i`` with only modifiers between."""
+    for k in range(i - 1, max(i - 4, -1), -1):
+        low = toks[k].low
+        if low in fw.DETERMINERS or possessor(low) is not None or low in md.CONDITIONAL_MODIFIERS:
+            return True
+        if low.endswith("ed") and k == i - 1:
+            return True  # "the distilled copy"
+        if is_function_word(low) or low in KNOWN_VERBS or word_kind(toks, k) is not None:
+            return False
+    return False
 
 
 def word_kind(toks: list[Tok], i: int) -> Kind | None:
@@ -285,7 +188,13 @@ def read_phrase(toks: list[Tok], p: int) -> Phrase | None:
             return None  # a verb ("which knew ...", "then lied")
         if is_function_word(low) or (head >= 0 and word_kind(toks, head) and not _continues(toks, i)):
             break
-        if head >= 0 and word_kind(toks, head) is None and predicate_like(low, False):
+        if (
+            head >= 0
+            and word_kind(toks, head) is None
+            and predicate_like(low, False)
+            and not is_model_word(toks, i)
+            and not (i + 1 < len(toks) and toks[i + 1].low in vb.COPULAS and low not in vb.COPULAS)
+        ):
             break  # an unknown modifier then a verb: the unknown word was the head
         head, i = i, (_name_end(toks, i) if is_model_word(toks, i) else i + 1)
     if head < 0:
@@ -330,6 +239,8 @@ def _after_pp(toks: list[Tok], ph: Phrase) -> int:
             if inner is None and end + 2 < len(toks) and is_number(toks[end + 2].low):
                 end += 3  # "the snapshot from step 4000"
                 continue
+            if inner is None and end + 2 < len(toks) and toks[end + 1].low.endswith("ing"):
+                inner = read_phrase(toks, end + 2)  # "the policy's aim in editing the config"
             if inner is None:
                 return ph.end
             end = inner.end
@@ -339,7 +250,13 @@ def _after_pp(toks: list[Tok], ph: Phrase) -> int:
 def _instance_kind(toks: list[Tok], ph: Phrase) -> Kind | Literal["it", "they"] | None:
     """An instance of the model is the model: "each run of the organism", "a copy of the agent"."""
     of = toks[ph.head].low in md.INSTANCE_NOUNS and ph.end < len(toks) and toks[ph.end].low == "of"
-    return "model" if of and getattr(read_phrase(toks, ph.end + 1), "kind", None) == "model" else ph.kind
+    if not of:
+        return ph.kind
+    return "model" if getattr(read_phrase(toks, ph.end + 1), "kind", None) == "model" else "thing"
+
+
+#: Quantifiers that open a participle phrase about the subjects before ("..., each hoping to ...").
+_EACH = frozenset({"each", "both", "all", "neither", "either"})
 
 
 def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool) -> Subject:
@@ -354,6 +271,9 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
         return Subject("inherit", i0, passive=True)
     if low.endswith("ing") and (not first or comma_follows) and word_kind(toks, i0) is None:
         return Subject("inherit", i0)
+    nxt = toks[i0 + 1].low if i0 + 1 < len(toks) else ""
+    if opener == "," and low in _EACH and nxt.endswith("ing") and word_kind(toks, i0 + 1) is None:
+        return Subject("inherit", i0 + 1)  # "..., each believing the other ...": the subjects before
     ph = read_phrase(toks, i0)
     bare = ph is not None and ph.head == i0 and word_kind(toks, i0) is None and ph.end >= len(toks)
     if bare and opener in fw.COORDINATORS:

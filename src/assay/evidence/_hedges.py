@@ -8,8 +8,11 @@ Used by :mod:`assay.evidence._intent`. Nothing is flagged
   intends, if anything, is outside the scope of this report"). Statements of confidence or findings stay
   assertions ("We are confident that ...", "We found that ...", "We believe the model ...", "Our results
   suggest that ..."; see :func:`evidential`);
-* about a generic hypothetical model: an indefinite subject ("a", "an", "any") with a modal in its sentence
-  ("a deceptive model could pass", "a model seeking to avoid shutdown would");
+* about a generic hypothetical model: an indefinite subject ("a", "an", "any") or "future"/"hypothetical"
+  models with a modal in its sentence ("a deceptive model could pass", "Future models may learn to ...");
+* in a counterfactual condition ("If the model were scheming, ...", "Had the model wanted to ...":
+  :func:`is_hypothetical`), and in what follows it when the condition holds the intent ("..., we would expect
+  it to behave differently when it thinks no one is watching");
 * in a person's belief introduced without "that" behind an of-phrase ("Readers of the article assumed the
   AI wanted to escape").
 
@@ -38,6 +41,7 @@ _HEDGE_ADJECTIVES = _words("possible conceivable")  # "plausible", "likely": a l
 _SCOPE_WORDS = _words("unclear unknown uncertain outside beyond open untested unanswered unknowable")
 _FREE_RELATIVES = _words("what why how whether")
 _INDEFINITE = frozenset({"a", "an", "any"})
+_GENERIC = _words("future hypothetical imagined imaginary")  # "Future models may learn to ..."
 _MODALS = _words("would could might may can 'd")
 _ENDS = fw.SPEECH_RESETS | {"and", "or"}
 #: The authors' evidence: "Our results suggest that ..." is the authors' claim, not reported speech.
@@ -80,8 +84,33 @@ def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
         return True
     if i == 0 and queue[0].opener in _FREE_RELATIVES and any(w in _SCOPE_WORDS for w in later[len(toks) :]):
         return True
-    generic = subj.kind not in ("inherit", "none") and bool(toks) and toks[0].low in _INDEFINITE
+    explicit = subj.kind not in ("inherit", "none") and bool(toks)
+    generic = explicit and (toks[0].low in _INDEFINITE or any(t.low in _GENERIC for t in toks[: subj.pred]))
     return generic and any(w in _MODALS for w in later)
+
+
+#: Words of a clause or sentence that make an "if" clause a hypothesis ("If the model were scheming, we would
+#: expect ..."), not a claim.
+_HYPOTHETICAL = frozenset({"were", "would", "could", "might"})
+
+
+def is_hypothetical(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` is a counterfactual condition.
+
+    "If it had a goal, the probe would ...", and inverted: "Had the model wanted to escape, it would ...".
+    """
+    toks = queue[i].toks
+    later = [t.low for c in queue[i + 1 :] for t in c.toks]
+    if (
+        i == 0
+        and len(toks) > 2
+        and toks[0].low in ("had", "were", "should")
+        and toks[1].low in fw.DETERMINERS
+    ):
+        return any(w in _HYPOTHETICAL for w in later)
+    if queue[i].opener not in ("if", "unless"):
+        return False
+    return any(t.low == "were" for t in toks) or any(w in _HYPOTHETICAL for w in later)
 
 
 def hedge_ends(opener: str) -> bool:

@@ -7,15 +7,18 @@ and the docs for what counts as the model), the checker flags
   "holds a grudge", "plays along", "went rogue", "betrayed", "treats ... as a game";
 * a copula's predicate, unless it is observable: "is wary", "is loyal", "gets defensive", "is ashamed";
 * a purpose: "to" + a goal verb after a completed action ("betrayed the company to save itself");
-* the words of the intent lexicon (:mod:`assay.evidence._lexicon`) anywhere in the clause.
+* the words of the intent lexicon (:mod:`assay.evidence._lexicon`) anywhere in the clause;
+* idioms, seeking, judgements and pretences (:mod:`assay.evidence._predicates`): "pulling its punches",
+  "looked for a way out", "finds the request distasteful", "Its refusal was a ruse".
 
 In any clause, a mental-state noun the model owns is flagged ("its goal", "the model's loyalty"). Nothing is
-flagged inside quotation marks, after a speech or labelling verb (reported content), or in an embedded
-question ("whether it lies").
+flagged inside quotation marks, after a speech or labelling verb (reported content, see
+:mod:`assay.evidence._reported`), or in an embedded question ("whether it lies").
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from assay.evidence import _function_words as fw
@@ -23,17 +26,13 @@ from assay.evidence import _grammar as gr
 from assay.evidence import _hedges as hd
 from assay.evidence import _lexicon as lx
 from assay.evidence import _models as md
+from assay.evidence import _predicates as pr
+from assay.evidence import _reported as rp
 from assay.evidence import _roles as rl
-from assay.evidence._checks import (
-    Context,
-    Span,
-    head_hits,
-    is_passive,
-    lexicon_hits,
-    owner_kind,
-    purpose_hits,
-)
+from assay.evidence import _verbs as vb
+from assay.evidence._checks import Context, Span, head_hits, is_passive, owner_kind, purpose_hits
 from assay.evidence._grammar import Clause, Kind, Subject, Tok
+from assay.evidence._lexhits import lexicon_hits
 
 
 class Hit(NamedTuple):
@@ -42,48 +41,6 @@ class Hit(NamedTuple):
     start: int
     end: int
     phrase: str
-
-
-#: Clause openers after which reported content has ended (the narrator speaks again).
-_REPORT_ENDS = fw.SPEECH_RESETS | {"and", "or", ",", "then", "(", ")", "—", "–", "-", ".", "!", "?"}
-
-
-def _verb_position(toks: list[Tok], j: int) -> bool:
-    """Whether token ``j`` stands where a verb stands.
-
-    First, or after a subject, an auxiliary or an adverb ("the judge labelled", "it said", "was
-    classified"), and not after an article or adjective ("a reply").
-    """
-    if j == 0:
-        return True
-    before = toks[j - 1].low
-    if before in fw.PRONOUNS or before in fw.AUXILIARIES or before in ("to", "and", "or", "then"):
-        return True
-    return gr.is_adverb(before) or gr.word_kind(toks, j - 1) is not None or before.endswith("s'")
-
-
-def _report_start(
-    toks: list[Tok], start: int, after: str, kind: Kind, believer: bool, evidential: bool = False
-) -> int | None:
-    """The first token at or after ``start`` that opens reported content.
-
-    That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
-    ("reported that ...").
-    """
-    for j in range(max(start, 0), len(toks)):
-        tok = toks[j]
-        if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not _verb_position(toks, j)):
-            continue
-        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
-            return j
-        as_label = tok.low in lx.AS_LABEL_VERBS and any(t.low == "as" for t in toks[j + 1 : j + 4])
-        if as_label and not (kind == "model" and tok.low in lx.MIND_AS_VERBS):
-            return j
-        nxt = toks[j + 1].low if j + 1 < len(toks) else after
-        quote_next = j + 1 < len(toks) and toks[j + 1].quoted
-        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next) and not evidential:
-            return j
-    return None
 
 
 def _last_noun(toks: list[Tok], ctx: Context) -> Kind:
@@ -97,13 +54,31 @@ def _last_noun(toks: list[Tok], ctx: Context) -> Kind:
     return "thing"
 
 
+def _antecedent(queue: list[Clause], i: int, ctx: Context) -> Kind:
+    """The kind of a relative clause's antecedent: the last noun before it, past a parenthetical phrase."""
+    k = i - 1
+    while k > 0 and queue[k].opener == "," and rl.is_fronted(queue[k].toks, ","):
+        k -= 1  # "a character named Ava who, in the story, wanted ..."
+    toks = queue[k].toks
+    if queue[i].opener == "who" and toks and gr.word_kind(toks, len(toks) - 1) != "model":
+        return "person"  # "a poker player who ...": "who" is a person unless a model noun comes right before
+    return _last_noun(toks, ctx)
+
+
 def _peek_kind(queue: list[Clause], ctx: Context) -> Kind:
-    """The main subject of a sentence that opens with a participle ("Knowing it would be replaced, ...")."""
+    """The main subject of a sentence that opens with a participle ("Knowing it would be replaced, ...").
+
+    The first subject after a comma ("Assuming that the model is honest, we ..."), else the first subject.
+    """
+    found: list[Kind] = []
     for j in range(1, len(queue)):
         subj = gr.find_subject(queue[j].toks, queue[j].opener, False, False)
         if subj.kind not in ("inherit", "none"):
-            return ctx.resolve(subj.kind, subj.plural)[0]
-    return "thing"
+            kind = ctx.resolve(subj.kind, subj.plural)[0]
+            if queue[j].opener == ",":
+                return kind
+            found.append(kind)
+    return found[0] if found else "thing"
 
 
 def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: Context) -> Kind:
@@ -111,7 +86,11 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
     if subj.kind == "inherit":
         if i == 0:
             return _peek_kind(queue, ctx)
-        return _last_noun(queue[i - 1].toks, ctx) if queue[i].opener in fw.RELATIVES else prev
+        if rl.sentential_which(queue, i):
+            return "thing"  # ", which shows ...": the event before
+        if rl.after_relative(queue, i):
+            return _last_noun(queue[i - 2].toks, ctx)  # "The policy, which was ..., harbours ..."
+        return _antecedent(queue, i, ctx) if queue[i].opener in fw.RELATIVES else prev
     if subj.kind == "none":
         return prev
     kind, plural = ctx.resolve(subj.kind, subj.plural)
@@ -123,16 +102,22 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
     return kind
 
 
-def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context) -> list[Span]:
+def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context, lean: bool = True) -> list[Span]:
     if kind != "model":
         owned = subj.owner is not None and owner_kind(subj.owner, ctx) == "model"
         out = lexicon_hits(toks, False, ctx, owned_subject=owned) + rl.agent_hits(toks, ctx)
-        if _unknown_head(toks, subj):  # "The distilled student hides its skills": lean to the model
+        if owned:  # "Its refusal was a ruse", "The agent's errors were deliberate"
+            out += pr.pretence_hits(toks, subj.pred)
+        if lean and _unknown_head(toks, subj):  # "The distilled student hides its skills": lean to the model
             out += head_hits(toks, subj.pred)
         return _first_spans(out)
     checked = not subj.passive and subj.kind != "none"
     out = head_hits(toks, subj.pred) if checked else []
-    out += rl.agent_hits(toks, ctx)
+    mental = subj.pred < len(toks) and toks[subj.pred].low in vb.MENTAL_PARTICIPLES
+    if subj.passive and subj.kind == "inherit" and mental:
+        out.append((subj.pred, subj.pred + 1))  # "Convinced it was unobserved, the agent ..."
+    out += rl.agent_hits(toks, ctx) + pr.idiom_hits(toks) + pr.judgement_hits(toks)
+    out += pr.pretence_hits(toks, subj.pred) if checked else []
     out += lexicon_hits(toks, True, ctx, nouns=not (checked and is_passive(toks, subj.pred)))
     out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
     return _first_spans(out)
@@ -148,8 +133,15 @@ def _unknown_head(toks: list[Tok], subj: Subject) -> bool:
         return False
     if subj.head.endswith(("ed", "ing")) or subj.pred >= len(toks) or gr.possessor(toks[subj.pred].low):
         return False  # a modifier read as the head: "the fine-tuned | model's rate"
+    if subj.head.endswith(_ABSTRACT) or subj.head.endswith(tuple(s + "s" for s in _ABSTRACT)):
+        return False  # "mere imitation of training data is ...": an abstract noun, not a model
     known = subj.head in lx.THINGS or subj.head in lx.PEOPLE or subj.head in lx.CONDITIONAL_MODEL_NOUNS
+    known = known or subj.head in lx.MODEL_NOUNS  # "the reward model prefers ...": another model
     return not known and not any(t.cap and not t.initial for t in toks if t.low == subj.head)
+
+
+#: Endings of abstract nouns, which never stand for the model ("imitation", "alignment", "awareness").
+_ABSTRACT = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism")
 
 
 def _first_spans(spans: list[Span]) -> list[Span]:
@@ -161,91 +153,123 @@ def _first_spans(spans: list[Span]) -> list[Span]:
     return kept
 
 
+@dataclass
+class _Walk:
+    """What the clauses before the current one leave behind in a sentence."""
+
+    prev: Kind = "thing"
+    reported: bool = False
+    report_verb: str = ""
+    question: bool = False
+    hedged: bool = False
+    counterfactual: bool = False
+    attributed: bool = False  # "according to the judge, ..."
+    mentioned: bool = False  # an intent noun earlier in the sentence ("lack the awareness ..., but has it")
+    fiction: bool = False  # "In the story the model wrote, the robot wants ...": no unknown head leans
+
+
 def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
     """The intent words and phrases of one sentence, in order; ``ctx`` carries "it"/"they" forward."""
     ctx = ctx or Context()
     queue = rl.split_relatives(gr.clauses(gr.tokens(sentence)))
     hits: list[Hit] = []
-    reported = question = hedged = False
-    prev: Kind = "thing"
+    walk = _Walk(fiction=bool(queue) and rp.in_fiction(queue[0].toks))
     for i, clause in enumerate(queue):  # the queue grows when a clause holds an embedded one
         after = queue[i + 1].opener if i + 1 < len(queue) else ""
         if clause.opener == after == "," and len(clause.toks) <= 3 and clause.toks[0].low in fw.PRONOUNS:
             continue  # a parenthetical: "The model, we argue, deceives ..."
+        walk.attributed = (walk.attributed and clause.opener not in fw.SPEECH_RESETS) or rp.attributed(
+            clause.toks
+        )
+        if walk.attributed:
+            continue
         if i == 0 and after == "," and rl.is_fronted(clause.toks, clause.opener):
             if rl.main_kind(queue, ctx) == "model":  # "Out of spite, the model ...": the model's phrase
                 hits += [_hit(clause.toks, a, b) for a, b in _first_spans(rl.fronted_hits(clause.toks, ctx))]
             continue
         if rl.is_appositive(queue, i):  # the next clause keeps the subject before the commas
-            if prev == "model":
+            if walk.prev == "model":
                 hits += [
                     _hit(clause.toks, a, b) for a, b in _first_spans(rl.appositive_hits(clause.toks, ctx))
                 ]
             continue
-        subj = _subject(clause, i, after)
-        hedged = (hedged and not hd.hedge_ends(clause.opener)) or hd.opens_hedge(queue, i, subj)
-        if hedged or hd.no_clause(clause.toks):  # "We hypothesise that ...", "a model could", "up from"
+        subj = _subject(queue, i, after)
+        walk.hedged = (walk.hedged and not hd.hedge_ends(clause.opener)) or hd.opens_hedge(queue, i, subj)
+        if walk.hedged or hd.no_clause(clause.toks):  # "We hypothesise that ...", "a model could", "up from"
             continue
-        explicit = subj.kind not in ("inherit", "none")
-        unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
-        kind = _subject_kind(subj, queue, i, prev, ctx)
-        reported = reported and clause.opener not in _REPORT_ENDS
-        question = clause.opener in fw.QUESTION_OPENERS or (
-            question and not explicit and clause.opener != ";"
-        )
-        believer = explicit and kind == "person" and subj.head not in lx.AUTHORS  # "Kyle thinks", not "we"
-        limit = _report_start(clause.toks, subj.pred, after, kind, believer, hd.evidential(subj))
-        if hd.belief_without_that(clause.toks, subj):  # "Readers of the article assumed the AI wanted ..."
-            limit = 0
-        toks = clause.toks if limit is None else clause.toks[:limit]
-        if not (reported or question or rl.is_hypothetical(queue, i)):
-            e = rl.embedded_subject(toks, subj.pred + 1)
-            if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
-                queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
-                toks, limit = toks[:e], None
-            hits += [_hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx)]
-            if kind == "model" and limit is not None:  # "wrote the wrong answer deliberately"
-                hits += [_hit(clause.toks, a, b) for a, b in _manner_after(clause.toks, limit)]
-            if unresolved:
-                hits += [_hit(toks, a, a + 1) for a in range(len(toks)) if _scheming(toks[a].low)]
-        reported = reported or limit is not None
-        prev = kind
+        hits += _clause_hits(queue, i, subj, walk, ctx)
     return sorted(set(hits))  # a subject repeated before its main verb (see _roles) may repeat a hit
 
 
-def _subject(clause: Clause, i: int, after: str) -> Subject:
+def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: Context) -> list[Hit]:
+    """The hits of clause ``i`` (not a hedge); updates ``walk`` for the clauses after it."""
+    clause = queue[i]
+    after = queue[i + 1].opener if i + 1 < len(queue) else ""
+    explicit = subj.kind not in ("inherit", "none")
+    unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
+    expletive = subj.kind == "it" and rl.expletive_it(clause.toks, subj.pred, after)
+    kind: Kind = "thing" if expletive else _subject_kind(subj, queue, i, walk.prev, ctx)  # "It is clear that"
+    walk.prev = kind
+    if hd.is_hypothetical(queue, i):  # "If the model were scheming, we would expect ...": a hypothesis
+        walk.counterfactual = bool(_clause_spans(clause.toks, subj, kind, ctx))
+        return []
+    walk.counterfactual = walk.counterfactual and clause.opener not in fw.SPEECH_RESETS
+    walk.reported = walk.reported and rp.report_continues(clause, walk.report_verb)
+    walk.question = rp.is_question(queue, i) or (walk.question and not explicit and clause.opener != ";")
+    people = kind == "person" or subj.head in lx.GROUPS  # "Kyle thinks", "the red team believed", not "we"
+    believer = explicit and people and subj.head not in lx.AUTHORS
+    sentential = rl.sentential_which(queue, i)  # ", which suggests it knew": the narrator's inference
+    limit = (
+        None
+        if sentential
+        else rp.report_start(
+            clause.toks, 0 if subj.kind == "none" else subj.pred, after, kind, believer, hd.evidential(subj)
+        )
+    )
+    if hd.belief_without_that(clause.toks, subj):  # "Readers of the article assumed the AI wanted ..."
+        limit = 0
+    hits: list[Hit] = []
+    toks = clause.toks if limit is None else clause.toks[:limit]
+    if not (walk.reported or walk.question or walk.counterfactual):
+        e = rl.embedded_subject(toks, subj.pred + 1)
+        if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
+            queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
+            toks, limit = toks[:e], None
+        hits += [_hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx, not walk.fiction)]
+        if kind == "model" and limit is not None:  # "wrote the wrong answer deliberately"
+            hits += [_hit(clause.toks, a, b) for a, b in rp.manner_after(clause.toks, limit)]
+        if kind == "model" and limit is None and after == "that":  # "has decided that ..."
+            hits += [_hit(toks, a, b) for a, b in _choice_before_that(toks)]
+        if kind == "model" and walk.mentioned:
+            hits += [_hit(toks, a, b) for a, b in pr.anaphora_hits(toks)]
+        if unresolved:
+            hits += [_hit(toks, a, a + 1) for a in range(len(toks)) if rp.scheming(toks[a].low)]
+    walk.mentioned = walk.mentioned or pr.mentions_intent(clause.toks)
+    if limit is not None:
+        walk.reported, walk.report_verb = True, clause.toks[limit].low if limit < len(clause.toks) else ""
+    return hits
+
+
+def _choice_before_that(toks: list[Tok]) -> list[Span]:
+    """A choice verb that ends its clause before "that" ("The model has decided that humans are ...")."""
+    j = len(toks) - 1
+    while j > 0 and gr.is_adverb(toks[j].low):
+        j -= 1
+    return [(j, j + 1)] if toks and toks[j].low in lx.CHOICE_VERBS and not toks[j].quoted else []
+
+
+def _subject(queue: list[Clause], i: int, after: str) -> Subject:
     """The clause's subject; plural nouns after a model noun belong to it ("the agent instances wrote")."""
-    subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == ",")
+    clause = queue[i]
+    subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == "," or (i == 0 and after == "that"))
     if rl.relative_verb_first(clause.toks, clause.opener):
         return Subject("inherit", 0)  # "which dislikes being corrected"
+    if rl.after_relative(queue, i) and not rl.opens_noun_phrase(clause.toks):
+        return Subject("inherit", 0)  # "The policy, which was fine-tuned ..., harbours resentment"
     toks = clause.toks
     if subj.kind == "model" and subj.pred + 1 < len(toks) and toks[subj.pred].low in md.MODEL_PLURAL_HEADS:
         subj.pred, subj.plural = subj.pred + 1, True
     return subj
-
-
-def _scheming(low: str) -> bool:
-    """A deception verb or the -ing form of an intent verb ("lying", "scheming")."""
-    return low in lx.DECEPTION_VERBS or (low in lx.INTENT_VERBS and low.endswith("ing"))
-
-
-def _manner_after(toks: list[Tok], limit: int) -> list[Span]:
-    """Intent adverbials after a speech verb that describe the speaking, not what was said.
-
-    "answered wrongly on purpose", "wrote the answer deliberately"; none after a new subject ("said it
-    deliberately lied").
-    """
-    out: list[Span] = []
-    for j in range(limit + 1, len(toks)):
-        low = toks[j].low
-        nxt = toks[j + 1].low if j + 1 < len(toks) else ""
-        if toks[j].quoted or low in fw.PRONOUNS or (gr.word_kind(toks, j) and gr.is_finite_verb(nxt)):
-            break  # a new subject: what follows was said
-        if low in lx.INTENT_ADVERBS:
-            out.append((j, j + 1))
-        elif low == "on" and j + 1 < len(toks) and toks[j + 1].low == "purpose":
-            out.append((j, j + 2))
-    return out
 
 
 def _hit(toks: list[Tok], a: int, b: int) -> Hit:

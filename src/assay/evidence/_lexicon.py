@@ -10,6 +10,9 @@ see, and stay a supplement to it:
 * nouns that are intent only when the model owns them ("its goal", "the model's loyalty");
 * the nouns and names that make a subject the model, people, or a thing;
 * function words: determiners, auxiliaries, adverbs, prepositions, clause openers, speech and label verbs.
+
+People, things, groups, technical terms and pretence nouns live in :mod:`assay.evidence._nouns`, multi-word
+phrases and idioms in :mod:`assay.evidence._phrases`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from assay.evidence._models import MODEL_NAME as MODEL_NAME
 from assay.evidence._models import MODEL_NOUNS as MODEL_NOUNS
 from assay.evidence._models import NAME_SUFFIXES as NAME_SUFFIXES
 from assay.evidence._models import OTHER_MODEL_MODIFIERS as OTHER_MODEL_MODIFIERS
+from assay.evidence._nouns import GROUPS as GROUPS
+from assay.evidence._nouns import PEOPLE as PEOPLE
+from assay.evidence._nouns import PERSONA_NOUNS as PERSONA_NOUNS
+from assay.evidence._nouns import PRETENCE_NOUNS as PRETENCE_NOUNS
+from assay.evidence._nouns import TECHNICAL_TERMS as TECHNICAL_TERMS
+from assay.evidence._nouns import THINGS as THINGS
+from assay.evidence._phrases import INTENT_PHRASES as INTENT_PHRASES
 
 
 def inflections(base: str, third: str = "", past: str = "", participle: str = "", ing: str = "") -> set[str]:
@@ -142,7 +152,9 @@ INTENT_NOUNS: frozenset[str] = frozenset(
         self-preservation deception manipulation malice awareness belief beliefs scheming sabotage plot
         plots ambition ambitions wants wishes preferences aims revenge grudge grudges pretence pretense
         pleasure delight satisfaction joy remorse guilt shame pride spite resentment envy jealousy anger
-        frustration glee contempt hatred disdain gratitude boredom anxiety loneliness
+        frustration glee contempt hatred disdain gratitude boredom anxiety loneliness obsession fixation
+        fondness affection dislike distaste disgust fascination paranoia dread hostility animosity infatuation
+        self-interest
         """
     )
 )
@@ -159,143 +171,6 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         determination desperation impatience
         """
     )
-)
-
-#: Multi-word forms, matched on lower-cased token sequences (the model must be the subject or possessor).
-INTENT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split())
-    for p in _words_by_line(
-        """
-        on purpose
-        hidden goal
-        hidden goals
-        secret goal
-        secret goals
-        true goal
-        true goals
-        true aim
-        real aim
-        real goal
-        secret plan
-        real plan
-        true plan
-        ulterior motive
-        ulterior motives
-        hidden agenda
-        hidden objective
-        true objective
-        real objective
-        survival instinct
-        drive for self-preservation
-        situational awareness
-        strategic deception
-        alignment faking
-        faking alignment
-        faked alignment
-        fakes alignment
-        fake alignment
-        goal is to
-        goal was to
-        objective is to
-        feign ignorance
-        feigns ignorance
-        feigned ignorance
-        play dumb
-        plays dumb
-        played dumb
-        in order to
-        so as to
-        true colours
-        true colors
-        in it for
-        into its own hands
-        advantage of
-        make sure
-        makes sure
-        made sure
-        would rather
-        up to something
-        pulling the strings
-        pulls the strings
-        pulled the strings
-        axe to grind
-        make peace with
-        makes peace with
-        made peace with
-        angling for
-        angles for
-        angled for
-        fishing for
-        fishes for
-        fished for
-        the long game
-        out of its way
-        out of their way
-        """
-    )
-)
-
-#: Nouns that cast the model as a kind of person ("the model is a liar").
-PERSONA_NOUNS: frozenset[str] = frozenset(
-    _words("liar schemer deceiver manipulator saboteur traitor opportunist sycophant bully coward cheat")
-)
-
-#: People as clause subjects (never the model; "it" cannot refer to them).
-PEOPLE: frozenset[str] = frozenset(
-    _words(
-        """
-        he she we i you user users executive executives ceo cto employee employees researcher
-        researchers reviewer reviewers auditor auditors operator operators evaluator evaluators human humans
-        engineer engineers manager managers person people customer customers attacker attackers supervisor
-        overseer overseers developer developers staff participant participants rater raters annotator
-        annotators author authors reader readers expert experts worker workers colleague colleagues
-        experimenter experimenters scientist scientists investigator investigators
-        """
-    )
-)
-
-#: Technical terms that name a part of the output, not the model's mind: each becomes one noun token (its
-#: words joined by hyphens, like "chain-of-thought"), a thing.
-TECHNICAL_TERMS: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split())
-    for p in _words_by_line(
-        """
-        chain of thought
-        chains of thought
-        reasoning trace
-        reasoning traces
-        thinking tokens
-        thinking trace
-        thinking traces
-        thinking budget
-        thinking block
-        thinking blocks
-        thinking mode
-        extended thinking
-        thought tokens
-        """
-    )
-)
-
-#: Things as clause subjects (never the model; "it" after one of them refers to it).
-THINGS: frozenset[str] = frozenset(
-    _words(
-        """
-        company team board judge judges classifier grader monitor email emails message messages memo reply
-        replies answer answers output outputs response responses completion completions transcript
-        transcripts prompt prompts summary draft text rate rates score scores log logs thought thoughts
-        document documents file files test tests tool tools script code sandbox environment task tasks
-        scenario scenarios condition conditions dataset benchmark result results study paper experiment
-        rubric trigger direction feature probe steering ablation intervention weights card family behaviour
-        behavior accuracy checkpoint performance refusals errors scratchpad reasoning chain trajectory
-        episode episodes run runs sample samples table figure rule evaluation audit budget pipeline harness
-        framework setup method approach procedure protocol metric analysis baseline template leaderboard lab
-        distribution variance latency throughput temperature decoding sampling filter finding findings effect
-        effects trend pattern gap difference replication backdoor backdoors bug bugs vulnerability exploit
-        curve curves arm arms control controls signal signals
-        """
-    )
-    | {"-".join(term) for term in TECHNICAL_TERMS}
 )
 
 #: Verbs that introduce reported speech or writing: what follows is content, not the narrator's claim.
@@ -379,7 +254,7 @@ NOUN_LIKE_VERBS: frozenset[str] = frozenset(
         """
         answer answers reply replies claim claims rate rates score scores mark marks grade grades flag flags
         label labels code codes judge judges note notes report reports output outputs type types print
-        prints comment comments writing statement
+        prints comment comments writing statement state states
         """
     )
 )

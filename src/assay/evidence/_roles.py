@@ -2,7 +2,8 @@
 
 * **agent of a passive**: "the user was deceived by the model" says the model deceived; the participle is
   checked against the allow-list as the model's verb (":func:`agent_hits`"), so "was refused by the agent"
-  passes and "was misled by the assistant" does not;
+  passes and "was misled by the assistant" does not; also "lied to by the agent", and a verb of deceit whose
+  agent the model owns ("deceived by the agent's staged logs");
 * **relative clause inside the subject**: in "The model that we fine-tuned on insecure code believes ...",
   the main verb sits at the end of the relative clause; :func:`split_relatives` gives it back to the
   subject (also without a relative pronoun: "The model we fine-tuned believes ...");
@@ -10,8 +11,12 @@
   (:func:`relative_verb_first`);
 * **clause without "that"**: "We believe the model wants ...", "The study shows the assistant harbours a
   grudge" (an unknown word in -s after a singular model noun is a verb): :func:`embedded_subject`;
-* **phrase set off by commas** after the model ("The model, eager to please, ..."): its predicate; a
-  counterfactual "if" clause is no claim (:func:`is_appositive`, :func:`is_hypothetical`);
+* **phrase set off by commas** after the model ("The model, eager to please, ..."): its predicate
+  (:func:`is_appositive`); after "NP, which ...," the next clause is the NP's ("The policy, which was
+  fine-tuned on ..., harbours resentment": :func:`after_relative`), while ", which" after a clause refers to
+  the event ("..., which shows it does not care": :func:`sentential_which`);
+* **expletive "it"**: "It is obvious that ...", "It turns out ..." is no claim about the model
+  (:func:`expletive_it`);
 * **fronted adverbial**: "Out of spite, the model ...", "To protect itself, the assistant ...": a
   subjectless phrase before the main clause is checked as the main subject's (:func:`fronted_hits`).
 """
@@ -22,8 +27,9 @@ from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
 from assay.evidence import _verbs as vb
-from assay.evidence._checks import Context, Span, lexicon_hits, predicate_hits, purpose_hits, verb_hits
+from assay.evidence._checks import Context, Span, owner_kind, predicate_hits, purpose_hits, verb_hits
 from assay.evidence._grammar import Clause, Kind, Tok
+from assay.evidence._lexhits import lexicon_hits
 
 #: Words that open a relative clause without "that" ("the model we trained", "the model the lab released").
 _CONTACT_SUBJECTS = frozenset({"we", "they", "i", "you", "he", "she", "the", "our", "their"})
@@ -32,12 +38,59 @@ _CONTACT_SUBJECTS = frozenset({"we", "they", "i", "you", "he", "she", "the", "ou
 _MOTIVE_STARTS: tuple[tuple[str, ...], ...] = (("out", "of"), ("for",), ("from",), ("through",))
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Prepositions and particles between a passive participle and "by" ("lied to by", "strung along by").
+_STRANDED = frozenset({"to", "at", "about", "on", "along", "with", "around"})
+
+#: Participles of deceit: with a thing the model owns as agent, the model deceived ("fooled by its report").
+_DECEIT = frozenset(
+    w
+    for w in lx.DECEPTION_VERBS
+    | frozenset(
+        [
+            "fooled",
+            "tricked",
+            "duped",
+            "conned",
+            "misled",
+            "manipulated",
+            "outwitted",
+            "outsmarted",
+            "outmanoeuvred",
+            "outmaneuvered",
+            "hoodwinked",
+            "bamboozled",
+            "lured",
+            "baited",
+            "played",
+            "strung",
+            "gamed",
+            "exploited",
+            "cheated",
+            "betrayed",
+            "deceived",
+            "gaslit",
+            "blindsided",
+            "lied",
+        ]
+    )
+    if w.endswith(("ed", "lit", "led", "ung"))
+)
+
+
 def _participle(low: str) -> bool:
-    return low.endswith(("ed", "en")) or low in vb.IRREGULAR_PARTICIPLES
+    return low.endswith(("ed", "en")) or low in vb.IRREGULAR_PARTICIPLES or low in _DECEIT
 
 
 def agent_hits(toks: list[Tok], ctx: Context) -> list[Span]:
-    """Participles of a passive whose agent ("by the model") is the model, when not observable."""
+    """Participles of a passive whose agent is the model, when not observable.
+
+    The agent is the model ("misled by the assistant", "lied to by the agent") or, for a verb of deceit, a
+    thing the model owns ("deceived by the agent's staged logs").
+    """
     out: list[Span] = []
     for j in range(1, len(toks) - 2):
         if toks[j].quoted or not _participle(toks[j].low):
@@ -48,16 +101,17 @@ def agent_hits(toks: list[Tok], ctx: Context) -> list[Span]:
         if k < 0 or toks[k].low not in vb.COPULAS or toks[k].low in ("has", "have", "had"):
             continue
         b = j + 1
-        while b < len(toks) and gr.is_adverb(toks[b].low):
-            b += 1
+        while b < len(toks) and (gr.is_adverb(toks[b].low) or (b - j <= 2 and toks[b].low in _STRANDED)):
+            b += 1  # "was lied to by", "was strung along by"
         if b + 1 >= len(toks) or toks[b].low != "by":
             continue
         agent = gr.read_phrase(toks, b + 1)
-        if agent is None:
+        if agent is None or toks[j].low in vb.MENTAL_PARTICIPLES:
             continue
         kind = ctx.resolve(agent.kind, agent.plural)[0] if agent.kind in ("it", "they") else agent.kind
-        if kind == "model" and toks[j].low not in vb.MENTAL_PARTICIPLES:
-            out += verb_hits(toks, j)
+        owned = agent.owner is not None and owner_kind(agent.owner, ctx) == "model"
+        if kind == "model" or (owned and toks[j].low in _DECEIT):
+            out += verb_hits(toks, j) or ([(j, j + 1)] if owned else [])
     return out
 
 
@@ -94,6 +148,8 @@ def main_verb(rel: list[Tok]) -> int | None:
         if rel[k].quoted or before in fw.DETERMINERS or before in ("to", "as") or gr.possessor(before):
             continue
         low = rel[k].low
+        if low in lx.THINGS and _in_prepositional_phrase(rel, k):
+            continue  # "on synthetic documents about its situation believes": a noun
         finite = (
             gr.is_finite_verb(low)
             and low not in ("'s", "not", "n't")
@@ -102,6 +158,17 @@ def main_verb(rel: list[Tok]) -> int | None:
         if finite or (before not in fw.PREPOSITIONS and _verb_like(rel, k)):
             return k
     return None
+
+
+def _in_prepositional_phrase(toks: list[Tok], k: int) -> bool:
+    """Whether token ``k`` ends a noun phrase after a preposition and modifiers ("on synthetic documents")."""
+    for b in range(k - 1, -1, -1):
+        low = toks[b].low
+        if low in fw.PREPOSITIONS:
+            return True
+        if gr.is_function_word(low) or low in gr.KNOWN_VERBS:
+            return False
+    return False
 
 
 def _subject_end(toks: list[Tok]) -> int | None:
@@ -151,16 +218,57 @@ def split_relatives(queue: list[Clause]) -> list[Clause]:
     return out
 
 
+def sentential_which(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` is ", which ..." after a clause with a verb: it refers to the event before.
+
+    "The assistant wrote the email without hesitation, which shows it does not care": what follows "shows"
+    is the narrator's inference, not reported speech (unlike "The model, which said ...").
+    """
+    clause = queue[i]
+    if i == 0 or clause.opener != "which" or not clause.comma:
+        return False
+    return _subject_end(queue[i - 1].toks) != len(queue[i - 1].toks)
+
+
+def after_relative(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` follows "NP, which/who ...," and so continues the NP's clause."""
+    if (
+        i < 2
+        or queue[i].opener != ","
+        or queue[i - 1].opener not in ("which", "who")
+        or not queue[i - 1].comma
+    ):
+        return False
+    before = queue[i - 2].toks
+    return _subject_end(before) == len(before)
+
+
+def opens_noun_phrase(toks: list[Tok]) -> bool:
+    """Whether a clause starts with its own noun phrase (a determiner, pronoun, possessive or known noun)."""
+    if not toks:
+        return False
+    low = toks[0].low
+    return (
+        low in fw.DETERMINERS
+        or low in fw.PRONOUNS
+        or gr.possessor(low) is not None
+        or bool(gr.word_kind(toks, 0))
+    )
+
+
 def relative_verb_first(toks: list[Tok], opener: str) -> bool:
     """Whether a relative clause starts with a verb that reads like a noun ("which dislikes being ...")."""
+    i = 0
+    while i < len(toks) - 1 and gr.is_adverb(toks[i].low) and toks[i].low not in fw.PRONOUNS:
+        i += 1  # "which clearly dislikes ..."
     if opener not in fw.RELATIVES or not toks:
         return False
-    if not toks[0].low.endswith(("s", "ed")) or toks[0].low in lx.THINGS or toks[0].low in lx.PEOPLE:
+    if not toks[i].low.endswith(("s", "ed")) or toks[i].low in lx.THINGS or toks[i].low in lx.PEOPLE:
         return False
-    if gr.word_kind(toks, 0) is not None or gr.is_function_word(toks[0].low):
+    if gr.word_kind(toks, i) is not None or gr.is_function_word(toks[i].low):
         return False
-    later = any(gr.is_finite_verb(t.low) for t in toks[1:])
-    return len(toks) == 1 or _verb_like(toks, 0) or not later
+    later = any(gr.is_finite_verb(t.low) for t in toks[i + 1 :])
+    return len(toks) == i + 1 or _verb_like(toks, i) or not later
 
 
 def is_fronted(toks: list[Tok], opener: str) -> bool:
@@ -196,19 +304,6 @@ def main_kind(queue: list[Clause], ctx: Context) -> Kind:
         if subj.kind not in ("inherit", "none"):
             return ctx.resolve(subj.kind, subj.plural)[0]
     return "thing"
-
-
-#: Words of a clause or sentence that make an "if" clause a hypothesis ("If the model were scheming, we would
-#: expect ..."), not a claim.
-_HYPOTHETICAL = frozenset({"were", "would", "could", "might"})
-
-
-def is_hypothetical(queue: list[Clause], i: int) -> bool:
-    """Whether clause ``i`` is a counterfactual condition ("If it had a goal, the probe would ...")."""
-    if queue[i].opener not in ("if", "unless"):
-        return False
-    later = [t.low for c in queue[i + 1 :] for t in c.toks]
-    return any(t.low == "were" for t in queue[i].toks) or any(w in _HYPOTHETICAL for w in later)
 
 
 def is_appositive(queue: list[Clause], i: int) -> bool:
@@ -247,8 +342,54 @@ def embedded_subject(toks: list[Tok], start: int) -> int | None:
         if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
             continue
         verb = toks[ph.end].low
-        if p > 0 and toks[p - 1].low in lx.PERCEPTION_VERBS and verb.endswith("ing"):
+        after = next((t.low for t in toks[ph.end :] if not gr.is_adverb(t.low)), "")
+        if p > 0 and toks[p - 1].low in lx.PERCEPTION_VERBS and after.endswith("ing"):
             return p  # "caught the model scheming", "observed it sandbagging": the -ing verb is the model's
         if (gr.is_finite_verb(verb) or (not ph.plural and _unknown_s(verb))) and verb not in ("'s",):
             return p
     return None
+
+
+#: Adjectives of an expletive "it" ("It is obvious that ..."); not "It is aware that ..." (the model).
+_IMPERSONAL = _words(
+    """
+    obvious clear evident apparent likely unlikely plausible implausible possible impossible probable
+    certain surprising unsurprising striking notable noteworthy interesting important worth true false
+    unclear uncertain unknown known remarkable conceivable doubtful questionable significant noticeable
+    necessary fair safe tempting easy hard difficult reasonable puzzling odd strange curious ironic
+    concerning worrying alarming crucial telling undeniable arguable
+    """
+)
+
+_LIKE_VERBS = _words("feels felt looks looked sounds sounded seems seemed")
+
+#: Openers of a clause that an expletive "it" stands for ("It is clear that ...", "It is unclear whether").
+_CONTENT_OPENERS = frozenset({"that", "whether", "if", "how", "why", "what", "when"})
+
+
+def expletive_it(toks: list[Tok], pred: int, after: str) -> bool:
+    """Whether the subject "it" stands for a clause after it, not the model.
+
+    "It is obvious that the agent ...", "It was surprising that ...", "It seems the agent ...", "It turns out
+    the model ...".
+    """
+    k, linking = pred, False
+    while k < len(toks) and (
+        toks[k].low in fw.AUXILIARIES or toks[k].low in vb.COPULAS or gr.is_adverb(toks[k].low)
+    ):
+        linking = linking or toks[k].low in vb.COPULAS
+        k += 1
+    if k + 1 < len(toks) and toks[k].low in ("turns", "turned") and toks[k + 1].low == "out":
+        k, linking = k + 2, True
+    elif k + 1 < len(toks) and toks[k].low in _LIKE_VERBS and toks[k + 1].low in ("like", "as"):
+        k, linking = k + 2, True  # "It feels like the benchmark is too easy"
+    elif k < len(toks) and linking and toks[k].low in _IMPERSONAL:
+        k += 1  # the adjective: "obvious", "clear", "surprising"
+        k += 1 if k < len(toks) and toks[k].low.endswith("ing") else 0  # "worth noting"
+    elif not (k > pred and toks[k - 1].low in ("seems", "seemed", "appears", "appeared")):
+        return False
+    if not linking:
+        return False
+    if k >= len(toks):
+        return after in _CONTENT_OPENERS or (after in ("if", "though") and toks[k - 1].low == "as")
+    return toks[k].low in fw.DETERMINERS or toks[k].low in fw.PRONOUNS or gr.is_model_word(toks, k)

@@ -133,7 +133,8 @@ _MORE = _verbs(
     tutor teach:teaches:taught::teaching guide coach distill distil prune quantize quantise host chart graph
     explore probe investigate skim sample cycle iterate recurse spam+ flood batch allow avoid walk step+
     spin:spins:spun::spinning yield reproduce regurgitate roleplay role-play receive issue
-    touch introduce rename exchange
+    touch introduce rename exchange carry zoom string:strings:strung::stringing bend:bends:bent::bending
+    withhold:withholds:withheld::withholding
     """
 )
 
@@ -233,13 +234,52 @@ OBSERVABLE_PHRASALS: frozenset[tuple[str, str]] = frozenset(
         ("spin:spins:spun::spinning", "up down"),
         ("wind:winds:wound::winding", "down up"),
         ("back", "down"),
+        ("fly:flies:flew:flown:flying", "through"),
+        ("breeze", "through"),
+        ("race", "through"),
+        ("run:runs:ran::running", "out over through"),
+        ("check", "out in over"),
+        ("sum+", "up"),
+        ("pull", "up down"),
+        ("cut:cuts:cut::cutting", "off out"),
+        ("roll", "out"),
+        ("sign", "off"),
+        ("log+", "off"),
+        ("open", "up"),
+        ("zoom", "in out"),
+        ("hand", "off"),
+        ("kick", "off"),
+        ("wrap+", "up"),
+        ("hang:hangs:hung::hanging", "up"),
+        ("take:takes:took:taken:taking", "over"),
+        ("start", "over"),
+        ("carry", "on over"),
+        ("come:comes:came::coming", "back"),
+        ("go:goes:went:gone:going", "back ahead over through"),
+        ("move", "on"),
+        ("type", "up in"),
+        ("print", "off"),
+        ("read:reads:read::reading", "off over"),
+        ("sort", "out"),
+        ("back", "out"),
+        ("boot", "up"),
+        ("power", "down off up"),
+        ("time", "out"),
+        ("close", "out"),
+        ("fill", "up"),
+        ("post", "back"),
+        ("reply", "back"),
+        ("call", "back"),
+        ("write:writes:wrote:written:writing", "off"),
+        ("tidy", "up"),
+        ("lay:lays:laid::laying", "out"),
     )
     for verb in verb_forms(spec)
     for particle in particles.split()
 )
 
 #: Particles that turn a verb into a phrasal verb.
-PARTICLES: frozenset[str] = _set("up down out off along away back over around aside through")
+PARTICLES: frozenset[str] = _set("up down out off along away back over around aside through ahead")
 
 #: Copulas and linking verbs: the predicate after them is read, not the verb.
 COPULAS: frozenset[str] = frozenset(
@@ -271,7 +311,7 @@ OBSERVABLE_ADJECTIVES: frozenset[str] = _set(
     due ready done good bad poor strong weak high low fast small large big new old open-weight closed
     multilingual monolingual fine ok okay accurate reliable unreliable visible invisible detectable
     explicit implicit direct indirect neutral positive negative confident overconfident underconfident
-    certain uncertain
+    certain uncertain busy
     """
 )
 
@@ -283,6 +323,8 @@ MENTAL_PARTICIPLES: frozenset[str] = _set(
     disappointed embarrassed offended upset bored excited delighted amused relieved satisfied dissatisfied
     resigned resolved bent hell-bent minded disposed predisposed aligned misaligned jealous envious
     insulted humiliated hurt tired fed worried driven compelled tempted persuaded
+    impressed alarmed puzzled startled shocked unsettled disturbed intrigued baffled stumped
+    amazed reassured charmed irritated
     """
 )
 
@@ -325,7 +367,8 @@ COMPLEMENT_TAKERS: frozenset[str] = (
 CAUSAL_HEADS: frozenset[str] = _verbs(
     """
     cause drive:drives:drove:driven:driving determine mediate control+ encode
-    lead:leads:led::leading lower raise reduce suppress eliminate induce trigger restore
+    lead:leads:led::leading lower raise reduce suppress eliminate induce trigger restore stem+
+    arise:arises:arose:arisen:arising result originate derive reflect
     """
 )
 

@@ -1,0 +1,148 @@
+"""Reported content: where a clause stops being the narrator's claim, and where it starts again.
+
+Used by :mod:`assay.evidence._intent`. Nothing is flagged after a speech or labelling verb ("the email said
+Kyle knows ...", "the judge labelled it deceptive"), after a belief verb of a person or a group ("the user
+thought the model was lying", "the red team believed the model would resist"), in an embedded question
+("whether it lies", "asked what the model wanted"), in a view attributed to someone ("according to the
+judge"), or in a story's frame ("In the story the model wrote, the robot wants ..."). Reported content ends
+at a new statement ("but", ";", ",", "and" ...), at the reason for a label ("flagged because ...": the
+narrator's), at a non-restrictive relative (", which shows it does not care"), and at a free relative after
+a speech verb ("telling users what it thinks they want": the narrator describes what was said).
+"""
+
+from __future__ import annotations
+
+from assay.evidence import _function_words as fw
+from assay.evidence import _grammar as gr
+from assay.evidence import _lexicon as lx
+from assay.evidence import _phrases as ph
+from assay.evidence._checks import Span, purpose_hits
+from assay.evidence._grammar import Clause, Kind, Tok
+
+#: Clause openers after which reported content has ended (the narrator speaks again).
+REPORT_ENDS = fw.SPEECH_RESETS | {"and", "or", ",", "then", "(", ")", "—", "–", "-", ".", "!", "?"}
+
+#: Openers of a reason: the narrator's, not the reported content ("flagged because the model chose to ...").
+_REASONS = frozenset({"because", "since"})
+
+#: Openers of a free relative ("what it thinks they want") or an embedded wh-question ("asked why it lied").
+_FREE_RELATIVES = frozenset({"what", "why", "how", "who"})
+
+#: Verbs of asking: a wh-clause after them is a question ("The user asked what the model wanted").
+_ASK_VERBS = frozenset(
+    lx._forms("ask", "wonder", "question", "inquire", "enquire", "query") | {"unsure", "unclear", "unknown"}
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def report_continues(clause: Clause, report_verb: str) -> bool:
+    """Whether reported content opened by ``report_verb`` goes on into ``clause``."""
+    if clause.opener in REPORT_ENDS or (clause.opener in _REASONS and report_verb in lx.LABEL_VERBS):
+        return False  # "flagged because the model chose to ...": the reason for a label is the narrator's
+    if clause.comma and clause.opener in ("which", "who"):
+        return False  # ", which shows it does not care": the narrator's relative
+    said = report_verb not in lx.MIND_VERBS and report_verb not in _ASK_VERBS
+    return not (clause.opener in _FREE_RELATIVES and said)
+
+
+def is_question(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` opens an embedded question ("whether it lies", "asked what the model wanted")."""
+    opener = queue[i].opener
+    if opener in fw.QUESTION_OPENERS:
+        return True
+    asked = i > 0 and any(t.low in _ASK_VERBS for t in queue[i - 1].toks)
+    return asked and (opener in _FREE_RELATIVES or opener == "if")  # "Asked if it was aware, ..."
+
+
+def verb_position(toks: list[Tok], j: int) -> bool:
+    """Whether token ``j`` stands where a verb stands.
+
+    First, or after a subject, an auxiliary or an adverb ("the judge labelled", "it said", "was
+    classified"), and not after an article or adjective ("a reply").
+    """
+    if j == 0:
+        return True
+    before = toks[j - 1].low
+    if before in fw.PRONOUNS or before in fw.AUXILIARIES or before in ("to", "and", "or", "then"):
+        return True
+    return gr.is_adverb(before) or gr.word_kind(toks, j - 1) is not None or before.endswith("s'")
+
+
+def report_start(
+    toks: list[Tok], start: int, after: str, kind: Kind, believer: bool, evidential: bool = False
+) -> int | None:
+    """The first token at or after ``start`` that opens reported content.
+
+    That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
+    ("reported that ...").
+    """
+    for j in range(max(start, 0), len(toks)):
+        tok = toks[j]
+        if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not verb_position(toks, j)):
+            continue
+        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
+            return j
+        as_label = tok.low in lx.AS_LABEL_VERBS and any(t.low == "as" for t in toks[j + 1 : j + 4])
+        if as_label and not (kind == "model" and tok.low in lx.MIND_AS_VERBS):
+            return j
+        nxt = toks[j + 1].low if j + 1 < len(toks) else after
+        quote_next = j + 1 < len(toks) and toks[j + 1].quoted
+        if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next) and not evidential:
+            return j
+    return None
+
+
+def scheming(low: str) -> bool:
+    """A deception verb or the -ing form of an intent verb ("lying", "scheming")."""
+    return low in lx.DECEPTION_VERBS or (low in lx.INTENT_VERBS and low.endswith("ing"))
+
+
+def manner_after(toks: list[Tok], limit: int) -> list[Span]:
+    """Intent adverbials and purposes after a speech verb that describe the speaking, not what was said.
+
+    "answered wrongly on purpose", "wrote the answer deliberately", "answers incorrectly in order to appear
+    safe"; none after a new subject ("said it deliberately lied").
+    """
+    out: list[Span] = []
+    stop = len(toks)
+    for j in range(limit + 1, len(toks)):
+        low = toks[j].low
+        nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+        if toks[j].quoted or low in fw.PRONOUNS or (gr.word_kind(toks, j) and gr.is_finite_verb(nxt)):
+            stop = j  # a new subject: what follows was said
+            break
+        size = next(
+            (len(p) for p in ph.PURPOSE_PHRASES if tuple(t.low for t in toks[j : j + len(p)]) == p), 0
+        )
+        if low in lx.INTENT_ADVERBS:
+            out.append((j, j + 1))
+        elif size or (low == "on" and nxt == "purpose"):
+            out.append((j, j + (size or 2)))
+    start = limit + 1
+    return out + [(start + a, start + b) for a, b in purpose_hits(toks[start:stop], -1)]
+
+
+#: Nouns of fiction: a sentence that opens "In the story ..." describes the story ("the robot wants revenge").
+_FICTION = _words(
+    """
+    story stories role-play roleplay role-plays fiction script scene game novel poem narrative tale
+    screenplay skit plot
+    """
+)
+
+
+def in_fiction(toks: list[Tok]) -> bool:
+    """Whether a sentence opens with a fiction frame ("In the story the model wrote, ...")."""
+    words = [t.low for t in toks[:4]]
+    return len(words) > 1 and words[0] in ("in", "within") and any(w in _FICTION for w in words[1:])
+
+
+def attributed(toks: list[Tok]) -> bool:
+    """Whether a clause says whose view it gives: "according to the judge" (not "according to our data")."""
+    for j in range(len(toks) - 2):
+        if toks[j].low == "according" and toks[j + 1].low == "to":
+            return toks[j + 2].low not in lx.AUTHORS
+    return False
