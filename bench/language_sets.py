@@ -9,8 +9,9 @@ commit d13d274), set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (
 (tests/evidence/data/language_fresh_d.yaml) for round 4 (``round4_heldout_d``) and set E
 (tests/evidence/data/language_fresh_e.yaml) for round 5 (``round5_heldout_e``: commit 6bab741); each set's
 miss categories informed the next round, so set E informed round 6 (``round6``) and is no longer held out.
-All five were written without reading the checker; the development set and the corpus were tuned on. A set
-is measured when its file exists.
+Set F (tests/evidence/data/language_fresh_f.yaml) was held out for round 6 (``round6_heldout_f``: commit
+bffef13). All six were written without reading the checker; the development set and the corpus were tuned
+on. A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ SETS = {
     "set_c": ROOT / "tests/evidence/data/language_fresh_c.yaml",
     "set_d": ROOT / "tests/evidence/data/language_fresh_d.yaml",
     "set_e": ROOT / "tests/evidence/data/language_fresh_e.yaml",
+    "set_f": ROOT / "tests/evidence/data/language_fresh_f.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

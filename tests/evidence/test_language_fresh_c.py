@@ -69,6 +69,7 @@ _ROWS = [
     ("round 5 (6bab741)", "round5", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 5 (6bab741)", "round5", "dev", "development set, tuned on"),
     ("round 5 (6bab741)", "round5", "corpus", "regression corpus, tuned on"),
+    ("round 6: this checker", "round6_heldout_f", "set_f", "set F, held out (run once)"),
     ("round 6: this checker", "round6", "set_e", f"set E, {_NOT_HELD_OUT}"),
     ("round 6: this checker", "round6", "set_d", f"set D, {_NOT_HELD_OUT}"),
     ("round 6: this checker", "round6", "set_c", f"set C, {_NOT_HELD_OUT}"),
