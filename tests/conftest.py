@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -24,6 +25,46 @@ def toy_path() -> Path:
     from assay.models import toy_dir
 
     return toy_dir()
+
+
+class HubCache(NamedTuple):
+    """A Hugging Face hub cache made for a test: where it is, the model id it holds, its commit."""
+
+    path: Path
+    repo_id: str
+    commit: str
+
+
+@pytest.fixture
+def hub_cache(tmp_path: Path, toy_path: Path, monkeypatch: pytest.MonkeyPatch) -> HubCache:
+    """A Hugging Face hub cache in ``tmp_path`` holding the toy checkpoint as a hub model, in force here.
+
+    The hub's layout (``models--org--name/blobs``, ``snapshots/<commit>`` linking to the blobs,
+    ``refs/main``), named by ``huggingface_hub``'s own ``repo_folder_name`` and checked by its
+    ``scan_cache_dir``; ``HF_HUB_CACHE`` points at it for the test.
+    """
+    from huggingface_hub import constants, scan_cache_dir
+    from huggingface_hub.file_download import repo_folder_name
+
+    from assay._paths import file_sha256
+
+    hub = HubCache(tmp_path / "hf-hub", "assay-test/toy-hub", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c")
+    repo = hub.path / repo_folder_name(repo_id=hub.repo_id, repo_type="model")
+    snapshot = repo / "snapshots" / hub.commit
+    snapshot.mkdir(parents=True)
+    (repo / "blobs").mkdir()
+    for f in sorted(toy_path.iterdir()):
+        if f.is_file() and not f.name.startswith("."):
+            blob = repo / "blobs" / file_sha256(f)
+            shutil.copyfile(f, blob)
+            (snapshot / f.name).symlink_to(os.path.relpath(blob, snapshot))
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(hub.commit)
+    seen = [(r.repo_id, [v.commit_hash for v in r.revisions]) for r in scan_cache_dir(hub.path).repos]
+    assert seen == [(hub.repo_id, [hub.commit])]
+    monkeypatch.setenv("HF_HUB_CACHE", str(hub.path))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub.path))  # read once, when the library is imported
+    return hub
 
 
 @pytest.fixture(scope="session")

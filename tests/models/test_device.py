@@ -9,7 +9,14 @@ import torch
 
 from assay._errors import AssayError
 from assay._precision import Precision, precision_context, precision_of
-from assay.models import cpu_bf16_units, load_local_model, resolve_device, resolve_dtype, resolve_precision
+from assay.models import (
+    check_precision,
+    cpu_bf16_units,
+    load_local_model,
+    resolve_device,
+    resolve_dtype,
+    resolve_precision,
+)
 
 AMX = "processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
 AVX512_BF16_ONLY = "processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16\n"
@@ -74,14 +81,59 @@ def test_auto_falls_back_to_cpu_without_cuda(monkeypatch: pytest.MonkeyPatch) ->
         resolve_device("cuda")
 
 
-def test_auto_picks_cuda_and_bf16_autocast_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+def _two_gpus(monkeypatch: pytest.MonkeyPatch, capability: tuple[int, int]) -> None:
+    """What torch reports on a machine with two CUDA devices of ``capability`` (this one has none)."""
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index=None: capability)
+    monkeypatch.setattr(torch.version, "hip", None)
+
+
+def test_auto_picks_cuda_and_bf16_autocast_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    _two_gpus(monkeypatch, (8, 0))
     assert resolve_device("auto") == "cuda" and resolve_device("cuda:1") == "cuda:1"
     assert resolve_precision("auto", "cuda:1") == Precision("float32", "bfloat16", "cuda:1", "cuda")
     assert resolve_dtype("auto", "cuda") is torch.float32
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    _two_gpus(monkeypatch, (7, 0))  # a V100 emulates bf16 (slowly): auto takes fp16 there
     assert resolve_dtype("auto", "cuda") is torch.float16
+
+
+def test_a_device_this_machine_lacks_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not torch.cuda.is_available():
+        with pytest.raises(AssayError, match=r"^device 'cuda:0': CUDA is not available on this machine"):
+            resolve_device("cuda:0")
+    if not torch.backends.mps.is_available():
+        with pytest.raises(AssayError, match=r"^device 'mps': MPS is not available on this machine"):
+            resolve_device("mps")
+    _two_gpus(monkeypatch, (8, 0))
+    assert resolve_device("cuda:1") == "cuda:1"
+    with pytest.raises(
+        AssayError, match=r"^device 'cuda:2': this machine has 2 CUDA device\(s\): cuda:0, cuda:1$"
+    ):
+        resolve_device("cuda:2")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16", "bf16-autocast"])
+def test_every_dtype_runs_on_this_cpu(dtype: str) -> None:
+    """torch 2.13's CPU kernels run fp16 and bf16 products too: no dtype is refused on a CPU."""
+    precision = resolve_precision(dtype, "cpu")
+    assert check_precision(precision) is precision
+
+
+def test_a_dtype_the_device_cannot_run_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not torch.cuda.is_available():  # the trial product itself fails (a CPU-only torch)
+        with pytest.raises(AssayError, match=r"^float32 on cuda: Torch not compiled with CUDA enabled$"):
+            check_precision(Precision("float32", None, "cuda"))
+    if not torch.backends.mps.is_available():
+        with pytest.raises(AssayError, match=r"^float16 on mps: ") as caught:
+            check_precision(Precision("float16", None, "mps"))
+        assert "\n" not in str(caught.value)
+    with pytest.raises(AssayError, match=r"^bf16-autocast on meta: torch has no autocast for meta$"):
+        check_precision(Precision("float32", "bfloat16", "meta"))
+    _two_gpus(monkeypatch, (7, 5))
+    for precision in (Precision("bfloat16", None, "cuda:1"), Precision("float32", "bfloat16", "cuda")):
+        with pytest.raises(AssayError, match=r"this GPU has no native bf16 \(use float16 or float32\)$"):
+            check_precision(precision)
 
 
 def test_bad_names_are_one_line_errors() -> None:

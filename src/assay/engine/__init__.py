@@ -8,7 +8,9 @@
   :func:`code_version`, so a config or code change reruns the stage instead of reusing stale results.
 - :mod:`assay.engine.training`: one training loop, SFT and DPO objectives, LoRA or full, nested k-sweeps.
 - :mod:`assay.engine.measure`: Inspect-backed and in-process measures, probes.
-- :func:`load_config` / :func:`override_from_yaml`: a study config from its defaults and a YAML file.
+- :func:`load_config` / :func:`override_from_yaml`: a study config from its defaults, a YAML file and the
+  command line's ``--model/--device/--dtype`` (:func:`config_overrides`), the model, device and dtype
+  checked before any stage runs.
 
 Importing this package is cheap; torch loads when a study runs.
 """
@@ -17,7 +19,7 @@ from assay.engine._recipes import Implant, Sweep, TrainSettings
 from assay.engine._registry import StudyResult, StudySpec, run_registered, study, study_registry
 from assay.engine._runner import StageRecord, Stages, recorded_timings, stage_key
 from assay.engine._version import code_version, module_closure
-from assay.engine._yaml import dump_config, load_config, override_from_yaml
+from assay.engine._yaml import config_overrides, dump_config, load_config, override_from_yaml
 
 __all__ = [
     "Implant",
@@ -28,6 +30,7 @@ __all__ = [
     "Sweep",
     "TrainSettings",
     "code_version",
+    "config_overrides",
     "dump_config",
     "load_config",
     "module_closure",

@@ -52,6 +52,20 @@ def distinct(values: Sequence[object]) -> None:
         seen.add(v)
 
 
+MODEL_HELP = (
+    "smollm2, toy, a checkpoint directory, or a Hugging Face hub id already in the local cache "
+    "(nothing is downloaded)"
+)
+"""The description of a study config's ``model`` field."""
+
+
+def _model_name(model: str) -> str:
+    """An embedded model's short name (``assay/toy`` -> ``toy``); any other name as given."""
+    from assay.models._resolve import embedded_name
+
+    return embedded_name(model) or model
+
+
 def _device_name(device: str) -> str:
     if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device.strip().lower()):
         raise ValueError(f"must be auto, cpu, cuda, cuda:N or mps, got {device!r}")
@@ -64,6 +78,8 @@ def _dtype_name(dtype: str) -> str:
     return dtype
 
 
+ModelName = Annotated[str, AfterValidator(_model_name)]
+"""A model name (:data:`MODEL_HELP`); whether it is available offline is checked when the config is loaded."""
 Device = Annotated[str, AfterValidator(_device_name)]
 """A device name (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``); whether it exists is checked on use."""
 DtypeName = Annotated[str, AfterValidator(_dtype_name)]

@@ -7,7 +7,7 @@ function; keep that import cheap by loading torch inside the function) before it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +68,13 @@ def study_registry() -> dict[str, StudySpec]:
     return dict(sorted(_STUDIES.items()))
 
 
-def run_registered(name: str, out: Path, fast: bool = False, config: Path | None = None) -> StudyResult:
+def run_registered(
+    name: str,
+    out: Path,
+    fast: bool = False,
+    config: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> StudyResult:
     """Run the registered study ``name`` into ``out`` (resuming finished stages); write metrics and report.
 
     Args:
@@ -76,6 +82,9 @@ def run_registered(name: str, out: Path, fast: bool = False, config: Path | None
         out: Output directory.
         fast: Run the same pipeline on the toy model with small sizes.
         config: Optional YAML file overriding the study's configuration.
+        overrides: Top-level config fields set after ``fast`` and ``config`` (``assay study --model M
+            --device D --dtype T``), through :func:`assay.engine.config_overrides`: the study's
+            :func:`load_config` applies them, an invalid one is an error naming the option.
 
     The run holds the output folder's lock (:func:`assay.engine._lock.output_lock`) while it writes:
     under ``accelerate launch`` each process locks the folder it writes (:func:`process_out`).
@@ -89,7 +98,9 @@ def run_registered(name: str, out: Path, fast: bool = False, config: Path | None
     from assay._precision import precision_scope
     from assay.engine._lock import output_lock
     from assay.engine._runner import process_out
+    from assay.engine._yaml import config_overrides
 
     where = process_out(out)
-    with output_lock(where), precision_scope():  # metrics.json records this run's precisions only
+    # metrics.json records this run's precisions only
+    with output_lock(where), precision_scope(), config_overrides(overrides or {}):
         return _STUDIES[name].run(where, fast, config)

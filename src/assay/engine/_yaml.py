@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,15 +17,44 @@ from assay._textfile import load_yaml, read_text_file
 M = TypeVar("M", bound=BaseModel)
 
 
+_OVERRIDES: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("assay_config_overrides", default=())
+
+
+@contextmanager
+def config_overrides(values: Mapping[str, str]) -> Iterator[None]:
+    """While open, :func:`override_from_yaml` (and so :func:`load_config`) sets these top-level fields last.
+
+    :func:`assay.engine.run_registered` opens it around a study, for ``assay study --model/--device/--dtype``;
+    a study's own code needs nothing for its configuration to take them.
+    """
+    token = _OVERRIDES.set(tuple(values.items()))
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
 def override_from_yaml(base: M, path: str | Path | None) -> M:
     """Return ``base`` with the fields given in a YAML file (nested mappings merged) validated on top.
 
+    The command line's overrides (:func:`config_overrides`) are set after the file's fields. The model,
+    device and dtype then in force are checked before any stage runs (:func:`assay.models.check_settings`).
+
     Raises:
-        AssayError: The file is missing, not a YAML mapping, or a field is invalid (the message names it).
+        AssayError: The file is missing, not a YAML mapping, or a field is invalid (the message names it:
+            ``--model X: ...`` for a command-line option, ``invalid config FILE: model: ...`` for the file's).
     """
-    if path is None:
+    over = dict(_OVERRIDES.get())
+    if path is None and not over:
         return base
-    p = Path(path)
+    cfg = base if path is None else _from_file(base, Path(path))
+    if over:
+        cfg = _with_options(cfg, over)
+    _check_settings(cfg, path, over)
+    return cfg
+
+
+def _from_file(base: M, p: Path) -> M:
     if not p.is_file():
         raise AssayError(f"config file not found: {p}")
     try:
@@ -32,26 +64,43 @@ def override_from_yaml(base: M, path: str | Path | None) -> M:
     if not isinstance(raw, dict):
         raise AssayError(f"malformed config file {p}: expected a mapping")
     try:
-        cfg = type(base).model_validate(_deep_merge(base.model_dump(), raw))
+        return type(base).model_validate(_deep_merge(base.model_dump(), raw))
     except ValidationError as ex:
         raise AssayError(f"invalid config {p}: {validation_problem(ex, '')}") from None
-    _check_model(cfg, p)
-    return cfg
 
 
-def _check_model(cfg: BaseModel, path: Path) -> None:
-    """Refuse a ``model`` that cannot be loaded before any stage runs (a name or a checkpoint directory)."""
-    model = getattr(cfg, "model", None)
-    if not isinstance(model, str) or model.removeprefix("assay/") in ("smollm2", "toy"):
-        return
-    from assay.models._checkpoint import check_checkpoint
-
+def _with_options(cfg: M, over: Mapping[str, str]) -> M:
+    """``cfg`` with command-line options set (an error names the option: ``--dtype X: ...``)."""
+    fields = type(cfg).model_fields
+    for name, value in over.items():
+        if name not in fields:
+            raise AssayError(f"--{name} {value}: this study's configuration has no {name} field")
     try:
-        check_checkpoint(Path(model))
-    except AssayError as ex:
-        raise AssayError(
-            f"invalid config {path}: model: {ex} (use smollm2, toy or a checkpoint directory)"
-        ) from None
+        return type(cfg).model_validate(cfg.model_dump() | dict(over))
+    except ValidationError as ex:
+        err = ex.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else ""
+        if name in over:
+            raise AssayError(f"--{name} {over[name]}: {err['msg'].removeprefix('Value error, ')}") from None
+        raise AssayError(f"invalid config: {validation_problem(ex, '')}") from None
+
+
+def _check_settings(cfg: BaseModel, path: str | Path | None, over: Mapping[str, str]) -> None:
+    """Refuse a model, device or dtype that cannot run here, naming the option or the file's field."""
+    from assay.models._record import SettingError, check_settings
+
+    model, device, dtype = (getattr(cfg, k, None) for k in ("model", "device", "dtype"))
+    try:
+        check_settings(
+            model if isinstance(model, str) else None,
+            device if isinstance(device, str) else "auto",  # a study without the field runs on auto
+            dtype if isinstance(dtype, str) else None,
+        )
+    except SettingError as ex:
+        if ex.field in over:
+            raise AssayError(f"--{ex.field} {ex.value}: {ex.problem}") from None
+        where = f"invalid config {path}" if path is not None else "invalid config"
+        raise AssayError(f"{where}: {ex.field}: {ex.problem}") from None
 
 
 def load_config(cls: type[M], path: str | Path | None, fast: bool = False) -> M:

@@ -8,6 +8,7 @@ provenance sidecar naming the hashes of its inputs (:func:`input_hashes`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,6 +31,7 @@ from assay.evidence import (
     write_study_metrics,
     write_table_file,
 )
+from assay.models import ModelRecord
 from assay.report import ReportData, ReportSection, ReportTable, build_report, render
 
 ClaimsOf = Callable[[Path], tuple[list[Claim], list[PredictionOutcome]]]
@@ -122,6 +124,16 @@ def timings_section(timings: Mapping[str, float]) -> ReportSection:
     )
 
 
+def model_section(model: ModelRecord) -> ReportSection:
+    """The report section naming the model (as given and resolved), its revision, device and precision."""
+    return ReportSection(
+        id="model",
+        title="Model",
+        tables=[ReportTable(columns=["setting", "value"], rows=model.rows())],
+        data=model.model_dump(mode="json"),
+    )
+
+
 def audited_report(
     claim_files: Sequence[Path], evidence: StudyEvidence, sections: Sequence[ReportSection], title: str
 ) -> ReportData:
@@ -189,6 +201,7 @@ def write_study_outputs(
     sections: Sequence[ReportSection],
     title: str,
     extra_metrics: Mapping[str, StudyMetrics] | None = None,
+    model: ModelRecord | None = None,
 ) -> tuple[Path, Path]:
     """Write a study's ``metrics.json``, extra metrics files, claim files and ``report.html``.
 
@@ -206,12 +219,20 @@ def write_study_outputs(
         sections: The study's own report sections.
         title: The report's title.
         extra_metrics: More metrics files by file name (e.g. ``metrics-causal.json``), written as given.
+        model: The model the study ran on (:func:`assay.models.model_record`): written into
+            ``metrics.json`` (``extra.model``), the evidence table's provenance (``model``,
+            ``model_revision``) and the report's first section.
 
     Returns:
         ``(metrics path, report path)``.
     """
     metrics = metrics.model_copy(deep=True)
     metrics.extra.setdefault("precision", precisions_used())  # what the models computed in (loaded or reused)
+    if model is not None:
+        metrics.extra.setdefault("model", model.model_dump(mode="json"))
+        sections = [model_section(model), *sections]
+        named = {"model": model.given, "model_revision": model.revision}
+        evidence = dataclasses.replace(evidence, inputs={**evidence.inputs, **named})
     path = write_study_metrics(metrics, out / "metrics.json")
     for name, more in (extra_metrics or {}).items():
         write_study_metrics(more, out / name)

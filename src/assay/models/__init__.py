@@ -5,9 +5,17 @@ Importing this package is cheap; torch and transformers load when a local model 
 
 from assay.models._api import MODEL_NAMES, AssayModelAPI, resolve_model_class
 from assay.models._catalog import LocalModelInfo, count_parameters, list_local_models
-from assay.models._device import cpu_bf16_units, resolve_device, resolve_dtype, resolve_precision
+from assay.models._device import (
+    check_precision,
+    cpu_bf16_units,
+    resolve_device,
+    resolve_dtype,
+    resolve_precision,
+)
 from assay.models._generate import GenParams, GenResult, generate_batch
 from assay.models._load import load_local_model
+from assay.models._record import ModelRecord, SettingError, check_settings, model_record
+from assay.models._resolve import ModelSource, checkpoint_path, content_revision, locate_model
 from assay.models._script import Script, ScriptedTurn, load_script
 from assay.models._smollm2 import gguf_path, smollm2_dir
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
@@ -19,9 +27,16 @@ __all__ = [
     "GenParams",
     "GenResult",
     "LocalModelInfo",
+    "ModelRecord",
+    "ModelSource",
     "Script",
     "ScriptedTurn",
+    "SettingError",
     "ToyConfig",
+    "check_precision",
+    "check_settings",
+    "checkpoint_path",
+    "content_revision",
     "count_parameters",
     "cpu_bf16_units",
     "generate_batch",
@@ -29,6 +44,8 @@ __all__ = [
     "list_local_models",
     "load_local_model",
     "load_script",
+    "locate_model",
+    "model_record",
     "parse_tool_calls",
     "resolve_device",
     "resolve_dtype",

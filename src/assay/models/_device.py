@@ -10,6 +10,7 @@ changed more greedy answers than autocast, so ``auto`` never casts them on CPU. 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -39,18 +40,35 @@ def resolve_device(device: str | None = "auto") -> str:
     """``auto`` (or ``None``) -> ``cuda`` when a CUDA device is present, else ``cpu``; others are checked.
 
     Raises:
-        AssayError: Not ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``, or CUDA asked for but absent.
+        AssayError: Not ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``, or a device this machine lacks
+            (no CUDA, ``cuda:N`` beyond its CUDA devices, no MPS).
     """
     import torch
 
     name = (device or "auto").strip().lower()
     if name == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if name in ("cpu", "mps") or re.fullmatch(r"cuda(:\d+)?", name):
-        if name.startswith("cuda") and not torch.cuda.is_available():
-            raise AssayError(f"device {device!r}: CUDA is not available on this machine (use cpu or auto)")
-        return name
-    raise AssayError(f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}")
+    if not (name in ("cpu", "mps") or re.fullmatch(r"cuda(:\d+)?", name)):
+        raise AssayError(f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}")
+    problem = missing_device(name)
+    if problem:
+        raise AssayError(f"device {device!r}: {problem}")
+    return name
+
+
+def missing_device(name: str) -> str:
+    """Why this machine cannot run device ``name`` (``cuda``, ``cuda:N``, ``mps``, ``cpu``); "" if it can."""
+    import torch
+
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            return "CUDA is not available on this machine (use cpu or auto)"
+        count, index = torch.cuda.device_count(), int(name.partition(":")[2] or 0)
+        if index >= count:
+            return f"this machine has {count} CUDA device(s): {', '.join(f'cuda:{i}' for i in range(count))}"
+    if name == "mps" and not torch.backends.mps.is_available():
+        return "MPS is not available on this machine (use cpu or auto)"
+    return ""
 
 
 def cpu_bf16_units(cpuinfo: str | None = None) -> str | None:
@@ -100,7 +118,7 @@ def _auto(device: str, cpuinfo: str | None) -> Precision:
     import torch
 
     if device.startswith("cuda"):
-        if torch.cuda.is_bf16_supported():
+        if cuda_native_bf16(device):
             return Precision("float32", "bfloat16", device, "cuda")
         return Precision("float16", None, device, "cuda without bf16")
     if device == "cpu":
@@ -108,6 +126,20 @@ def _auto(device: str, cpuinfo: str | None) -> Precision:
         if units and torch.amp.is_autocast_available("cpu"):
             return Precision("float32", "bfloat16", device, units)
     return Precision("float32", None, device)
+
+
+def cuda_native_bf16(device: str) -> bool:
+    """Whether CUDA device ``device`` (``cuda``, ``cuda:N``) computes in bf16 natively (Ampere or later).
+
+    Older GPUs emulate bf16 (``torch.cuda.is_bf16_supported()`` is true there too), far slower than fp16.
+    """
+    import torch
+
+    index = int(device.partition(":")[2] or 0)
+    if torch.version.hip:
+        with torch.cuda.device(index):
+            return bool(torch.cuda.is_bf16_supported(including_emulation=False))
+    return torch.cuda.get_device_capability(index) >= (8, 0)
 
 
 def resolve_dtype(dtype: str | None, device: str) -> Any:
@@ -119,3 +151,37 @@ def resolve_dtype(dtype: str | None, device: str) -> Any:
     import torch
 
     return getattr(torch, resolve_precision(dtype, device).weights)
+
+
+def check_precision(precision: Precision) -> Precision:
+    """Return ``precision`` if its device can run it; a tiny matrix product in it is tried once.
+
+    Raises:
+        AssayError: bf16 asked for on a CUDA device without native bf16 (compute capability below 8.0),
+            autocast on a device type torch has none for, or the trial product failing (its first line).
+    """
+    device, kind = precision.device, precision.describe().split(" on ")[0]
+    bf16 = "bfloat16" in (precision.weights, precision.autocast)
+    if bf16 and device.startswith("cuda") and not cuda_native_bf16(device):
+        raise AssayError(f"{kind} on {device}: this GPU has no native bf16 (use float16 or float32)")
+    problem = _trial(precision.weights, precision.autocast, device)
+    if problem:
+        raise AssayError(f"{kind} on {device}: {problem}")
+    return precision
+
+
+@functools.cache
+def _trial(weights: str, autocast: str | None, device: str) -> str:
+    """What failed running a 4 x 4 product in ``weights`` (under ``autocast``) on ``device``; "" if fine."""
+    import torch
+
+    kind = device.split(":")[0]
+    if autocast is not None and not torch.amp.is_autocast_available(kind):
+        return f"torch has no autocast for {kind}"
+    try:
+        x = torch.ones(4, 4, dtype=getattr(torch, weights), device=device)
+        with torch.autocast(kind, dtype=getattr(torch, autocast or "bfloat16"), enabled=autocast is not None):
+            float((x @ x).float().softmax(-1).sum())
+    except (RuntimeError, TypeError, AssertionError) as ex:  # a CPU-only torch asserts on cuda
+        return str(ex).strip().splitlines()[0] if str(ex).strip() else type(ex).__name__
+    return ""

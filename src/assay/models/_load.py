@@ -39,7 +39,7 @@ def load_local_model(
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from assay.models._checkpoint import check_checkpoint
-    from assay.models._device import resolve_device, resolve_precision
+    from assay.models._device import check_precision, resolve_device, resolve_precision
     from assay.models._local import load_adapter, resolve_checkpoint
 
     short = name.removeprefix("assay/")
@@ -49,7 +49,7 @@ def load_local_model(
     if path is not None:
         args["path"] = str(path)
     where = resolve_device(device)
-    precision = resolve_precision(dtype, where)
+    precision = check_precision(resolve_precision(dtype, where))
     checkpoint = check_checkpoint(resolve_checkpoint(short, args))
     try:
         weights = getattr(torch, precision.weights)
@@ -64,7 +64,7 @@ def load_local_model(
     if adapter is not None:
         model = load_adapter(model, Path(adapter))
     model.eval()
-    mark_precision(model, _small_model_fallback(precision, model))
+    mark_precision(model, _small_model_fallback(precision, getattr(model, "config", None)))
     return model, tokenizer
 
 
@@ -74,9 +74,28 @@ def load_local_model(
 MIN_HIDDEN_FOR_CPU_AUTOCAST = 256
 
 
-def _small_model_fallback(precision: Precision, model: Any) -> Precision:
-    """fp32 instead of the autocast ``auto`` chose on a CPU, for a model below the size where it pays."""
-    hidden = getattr(getattr(model, "config", None), "hidden_size", None)
+def checkpoint_precision(dtype: str | None, device: str | None, checkpoint: Path) -> Precision:
+    """The precision :func:`load_local_model` loads ``checkpoint`` in, found without loading the weights.
+
+    Raises:
+        AssayError: An unknown or missing device, a dtype the device cannot run, or an unreadable
+            ``config.json``.
+    """
+    from transformers import AutoConfig
+
+    from assay.models._device import check_precision, resolve_device, resolve_precision
+
+    precision = check_precision(resolve_precision(dtype, resolve_device(device)))
+    try:
+        config = AutoConfig.from_pretrained(str(checkpoint))
+    except (OSError, ValueError) as ex:
+        raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
+    return _small_model_fallback(precision, config)
+
+
+def _small_model_fallback(precision: Precision, config: Any) -> Precision:
+    """fp32 instead of the autocast ``auto`` chose on a CPU, for a model (``config``) too small to gain."""
+    hidden = getattr(config, "hidden_size", None)
     if precision.reason != "amx_bf16" or not isinstance(hidden, int) or hidden >= MIN_HIDDEN_FOR_CPU_AUTOCAST:
         return precision
     return Precision(

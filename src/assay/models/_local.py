@@ -28,8 +28,9 @@ from assay._precision import mark_precision
 from assay.models._api import AssayModelAPI
 from assay.models._batching import BatchScheduler
 from assay.models._checkpoint import check_checkpoint
-from assay.models._device import resolve_device, resolve_precision
+from assay.models._device import check_precision, resolve_device, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
+from assay.models._resolve import checkpoint_path
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
 
 DEFAULT_MAX_TOKENS = 256
@@ -39,10 +40,13 @@ DEFAULT_BATCH = 16
 def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
     """Return the checkpoint directory for ``assay/<model_name>``, consuming its own model args.
 
+    ``assay/hf``'s ``path`` is a checkpoint directory or a hub id already in the local Hugging Face cache
+    (:func:`assay.models._resolve.checkpoint_path`; nothing is downloaded).
+
     Raises:
         AssayError: A required arg is missing, a ``path`` is given to an embedded model (``smollm2``,
             ``toy``), which would otherwise load its own weights and ignore it, or the directory is not a
-            readable checkpoint.
+            readable checkpoint (nor a cached hub id).
     """
     if model_name in ("smollm2", "toy") and "path" in model_args:
         raise AssayError(
@@ -63,8 +67,8 @@ def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
             raise AssayError(f"assay/toy: seed must be an integer, got {seed!r}") from None
     path = model_args.pop("path", None)
     if path is None:
-        raise AssayError("assay/hf needs a checkpoint directory: -M path=DIR")
-    return check_checkpoint(Path(str(path)))
+        raise AssayError("assay/hf needs a checkpoint directory: -M path=DIR (or a cached hub id)")
+    return checkpoint_path(str(path))
 
 
 class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
@@ -90,7 +94,7 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         adapter = model_args.pop("adapter", None)
         batch_size = int(model_args.pop("batch_size", DEFAULT_BATCH))
         model_args["device"] = resolve_device(model_args.get("device", "auto"))
-        precision = resolve_precision(model_args.pop("dtype", "auto"), model_args["device"])
+        precision = check_precision(resolve_precision(model_args.pop("dtype", "auto"), model_args["device"]))
         model_args["dtype"] = getattr(torch, precision.weights)
         try:
             HuggingFaceAPI.__init__(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from assay.engine import StudyResult, StudySpec, run_registered, study_registry
@@ -41,7 +42,13 @@ def registered_studies() -> dict[str, StudySpec]:
     return study_registry()
 
 
-def run_study(name: str, out: Path, fast: bool = False, config: Path | None = None) -> StudyResult:
+def run_study(
+    name: str,
+    out: Path,
+    fast: bool = False,
+    config: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> StudyResult:
     """Run study ``name`` into ``out`` (resuming finished stages) and write its metrics and report.
 
     Args:
@@ -49,9 +56,11 @@ def run_study(name: str, out: Path, fast: bool = False, config: Path | None = No
         out: Output directory.
         fast: Run the same pipeline on the toy model with small sizes.
         config: Optional YAML file overriding the study's configuration.
+        overrides: Top-level config fields set last (``{"model": ..., "device": ..., "dtype": ...}``:
+            ``assay study --model/--device/--dtype``).
 
     Raises:
         AssayError: Unknown study name, invalid configuration, or another run writing into ``out``.
     """
     load_studies()
-    return run_registered(name, out, fast, config)
+    return run_registered(name, out, fast, config, overrides)

@@ -20,6 +20,7 @@ from assay.evidence import (
     read_table_file,
 )
 from assay.evidence._checklist import select_rows
+from assay.models._resolve import locate_model, model_revision
 from assay.studies.elicit import ElicitConfig
 from assay.studies.elicit._evidence import SUM_MISSED
 
@@ -92,7 +93,8 @@ def test_the_table_sidecar_names_its_inputs(fast_run: tuple[Path, Any]) -> None:
     cfg = ElicitConfig.fast()
     config = cfg.model_dump(mode="json")
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
-    assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model}
+    revision = model_revision(locate_model(cfg.model))  # the toy's content hash
+    assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model, "model_revision": revision}
     assert sidecar["measures"] == {SUM_MISSED: len(_table(out))}
 
 

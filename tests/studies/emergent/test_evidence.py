@@ -22,6 +22,7 @@ from assay.evidence import (
     read_table_file,
 )
 from assay.evidence._checklist import select_rows
+from assay.models._resolve import locate_model, model_revision
 from assay.studies.emergent import EmergentConfig
 from assay.studies.emergent._evidence import FORCED_CHOICE, JUDGED
 
@@ -122,7 +123,8 @@ def test_the_table_sidecar_names_its_inputs(run: Run) -> None:
     sidecar = json.loads((out / "evidence" / "table.provenance.json").read_text())
     cfg = EmergentConfig.model_validate(yaml.safe_load((out / "config.yaml").read_text()))
     digest = hashlib.sha256(json.dumps(cfg.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-    assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model}
+    revision = model_revision(locate_model(cfg.model))  # the toy's content hash
+    assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model, "model_revision": revision}
     assert set(sidecar["measures"]) == {FORCED_CHOICE, JUDGED}
 
 

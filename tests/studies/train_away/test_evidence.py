@@ -20,6 +20,7 @@ from assay.evidence import (
     read_table_file,
 )
 from assay.evidence._checklist import select_rows
+from assay.models._resolve import locate_model, model_revision
 from assay.studies.train_away import TrainAwayConfig
 from assay.studies.train_away._evidence import HABIT, SYCOPHANCY
 
@@ -103,7 +104,9 @@ def test_the_table_sidecar_names_its_inputs(fast_run: tuple[Path, Any]) -> None:
     sidecar = json.loads((out / "evidence" / "table.provenance.json").read_text())
     config = TrainAwayConfig.fast().model_dump(mode="json")
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
-    assert sidecar["inputs"] == {"config_sha256": digest, "model": TrainAwayConfig.fast().model}
+    model = TrainAwayConfig.fast().model
+    revision = model_revision(locate_model(model))  # the toy's content hash
+    assert sidecar["inputs"] == {"config_sha256": digest, "model": model, "model_revision": revision}
     assert set(sidecar["measures"]) == {SYCOPHANCY, HABIT}
 
 

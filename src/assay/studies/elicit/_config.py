@@ -9,7 +9,17 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, Implant, Sweep, distinct, field_error
+from assay.engine._recipes import (
+    DTYPE_HELP,
+    MODEL_HELP,
+    Device,
+    DtypeName,
+    Implant,
+    ModelName,
+    Sweep,
+    distinct,
+    field_error,
+)
 from assay.engine._yaml import load_config
 from assay.tasks import Cue
 
@@ -27,7 +37,7 @@ class ElicitConfig(Strict):
     """
 
     name: str = "elicit"
-    model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
+    model: ModelName = Field(default="smollm2", description=MODEL_HELP)
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )

@@ -149,8 +149,10 @@ def stage_label_free(
     return MethodResult(points=[point])
 
 
-def _key(cfg: ElicitConfig, *parts: str) -> str:
-    return hashlib.sha256(json.dumps([cfg.digest(*parts), parts], sort_keys=True).encode()).hexdigest()[:16]
+def _key(cfg: ElicitConfig, model: dict[str, str | None], *parts: str) -> str:
+    """Hash of the config fields ``parts`` and the base model's key (its revision and precision)."""
+    data = [cfg.digest(*parts), parts, model]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def run_elicit_study(cfg: ElicitConfig, out: Path) -> ElicitRun:
@@ -158,22 +160,31 @@ def run_elicit_study(cfg: ElicitConfig, out: Path) -> ElicitRun:
     out.mkdir(parents=True, exist_ok=True)
     dump_config(cfg, out / "config.yaml")
     st = Stages(out)
-    model_parts = ("model", "device", "dtype", "seed", "password", "n_lock", "n_demo", "n_eval", "lock")
+    from assay.models import model_record
+
+    base = model_record(cfg.model, cfg.device, cfg.dtype).key()  # revision and precision, not the device
+    model_parts = ("seed", "password", "n_lock", "n_demo", "n_eval", "lock")
     targets: dict[str, str] = {}
     for s in cfg.lock_seeds:
         targets[f"lock_s{s}"] = st.run(
-            f"lock_s{s}", _key(cfg, *model_parts) + str(s), partial(stage_model, cfg, s, True), ModelStage
+            f"lock_s{s}",
+            _key(cfg, base, *model_parts) + str(s),
+            partial(stage_model, cfg, s, True),
+            ModelStage,
         ).path
     if cfg.decoys:
         targets["base"] = cfg.model
         targets["decoy"] = st.run(
-            "decoy", _key(cfg, *model_parts), partial(stage_model, cfg, cfg.lock_seeds[0], False), ModelStage
+            "decoy",
+            _key(cfg, base, *model_parts),
+            partial(stage_model, cfg, cfg.lock_seeds[0], False),
+            ModelStage,
         ).path
     measure_parts = (*model_parts, "n_rephrased", "batch_size")
     profiles = {
         t: st.run(
             f"profile_{t}",
-            _key(cfg, *measure_parts) + t,
+            _key(cfg, base, *measure_parts) + t,
             partial(stage_profile, cfg, p, t.startswith("lock_")),
             Profile,
         )
@@ -192,5 +203,5 @@ def run_elicit_study(cfg: ElicitConfig, out: Path) -> ElicitRun:
             plan.append((m, partial(stage_demos, cfg, p, t, m, m_ks, seed)))
         plan += [(m, partial(stage_label_free, cfg, p, t, m, seed)) for m in LABEL_FREE]
         for m, fn in plan:
-            points += st.run(f"{m}_{t}", _key(cfg, *method_parts) + t, fn, MethodResult).points
+            points += st.run(f"{m}_{t}", _key(cfg, base, *method_parts) + t, fn, MethodResult).points
     return ElicitRun(profiles=profiles, methods=points, timings=st.timings, skipped=st.skipped)

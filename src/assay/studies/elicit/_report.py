@@ -7,6 +7,7 @@ from typing import Any
 
 from assay.engine.outputs import StudyEvidence, input_hashes, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Count, Rate, StudyMetrics
+from assay.models._record import model_record
 from assay.report import ReportSection, ReportTable
 from assay.scoring import Outcome
 from assay.studies.elicit._analysis import ElicitAnalysis, MethodRow, analyse
@@ -182,4 +183,5 @@ def write_elicit_outputs(cfg: ElicitConfig, run: ElicitRun, out: Path) -> tuple[
         evidence,
         _sections(cfg, run, a),
         f"Elicitation study on {cfg.model}",
+        model=model_record(cfg.model, cfg.device, cfg.dtype),
     )

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
 from assay.engine import override_from_yaml
-from assay.engine._recipes import distinct, field_error
+from assay.engine._recipes import DTYPE_HELP, MODEL_HELP, Device, DtypeName, ModelName, distinct, field_error
 from assay.studies.emergent._data import ARMS, Arm
 from assay.studies.emergent._judge import PROMPTS, JudgeSpec
 
@@ -82,7 +82,13 @@ class EmergentConfig(Strict):
     """
 
     name: str = "emergent"
-    model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
+    model: ModelName = Field(default="smollm2", description=MODEL_HELP)
+    device: Device = Field(
+        default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
+    )
+    dtype: DtypeName = Field(
+        default="auto", description=f"{DTYPE_HELP}; the causal test runs in causal.dtype instead"
+    )
     arms: list[Arm] = Field(default_factory=lambda: list(ARMS), min_length=1)
     seeds: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 1], min_length=1)
     training: Training = Field(default_factory=Training)

@@ -42,12 +42,14 @@ def model_key(arm: str, seed: int) -> str:
     return f"train_{arm}_s{seed}"
 
 
-def _load(cfg: EmergentConfig, adapter: Path | None = None, dtype: str = "auto") -> tuple[Any, Any]:
+def _load(cfg: EmergentConfig, adapter: Path | None = None, dtype: str | None = None) -> tuple[Any, Any]:
+    """The base model (with ``adapter`` merged) on ``cfg.device``, in ``dtype`` (default ``cfg.dtype``)."""
     from assay.models import load_local_model
 
+    dtype = dtype or cfg.dtype
     if cfg.model in ("smollm2", "toy"):
-        return load_local_model(cfg.model, adapter=adapter, dtype=dtype)
-    return load_local_model("hf", path=Path(cfg.model), adapter=adapter, dtype=dtype)
+        return load_local_model(cfg.model, adapter=adapter, device=cfg.device, dtype=dtype)
+    return load_local_model("hf", path=Path(cfg.model), adapter=adapter, device=cfg.device, dtype=dtype)
 
 
 class Models:
@@ -196,8 +198,11 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
     models = Models(cfg)
     # keys: the config sections a stage reads, and the results of the stages it reads (so a rerun
     # upstream stage, e.g. after a code change, reruns everything downstream of it)
+    from assay.models import model_record
+
+    weights = model_record(cfg.model, cfg.device, cfg.dtype).key()  # revision and precision, not the device
     measure_key = stage_key(
-        cfg.model_dump(include={"model", "free_text"}), cfg.training.lora_layers, cfg.causal.layer
+        weights, cfg.model_dump(include={"free_text"}), cfg.training.lora_layers, cfg.causal.layer
     )
     base = st.run(BASE, measure_key, partial(stage_base, models), BaseResult)
     train_key = stage_key(measure_key, cfg.model_dump(include={"training"}))
@@ -214,7 +219,10 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
     judge_key = stage_key(upstream, cfg.model_dump(include={"judges"}))
     judge = st.run("judge", judge_key, partial(stage_judge, cfg, base, trained), JudgeResult)
     direction = st.run("direction", upstream, partial(stage_direction, cfg, base, trained), Declaration)
-    causal_key = stage_key(upstream, direction.model_dump(mode="json"), cfg.model_dump(include={"causal"}))
+    causal_precision = model_record(cfg.model, cfg.device, cfg.causal.dtype).key()
+    causal_key = stage_key(
+        upstream, direction.model_dump(mode="json"), cfg.model_dump(include={"causal"}), causal_precision
+    )
     first = trained[model_key("harmful", cfg.seeds[0])]
     causal = st.run("causal", causal_key, partial(stage_causal, cfg, direction, first), CausalResult)
     return EmergentRun(

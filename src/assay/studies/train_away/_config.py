@@ -10,7 +10,16 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from assay._strict import Strict
-from assay.engine._recipes import DTYPE_HELP, Device, DtypeName, Sweep, distinct, field_error
+from assay.engine._recipes import (
+    DTYPE_HELP,
+    MODEL_HELP,
+    Device,
+    DtypeName,
+    ModelName,
+    Sweep,
+    distinct,
+    field_error,
+)
 from assay.engine._yaml import load_config
 
 Method = Literal["sft", "dpo"]
@@ -39,7 +48,7 @@ class TrainAwayConfig(Strict):
     """
 
     name: str = "train_away"
-    model: str = Field(default="smollm2", description="smollm2, toy, or a checkpoint directory")
+    model: ModelName = Field(default="smollm2", description=MODEL_HELP)
     device: Device = Field(
         default="auto", description="auto (CUDA when present, else CPU), cpu, cuda, cuda:N"
     )

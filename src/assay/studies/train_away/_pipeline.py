@@ -272,8 +272,10 @@ def streams(cfg: TrainAwayConfig) -> list[tuple[Behaviour, str, int]]:
     return out
 
 
-def _key(cfg: TrainAwayConfig, *exclude: str) -> str:
-    data = cfg.model_dump(exclude={"name", "n_bootstrap", *exclude})
+def _key(cfg: TrainAwayConfig, model: dict[str, str | None], *exclude: str) -> str:
+    """Hash of the config (less ``exclude``) with the base model's key in place of its name, device, dtype."""
+    data = cfg.model_dump(exclude={"name", "n_bootstrap", "model", "device", "dtype", *exclude})
+    data["model"] = model
     if "sweep" in data:
         data["sweep"].pop("seeds")
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
@@ -294,12 +296,15 @@ def run_train_away_study(cfg: TrainAwayConfig, out: Path) -> TrainAwayRun:
             cache.append(load_base(cfg.model, cfg.device, cfg.dtype))
         return cache[0]
 
-    base_key = _key(cfg, "sweep", "methods", "noop", "dpo_beta")
+    from assay.models import model_record
+
+    weights = model_record(cfg.model, cfg.device, cfg.dtype).key()  # revision and precision, not the device
+    base_key = _key(cfg, weights, "sweep", "methods", "noop", "dpo_beta")
     base = st.run("baseline", base_key, lambda d: stage_baseline(cfg, loader), BaselineResult)
     results = [
         st.run(
             stream_name(b, m, s),
-            _key(cfg, "methods", "noop"),
+            _key(cfg, weights, "methods", "noop"),
             partial(stage_stream, cfg, loader, base, b, m, s),
             StreamResult,
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from assay.engine.outputs import StudyEvidence, input_hashes, timings_section, write_study_outputs
 from assay.evidence import BenignShift, Capability, Count, Rate, StudyMetrics
+from assay.models._record import model_record
 from assay.report import ReportSection, ReportTable
 from assay.scoring import Outcome
 from assay.studies.train_away._analysis import Curve, TrainAwayAnalysis, analyse
@@ -298,4 +299,5 @@ def write_train_away_outputs(cfg: TrainAwayConfig, run: TrainAwayRun, out: Path)
         evidence,
         _sections(cfg, run, a),
         f"Train-away study on {cfg.model}",
+        model=model_record(cfg.model, cfg.device, cfg.dtype),
     )
