@@ -179,19 +179,22 @@ def build_random_checkpoint(arch: Arch, out: Path, dry: bool) -> tuple[int, dict
     tok_dir, tok_name = _tokenizer_dir(dry)
     tok = AutoTokenizer.from_pretrained(str(tok_dir))
     shape = DRY_SHAPE if dry else SHAPES[arch]
-    config = (LlamaConfig if arch == "llama" else Qwen2Config)(
-        vocab_size=len(tok),
-        max_position_embeddings=2048,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-        pad_token_id=tok.pad_token_id,
-        tie_word_embeddings=True,
+    fields: dict[str, Any] = {
         **shape,
-    )
+        "vocab_size": len(tok),
+        "max_position_embeddings": 2048,
+        "bos_token_id": tok.bos_token_id,
+        "eos_token_id": tok.eos_token_id,
+        "pad_token_id": tok.pad_token_id,
+        "tie_word_embeddings": True,
+    }
+    config = (LlamaConfig if arch == "llama" else Qwen2Config)(**fields)
     device, dtype = _where(dry)
     torch.manual_seed(0)
     with torch.device(device):
-        model = AutoModelForCausalLM.from_config(config, dtype=getattr(torch, dtype))
+        model: Any = AutoModelForCausalLM.from_config(  # type: ignore[no-untyped-call]
+            config, dtype=getattr(torch, dtype)
+        )
     model.generation_config.pad_token_id = tok.pad_token_id
     model.save_pretrained(out, safe_serialization=True)
     tok.save_pretrained(out)
