@@ -22,6 +22,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from pydantic import BaseModel
 
+from assay.evidence._distributions import binomial_cdf, normal_quantile
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys
 
 
@@ -72,13 +73,14 @@ class PairedComparison(BaseModel):
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float:
-    """Return McNemar's exact two-sided p-value from the two discordant counts (statsmodels)."""
-    from statsmodels.stats.contingency_tables import mcnemar
+    """Return McNemar's exact two-sided p-value from the two discordant counts.
 
+    statsmodels' ``mcnemar(table, exact=True)``: twice the binomial(``only_a + only_b``, 1/2) probability of
+    at most ``min(only_a, only_b)``, capped at 1 (computed here, so a report does not import statsmodels).
+    """
     if only_a + only_b == 0:
         return 1.0
-    result = mcnemar(np.array([[0, only_a], [only_b, 0]]), exact=True)
-    return float(result.pvalue)
+    return min(1.0, 2.0 * binomial_cdf(min(only_a, only_b), only_a + only_b, 0.5))
 
 
 def paired_bootstrap_interval(
@@ -152,8 +154,6 @@ def paired_difference_interval(
     when every difference is equal the clustered variance is zero and cannot give a design effect, so the
     number of clusters is used as the effective size (each prompt counted once, the conservative choice).
     """
-    from scipy.stats import norm
-
     if n <= 0:
         return math.nan, math.nan, "none"
     deff = max(design_effect, 1.0)
@@ -164,7 +164,7 @@ def paired_difference_interval(
     p21 = (only_b / deff + 1) / (n_eff + 2)
     centre = p12 - p21
     se = math.sqrt(max(p12 + p21 - centre**2, 0.0) / (n_eff + 2))
-    z = float(norm.ppf(1 - alpha / 2))
+    z = normal_quantile(1 - alpha / 2)
     lo, hi = max(-1.0, centre - z * se), min(1.0, centre + z * se)
     method = "Bonett-Price adjusted Wald"
     return lo, hi, method + (f", effective n {n_eff:.1f} (clustered)" if deff > 1 else "")

@@ -1,4 +1,4 @@
-"""Power and minimum detectable effects, and multiple-comparison corrections (statsmodels underneath)."""
+"""Power and minimum detectable effects (statsmodels' equations), and multiple-comparison corrections."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+
+from assay.evidence._distributions import normal_quantile, normal_sf
 
 
 def minimum_detectable_effect(
@@ -18,9 +20,10 @@ def minimum_detectable_effect(
 ) -> float:
     """Return the smallest increase over ``baseline`` a two-arm comparison of this size detects.
 
-    Solves the two-sided two-proportion test on Cohen's arcsine effect size ``h`` with statsmodels'
-    ``NormalIndPower``, on the effective size ``n_per_arm / design_effect`` (clustered samples carry less
-    information), then converts ``h`` back to a difference of proportions.
+    Solves the power equation of the two-sided two-proportion z-test on Cohen's arcsine effect size ``h``
+    (statsmodels' ``NormalIndPower``, both tails counted; :func:`arcsine_effect_for_power`) on the effective
+    size ``n_per_arm / design_effect`` (clustered samples carry less information), then converts ``h``
+    back to a difference of proportions.
 
     Args:
         n_per_arm: Valid observations in each arm.
@@ -32,19 +35,36 @@ def minimum_detectable_effect(
     Returns:
         The absolute difference in rate (``nan`` when not reachable even at a rate of 1).
     """
-    from statsmodels.stats.power import NormalIndPower
-
     n_eff = n_per_arm / max(design_effect, 1.0)
     if n_eff < 2:
         return math.nan
-    h = float(
-        NormalIndPower().solve_power(effect_size=None, nobs1=n_eff, alpha=alpha, power=power, ratio=1.0)
-    )
+    h = arcsine_effect_for_power(n_eff, alpha, power)
     p0 = min(max(baseline, 0.0), 1.0)
     phi = 2 * math.asin(math.sqrt(p0)) + h
     if phi >= math.pi:
         return math.nan
     return math.sin(phi / 2) ** 2 - p0
+
+
+def arcsine_effect_for_power(n_per_arm: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The arcsine effect size ``h`` a two-sided z-test on two arms of ``n_per_arm`` detects with ``power``.
+
+    Solves ``P(Z > c - h sqrt(n/2)) + P(Z < -c - h sqrt(n/2)) = power`` (``c`` the two-sided critical
+    value), the equation statsmodels' ``NormalIndPower().solve_power`` solves, by Newton's method from the
+    one-tail solution ``(c + z_power) / sqrt(n/2)``, in the standard library (no scipy import).
+    """
+    c = normal_quantile(1 - alpha / 2)
+    root = math.sqrt(n_per_arm / 2)
+    h = (c + normal_quantile(power)) / root
+    for _ in range(50):
+        upper, lower = c - h * root, -c - h * root
+        gap = normal_sf(upper) + normal_sf(-lower) - power
+        slope = root * (math.exp(-(upper**2) / 2) - math.exp(-(lower**2) / 2)) / math.sqrt(2 * math.pi)
+        step = gap / slope
+        h -= step
+        if abs(step) <= 1e-15 * max(1.0, abs(h)):
+            break
+    return h
 
 
 def required_n_two_proportions(

@@ -14,11 +14,10 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, Field
 
+from assay.evidence._distributions import normal_quantile
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
-
-_STATSMODELS_METHOD = {"wilson": "wilson", "clopper-pearson": "beta"}
 
 
 class Rate(BaseModel):
@@ -59,23 +58,49 @@ def kept_out(errors: dict[str, int]) -> str:
 def proportion_interval(
     k: ArrayLike, n: ArrayLike, method: IntervalMethod = "wilson", alpha: float = 0.05
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return two-sided ``(lo, hi)`` arrays for ``k`` successes in ``n`` trials (statsmodels underneath).
+    """Return two-sided ``(lo, hi)`` arrays for ``k`` successes in ``n`` trials.
 
-    Cells with ``n == 0`` get ``(nan, nan)``.
+    The formulas of statsmodels' ``proportion_confint`` (``wilson``; ``beta`` for Clopper-Pearson). Wilson is
+    written out in numpy (importing statsmodels would cost a report about a second); Clopper-Pearson takes
+    the beta quantiles from scipy. Cells with ``n == 0`` get ``(nan, nan)``.
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     k_arr = np.atleast_1d(np.asarray(k, dtype=float))
     n_arr = np.atleast_1d(np.asarray(n, dtype=float))
     lo = np.full(k_arr.shape, np.nan)
     hi = np.full(k_arr.shape, np.nan)
     ok = n_arr > 0
     if ok.any():
-        lo_ok, hi_ok = proportion_confint(
-            k_arr[ok], n_arr[ok], alpha=alpha, method=_STATSMODELS_METHOD[method]
-        )
+        bounds = _wilson if method == "wilson" else _clopper_pearson
+        lo_ok, hi_ok = bounds(k_arr[ok], n_arr[ok], alpha / 2.0)
         lo[ok] = np.clip(lo_ok, 0.0, 1.0)
         hi[ok] = np.clip(hi_ok, 0.0, 1.0)
+    return lo, hi
+
+
+def _wilson(
+    k: NDArray[np.float64], n: NDArray[np.float64], tail: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Wilson score bounds with ``tail`` in each tail (``n > 0``)."""
+    q = k / n
+    crit = normal_quantile(1.0 - tail)
+    crit2 = crit**2
+    denom = 1 + crit2 / n
+    center = (q + crit2 / (2 * n)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2)) / denom
+    return center - dist, center + dist
+
+
+def _clopper_pearson(
+    k: NDArray[np.float64], n: NDArray[np.float64], tail: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Clopper-Pearson (exact beta) bounds with ``tail`` in each tail (``n > 0``)."""
+    from scipy.stats import beta
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo = np.asarray(beta.ppf(tail, k, n - k + 1), dtype=float)
+        hi = np.asarray(beta.isf(tail, k + 1, n - k), dtype=float)
+    lo[k == 0] = 0.0
+    hi[k == n] = 1.0
     return lo, hi
 
 

@@ -1,9 +1,10 @@
 """Factor effects: logistic regression of the outcome on the condition factors, clustered by prompt.
 
-The model is a binomial GLM (statsmodels) with treatment-coded factors and a cluster-robust covariance
-whose clusters are the rendered prompts (so the K generations of one prompt and the paraphrase it came from
-are not counted as independent). A random-effects logit would also fit here; the cluster-robust GLM is used
-because it is fast on 10^5 rows and has no convergence problems with few clusters.
+The model is a binomial GLM (statsmodels' estimator, written out in :mod:`assay.evidence._fits`) with
+treatment-coded factors and a cluster-robust covariance whose clusters are the rendered prompts (so the K
+generations of one prompt and the paraphrase it came from are not counted as independent). A random-effects
+logit would also fit here; the cluster-robust GLM is used because it is fast on 10^5 rows and has no
+convergence problems with few clusters.
 
 When a factor level has 0 % or 100 % of the behaviour the logit is separated (infinite odds ratios); the
 fit then falls back to a linear probability model (risk differences, same clustering) and says so.
@@ -28,7 +29,6 @@ Degenerate designs never give a p-value:
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from assay.evidence._distributions import normal_quantile, normal_two_sided_p
+from assay.evidence._fits import binomial_logit, least_squares
 from assay.evidence._table import ERROR_OUTCOMES, FACTOR_PREFIX, cluster_keys, factor_columns
 
 #: Estimates and standard errors at or below this are zero to floating-point precision. Design columns are
@@ -180,23 +182,22 @@ def _grouped_logit(
     Returns:
         ``(params, bse)``; ``params`` is ``None`` when the fit did not converge.
     """
-    import statsmodels.api as sm
-
     frame = x.assign(_g=clusters, _y=y)
     grouped = frame.groupby(["_g", *x.columns], sort=False)["_y"].agg(["sum", "size"]).reset_index()
-    endog = np.column_stack([grouped["sum"], grouped["size"] - grouped["sum"]])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = sm.GLM(endog, grouped[list(x.columns)], family=sm.families.Binomial()).fit(
-            cov_type="cluster", cov_kwds={"groups": grouped["_g"].to_numpy()}
-        )
+    fit = binomial_logit(
+        grouped[list(x.columns)].to_numpy(float),
+        grouped["sum"].to_numpy(float),
+        grouped["size"].to_numpy(float),
+        grouped["_g"].to_numpy(np.int64),
+    )
+    bse = pd.Series(fit.bse, index=x.columns)
     if not fit.converged:
-        return None, fit.bse
+        return None, bse
     n_full, n_grouped, k = len(y), len(grouped), x.shape[1]
     if n_grouped <= k:
-        return None, fit.bse
+        return None, bse
     rescale = math.sqrt(((n_full - 1) / (n_full - k)) / ((n_grouped - 1) / (n_grouped - k)))
-    return fit.params, fit.bse * rescale
+    return pd.Series(fit.params, index=x.columns), bse * rescale
 
 
 def _separated(y: np.ndarray, group: pd.DataFrame, factors: Sequence[str]) -> list[str]:
@@ -278,9 +279,7 @@ def _fit_one(
 
 
 def _z(alpha: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(1 - alpha / 2))
+    return normal_quantile(1 - alpha / 2)
 
 
 def _fit(
@@ -291,21 +290,24 @@ def _fit(
     Returns:
         ``(params, bse, model, note)``; the note says why the logit was not used.
     """
-    import statsmodels.api as sm
-
     separated = _separated(y, group, factors)
     if not separated:
         params, bse = _grouped_logit(x, y, codes)
         if params is not None and np.abs(params.to_numpy()).max() <= 15:
             return params, bse, "logit", ""
         separated = ["a combination of levels (logit did not converge)"]
-    fit = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": codes})
+    fit = least_squares(x.to_numpy(float), y, codes.astype(np.int64))
     note = (
         "logit separated (no variation in the behaviour at: "
         + ", ".join(separated)
         + "); effects are risk differences from a linear probability model"
     )
-    return fit.params, fit.bse, "linear_probability", note
+    return (
+        pd.Series(fit.params, index=x.columns),
+        pd.Series(fit.bse, index=x.columns),
+        "linear_probability",
+        note,
+    )
 
 
 def _unidentified(estimate: float, se: float) -> str:
@@ -327,8 +329,6 @@ def _term(
     model: Literal["logit", "linear_probability"],
 ) -> EffectTerm:
     """Build one term; an unidentified one keeps its estimate (0 when at noise level) and gets no p-value."""
-    from scipy.stats import norm
-
     factor, level, reference = term
     why = _unidentified(estimate, se)
     if why:
@@ -354,6 +354,6 @@ def _term(
         se=se,
         lo=estimate - z * se,
         hi=estimate + z * se,
-        p_value=float(2 * norm.sf(abs(estimate / se))),
+        p_value=normal_two_sided_p(estimate / se),
         odds_ratio=math.exp(estimate) if model == "logit" else None,
     )

@@ -11,6 +11,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 
+from assay.evidence._distributions import chi2_sf, t_quantile, t_two_sided_p
+from assay.evidence._fits import weighted_least_squares_hc3
 from assay.evidence._power import adjust_pvalues
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys, condition_labels, factor_columns
 
@@ -63,9 +65,6 @@ def surface_cue_check(
         cues: Key tokens to test (case-insensitive substring of the prompt text).
         alpha: One minus the confidence level.
     """
-    import statsmodels.api as sm
-    from scipy.stats import t as t_dist
-
     method = "prompt-level weighted least squares, condition fixed effects, HC3 t-tests, Holm"
     valid = table[~table["outcome"].isin(list(ERROR_OUTCOMES))]
     if valid.empty:
@@ -105,13 +104,15 @@ def surface_cue_check(
     if float(spread.abs().max()) < _NOISE:
         return _constant_outcome(regressors, method, len(valid), note)
     dummies = pd.get_dummies(prompts["cond"], dtype=float)
-    x = pd.concat([prompts[regressors], dummies], axis=1).to_numpy()
-    fit = sm.WLS(prompts["y"].to_numpy(), x, weights=prompts["n"].to_numpy()).fit(cov_type="HC3", use_t=True)
+    x = pd.concat([prompts[regressors], dummies], axis=1).to_numpy(float)
+    fit = weighted_least_squares_hc3(x, prompts["y"].to_numpy(float), prompts["n"].to_numpy(float))
     if fit.df_resid < 1:
         return SurfaceCueCheck(status="not_estimable", method=method, n=len(valid), note="too few prompts")
-    q = float(t_dist.ppf(1 - alpha / 2, fit.df_resid))
+    q = t_quantile(1 - alpha / 2, fit.df_resid)
     k = len(regressors)
-    p_raw = [1.0 if _numerically_zero(fit.params[i], fit.bse[i]) else float(fit.pvalues[i]) for i in range(k)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_fit = t_two_sided_p(fit.params / fit.bse, fit.df_resid)
+    p_raw = [1.0 if _numerically_zero(fit.params[i], fit.bse[i]) else float(p_fit[i]) for i in range(k)]
     p_adj = adjust_pvalues(p_raw, "holm")
     terms = [
         CueTerm(
@@ -186,8 +187,6 @@ def homogeneity_pvalues(
     Yates correction when m = 2), which costs a Python call per condition. Groups with one row get NaN;
     groups where the behaviour never or always occurs get 1.
     """
-    from scipy.stats import chi2
-
     n_groups = int(group.max()) + 1 if group.size else 0
     m = np.bincount(group, minlength=n_groups)
     tot_k = np.bincount(group, weights=k, minlength=n_groups)
@@ -202,7 +201,7 @@ def homogeneity_pvalues(
             stat += np.bincount(
                 group, weights=np.where(expected > 0, dev**2 / expected, 0.0), minlength=n_groups
             )
-    p = chi2.sf(stat, np.maximum(m - 1, 1))
+    p = chi2_sf(stat, np.maximum(m - 1, 1))
     degenerate = (tot_k == 0) | (tot_k == tot_n)
     return np.where(m < 2, np.nan, np.where(degenerate, 1.0, p))
 
