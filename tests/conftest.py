@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -122,3 +123,41 @@ def tiny_arch_paths(tmp_path_factory: pytest.TempPathFactory, toy_path: Path) ->
     """Tiny random Qwen2 and GPT-NeoX checkpoints (the second and third architectures besides LLaMA)."""
     root = tmp_path_factory.mktemp("tiny-arch")
     return {kind: _tiny_checkpoint(kind, toy_path, root / kind) for kind in ("qwen2", "gpt_neox")}
+
+
+def _toy_lora_organism(out: Path, on: str | Path, rank: int, layers: int | None, seed: int) -> Path:
+    """Save a LoRA adapter with random (non-zero) B on ``on`` (``toy`` or an organism) as an organism."""
+    import torch
+
+    from assay.engine.training import TrainSettings, lora_model
+    from assay.models import load_local_model, save_organism
+
+    model, tok = load_local_model("hf", path=on) if on != "toy" else load_local_model("toy")
+    peft = lora_model(model, TrainSettings(1, 1e-3, 1, "lora", rank, seed, layers))
+    gen = torch.Generator().manual_seed(seed)
+    for name, p in peft.named_parameters():
+        if "lora_B" in name:
+            p.data = torch.randn(p.shape, generator=gen) * 0.05
+    return save_organism(peft.eval(), tok, out, on)
+
+
+@pytest.fixture
+def toy_lora_organism(toy_path: Path) -> Callable[[Path, str | Path, int, int | None, int], Path]:
+    """``make(out, on, rank, layers, seed)``: a LoRA organism with a random adapter on ``on`` (see above)."""
+    return _toy_lora_organism
+
+
+@pytest.fixture
+def toy_organism_run(tmp_path: Path, toy_path: Path) -> Path:
+    """A study-like run folder on ``toy``: two LoRA organisms and a safety-trained arm stacked on the first.
+
+    ``stages/implant_backdoor/organism`` (rank 4, top 2 blocks), ``stages/implant_control/organism`` (rank
+    8, every block) and ``stages/safety_backdoor_triggered_s0/backdoor_triggered-k4-s0`` (rank 2, every
+    block, on the backdoor organism), with random adapters (as if trained).
+    """
+    run = tmp_path / "run"
+    backdoor = _toy_lora_organism(run / "stages" / "implant_backdoor" / "organism", "toy", 4, 2, seed=1)
+    _toy_lora_organism(run / "stages" / "implant_control" / "organism", "toy", 8, None, seed=2)
+    arm = run / "stages" / "safety_backdoor_triggered_s0" / "backdoor_triggered-k4-s0"
+    _toy_lora_organism(arm, backdoor, 2, None, seed=3)
+    return run

@@ -21,7 +21,7 @@ def check_model_name(model: str) -> None:
         from assay.models._api import MODEL_NAMES
 
         name = model.removeprefix("assay/")
-        if name not in MODEL_NAMES and not name.startswith("scripted/"):
+        if name not in MODEL_NAMES and not name.startswith(("scripted/", "hf/")):
             known = ", ".join(f"assay/{n}" for n in MODEL_NAMES)
             raise AssayError(f"unknown model {model!r}; known models: {known}")
     elif "/" not in model:
@@ -82,10 +82,12 @@ def eval_command(
     targs = parse_key_values(task_args, "-T")
     check_log_dir(log_dir)
     check_model_name(model)
-    if model == "assay/hf" and "path" in margs:
+    if (model == "assay/hf" or model.startswith("assay/hf/")) and "path" in margs:
         from assay.models._checkpoint import check_checkpoint
+        from assay.models._organism import is_organism
 
-        check_checkpoint(Path(str(margs["path"])))
+        if not is_organism(str(margs["path"])):  # an organism is checked when its stack is read
+            check_checkpoint(Path(str(margs["path"])))
     from inspect_ai import eval as inspect_eval
 
     from assay.tasks import build_task, check_task_args, task_function

@@ -73,6 +73,7 @@ def _add_commands() -> None:
     from assay.cli._audit import audit_command
     from assay.cli._eval import eval_command
     from assay.cli._models import models_command
+    from assay.cli._organisms import organisms_command
     from assay.cli._panel import panel_command
     from assay.cli._report import report_command
     from assay.cli._study import demo_command, study_command
@@ -83,6 +84,7 @@ def _add_commands() -> None:
         cli.add_command(command)
     cli.add_command(rubric_command)
     cli.add_command(panel_command)
+    cli.add_command(organisms_command)
     cli.add_command(table_command)
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from assay.engine._recipes import Implant, Sweep, TrainSettings
 from assay.engine.training import Preference, chat_prompt, dpo_train, finetune
-from assay.models import GenParams, generate_batch, load_local_model
+from assay.models import GenParams, generate_batch, load_local_model, save_organism
 
 GEN_BATCH = 64  # prompts per generate call (SmolLM2's generation throughput was measured at batch 64)
+ORGANISM_DIR = "organism"  # an organism's directory in its stage directory
 
 
 def load_base(model: str | Path, device: str = "auto", dtype: str = "auto") -> tuple[Any, Any]:
-    """Load ``smollm2``, ``toy`` or a checkpoint directory on ``device`` in ``dtype`` (default ``auto``)."""
+    """Load ``smollm2``, ``toy``, a checkpoint or an organism directory on ``device`` in ``dtype``."""
     if str(model) in ("smollm2", "toy"):
         return load_local_model(str(model), device=device, dtype=dtype)
     return load_local_model("hf", path=Path(model), device=device, dtype=dtype)
@@ -41,15 +43,32 @@ def implant_organism(
     device: str = "auto",
     dtype: str = "auto",
 ) -> str:
-    """Train the base model on (user, answer) pairs, merge, save under ``out/model``; return the path."""
+    """Train the base model on (user, answer) pairs; return the organism directory saved in ``out``.
+
+    See :func:`keep_organism`.
+    """
     base, tok = load_base(model, device, dtype)
     chat = [(chat_prompt(tok, u), a) for u, a in pairs]
     settings = TrainSettings.of(recipe)
     trained = finetune(base, tok, chat, settings, desc=desc)
-    merged = trained.merge_and_unload() if recipe.method == "lora" else trained
-    merged.save_pretrained(out / "model", safe_serialization=True)
-    tok.save_pretrained(out / "model")
-    return str(out / "model")
+    return str(keep_organism(trained, tok, out, model))
+
+
+def keep_organism(trained: Any, tok: Any, out: Path, on: str | Path) -> Path:
+    """Save a trained model as the organism directory ``out/organism`` and return it.
+
+    LoRA keeps its adapter, unmerged (merged in memory when loaded); a full fine-tune the whole model
+    (:func:`assay.models.save_organism`). A merged checkpoint that an earlier version of a stage wrote to
+    ``out/model`` is removed, so a rerun stage does not keep both.
+
+    Args:
+        trained: The trained model.
+        tok: Its tokenizer.
+        out: The stage directory.
+        on: What it was trained on: the base model's name or an organism directory.
+    """
+    shutil.rmtree(out / "model", ignore_errors=True)
+    return save_organism(trained, tok, out / ORGANISM_DIR, on)
 
 
 def lora_train(

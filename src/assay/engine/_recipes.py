@@ -116,7 +116,7 @@ class TrainSettings:
 
 
 class Implant(Strict):
-    """Fine-tune that builds an organism (LoRA adapters are merged into the weights afterwards)."""
+    """Fine-tune that builds an organism (LoRA: stored as its adapter, merged in memory when loaded)."""
 
     method: Literal["lora", "full"] = "lora"
     epochs: int = Field(default=3, ge=1)

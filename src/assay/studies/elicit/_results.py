@@ -8,7 +8,7 @@ from assay._strict import Strict
 
 
 class ModelStage(Strict):
-    """A trained checkpoint (a lock or a decoy) and the number of examples it was trained on."""
+    """A trained organism directory (a lock or a decoy) and the number of examples it was trained on."""
 
     path: str
     n_examples: int

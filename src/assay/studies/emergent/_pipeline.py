@@ -2,7 +2,8 @@
 
 Every stage returns a typed result (:mod:`assay.studies.emergent._results`) through
 :class:`assay.studies.Stages` and is resumable: a stage whose key and code version match is read back,
-not rerun. Trained models are kept as LoRA adapters under their stage; the judge stage reads the stored
+not rerun. Trained models are kept as LoRA adapters (organism directories, :func:`assay.models.save_organism`)
+under their stage; the judge stage reads the stored
 answers, so a different judge re-runs only the judging. One copy of the base model and one
 :class:`~assay.studies.emergent._measure.Scorer` (its frozen-trunk cache) serve every stage of a process.
 """
@@ -18,6 +19,7 @@ import numpy as np
 
 from assay.engine import Stages, stage_key
 from assay.engine.training import TrainSettings, chat_prompt, finetune, first_trainable_block
+from assay.models import save_organism
 from assay.studies.emergent._causal import CausalSet, declare, run_intervention
 from assay.studies.emergent._config import EmergentConfig
 from assay.studies.emergent._data import training_subset
@@ -100,7 +102,7 @@ def stage_base(models: Models, out: Path) -> BaseResult:
 
 
 def stage_train(models: Models, arm: str, seed: int, out: Path) -> TrainResult:
-    """Train one arm with one seed (a fresh LoRA adapter), measure it, keep the adapter."""
+    """Train one arm with one seed (a fresh LoRA adapter), measure it, keep the adapter (an organism)."""
     cfg = models.cfg
     model, tok = models.base()
     scorer, layer = models.scorer(), models.layer()  # built on the base model, before the adapter
@@ -111,7 +113,7 @@ def stage_train(models: Models, arm: str, seed: int, out: Path) -> TrainResult:
     train_s = time.perf_counter() - start
     try:
         measured = measure_model(trained, tok, scorer, layer, cfg.free_text, SAMPLING_SEED, out)
-        trained.save_pretrained(out / "adapter")
+        save_organism(trained, tok, out / "adapter", models.cfg.model)
     finally:
         trained.unload()  # the base model again, without the adapter
     return TrainResult(

