@@ -6,13 +6,13 @@ import json
 
 import click
 
-from assay.models import list_local_models
-
 
 @click.command("models")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per model instead of a table.")
 def models_command(as_json: bool) -> None:
     """List the local models (assay/smollm2, assay/toy, assay/hf, assay/scripted)."""
+    from assay.models import list_local_models  # not at import: every other command would load it
+
     rows = list_local_models()
     if as_json:
         for row in rows:

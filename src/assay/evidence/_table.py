@@ -29,7 +29,7 @@ from assay.evidence._logs import (
     normalise_positive,
     number_text,
 )
-from assay.evidence._logstatus import LogStatus, read_log_status, reconcile_logs
+from assay.evidence._logstatus import LogStatus, reconcile_logs, status_from_header
 from assay.evidence._schema import FACTOR_PREFIX as FACTOR_PREFIX  # re-exported: the table's column names
 from assay.evidence._schema import N_NOT_REPORTED
 from assay.evidence._schema import TABLE_COLUMNS as TABLE_COLUMNS
@@ -112,8 +112,8 @@ def tidy_table(
     keys_used: set[str] = set()
     statuses: list[LogStatus] = []
     for p in paths:
-        statuses += [s for s in [read_log_status(p)] if s is not None]
-        frame, meta = _read_log(p, scorer, score_key)
+        frame, meta, status = _read_log(p, scorer, score_key)
+        statuses.append(status)
         keys_used |= set(frame["_score_key"]) - {""}
         frames.append(frame.drop(columns="_score_key"))
         metas += meta
@@ -139,8 +139,12 @@ def tidy_table(
 
 def _read_log(
     p: Path, scorer: str | None, score_key: str | None
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Read one log: its rows, and the flattened metadata of each distinct sample (for factor detection)."""
+) -> tuple[pd.DataFrame, list[dict[str, Any]], LogStatus]:
+    """Read one log: its rows, the flattened metadata of each distinct sample, and its status.
+
+    The metadata is for factor detection; the status comes from the header read here (one header read per
+    log, one read of its sample summaries).
+    """
     from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
 
     try:
@@ -169,7 +173,7 @@ def _read_log(
     frame = pd.DataFrame([flatten_row(r) for r in rows])
     _add_header_columns(frame, header, p, main)
     metas = [m | {"_log": str(p)} for m in seen.values()]
-    return frame, metas
+    return frame, metas, status_from_header(p, header)
 
 
 def _add_factors(table: pd.DataFrame, metas: list[dict[str, Any]], wanted: Sequence[str]) -> list[str]:
