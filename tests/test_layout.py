@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"engine"},
     {"studies"},
     {"_registry", "cli"},
+    {"__main__"},
 ]
 
 
