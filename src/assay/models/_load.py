@@ -41,8 +41,7 @@ def load_local_model(
 
     from assay.models._checkpoint import check_checkpoint
     from assay.models._device import check_precision, resolve_device, resolve_precision
-    from assay.models._local import load_adapter, resolve_checkpoint
-    from assay.models._organism import is_organism, organism_stack
+    from assay.models._local import merge_adapters, organism_source, resolve_checkpoint
 
     short = name.removeprefix("assay/")
     if short not in ("smollm2", "toy", "hf"):
@@ -50,15 +49,10 @@ def load_local_model(
     args: dict[str, Any] = {"seed": seed}
     if path is not None:
         args["path"] = str(path)
-    stack = organism_stack(path) if short == "hf" and path is not None and is_organism(path) else None
-    if stack is not None:  # an organism directory: its base, then its adapters merged in order
-        short, base_args = stack.load_args()
-        args = {"seed": seed, **base_args}
+    source, stack = organism_source(short, args)  # an organism directory: its base, then its adapters
     where = resolve_device(device)
     precision = check_precision(resolve_precision(dtype, where))
-    checkpoint = check_checkpoint(resolve_checkpoint(short, args))
-    if stack is not None:
-        stack.check_base()
+    checkpoint = check_checkpoint(resolve_checkpoint(source, args))
     try:
         weights = getattr(torch, precision.weights)
         model: Any = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=weights)
@@ -69,10 +63,7 @@ def load_local_model(
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
-    for organism in stack.adapters if stack is not None else ():
-        model = load_adapter(model, organism)
-    if adapter is not None:
-        model = load_adapter(model, Path(adapter))
+    model = merge_adapters(model, stack, adapter)
     model.eval()
     mark_precision(model, _small_model_fallback(precision, getattr(model, "config", None)))
     return model, tokenizer

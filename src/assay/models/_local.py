@@ -92,14 +92,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         config: GenerateConfig = GenerateConfig(),
         **model_args: Any,
     ) -> None:
-        stack = organism_arg(model_name, model_args)
-        source = model_name.split("/")[0]  # assay/hf/<label> is assay/hf under a name of its own
-        if stack is not None:  # an organism directory: its base, then its adapters merged in order
-            source, base_args = stack.load_args()
-            model_args.update(base_args)
+        source, stack = organism_source(model_name, model_args)
         checkpoint = resolve_checkpoint(source, model_args)
-        if stack is not None:
-            stack.check_base()
         adapter = model_args.pop("adapter", None)
         batch_size = int(model_args.pop("batch_size", DEFAULT_BATCH))
         model_args["device"] = resolve_device(model_args.get("device", "auto"))
@@ -111,10 +105,7 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             )
         except (OSError, ValueError) as ex:
             raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
-        for organism in stack.adapters if stack is not None else ():
-            self.model = load_adapter(self.model, organism)
-        if adapter is not None:
-            self.model = load_adapter(self.model, Path(str(adapter)))
+        self.model = merge_adapters(self.model, stack, adapter)
         self.model.eval()
         mark_precision(self.model, precision)
         self.checkpoint = checkpoint
@@ -174,13 +165,36 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         )
 
 
-def organism_arg(model_name: str, model_args: dict[str, Any]) -> OrganismStack | None:
-    """The organism stack that ``assay/hf``'s ``path`` names (removed from ``model_args``), or ``None``."""
+def organism_source(model_name: str, model_args: dict[str, Any]) -> tuple[str, OrganismStack | None]:
+    """``(name, stack)``: what :func:`resolve_checkpoint` loads for ``assay/<model_name>``, and the organism.
+
+    When ``assay/hf``'s ``path`` is an organism directory, ``path`` in ``model_args`` is replaced by its
+    base's (none for an embedded base, whose name is returned) and its base revision checked; otherwise
+    the stack is ``None``. ``assay/hf/<label>`` is ``assay/hf`` under a name of its own.
+
+    Raises:
+        AssayError: An unreadable organism, a base at another revision, a changed parent.
+    """
+    source = model_name.split("/")[0]
     path = model_args.get("path")
-    if model_name.split("/")[0] != "hf" or path is None or not is_organism(str(path)):
-        return None
+    if source != "hf" or path is None or not is_organism(str(path)):
+        return source, None
+    stack = organism_stack(str(path))
     del model_args["path"]
-    return organism_stack(str(path))
+    source, base_args = stack.load_args()
+    model_args.update(base_args)
+    stack.check_base()
+    return source, stack
+
+
+def merge_adapters(model: Any, stack: OrganismStack | None, adapter: str | Path | None) -> Any:
+    """``model`` with an organism's adapters (root first), then ``adapter``, merged in."""
+    for directory in (
+        *(stack.adapters if stack else ()),
+        *(() if adapter is None else (Path(str(adapter)),)),
+    ):
+        model = load_adapter(model, directory)
+    return model
 
 
 def load_adapter(model: Any, adapter: Path) -> Any:
