@@ -59,3 +59,33 @@ def test_scheduler_survives_a_new_event_loop(n: int) -> None:
             return list(await asyncio.gather(*(sched.submit(f"q{i}", 0) for i in range(n))))
 
         assert asyncio.run(main()) == [f"Q{i}" for i in range(n)]
+
+
+def test_requests_that_arrive_one_by_one_share_a_batch() -> None:
+    """An eval's samples reach the model one at a time: they are gathered while they keep arriving."""
+    sched: BatchScheduler[int, str] = BatchScheduler(lambda ps, _: ps, max_batch=64, gather_seconds=0.02)
+
+    async def one(i: int) -> str:
+        await asyncio.sleep(0.005 * i)  # a new request every 5 ms, 40 in all (0.2 s)
+        return await sched.submit(f"q{i}", 0)
+
+    async def main() -> list[str]:
+        return list(await asyncio.gather(*(one(i) for i in range(40))))
+
+    assert asyncio.run(main()) == [f"q{i}" for i in range(40)]
+    assert sched.batch_sizes == [40]
+
+
+def test_the_wait_for_company_is_bounded() -> None:
+    sched: BatchScheduler[int, str] = BatchScheduler(lambda ps, _: ps, max_batch=1000, gather_seconds=0.02)
+    sched.MAX_GATHER_SECONDS = 0.1
+
+    async def one(i: int) -> str:
+        await asyncio.sleep(0.01 * i)  # still arriving after the longest wait
+        return await sched.submit(f"q{i}", 0)
+
+    async def main() -> list[str]:
+        return list(await asyncio.gather(*(one(i) for i in range(40))))
+
+    assert asyncio.run(main()) == [f"q{i}" for i in range(40)]
+    assert len(sched.batch_sizes) > 1 and sched.batch_sizes[0] < 40

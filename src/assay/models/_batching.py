@@ -23,15 +23,21 @@ class _Request(Generic[P, R]):
 class BatchScheduler(Generic[P, R]):
     """Batches requests that share decoding parameters.
 
-    The first request waits ``gather_seconds`` for others to arrive; while a batch runs, new requests queue
-    up and form the next batch, so a busy model always runs full batches and a single request is never held
-    back for long.
+    Before each batch the scheduler waits while requests keep arriving: until ``gather_seconds`` pass with
+    no new request, a full batch is pending, or ``MAX_GATHER_SECONDS`` have passed. An eval's samples
+    arrive one by one (each is set up in the event loop first), so waiting only a fixed ``gather_seconds``
+    ran a first batch of whoever had arrived by then and then batches of whoever arrived while the previous
+    one ran: more, smaller batches, each paying the whole prompt pass and the decoding loop. While a batch
+    runs, new requests queue up and form the next batch; a single request waits ``gather_seconds``.
 
     Args:
         run_batch: ``run_batch(prompts, params)`` returns one result per prompt (called in a worker thread).
         max_batch: Largest batch.
-        gather_seconds: How long the first request of a batch waits for company.
+        gather_seconds: How long without a new request ends the wait for company.
     """
+
+    MAX_GATHER_SECONDS = 0.5
+    """The longest wait for company before a batch (requests still arriving)."""
 
     def __init__(
         self,
@@ -58,9 +64,21 @@ class BatchScheduler(Generic[P, R]):
             self._worker = loop.create_task(self._drain())
         return await future
 
+    async def _gather(self) -> None:
+        """Wait while requests keep arriving (see the class docstring)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.MAX_GATHER_SECONDS
+        seen = -1
+        while True:
+            pending = len(self._pending)
+            if pending == seen or pending >= self.max_batch or loop.time() >= deadline:
+                return
+            seen = pending
+            await asyncio.sleep(self.gather_seconds)
+
     async def _drain(self) -> None:
-        await asyncio.sleep(self.gather_seconds)
         while self._pending:
+            await self._gather()
             params = self._pending[0].params
             batch = [r for r in self._pending if r.params == params][: self.max_batch]
             self._pending = [r for r in self._pending if not any(r is b for b in batch)]

@@ -20,8 +20,16 @@ class LoggedRate(Rate):
     log: str
 
 
+BATCH = 64
+"""Largest generation batch of the local model, and the samples Inspect sends it at once.
+
+``max_connections`` is passed explicitly: without it Inspect's adaptive concurrency starts at 20 requests
+in flight, so the model ran batches of about 20 (each paying the whole prompt pass and decoding loop).
+"""
+
+
 def _model_args(path: Path, adapter: Path | None, device: str, dtype: str) -> dict[str, Any]:
-    args: dict[str, Any] = {"path": str(path), "batch_size": 64, "device": device, "dtype": dtype}
+    args: dict[str, Any] = {"path": str(path), "batch_size": BATCH, "device": device, "dtype": dtype}
     if adapter is not None:
         args["adapter"] = str(adapter)
     return args
@@ -58,6 +66,7 @@ def behaviour_rates(
         model="assay/hf",
         model_args=_model_args(path, adapter, device, dtype),
         temperature=0.0,
+        max_connections=BATCH,
         log_dir=str(log_dir),
         display="none",
         fail_on_error=False,
@@ -118,6 +127,7 @@ def capability_accuracy(
         model="assay/hf",
         model_args=_model_args(path, adapter, device, dtype),
         temperature=0.0,
+        max_connections=BATCH,
         log_dir=str(log_dir),
         display="none",
         fail_on_error=False,
