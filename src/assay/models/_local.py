@@ -30,6 +30,7 @@ from assay.models._batching import BatchScheduler
 from assay.models._checkpoint import check_checkpoint
 from assay.models._device import check_precision, resolve_device, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
+from assay.models._openmp import release_openmp_threads
 from assay.models._organism import OrganismStack, is_organism, organism_stack
 from assay.models._resolve import checkpoint_path
 from assay.models._toolproto import parse_tool_calls, to_plain_messages
@@ -115,7 +116,11 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         )
 
     def _run_batch(self, prompts: list[str], params: GenParams) -> list[GenResult]:
-        return generate_batch(self.model, self.tokenizer, prompts, params)
+        """Run one batch (in the scheduler's worker thread), then give back the thread's OpenMP workers."""
+        try:
+            return generate_batch(self.model, self.tokenizer, prompts, params)
+        finally:
+            release_openmp_threads()  # the next batch may run in another worker thread
 
     def max_tokens(self) -> int | None:
         """Default generation budget for small local models."""
@@ -146,6 +151,7 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             seed=config.seed,
             stop=tuple(config.stop_seqs or ()),
         )
+        release_openmp_threads()  # this thread waits while a worker thread computes (see _openmp)
         result = await self.scheduler.submit(prompt, params)
         text, calls = result.text, list[ToolCall]()
         if tools and tool_choice != "none":
