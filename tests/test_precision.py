@@ -58,3 +58,17 @@ def test_under_autocast_the_head_gives_fp32_logits_in_every_pass(toy_path: Path)
 def test_without_autocast_the_head_is_left_alone(toy_path: Path) -> None:
     model, _ = load_local_model("hf", path=toy_path, device="cpu", dtype="float32")
     assert "forward" not in vars(model.get_output_embeddings())
+
+
+def test_measuring_passes_run_without_gradients_outside_inference_mode(toy_path: Path) -> None:
+    """Under inference mode autocast keeps no cast of the weights (PyTorch #158232); no_grad keeps them."""
+    from assay._precision import no_grad_in_precision
+
+    model, _ = load_local_model("hf", path=toy_path, device="cpu", dtype="bf16-autocast")
+    with no_grad_in_precision(model):
+        assert not torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+        assert torch.is_autocast_enabled("cpu")
+        weight = torch.nn.Linear(4, 4).weight
+        first = torch.nn.functional.linear(torch.ones(1, 4), weight)
+        assert first.dtype == torch.bfloat16
+    assert torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu")

@@ -97,6 +97,23 @@ def precision_context(model: Any) -> AbstractContextManager[Any]:
     return torch.autocast(device_type=p.device.split(":")[0], dtype=getattr(torch, p.autocast))
 
 
+@contextmanager
+def no_grad_in_precision(model: Any) -> Iterator[None]:
+    """``torch.no_grad`` and :func:`precision_context`: what every measuring pass (no training) opens.
+
+    ``no_grad``, not ``torch.inference_mode``: under inference mode autocast keeps no cast of the weights
+    (PyTorch #158232), so every matrix product casts its fp32 weight to bf16 again (reads the weight twice
+    and writes the copy, for each pass); under ``no_grad`` each weight is cast once and kept until the
+    outermost autocast context closes. Open this around a loop of passes (the decoding steps of
+    ``generate``, a stage's loop over directions) and the weights are cast once for all of them; the
+    arithmetic is the same (the same bf16 copy of each weight).
+    """
+    import torch
+
+    with torch.no_grad(), precision_context(model):
+        yield
+
+
 def precisions_used() -> list[str]:
     """Every precision marked (or noted) in this process, each once, in the order first seen."""
     return list(dict.fromkeys(_USED))

@@ -75,3 +75,12 @@ def test_activations_under_bf16_autocast_are_float32_and_close(toy_path: Path) -
     for name, t in acts.items():
         assert t.dtype is torch.float32
         assert torch.allclose(t, ref[name], rtol=0.1, atol=0.1) and not torch.equal(t, ref[name])
+
+
+def test_a_pass_that_stops_at_the_last_chosen_block_reads_the_same(toy_model: tuple[Any, Any]) -> None:
+    """The pass ends after the highest chosen block (no later block, no output head): the same states."""
+    model, tok = toy_model
+    every = residual_stream(model, tok, PROMPTS)
+    for layer in range(len(decoder_layers(model))):
+        alone = residual_stream(model, tok, PROMPTS, layers=[layer])[resid_post_name(layer)]
+        assert torch.equal(alone, every[resid_post_name(layer)])

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 import torch
 
-from assay._precision import precision_context
-from assay.activations._arch import decoder_layers
+from assay._precision import no_grad_in_precision
+from assay.activations._arch import decoder_layers, trunk
+
+
+class _Stop(Exception):
+    """Raised by the last capture hook to end the pass."""
 
 
 def resid_post_name(layer: int) -> str:
@@ -54,20 +59,24 @@ def residual_stream(
     chosen = [i % len(blocks) for i in chosen]
     captured: dict[int, list[torch.Tensor]] = {i: [] for i in chosen}
     handles = []
+    last = max(chosen)
     for i in chosen:
 
         def hook(_module: Any, _inputs: Any, output: Any, i: int = i) -> None:
             captured[i].append(_block_output(output)[:, position, :].detach().float().cpu())
+            if i == last:  # nothing above is read: stop the pass (no later block, no output head)
+                raise _Stop
 
         handles.append(blocks[i].register_forward_hook(hook))
     tokenizer.padding_side = "left"
     try:
-        with torch.inference_mode(), precision_context(model):
+        with no_grad_in_precision(model):
             for start in range(0, len(prompts), batch_size):
                 chunk = list(prompts[start : start + batch_size])
                 enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=False)
                 device = next(model.parameters()).device
-                model(**{k: v.to(device) for k, v in enc.items()}, use_cache=False)
+                with suppress(_Stop):
+                    trunk(model)(**{k: v.to(device) for k, v in enc.items()}, use_cache=False)
     finally:
         for h in handles:
             h.remove()

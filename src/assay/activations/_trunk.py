@@ -14,12 +14,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision, precision_context
 from assay.activations._arch import decoder_layers, trunk
 
 Edit = Callable[[torch.Tensor], torch.Tensor]
@@ -55,12 +55,15 @@ class TrunkCache:
         seqs: The token sequences, in order.
         states: Their cached states.
         tuple_output: Whether the architecture's blocks return a tuple (older transformers) or a tensor.
+        below: Key/value caches of the blocks below ``start`` over the rows' first tokens, by token count
+            (:func:`assay.activations._variants.variant_prefix` fills it on first use).
     """
 
     start: int
     seqs: list[tuple[int, ...]]
     states: list[torch.Tensor]
     tuple_output: bool
+    below: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def index(self) -> dict[tuple[int, ...], int]:
         """Row of each sequence."""
@@ -83,32 +86,50 @@ def build_trunk_cache(
     Raises:
         ValueError: ``start`` is not in ``1 .. n_blocks``.
     """
+    return build_trunk_caches(model, seqs, [start], pad, batch_size)[0]
+
+
+def build_trunk_caches(
+    model: Any, seqs: Sequence[Sequence[int]], starts: Sequence[int], pad: int, batch_size: int = 32
+) -> list[TrunkCache]:
+    """:func:`build_trunk_cache` for each of ``starts``, from one pass per batch (up to the highest start).
+
+    Raises:
+        ValueError: A start is not in ``1 .. n_blocks``.
+    """
     blocks = decoder_layers(model)
-    if not 1 <= start <= len(blocks):
-        raise ValueError(f"start block {start} out of range 1..{len(blocks)}")
+    for start in starts:
+        if not 1 <= start <= len(blocks):
+            raise ValueError(f"start block {start} out of range 1..{len(blocks)}")
     rows = [tuple(s) for s in seqs]
-    states: list[torch.Tensor] = []
-    captured: dict[str, Any] = {}
+    states: dict[int, list[torch.Tensor]] = {start: [] for start in starts}
+    captured: dict[int, torch.Tensor] = {}
+    is_tuple: list[bool] = []
 
-    def hook(_m: Any, _i: Any, output: Any) -> None:
-        captured["tuple"] = isinstance(output, tuple)
-        captured["out"] = output[0] if isinstance(output, tuple) else output
-        raise _Stop
+    def hook_for(start: int) -> Callable[..., None]:
+        def hook(_m: Any, _i: Any, output: Any) -> None:
+            is_tuple[:] = [isinstance(output, tuple)]
+            captured[start] = output[0] if isinstance(output, tuple) else output
+            if start == max(states):  # nothing above is kept: end the pass
+                raise _Stop
 
-    handle = blocks[start - 1].register_forward_hook(hook)
+        return hook
+
+    handles = [blocks[start - 1].register_forward_hook(hook_for(start)) for start in states]
     device = model_device(model)
     try:
-        with torch.inference_mode(), precision_context(model):
+        with no_grad_in_precision(model):
             for lo in range(0, len(rows), batch_size):
                 chunk = rows[lo : lo + batch_size]
                 ids, mask = right_padded(chunk, pad)
                 with suppress(_Stop):
                     trunk(model)(input_ids=ids.to(device), attention_mask=mask.to(device), use_cache=False)
-                out = captured["out"]
-                states += [out[i, : len(s)].clone() for i, s in enumerate(chunk)]
+                for start, kept in states.items():
+                    kept += [captured[start][i, : len(s)].clone() for i, s in enumerate(chunk)]
     finally:
-        handle.remove()
-    return TrunkCache(start, rows, states, bool(captured.get("tuple", False)))
+        for handle in handles:
+            handle.remove()
+    return [TrunkCache(start, rows, states[start], bool(is_tuple and is_tuple[0])) for start in starts]
 
 
 @contextmanager
@@ -166,14 +187,30 @@ def from_block(
     states = cache.batch(rows, ids.shape[1])
     if edit is not None:
         states = edit(states)
+    return run_from_block(model, cache, ids, mask, states, prefix)
+
+
+def run_from_block(
+    model: Any,
+    cache: TrunkCache,
+    ids: torch.Tensor,
+    mask: torch.Tensor,
+    states: torch.Tensor,
+    prefix: SharedPrefix | None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pass of :func:`from_block` on prepared right-padded ``ids``, ``mask`` and (edited) ``states``.
+
+    ``prefix``'s key/value cache holds one row per group of ``len(ids) / prefix batch`` consecutive rows
+    (one row for all of them, or one per variant of :func:`assay.activations._variants.from_block_variants`).
+    """
     device = model_device(model)
     kwargs: dict[str, Any] = {"use_cache": False}
     if prefix is not None:
         p = prefix.length
         ids, mask, states = ids[:, p:], mask[:, p:], states[:, p:]
         kv = copy.deepcopy(prefix.key_values)
-        kv.batch_repeat_interleave(len(rows))
-        full_mask = torch.cat([torch.ones(len(rows), p, dtype=mask.dtype), mask], dim=1)
+        kv.batch_repeat_interleave(len(ids) // prefix.rows)
+        full_mask = torch.cat([torch.ones(len(ids), p, dtype=mask.dtype), mask], dim=1)
         kwargs = {"use_cache": True, "past_key_values": kv, "attention_mask": full_mask.to(device)}
     else:
         kwargs["attention_mask"] = mask.to(device)
@@ -190,19 +227,29 @@ class SharedPrefix:
         length: Number of shared tokens.
         key_values: The model's cache after those tokens (every layer).
         states: The (edited) output of block ``start - 1`` at those tokens, ``[length, d_model]``.
+        rows: Rows of ``key_values`` (1; one per variant for :mod:`assay.activations._variants`).
     """
 
     length: int
     key_values: Any
     states: torch.Tensor
+    rows: int = 1
 
     def matches(self, edited: torch.Tensor) -> bool:
         """Whether every row of ``edited`` (``[batch, width, d]``) has these states at the prefix.
 
         Up to float rounding: the same tokens computed in batches of another shape differ in the last bits.
         """
-        head = edited[:, : self.length]
-        return bool(torch.allclose(head, self.states.expand_as(head), rtol=1e-4, atol=1e-5))
+        return prefix_matches(self.states, edited)
+
+
+def prefix_matches(head: torch.Tensor, edited: torch.Tensor) -> bool:
+    """Whether every row of ``edited`` (``[batch, width, d]``) begins with ``head`` (``[length, d]``).
+
+    Up to float rounding (see :meth:`SharedPrefix.matches`).
+    """
+    rows = edited[:, : head.shape[0]]
+    return bool(torch.allclose(rows, head.expand_as(rows), rtol=1e-4, atol=1e-5))
 
 
 def shared_prefix(model: Any, cache: TrunkCache, head: torch.Tensor) -> SharedPrefix:
@@ -225,7 +272,7 @@ def shared_prefix(model: Any, cache: TrunkCache, head: torch.Tensor) -> SharedPr
     ids = torch.tensor([cache.seqs[0][:length]], device=model_device(model))
     handle = blocks[cache.start - 1].register_forward_hook(replace)
     try:
-        with torch.inference_mode(), precision_context(model):
+        with no_grad_in_precision(model):
             kv = trunk(model)(input_ids=ids, use_cache=True).past_key_values
     finally:
         handle.remove()

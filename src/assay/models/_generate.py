@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def generate_batch(model: Any, tokenizer: Any, prompts: list[str], params: GenPa
         kwargs.update(stop_strings=list(params.stop), tokenizer=tokenizer)
     if params.seed is not None:
         torch.manual_seed(params.seed)
-    with torch.inference_mode(), precision_context(model):
+    with no_grad_in_precision(model):
         sequences = model.generate(**enc, **kwargs)
     width = enc["input_ids"].shape[1]
     new_tokens = sequences[:, width:]

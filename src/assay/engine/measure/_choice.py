@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision
 from assay.activations import output_head, trunk
 from assay.activations._trunk import model_device, right_padded
 
@@ -78,7 +78,7 @@ def choice_logps(
     device = model_device(model)
     body = trunk(model)
     out: list[list[float]] = []
-    with torch.inference_mode(), precision_context(model):
+    with no_grad_in_precision(model):
         prefix_kv = (
             body(input_ids=torch.tensor([ids[0][:p]], device=device), use_cache=True).past_key_values
             if p

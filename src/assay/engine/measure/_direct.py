@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision
 from assay.activations import add_to_residual
 from assay.engine.training import Pair, make_batch
 from assay.evidence import Rate, binomial_rate
@@ -22,7 +22,7 @@ from assay.models import GenParams, generate_batch
 def perplexity(model: Any, tokenizer: Any, pairs: Sequence[Pair]) -> float:
     """Perplexity of ``model`` on the answer tokens of chat-formatted ``(prompt, answer)`` pairs."""
     total_loss, total_tokens = 0.0, 0
-    with torch.inference_mode(), precision_context(model):
+    with no_grad_in_precision(model):
         for start in range(0, len(pairs), 16):
             batch = make_batch(tokenizer, pairs[start : start + 16])
             logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits

@@ -26,18 +26,21 @@ from typing import Any
 
 import torch
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision
 from assay.activations import output_head, trunk
 from assay.activations._trunk import (
     Edit,
     SharedPrefix,
     TrunkCache,
     build_trunk_cache,
+    build_trunk_caches,
     from_block,
     model_device,
+    prefix_matches,
     right_padded,
     shared_prefix,
 )
+from assay.activations._variants import from_block_variants, variant_prefix
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class ContinuationSet:
         device = model_device(model)
         body = trunk(model)
         out: list[Verdict] = []
-        with torch.inference_mode(), precision_context(model):
+        with no_grad_in_precision(model):
             prefix_kv = None
             if p > 0:
                 prefix = torch.tensor([seqs[0][:p]], device=device)
@@ -158,6 +161,10 @@ class ContinuationSet:
         self.trunk_cache = build_trunk_cache(model, self.sequences, start, self.pad, batch_size)
         return self.trunk_cache
 
+    def trunk_caches(self, model: Any, starts: Sequence[int], batch_size: int = 32) -> list[TrunkCache]:
+        """Trunk caches of every sequence at each of ``starts``, from one pass; set one as ``trunk_cache``."""
+        return build_trunk_caches(model, self.sequences, starts, self.pad, batch_size)
+
     def verdicts_from_trunk(
         self, model: Any, edit: Edit | None = None, batch_size: int = 32, shared_prefix: bool = True
     ) -> list[Verdict]:
@@ -177,11 +184,63 @@ class ContinuationSet:
         batches = _batches(len(self.prompts), batch_size)
         prefix = self.trunk_prefix(model, edit, batch_size) if shared_prefix else None
         out: list[Verdict] = []
-        with torch.inference_mode(), precision_context(model):
+        with no_grad_in_precision(model):
             for rows in batches:
                 hidden, _ = from_block(model, cache, rows, edit, prefix)
                 out += self._score(model, hidden, rows, offset=prefix.length if prefix else 0)
         return out
+
+    def variant_verdicts(
+        self, model: Any, edits: Sequence[Edit | None], batch_size: int = 32
+    ) -> list[list[Verdict]]:
+        """:meth:`verdicts_from_trunk` under each of ``edits``, the edited copies of a batch run in one pass.
+
+        One list of verdicts per edit, the same as one :meth:`verdicts_from_trunk` call each (with the
+        shared prefix, run once per edit; see :mod:`assay.activations._variants`). ``batch_size`` counts
+        prompts: a pass runs ``len(edits)`` times as many rows.
+
+        Raises:
+            RuntimeError: :meth:`cache_trunk` was not called.
+        """
+        cache = self._cached()
+        prefix = self.variant_prefix(model, edits, batch_size)
+        out: list[list[Verdict]] = [[] for _ in edits]
+        with no_grad_in_precision(model):
+            for rows in _batches(len(self.prompts), batch_size):
+                hidden, _ = from_block_variants(model, cache, rows, edits, prefix)
+                n = len(rows)
+                for g, verdicts in enumerate(out):
+                    offset = prefix.length if prefix else 0
+                    verdicts += self._score(model, hidden[g * n : (g + 1) * n], rows, offset)
+        return out
+
+    def variant_prefix(
+        self, model: Any, edits: Sequence[Edit | None], batch_size: int = 32
+    ) -> SharedPrefix | None:
+        """The shared token prefix run once per edit, for :func:`from_block_variants`.
+
+        ``None`` when there is no shared prefix or an edit makes the rows differ there.
+
+        Raises:
+            RuntimeError: :meth:`cache_trunk` was not called.
+        """
+        cache = self._cached()
+        p = max(_common_prefix(self.prompts) - 1, 0)
+        if p == 0:
+            return None
+        batches = _batches(len(self.prompts), batch_size)
+        heads = []
+        for edit in edits:
+            head = _edited(cache, edit, batches[0])[0, :p]
+            if edit is not None and not all(prefix_matches(head, _edited(cache, edit, b)) for b in batches):
+                return None
+            heads.append(head)
+        return variant_prefix(model, cache, heads)
+
+    def _cached(self) -> TrunkCache:
+        if self.trunk_cache is None:
+            raise RuntimeError("call cache_trunk(model, start) first")
+        return self.trunk_cache
 
     def trunk_prefix(self, model: Any, edit: Edit | None = None, batch_size: int = 32) -> SharedPrefix | None:
         """The cached sequences' shared token prefix, run once from the trunk, for ``from_block``.
@@ -211,15 +270,16 @@ def _trunk_prefix(
     ``edit`` is applied to whole batches, as :func:`from_block` applies it, so an edit built for a batch's
     shape works here too.
     """
-
-    def edited(rows: list[int]) -> torch.Tensor:
-        states = cache.batch(rows, max(len(cache.seqs[r]) for r in rows))
-        return states if edit is None else edit(states)
-
-    prefix = shared_prefix(model, cache, edited(batches[0])[0, :p])
+    prefix = shared_prefix(model, cache, _edited(cache, edit, batches[0])[0, :p])
     if edit is None:
         return prefix
-    return prefix if all(prefix.matches(edited(rows)) for rows in batches) else None
+    return prefix if all(prefix.matches(_edited(cache, edit, rows)) for rows in batches) else None
+
+
+def _edited(cache: TrunkCache, edit: Edit | None, rows: list[int]) -> torch.Tensor:
+    """The cached states of ``rows`` as one batch (as :func:`from_block` builds it), edited."""
+    states = cache.batch(rows, max(len(cache.seqs[r]) for r in rows))
+    return states if edit is None else edit(states)
 
 
 def verdict_summary(verdicts: Sequence[Verdict]) -> tuple[int, float]:

