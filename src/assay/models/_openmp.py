@@ -6,9 +6,9 @@ only while the process's OpenMP threads are no more than its CPUs; past that it 
 thousandfold and each operation wakes its workers through the kernel. A local model is loaded in the main
 thread (whose pool stays) and generates in a worker thread (the batch scheduler keeps Inspect's event loop
 free): two pools, so every one of the thousands of small operations of a decoding step paid a wake-up. On
-the 2-core machine, generation in a worker thread ran at 14 tokens/s against 25 in the main thread (batch
-1, fp32) and 114 against 157 (batch 16); with the main thread's pool given back both ran at the main
-thread's speed (``bench/generation.py`` records the comparison). The arithmetic is the same either way.
+the 2-core machine generation in a worker thread ran at little more than half the main thread's speed, and
+at the main thread's speed once the main thread's pool was given back (``bench/generation.py`` measures
+both: ``worker_thread_tokens_per_s`` in ``bench/results/generation.json``). The arithmetic is the same.
 
 :func:`release_openmp_threads` gives back the calling thread's pool (``omp_pause_resource_all``); the next
 parallel operation of that thread starts a new one. It does nothing where libgomp is not loaded (other
