@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from assay._docgen import block, markers, replace_sections
 from assay._errors import AssayError
 from assay.evidence._audit import LEVEL_ITEMS
 from assay.evidence._checklist import (
@@ -337,15 +338,9 @@ SECTIONS: dict[str, Callable[[], str]] = {
 }
 
 
-def markers(name: str) -> tuple[str, str]:
-    """The begin and end markers of section ``name``."""
-    return f"<!-- generated: {name} -->", f"<!-- end generated: {name} -->"
-
-
 def generated_block(name: str) -> str:
     """Section ``name`` as the page holds it: begin marker, the rendered text, end marker."""
-    begin, end = markers(name)
-    return f"{begin}\n{SECTIONS[name]()}\n{end}"
+    return block(name, SECTIONS[name]())
 
 
 def page_block(text: str, name: str) -> str | None:
@@ -361,15 +356,10 @@ def update_page(text: str) -> str:
     """Return ``text`` with every generated section rendered anew.
 
     Raises:
-        AssayError: A section's markers are missing, repeated or out of order.
+        AssayError: A section's markers are missing, repeated or out of order, or the page holds a
+            generated section this module does not render.
     """
-    for name in SECTIONS:
-        old = page_block(text, name)
-        if old is None:
-            begin, end = markers(name)
-            raise AssayError(f"the page needs one '{begin}' followed by one '{end}'")
-        text = text.replace(old, generated_block(name))
-    return text
+    return replace_sections(text, {name: render() for name, render in SECTIONS.items()})
 
 
 def main(argv: Sequence[str] = ()) -> int:

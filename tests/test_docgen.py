@@ -1,0 +1,85 @@
+"""assay._docgen finds, replaces and checks generated sections, and refuses malformed markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay._docgen import DocSectionError, block, bodies, check_sections, replace_sections, sections
+
+PAGE = "\n".join(
+    [
+        "# Title",
+        "hand-written text",
+        block("a", "old a"),
+        "between",
+        block("b", "| x |\n|---|\n| 1 |"),
+        "after",
+    ]
+)
+
+
+def test_sections_are_found_in_page_order_with_their_blocks() -> None:
+    found = sections(PAGE)
+    assert list(found) == ["a", "b"]
+    a = found["a"]
+    assert PAGE[a.start : a.stop] == "<!-- generated: a -->\nold a\n<!-- end generated: a -->"
+
+
+def test_replace_rewrites_only_between_markers() -> None:
+    new = replace_sections(PAGE, {"a": "new a\n", "b": "new b"})
+    assert new == PAGE.replace("old a", "new a").replace("| x |\n|---|\n| 1 |", "new b")
+    assert check_sections(new, {"a": "new a", "b": "new b"}) == []
+    assert replace_sections(new, {"a": "new a", "b": "new b"}) == new
+
+
+def test_check_reports_each_difference_on_one_line() -> None:
+    problems = check_sections(PAGE, {"a": "old a", "b": "changed", "c": "new"})
+    assert problems == [
+        "section 'b' (line 7) differs from its rendering",
+        "section 'c' is missing from the page",
+    ]
+    assert check_sections(PAGE, {"a": "old a"}) == ["section 'b' is in the page but nothing renders it"]
+
+
+def test_replace_refuses_a_page_and_renderer_that_name_different_sections() -> None:
+    with pytest.raises(DocSectionError, match="section 'c' is missing from the page"):
+        replace_sections(PAGE, {"a": "", "b": "", "c": ""})
+    with pytest.raises(DocSectionError, match="section 'b' is in the page but nothing renders it"):
+        replace_sections(PAGE, {"a": ""})
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        (
+            "x\n<!-- generated: a -->\ntext",
+            r"line 2: '<!-- generated: a -->' has no '<!-- end generated: a -->'",
+        ),
+        ("<!-- end generated: a -->", r"line 1: .* has no begin marker before it \(no section is open\)"),
+        (
+            "<!-- generated: a -->\n<!-- end generated: b -->",
+            r"line 2: .* has no begin marker before it \(section 'a' is open\)",
+        ),
+        (
+            "<!-- generated: a -->\n<!-- generated: b -->",
+            r"line 2: .* opens inside '<!-- generated: a -->' \(no '<!-- end generated: a -->'",
+        ),
+        (block("a", "") + "\n" + block("a", ""), r"line 4: section 'a' appears twice"),
+        ("<!-- end generated: a -->\n<!-- generated: a -->", r"line 1: .* has no begin marker"),
+    ],
+)
+def test_malformed_markers_are_refused_naming_the_line(page: str, message: str) -> None:
+    with pytest.raises(DocSectionError, match=message):
+        sections(page)
+    with pytest.raises(DocSectionError, match=message):
+        check_sections(page, {})
+
+
+def test_markers_quoted_inside_a_line_are_not_markers() -> None:
+    page = "Write `<!-- generated: NAME -->` and `<!-- end generated: NAME -->` around a section."
+    assert sections(page) == {}
+
+
+def test_bodies_are_what_block_was_given() -> None:
+    assert bodies(PAGE) == {"a": "old a", "b": "| x |\n|---|\n| 1 |"}
+    assert replace_sections(PAGE, bodies(PAGE)) == PAGE
