@@ -10,7 +10,8 @@ tables from that file and tests/bench/test_emergent_doc.py checks the doc agains
 
 Micro-benchmarks, one run each, on the study's own sequences:
 
-- forward-pass measures (402 sequences: forced choice, narrow check, capability) on the full model vs
+- forward-pass measures (every measured sequence: forced choice in three phrasings, narrow check,
+  capability; 402 in v2, 790 in v3) on the full model vs
   from the base model's trunk cached below the first LoRA block (top 8 of 30 blocks run);
 - the causal test's cost per direction (16 + 12 items, trunk cached at block 26) in fp32 vs bf16, and
   the unchanged model's mean log-odds under both (how far bf16 moves the measure).

@@ -175,7 +175,7 @@ def stage_direction(
     for arm in cfg.arms:
         v = np.mean([a.mean(0) for a in arm_acts(arm)], 0) - base_acts.mean(axis=0)
         cos = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-12))
-        declared.other_arms[arm] = ArmDirection(norm=float(np.linalg.norm(v)), cosine_with_harmful=cos)
+        declared.other_arms[arm] = ArmDirection(norm=float(np.linalg.norm(v)), cosine_with_declared=cos)
     (stage_dir / "declaration.json").write_text(declared.model_dump_json(indent=1))
     return declared
 

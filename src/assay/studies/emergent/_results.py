@@ -111,7 +111,7 @@ class ArmDirection(Strict):
     """Another arm's difference of means from the base model, compared with the declared direction."""
 
     norm: float
-    cosine_with_harmful: float
+    cosine_with_declared: float
 
 
 class Declaration(Strict):
