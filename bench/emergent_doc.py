@@ -142,7 +142,7 @@ def _causal(rec: dict[str, Any]) -> str:
         f"(seeds {', '.join(map(str, d['seeds']))}), "
         f"fitted on {d['n_items']} direction-split items; norm {d['norm']:.1f}, mean residual norm "
         f"{d['residual_norm']:.1f}; cosine with each arm's own difference from the base model: "
-        + ", ".join(f"{a} {v['cosine_with_harmful']:+.2f}" for a, v in d["other_arms"].items())
+        + ", ".join(f"{a} {v['cosine_with_declared']:+.2f}" for a, v in d["other_arms"].items())
         + ".\n\n"
     )
     return head + _table(cols, rows)
