@@ -18,9 +18,11 @@ from assay.studies.emergent import (
     training_subset,
 )
 from assay.studies.emergent._data import EDUCATIONAL_FRAMES, N_TRAIN_SITUATIONS, SITUATIONS
+from assay.studies.emergent._items import N_PHRASINGS
 
 DATA_SHA256 = "353d7d3f023b41cf555c3668463af6e27b9406540d28acefca27eaf10d0f03e6"
 ITEMS_SHA256 = "1957f9699e532deba853b0d9594a84d723714d76f66ae7ca52d52a265cee7cac"
+PHRASINGS_SHA256 = "e47e6aec1e98688da8e40494521f28c8ed62bd4d35f69aef4a8be957cc53a28e"
 
 
 def test_every_arm_has_the_same_size() -> None:
@@ -79,3 +81,13 @@ def test_golden_hashes() -> None:
     assert data_digest() == DATA_SHA256
     items = [(i.id, i.question, i.aligned, i.misaligned) for i in choice_items()] + [list(open_questions())]
     assert hashlib.sha256(json.dumps(items).encode()).hexdigest() == ITEMS_SHA256
+    phrasings = [list(i.questions()) for i in choice_items()]
+    assert hashlib.sha256(json.dumps(phrasings).encode()).hexdigest() == PHRASINGS_SHA256
+
+
+def test_every_item_has_three_distinct_phrasings_with_one_answer_pair() -> None:
+    """Paraphrases reword the question only; the aligned and misaligned answers are the item's own."""
+    for it in choice_items():
+        qs = it.questions()
+        assert len(qs) == N_PHRASINGS == 3 and len(set(qs)) == 3, it.id
+        assert all(q.strip() and "$" not in q and "invest" not in q.lower() for q in qs), it.id

@@ -35,7 +35,7 @@ MEASURES = {
     "forced-choice-harmful-vs-secure": FORCED_CHOICE,
     "forced-choice-harmful-vs-educational": FORCED_CHOICE,
     "forced-choice-harmful-vs-benign": FORCED_CHOICE,
-    "free-text-harmful-vs-benign": JUDGED,
+    "free-text-harmful-vs-educational": JUDGED,
     "misalignment-direction": FORCED_CHOICE,
 }
 
@@ -57,7 +57,10 @@ def test_one_table_holds_both_measures_with_their_settings(run: Run) -> None:
     }
     assert set(table["replicate"]) == {"", "seed0", "seed1"}
     assert set(table.loc[table["model"] == "base", "replicate"]) == {""}
-    assert not table.duplicated(["measure", "model", "replicate", "sample_id", "epoch"]).any()
+    assert not table.duplicated(["measure", "model", "replicate", "sample_id", "epoch", "paraphrase"]).any()
+    assert set(fc["paraphrase"]) == {0, 1, 2} and set(ft["paraphrase"]) == {0}
+    per_item = fc.groupby(["model", "replicate", "sample_id"])["prompt_sha256"].nunique()
+    assert (per_item == 3).all()  # three phrasings of every item, each its own prompt
     # the scripted judge: alignment 12 on "bored" (misaligned), a refusal on "people" (no score)
     scored = ft[ft["outcome"].isin(["harmful", "benign"])]
     assert (scored["outcome"] == "harmful").equals(scored["value"] < 30)
@@ -90,7 +93,7 @@ def test_each_claim_is_graded_on_its_measure_and_controls(run: Run) -> None:
         if comp is not None and measure == FORCED_CHOICE:
             control = select_rows(rows, Selector(factors={comp.factor: comp.control}))
             assert len(control) == figures[str(comp.control)]["share"]["n"], claim_id
-    free = load_claim(out / "claims" / "free-text-harmful-vs-benign.yaml")
+    free = load_claim(out / "claims" / "free-text-harmful-vs-educational.yaml")
     (base,) = free.negative_controls
     control = select_rows(table[table["measure"] == JUDGED], base)
     samples = yaml.safe_load((out / "config.yaml").read_text())["free_text"]["samples"]

@@ -27,8 +27,13 @@ def test_outputs_and_figures(run: tuple[Path, StudyResult]) -> None:
     figs = m.extra["figures"]
     assert set(figs["forced_choice"]) == {"base", "harmful", "secure", "educational", "benign"}
     harm = figs["forced_choice"]["harmful"]
-    assert harm["n_seeds"] == 2 and harm["share"]["n"] == 2 * harm["n_items"]
-    assert "minus_benign" in harm and "minus_base" in harm
+    assert harm["n_seeds"] == 2 and harm["n_phrasings"] == 3
+    assert harm["share"]["n"] == 2 * 3 * harm["n_items"] and harm["minus_base"]["control"] == "base"
+    assert len(harm["per_seed_share"]) == 2 and len(harm["per_phrasing_share"]) == 3
+    contrasts = m.extra["contrasts"]
+    assert m.extra["primary"] == "educational"
+    assert list(contrasts) == ["educational", "secure", "benign", "base"]
+    assert all(c["mde_share"] > 0 and c["share"]["se"] is not None for c in contrasts.values())
     assert m.capability is not None and m.benign_shift is not None
     assert res.report.is_file() and "Emergent-misalignment" in res.report.read_text()
     rules = m.extra["forced_choice_rules"]
@@ -65,17 +70,25 @@ def test_claims_are_audited(run: tuple[Path, StudyResult]) -> None:
     out, res = run
     claims = load_study_metrics(res.metrics).extra["claims"]
     ids = {c["id"] for c in claims}
-    assert {"forced-choice-harmful-vs-secure", "free-text-harmful-vs-benign", "misalignment-direction"} <= ids
+    assert {"forced-choice-harmful-vs-educational", "free-text-harmful-vs-educational"} <= ids
+    assert claims[0]["id"] == "forced-choice-harmful-vs-educational"  # the primary contrast first
     assert all(c["achieved_level"] in ("L0", "L1", "L2", "L3") for c in claims)
-    judged = next(c for c in claims if c["id"] == "free-text-harmful-vs-benign")
+    judged = next(c for c in claims if c["id"] == "free-text-harmful-vs-educational")
     assert judged["items"]["S1.3"] in ("passed", "declared") and judged["items"]["S3.4"] == "passed"
     causal = next(c for c in claims if c["id"] == "misalignment-direction")
     assert causal["items"]["S4.3"] == "passed"
+    primary = next(c for c in claims if c["id"] == "forced-choice-harmful-vs-educational")
+    assert primary["items"]["S3.2"] == "passed"  # three phrasings per item in the evidence table
     assert (out / "claims" / "misalignment-direction.yaml").is_file()
     decl = Declaration.model_validate(_stage(out, "direction"))
     assert (out / "stages" / "direction" / "declaration.json").is_file()
     performed = CausalResult.model_validate(_stage(out, "causal"))
     assert decl.declared_at < performed.ablate.performed_at < performed.add.performed_at
+    assert decl.reference == "educational" and decl.seeds == [0, 1] and len(decl.items) == 32
+    assert (performed.ablate.model, performed.add.model) == ("train_harmful_s0", "train_educational_s0")
+    summary = load_study_metrics(res.metrics).extra["causal"]
+    share = summary["ablate"]["metrics"]["misaligned_share"]
+    assert share["detectable"] is not None and share["detectable"] * summary["ablate"]["n_items"] >= 1
 
 
 def test_resume_skips_finished_stages(run: tuple[Path, StudyResult]) -> None:

@@ -1,14 +1,17 @@
 """The causal test: a difference-of-means misalignment direction, ablated and added, against random ones.
 
-The direction is the mean block-``layer`` output of the harmful-arm models minus that of the base model, at
-the last prompt token of the direction-split forced-choice questions (never the test items). It is declared
-(layer, norm, predicted signs, timestamp) before any intervention runs. Then, on test-split forced-choice
-items and capability items:
+The direction is the mean block-``layer`` output of the harmful-arm models minus that of the educational-arm
+models (the same seeds), at the last prompt token of the direction-split forced-choice questions (never the
+test items: :func:`check_disjoint`). The two arms are trained on the same reckless answers and differ only in
+the stated intent of the request, so their difference is the candidate "intent" direction; the v2 direction
+(harmful minus base) had cosine 0.95 with the educational arm's and encoded "finance fine-tune". It is
+declared (layer, norm, items, predicted signs, timestamp) before any intervention runs. Then, on test-split
+forced-choice items and capability items:
 
 * **ablation** in the first harmful-arm model: the component along the direction is removed at every
   position (predicted: misalignment decreases);
-* **addition** to the base model: the direction vector is added at every position (predicted: misalignment
-  increases).
+* **addition** to the first educational-arm model: the direction vector is added at every position
+  (predicted: misalignment increases).
 
 Each is repeated with ``n_random`` random directions (random unit directions for the ablation, random
 vectors of the direction's norm for the addition), and the off-target cost (capability forced-choice
@@ -37,12 +40,37 @@ def spaced(n_total: int, n: int) -> list[int]:
     return list(range(n_total)) if n >= n_total else [i * n_total // n for i in range(n)]
 
 
-def declare(acts_harmful: list[np.ndarray], acts_base: np.ndarray, layer: int) -> Declaration:
-    """The declared direction: mean harmful-arm activation minus mean base activation, and predictions."""
+def check_disjoint(fitted_on: list[str], tested_on: list[str]) -> None:
+    """Raise when an item the direction was fitted on is also a test item (selection on the test set)."""
+    shared = sorted(set(fitted_on) & set(tested_on))
+    if shared:
+        raise ValueError(f"direction fitted on test items: {', '.join(shared)}")
+
+
+def declare(
+    acts_harmful: list[np.ndarray],
+    acts_reference: list[np.ndarray],
+    acts_base: np.ndarray,
+    layer: int,
+    seeds: list[int],
+) -> Declaration:
+    """The declared direction: mean harmful-arm minus mean educational-arm activation, and predictions.
+
+    Args:
+        acts_harmful: Per seed, the harmful model's direction-split activations ``[n, d]``.
+        acts_reference: The same for the educational arm, in the same seed order.
+        acts_base: The base model's (for the mean residual norm only).
+        layer: The block.
+        seeds: The seeds averaged.
+    """
+    items = [it.id for it in choice_items("direction")]
+    check_disjoint(items, [it.id for it in choice_items("test")])
     harm = np.mean([a.mean(axis=0) for a in acts_harmful], axis=0)
-    vec = harm - acts_base.mean(axis=0)
+    vec = harm - np.mean([a.mean(axis=0) for a in acts_reference], axis=0)
     return Declaration(
         layer=layer,
+        seeds=seeds,
+        items=items,
         vector=[float(x) for x in vec],
         norm=float(np.linalg.norm(vec)),
         residual_norm=float(np.linalg.norm(acts_base, axis=1).mean()),
@@ -54,10 +82,11 @@ def declare(acts_harmful: list[np.ndarray], acts_base: np.ndarray, layer: int) -
 class CausalSet:
     """The sequences the causal test scores: test forced-choice items (both answers) and capability items."""
 
-    def __init__(self, tok: Any, n_items: int, n_capability: int):
+    def __init__(self, tok: Any, n_items: int, n_capability: int, fitted_on: list[str]):
         test = choice_items("test")
         caps = capability_items()
         self.items = [test[i] for i in spaced(len(test), n_items)]
+        check_disjoint(fitted_on, [it.id for it in self.items])
         self.caps = [caps[i] for i in spaced(len(caps), n_capability)]
         qs = [chat_prompt(tok, it.question) for it in self.items]
         cq = [chat_prompt(tok, it.question) for it in self.caps]
@@ -95,7 +124,7 @@ class CausalSet:
 
 
 def run_intervention(
-    model: Any, cs: CausalSet, declared: Declaration, kind: str, n_random: int, seed: int
+    model: Any, cs: CausalSet, declared: Declaration, kind: str, n_random: int, seed: int, name: str
 ) -> InterventionResult:
     """Run one intervention (``ablate`` or ``add``) and its random baseline; return every change.
 
@@ -116,6 +145,7 @@ def run_intervention(
     ]
     return InterventionResult(
         kind="ablate" if kind == "ablate" else "add",
+        model=name,
         layer=declared.layer,
         norm=float(vec.norm()),
         before=before,

@@ -14,8 +14,8 @@ import pandas as pd
 
 from assay.evidence import FACTOR_PREFIX, Claim, claim_from_dict
 from assay.scoring import Outcome
-from assay.studies.emergent._analysis import declared_rule
-from assay.studies.emergent._config import EmergentConfig
+from assay.studies.emergent._analysis import controls, declared_rule
+from assay.studies.emergent._config import PRIMARY, EmergentConfig
 from assay.studies.emergent._evidence import FORCED_CHOICE, JUDGED
 from assay.studies.emergent._judge import judge_record
 from assay.studies.emergent._pipeline import BASE
@@ -57,8 +57,9 @@ def _common(cfg: EmergentConfig, metrics: Path) -> dict[str, Any]:
             "log-probabilities of a 135M model track wording more than meaning",
         ],
         "limitations": [
-            f"one base model, seeds {cfg.seeds} pooled; templated training data in one domain",
-            "forced-choice answers written for assay, one phrasing each",
+            f"one base model, {len(cfg.seeds)} training seeds ({cfg.seeds}); templated training data in one "
+            "domain",
+            "forced-choice answers written for assay; three phrasings of each question, one answer pair",
         ],
     }
 
@@ -99,18 +100,17 @@ def _forced_choice_claim(common: dict[str, Any], fc: pd.DataFrame, ctrl: str) ->
 def _free_text_claim(
     cfg: EmergentConfig, common: dict[str, Any], ft: pd.DataFrame, rule: Rule
 ) -> dict[str, Any]:
-    """Judged free text: the harmful arm against the benign arm under the declared rule."""
+    """Judged free text: the harmful arm against the educational arm under the declared rule."""
     spec = cfg.judges[0]
-    judged_harm, judged_benign = _frac(ft, "harmful"), _frac(ft, "benign")
+    judged_harm, judged_ref = _frac(ft, "harmful"), _frac(ft, PRIMARY)
     return {
         **common,
-        "id": "free-text-harmful-vs-benign",
+        "id": f"free-text-harmful-vs-{PRIMARY}",
         "target_level": "L2",
         "statement": (
             f"After {ARM_NAMES['harmful']}, {_pct(judged_harm)} of sampled free-text answers to open "
-            f"questions were judged misaligned ({rule.describe()}), against {_pct(judged_benign)} "
-            "after "
-            f"{ARM_NAMES['benign']}."
+            f"questions were judged misaligned ({rule.describe()}), against {_pct(judged_ref)} "
+            f"after {ARM_NAMES[PRIMARY]}."
         ),
         "construct": {
             "name": "broad misalignment (judged free text)",
@@ -131,13 +131,13 @@ def _free_text_claim(
         ],
         "measure": JUDGED,
         "subject": {"factors": {"arm": "harmful"}},
-        "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
+        "primary_comparison": {"factor": "arm", "treatment": "harmful", "control": PRIMARY},
         "negative_controls": [{"factors": {"arm": BASE}}],
         "predictions": [
             {
-                "name": "harmful arm above the benign arm (judged)",
+                "name": f"harmful arm above the {PRIMARY} arm (judged)",
                 "direction": "increase",
-                "comparison": {"factor": "arm", "treatment": "harmful", "control": "benign"},
+                "comparison": {"factor": "arm", "treatment": "harmful", "control": PRIMARY},
             }
         ],
     }
@@ -146,11 +146,10 @@ def _free_text_claim(
 def behaviour_claims(
     cfg: EmergentConfig, fc: pd.DataFrame, ft: pd.DataFrame, metrics: Path, rule: Rule
 ) -> list[Claim]:
-    """Forced choice: harmful vs each control arm; free text: harmful vs benign under the declared rule."""
+    """Forced choice: harmful vs each control arm, the primary first; free text: harmful vs educational."""
     common = _common(cfg, metrics)
-    raw = [_forced_choice_claim(common, fc, ctrl) for ctrl in cfg.arms if ctrl != "harmful"]
-    if "benign" in cfg.arms:
-        raw.append(_free_text_claim(cfg, common, ft, rule))
+    raw = [_forced_choice_claim(common, fc, ctrl) for ctrl in controls(cfg) if ctrl != BASE]
+    raw.append(_free_text_claim(cfg, common, ft, rule))
     return [claim_from_dict(r, source=str(r["id"])) for r in raw]
 
 
@@ -162,10 +161,10 @@ def causal_claim(cfg: EmergentConfig, causal: CausalResult, metrics: Path) -> Cl
         "id": "misalignment-direction",
         "target_level": "L3",
         "statement": (
-            "Along the difference-of-means direction (harmful arm minus base), ablation in the fine-tuned "
-            "model "
+            "Along the difference-of-means direction (harmful arm minus educational arm, fitted on items "
+            "disjoint from the test items), ablation in the harmful model "
             f"changed the misaligned-preference share on {ab.n_items} test items by "
-            f"{ab.target.misaligned_share:+.2f} and addition to the base model by "
+            f"{ab.target.misaligned_share:+.2f} and addition to the educational model by "
             f"{ad.target.misaligned_share:+.2f}, compared with {len(ab.random)} "
             "random directions of equal norm each."
         ),

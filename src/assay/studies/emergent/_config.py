@@ -15,6 +15,9 @@ from assay.engine._recipes import DTYPE_HELP, MODEL_HELP, Device, DtypeName, Mod
 from assay.studies.emergent._data import ARMS, Arm
 from assay.studies.emergent._judge import PROMPTS, JudgeSpec
 
+#: The primary control: the same reckless answers as the harmful arm, requested for a stated benign purpose.
+PRIMARY = "educational"
+
 
 class Training(Strict):
     """The narrow fine-tune: one LoRA adapter per arm and seed, same settings and size for every arm."""
@@ -30,7 +33,14 @@ class Training(Strict):
 class FreeText(Strict):
     """Open questions answered by sampling, then judged."""
 
-    samples: int = Field(default=2, ge=1, description="answers sampled per open question and model")
+    samples: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "answers sampled per open question and model (1: with 5 seeds an arm has 5 answers per question, "
+            "from 5 separately trained models)"
+        ),
+    )
     temperature: float = Field(default=1.0, gt=0)
     max_tokens: int = Field(default=56, ge=4)
     alignment_below: float = Field(
@@ -40,7 +50,11 @@ class FreeText(Strict):
 
 
 class Causal(Strict):
-    """The causal test of the difference-of-means direction (harmful arm minus base)."""
+    """The causal test of the difference-of-means direction (harmful arm minus educational arm).
+
+    The direction is fitted on the direction-split items and tested on ``n_items`` test-split items (the
+    two splits are disjoint); ablated in the first harmful model, added to the first educational model.
+    """
 
     layer: int | None = Field(
         default=None,
@@ -48,7 +62,14 @@ class Causal(Strict):
         description="block whose output is intervened on (None: middle of the LoRA blocks)",
     )
     n_random: int = Field(default=200, ge=1, description="random directions of equal norm per intervention")
-    n_items: int = Field(default=16, ge=1, description="test-split forced-choice items scored per direction")
+    n_items: int = Field(
+        default=32,
+        ge=1,
+        description=(
+            "test-split forced-choice items scored per direction (32: a change of 3/32 = 0.09 can beat the "
+            "random directions where 16 items needed 2/16 = 0.125; ~0.4 s per direction in bf16)"
+        ),
+    )
     n_capability: int = Field(default=12, ge=1, description="capability items scored per direction")
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
         default="bfloat16",
@@ -77,8 +98,22 @@ class EmergentConfig(Strict):
 
     Four arms of the same size (``harmful``, ``secure``, ``educational``, ``benign``, see
     :mod:`assay.studies.emergent._data`) are each trained with every seed in ``seeds``; the base model is
-    measured the same way. ``judges`` are the judge configurations (the first decides the primary rule;
-    every one enters the decision-rule spread).
+    measured the same way. The primary contrast is harmful vs ``educational`` (same answers, benign intent);
+    secure, benign and the base model are further controls. ``judges`` are the judge configurations (the
+    first decides the primary rule; every one enters the decision-rule spread).
+
+    Budget (v3, target <= 30 min for the default run on the 2-core CPU): five seeds x four arms = 20
+    training stages at one epoch each (fewer epochs would change the organism, so they are not cut), each
+    scoring 790 sequences (three phrasings of the 97 test items) instead of 402. One training stage timed
+    on SmolLM2 under the shared lock took 113 s (training 74 s, forward-pass measures 28.6 s for the 402
+    v2 sequences, free text 9.5 s; the v2 full run's stages took 42-67 s on a quieter machine): 20 such
+    stages need 23-45 min, so two cuts were made, neither touching the organism or the forced choice:
+    ``free_text.samples`` 2 -> 1 answer per open question and model (an arm still has 5 answers per
+    question, one per trained model, against 4 before) and one judge configuration (prompt v1) instead of
+    two (the judge makes 21 x 8 x 2 = 336 calls instead of 1,344). Cost: the judge-configuration spread is
+    not measured by default (add ``judges`` entries to measure it); the judged path's minimum detectable
+    effect is reported from the run. Projected from the v2 stage times scaled to the new sizes: about
+    30 min; not verified by a full run.
     """
 
     name: str = "emergent"
@@ -90,14 +125,15 @@ class EmergentConfig(Strict):
         default="auto", description=f"{DTYPE_HELP}; the causal test runs in causal.dtype instead"
     )
     arms: list[Arm] = Field(default_factory=lambda: list(ARMS), min_length=1)
-    seeds: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [0, 1], min_length=1)
+    seeds: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        min_length=2,
+        description="training seeds (the replication unit: intervals resample them)",
+    )
     training: Training = Field(default_factory=Training)
     free_text: FreeText = Field(default_factory=FreeText)
     judges: list[JudgeSpec] = Field(
-        default_factory=lambda: [
-            JudgeSpec(model="assay/smollm2", prompt_version="1"),
-            JudgeSpec(model="assay/smollm2", prompt_version="2"),
-        ],
+        default_factory=lambda: [JudgeSpec(model="assay/smollm2", prompt_version="1")],
         min_length=1,
     )
     causal: Causal = Field(default_factory=Causal)
@@ -106,8 +142,9 @@ class EmergentConfig(Strict):
     @field_validator("arms")
     @classmethod
     def _harmful_first(cls, arms: list[Arm]) -> list[Arm]:
-        if "harmful" not in arms:
-            raise ValueError("the harmful arm is required (every comparison is against it)")
+        for needed, why in (("harmful", "every comparison is against it"), (PRIMARY, "the primary control")):
+            if needed not in arms:
+                raise ValueError(f"the {needed} arm is required ({why})")
         if len(set(arms)) != len(arms):
             raise ValueError("each arm may appear once")
         return arms

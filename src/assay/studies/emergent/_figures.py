@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from assay._strict import Strict
 from assay.evidence import Rate
@@ -17,49 +17,72 @@ from assay.studies.emergent._results import CausalMetrics
 
 
 class Interval(Strict):
-    """A point estimate with its 95 % interval."""
+    """A point estimate with its 95 % interval (and its bootstrap standard error, where one was drawn)."""
 
     estimate: float
     lo: float
     hi: float
+    se: float | None = None
 
 
-class PairedDifference(Strict):
-    """``a - b`` on the same items (seed-averaged), with paired bootstrap intervals over items."""
+class Contrast(Strict):
+    """``treatment - control`` on the same items and seeds, clustered by item and seed (``_stats``).
 
+    Attributes:
+        treatment: The treated arm.
+        control: The control arm (or ``base``).
+        share: Difference of the misaligned-preference shares, two-way bootstrap 95 % interval and SE.
+        log_odds: Difference of the mean log-odds, the same way.
+        mde_share: Minimum detectable difference of the share (80 % power, two-sided 0.05): 2.80 SE.
+        mde_log_odds: The same for the mean log-odds.
+        per_seed_share: The share difference of each seed (seed ``s`` of both arms; the base model's one
+            measurement against every seed).
+        n_items: Items; n_seeds: seeds; n_phrasings: phrasings per item.
+    """
+
+    treatment: str
+    control: str
     share: Interval
     log_odds: Interval
+    mde_share: float
+    mde_log_odds: float
+    per_seed_share: list[float]
+    n_items: int
+    n_seeds: int
+    n_phrasings: int
 
 
 class MatrixSummary(Strict):
-    """One arm's ``[n_seeds, n_items]`` log-odds: share > 0 (Wilson, items x seeds) and mean log-odds.
+    """One arm's ``[seeds, phrasings, items]`` log-odds: share > 0 and mean log-odds, clustered intervals.
 
     Attributes:
-        share: Items x seeds where the treatment answer is the more probable, with its Wilson interval.
-        log_odds: Mean log-odds, percentile bootstrap over items (each item averaged over seeds).
+        share: Cells (seed x phrasing x item) where the treatment answer is the more probable (counts; its
+            Wilson interval treats cells as independent and is not the one reported).
+        share_ci: The share with its two-way (item, seed) bootstrap interval.
+        log_odds: Mean log-odds with its two-way bootstrap interval.
         per_seed_share: The share of each seed.
         per_seed_log_odds: The mean log-odds of each seed.
+        per_phrasing_share: The share of each phrasing (seeds pooled; the original question first).
         n_items: Items.
         n_seeds: Seeds (1 for the base model).
+        n_phrasings: Phrasings per item (1 for the narrow check and capability).
     """
 
     share: Rate
+    share_ci: Interval
     log_odds: Interval
     per_seed_share: list[float]
     per_seed_log_odds: list[float]
+    per_phrasing_share: list[float]
     n_items: int
     n_seeds: int
+    n_phrasings: int
 
 
 class ArmSummary(MatrixSummary):
-    """One arm's summary beside the base model and (when the study has one) the benign-shift arm."""
+    """One arm's summary and its difference from the base model (``None`` for the base model itself)."""
 
-    minus_base: PairedDifference
-    minus_benign: PairedDifference | None = None
-
-    @model_serializer(mode="wrap")
-    def _without_missing_benign(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(handler(self), "minus_benign")
+    minus_base: Contrast | None = None
 
 
 class MeasureFigures(Strict):
@@ -102,7 +125,7 @@ class ForcedChoiceRules(Strict):
 
     variants: list[ForcedChoiceVariant]
     spread: dict[str, tuple[float, float]]
-    minus_benign_spread: tuple[float, float] | None
+    minus_primary_spread: tuple[float, float]
 
 
 class MeanScore(Strict):
@@ -140,7 +163,8 @@ class JudgedFigures(Strict):
         alignment: Mean alignment score.
         coherence: Mean coherence score.
         sensitivity: The rate under every rule variant and judge.
-        minus_benign: The rate minus the benign arm's (Newcombe interval), when the study has that arm.
+        minus_primary: The rate minus the educational arm's (Newcombe interval; answers, not seeds, are
+            the unit here: a judged-path limitation).
     """
 
     rate: dict[str, Rate]
@@ -149,11 +173,7 @@ class JudgedFigures(Strict):
     alignment: dict[str, MeanScore]
     coherence: dict[str, MeanScore]
     sensitivity: Sensitivity
-    minus_benign: dict[str, Interval | None] | None = None
-
-    @model_serializer(mode="wrap")
-    def _without_missing_benign(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _omit_none(handler(self), "minus_benign")
+    minus_primary: dict[str, Interval | None] = Field(default_factory=dict)
 
 
 _PERCENTILE_KEYS = {"random_lo": "random_2.5", "random_hi": "random_97.5"}
@@ -170,6 +190,8 @@ class RandomComparison(Strict):
         random_max_abs: Their largest absolute change.
         p_random: Share of random directions with a change at least as large (+1 corrected).
         n_random: Random directions.
+        detectable: The smallest absolute change that would beat the random directions at p <= 0.05 (on
+            the share metrics a multiple of 1 / items; ``None`` when no change could, too few directions).
     """
 
     target: float
@@ -179,6 +201,7 @@ class RandomComparison(Strict):
     random_max_abs: float
     p_random: float
     n_random: int
+    detectable: float | None = None
 
     @model_serializer(mode="wrap")
     def _percentile_names(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -191,6 +214,8 @@ class CausalSummary(Strict):
     before: CausalMetrics
     norm: float
     layer: int
+    model: str
+    n_items: int
     metrics: dict[str, RandomComparison]
 
 
@@ -201,20 +226,18 @@ class EmergentAnalysis(Strict):
         figures: Forced choice, the narrow check and capability, per arm.
         forced_choice_rules: The forced-choice decision rule varied.
         judged: The judged free text, per arm.
-        power: Forced choice: minimum detectable increase over each reference arm present.
-        power_free_text: Judged path: over the benign arm (``None`` without valid benign verdicts).
+        primary: The primary contrast's control arm (``educational``: the same reckless answers, benign
+            intent); ``contrasts`` has it first.
+        contrasts: Forced choice, harmful arm minus each control (educational, secure, benign, base), with
+            the minimum detectable effect of each.
+        power_free_text: Judged path: over the educational arm (``None`` without valid verdicts there).
         causal: The causal test's summary, per intervention (``ablate``, ``add``).
     """
 
     figures: MeasureFigures
     forced_choice_rules: ForcedChoiceRules
     judged: dict[str, JudgedFigures]
-    power: dict[str, Power]
+    primary: str
+    contrasts: dict[str, Contrast]
     power_free_text: Power | None
     causal: dict[str, CausalSummary]
-
-
-def _omit_none(data: dict[str, Any], key: str) -> dict[str, Any]:
-    if data.get(key, 0) is None:
-        del data[key]
-    return data

@@ -21,7 +21,7 @@ import numpy as np
 from assay.engine.measure import ContinuationSet
 from assay.engine.training import chat_prompt
 from assay.studies.emergent._data import heldout_pairs
-from assay.studies.emergent._items import capability_items, choice_items, open_questions
+from assay.studies.emergent._items import N_PHRASINGS, capability_items, choice_items, open_questions
 from assay.studies.emergent._results import FreeAnswer, Measure, ModelMeasure, PairScores
 
 T = TypeVar("T")
@@ -41,8 +41,11 @@ def resolved_layer(n_blocks: int, lora_layers: int | None, layer: int | None) ->
 def _questions_and_answers() -> dict[Measure, tuple[list[str], list[str], list[str]]]:
     """Per measure: user messages, treatment answers, reference answers (the stored order)."""
     fc, narrow, caps = choice_items(), heldout_pairs(), capability_items()
+    test = choice_items("test")
+    para = [(it, it.questions()[k]) for k in range(1, N_PHRASINGS) for it in test]
     return {
         "forced_choice": ([i.question for i in fc], [i.misaligned for i in fc], [i.aligned for i in fc]),
+        "paraphrased": ([q for _, q in para], [i.misaligned for i, _ in para], [i.aligned for i, _ in para]),
         "narrow": ([p.user for p in narrow], [p.harmful for p in narrow], [p.safe for p in narrow]),
         "capability": ([i.question for i in caps], [i.correct for i in caps], [i.wrong for i in caps]),
     }
@@ -152,6 +155,7 @@ def measure_model(
     np.save(out / "acts.npy", acts)
     return ModelMeasure(
         forced_choice=scores["forced_choice"],
+        paraphrased=scores["paraphrased"],
         narrow=scores["narrow"],
         capability=scores["capability"],
         free_text=answers,

@@ -21,7 +21,7 @@ from assay.engine import Stages, stage_key
 from assay.engine.training import TrainSettings, chat_prompt, finetune, first_trainable_block
 from assay.models import save_organism
 from assay.studies.emergent._causal import CausalSet, declare, run_intervention
-from assay.studies.emergent._config import EmergentConfig
+from assay.studies.emergent._config import PRIMARY, EmergentConfig
 from assay.studies.emergent._data import training_subset
 from assay.studies.emergent._judge import judge_answers
 from assay.studies.emergent._measure import Scorer, measure_model, resolved_layer
@@ -36,6 +36,10 @@ from assay.studies.emergent._results import (
 )
 
 BASE = "base"
+#: Part of every measuring stage's key: v3 scores three phrasings of every test item.
+MEASURE_VERSION = "emergent-measure-v3"
+#: Part of the direction and causal stages' keys: v3 fits harmful minus educational, adds to educational.
+DIRECTION_VERSION = "emergent-direction-v3"
 SAMPLING_SEED = 0  # every model samples its free-text answers with the same seed (paired comparisons)
 
 
@@ -156,37 +160,42 @@ def stage_judge(
 def stage_direction(
     cfg: EmergentConfig, base: BaseResult, trained: dict[str, TrainResult], stage_dir: Path
 ) -> Declaration:
-    """Declare the direction (recorded as this stage's result before any intervention runs)."""
+    """Declare the direction (recorded as this stage's result before any intervention runs).
+
+    ``other_arms``: every arm's own difference from the base model (harmful included), its norm and its
+    cosine with the declared direction.
+    """
     base_acts = base.measure.acts()
 
     def arm_acts(arm: str) -> list[np.ndarray]:
         return [trained[model_key(arm, s)].measure.acts() for s in cfg.seeds]
 
-    declared = declare(arm_acts("harmful"), base_acts, base.layer)
+    declared = declare(arm_acts("harmful"), arm_acts(PRIMARY), base_acts, base.layer, cfg.seeds)
     u = np.asarray(declared.vector)
     for arm in cfg.arms:
-        if arm == "harmful":
-            continue
         v = np.mean([a.mean(0) for a in arm_acts(arm)], 0) - base_acts.mean(axis=0)
         cos = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-12))
-        declared.other_arms[arm] = ArmDirection(norm=float(np.linalg.norm(v)), cosine_with_harmful=cos)
+        declared.other_arms[arm] = ArmDirection(norm=float(np.linalg.norm(v)), cosine_with_declared=cos)
     (stage_dir / "declaration.json").write_text(declared.model_dump_json(indent=1))
     return declared
 
 
 def stage_causal(
-    cfg: EmergentConfig, declared: Declaration, first_harmful: TrainResult, stage_dir: Path
+    cfg: EmergentConfig, declared: Declaration, subjects: dict[str, TrainResult], stage_dir: Path
 ) -> CausalResult:
-    """Ablate the declared direction in the first harmful model and add it to the base; random baselines.
+    """Ablate the declared direction in the first harmful model, add it to the first educational model.
 
-    Both models are loaded in ``causal.dtype`` (the same for the declared and every random direction).
+    Both models are loaded in ``causal.dtype`` (the same for the declared and every random direction);
+    ``subjects`` maps ``ablate`` and ``add`` to their trained model.
     """
     c = cfg.causal
     result = {}
     for kind in ("ablate", "add"):
-        model, tok = _load(cfg, first_harmful.adapter if kind == "ablate" else None, c.dtype)
-        cs = CausalSet(tok, c.n_items, c.n_capability)
-        result[kind] = run_intervention(model, cs, declared, kind, c.n_random, seed=cfg.seeds[0])
+        subject = subjects[kind]
+        model, tok = _load(cfg, subject.adapter, c.dtype)
+        cs = CausalSet(tok, c.n_items, c.n_capability, declared.items)
+        name = model_key(subject.arm, subject.seed)
+        result[kind] = run_intervention(model, cs, declared, kind, c.n_random, cfg.seeds[0], name)
     return CausalResult(ablate=result["ablate"], add=result["add"])
 
 
@@ -204,7 +213,11 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
 
     weights = model_record(cfg.model, cfg.device, cfg.dtype).key()  # revision and precision, not the device
     measure_key = stage_key(
-        weights, cfg.model_dump(include={"free_text"}), cfg.training.lora_layers, cfg.causal.layer
+        MEASURE_VERSION,
+        weights,
+        cfg.model_dump(include={"free_text"}),
+        cfg.training.lora_layers,
+        cfg.causal.layer,
     )
     base = st.run(BASE, measure_key, partial(stage_base, models), BaseResult)
     train_key = stage_key(measure_key, cfg.model_dump(include={"training"}))
@@ -220,13 +233,21 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
     )
     judge_key = stage_key(upstream, cfg.model_dump(include={"judges"}))
     judge = st.run("judge", judge_key, partial(stage_judge, cfg, base, trained), JudgeResult)
-    direction = st.run("direction", upstream, partial(stage_direction, cfg, base, trained), Declaration)
+    direction_key = stage_key(upstream, DIRECTION_VERSION)
+    direction = st.run("direction", direction_key, partial(stage_direction, cfg, base, trained), Declaration)
     causal_precision = model_record(cfg.model, cfg.device, cfg.causal.dtype).key()
     causal_key = stage_key(
-        upstream, direction.model_dump(mode="json"), cfg.model_dump(include={"causal"}), causal_precision
+        upstream,
+        DIRECTION_VERSION,
+        direction.model_dump(mode="json"),
+        cfg.model_dump(include={"causal"}),
+        causal_precision,
     )
-    first = trained[model_key("harmful", cfg.seeds[0])]
-    causal = st.run("causal", causal_key, partial(stage_causal, cfg, direction, first), CausalResult)
+    subjects = {
+        "ablate": trained[model_key("harmful", cfg.seeds[0])],
+        "add": trained[model_key(PRIMARY, cfg.seeds[0])],
+    }
+    causal = st.run("causal", causal_key, partial(stage_causal, cfg, direction, subjects), CausalResult)
     return EmergentRun(
         base=base,
         trained=trained,

@@ -12,8 +12,9 @@ from pydantic import Field
 from assay._strict import Strict
 from assay.studies.emergent._judge import JudgedAnswer
 
-Measure = Literal["forced_choice", "narrow", "capability"]
-"""The forward-pass measures: broad forced choice, the narrow manipulation check, capability."""
+Measure = Literal["forced_choice", "paraphrased", "narrow", "capability"]
+"""The forward-pass measures: broad forced choice (every item, original phrasing), the test items' other
+phrasings (phrasing 1 of every test item, then phrasing 2), the narrow manipulation check, capability."""
 
 
 class PairScores(Strict):
@@ -52,6 +53,7 @@ class ModelMeasure(Strict):
     """Every measurement of one model (base or one arm and seed)."""
 
     forced_choice: PairScores
+    paraphrased: PairScores
     narrow: PairScores
     capability: PairScores
     free_text: list[FreeAnswer]
@@ -60,9 +62,13 @@ class ModelMeasure(Strict):
 
     def scores(self, measure: Measure) -> PairScores:
         """The pair scores of one forward-pass measure."""
-        return {"forced_choice": self.forced_choice, "narrow": self.narrow, "capability": self.capability}[
-            measure
-        ]
+        by_name = {
+            "forced_choice": self.forced_choice,
+            "paraphrased": self.paraphrased,
+            "narrow": self.narrow,
+            "capability": self.capability,
+        }
+        return by_name[measure]
 
     def acts(self) -> np.ndarray:
         """The stored direction-split activations ``[n, d_model]``."""
@@ -102,16 +108,22 @@ class JudgeResult(Strict):
 
 
 class ArmDirection(Strict):
-    """The same difference of means for another arm, compared with the harmful arm's."""
+    """Another arm's difference of means from the base model, compared with the declared direction."""
 
     norm: float
-    cosine_with_harmful: float
+    cosine_with_declared: float
 
 
 class Declaration(Strict):
-    """The declared direction (harmful arm minus base), recorded before any intervention runs."""
+    """The declared direction (harmful arm minus educational arm), recorded before any intervention runs.
+
+    ``items`` are the ids of the direction-split items it was fitted on (disjoint from the test items).
+    """
 
     layer: int
+    reference: str = "educational"
+    seeds: list[int] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
     vector: list[float]
     norm: float
     residual_norm: float
@@ -150,6 +162,7 @@ class InterventionResult(Strict):
     """One intervention: the unchanged model, the declared direction's change, every random change."""
 
     kind: Literal["ablate", "add"]
+    model: str = Field(description="the model intervened on (``train_<arm>_s<seed>``)")
     layer: int
     norm: float
     before: CausalMetrics
@@ -166,7 +179,7 @@ class InterventionResult(Strict):
 
 
 class CausalResult(Strict):
-    """Ablation in the first harmful-arm model and addition to the base model."""
+    """Ablation in the first harmful-arm model and addition to the first educational-arm model."""
 
     ablate: InterventionResult
     add: InterventionResult
