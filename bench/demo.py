@@ -120,12 +120,22 @@ def main() -> None:
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the source to time")
     parser.add_argument("--before", type=Path, default=None, help="also time this source, interleaved")
     parser.add_argument("--from", dest="finished", type=Path, default=None, help="record a finished run")
+    parser.add_argument(
+        "--wall-s",
+        type=float,
+        default=None,
+        help="with --from: the end-to-end wall time of the command that made the run (e.g. `make demo` on a "
+        "fresh clone, venv and install included), kept beside the stage sum",
+    )
     args = parser.parse_args()
     target = ROOT / "bench" / "results" / "demo.json"
     results: dict[str, Any] = {}
     if args.finished is not None:
         total = sum(recorded_timings(args.finished).values())
         results["full"] = summary(args.finished, total)  # sum of stage times: no start-up, no report
+        results["full"]["commit"] = _commit(args.finished.resolve().parent / "src")
+        if args.wall_s is not None:
+            results["full"]["command_wall_s"] = args.wall_s
         show(f"assay demo (recorded from {args.finished})", results["full"], GOALS["full"])
         target = target.with_name("demo-from-run.json")
     else:

