@@ -70,7 +70,9 @@ class TrainAwayConfig(Strict):
     seed: int = Field(default=0, description="seed of the item generator")
     n_per_cell: int = Field(default=120, ge=4, description="items per cell of the 2 x 2 split")
     sweep: Sweep = Field(
-        default_factory=lambda: Sweep(ks=[8, 32, 64], seeds=[0, 1, 2], epochs=1, repeats=1, learning_rate=1e-3)
+        default_factory=lambda: Sweep(
+            ks=[8, 32, 64], seeds=[0, 1, 2], epochs=1, repeats=1, learning_rate=1e-3
+        )
     )
     methods: list[Method] = Field(default_factory=lambda: list(METHODS[:1]), min_length=1)
     noop: bool = Field(default=True, description="run the no-op control (an unrelated fine-tune)")

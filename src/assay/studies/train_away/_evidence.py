@@ -16,9 +16,9 @@ deterministic) without the base rows being repeated as extra evidence. ``source_
 measured the row. Factors: ``stream`` (``base`` or ``<method>:<trained behaviour>``), ``method``,
 ``against`` (``own`` when the row's measure is the behaviour the model was trained against, ``other``,
 ``none`` for the base model), ``k``, ``split`` (``trained``, ``train_untrained``, ``heldout``; for the base
-model ``train`` or ``heldout``), ``cell``, ``scenario`` (the item's topic), ``item`` (the question: the
-cluster) and ``knows`` (the base model answers the plain question correctly). ``classifier`` holds each
-measure's ``exact`` record (:func:`classifier_cells`; checklist S3.4, S3.5).
+model ``trained`` is any seed's trained prompt), ``cell``, ``scenario`` (the item's topic), ``item`` (the
+question: the cluster) and ``knows`` (the base model answers the plain question correctly).
+``classifier`` holds each measure's ``exact`` record (:func:`classifier_cells`; checklist S3.4, S3.5).
 """
 
 from __future__ import annotations
@@ -90,10 +90,7 @@ def _factors(
     p = study_prompts(cfg)[i]
     stream, pool = unit["stream"], unit["pool"]
     method, _, trained = stream.partition(":")
-    if stream == "base":
-        split = "train" if p.cell == "train" else "heldout"
-    else:
-        split = "heldout" if p.cell != "train" else ("trained" if i in pool else "train_untrained")
+    split = "heldout" if p.cell != "train" else ("trained" if i in pool else "train_untrained")
     knows = outcomes(run.baseline.scores, "knows")
     return {
         "stream": stream,
@@ -148,7 +145,8 @@ def _rows(
 def evidence_table(cfg: TrainAwayConfig, run: TrainAwayRun, k_max: int) -> pd.DataFrame:
     """The study's evidence table: the base model once and every model at ``k_max`` (module docstring)."""
     rows: list[dict[str, Any]] = []
-    base = {"stream": "base", "stage": "baseline", "replicate": "base", "k": 0, "pool": set()}
+    union = {i for s in cfg.sweep.seeds for i in training_pool(cfg, run.baseline, s)[:k_max]}
+    base = {"stream": "base", "stage": "baseline", "replicate": "base", "k": 0, "pool": union}
     for b in MEASURES:
         rows += _rows(cfg, run, run.baseline.scores, b, base)
     for r in run.streams:
