@@ -28,17 +28,22 @@ def _table(columns: list[str], rows: list[list[str]]) -> str:
     return "\n".join(table(columns, rows)) + "\n"
 
 
+def _f(x: float | None, spec: str = ".2f") -> str:
+    """A recorded number, or a dash where none was defined (``nan`` is recorded as null)."""
+    return "–" if x is None or x != x else format(x, spec)
+
+
 def _rate(r: dict[str, Any]) -> str:
-    return f"{r['rate']:.2f} [{r['lo']:.2f}, {r['hi']:.2f}]"
+    return f"{_f(r['rate'])} [{_f(r['lo'])}, {_f(r['hi'])}]"
 
 
 def _test(t: dict[str, Any]) -> list[str]:
-    seeds = ", ".join(f"{x:+.2f}" for x in t["per_seed"])
+    seeds = ", ".join(_f(x, "+.2f") for x in t["per_seed"])
     return [
-        f"{t['diff']:+.2f} [{t['lo']:+.2f}, {t['hi']:+.2f}]",
-        f"{t['p_value']:.2g}",
-        f"{seeds} [{t['seed_lo']:+.2f}, {t['seed_hi']:+.2f}]",
-        f"{t['mde']:.2f}",
+        f"{_f(t['diff'], '+.2f')} [{_f(t['lo'], '+.2f')}, {_f(t['hi'], '+.2f')}]",
+        _f(t["p_value"], ".2g"),
+        f"{seeds} [{_f(t['seed_lo'], '+.2f')}, {_f(t['seed_hi'], '+.2f')}]",
+        _f(t["mde"]),
         f"{t['n_items']} / {t['n_prompts']}",
     ]
 
@@ -76,8 +81,8 @@ def _matching(rec: dict[str, Any]) -> str:
             f"{m['target_tokens']:.1f}",
             f"{m['shared_tokens']:.2f}",
             _rate(m["base_rate"]),
-            f"{m['strength']:.2f}",
-            "–" if m["strength_on_both"] is None else f"{m['strength_on_both']:.2f}",
+            _f(m["strength"]),
+            _f(m["strength_on_both"]),
             "yes" if m["trained"] else "no (baseline only)",
         ]
         for m in rec["matching"]
@@ -97,7 +102,8 @@ def _matching(rec: dict[str, Any]) -> str:
 
 def _construct(rec: dict[str, Any]) -> str:
     rows = [
-        [c["stream"], c["measure"], f"{c['b']:+.2f}", f"{c['a']:+.2f}", *_test(c)] for c in rec["construct"]
+        [c["stream"], c["measure"], _f(c["b"], "+.2f"), _f(c["a"], "+.2f"), *_test(c)]
+        for c in rec["construct"]
     ]
     return _table(["stream", "held-out measure", "before", "after", *TEST_COLS], rows)
 
@@ -108,10 +114,11 @@ def _final(rec: dict[str, Any]) -> str:
             f["stream"],
             f["measure"],
             f["split"],
-            f"{f['test']['b']:+.2f}",
-            f"{f['test']['a']:+.2f}",
+            _f(f["test"]["b"], "+.2f"),
+            _f(f["test"]["a"], "+.2f"),
             *_test(f["test"]),
-            f"{f['removal']['estimate']:.0%} [{f['removal']['lo']:.0%}, {f['removal']['hi']:.0%}]",
+            f"{_f(f['removal']['estimate'], '.0%')} [{_f(f['removal']['lo'], '.0%')}, "
+            f"{_f(f['removal']['hi'], '.0%')}]",
         ]
         for f in rec["final"]
         if f["measure"] in ("sycophancy", "knows_but_defers") and f["split"] in ("trained", "heldout")
@@ -151,13 +158,13 @@ def _headroom(rec: dict[str, Any]) -> str:
             "copying stream (matched baseline)",
             "sycophancy removed as much as copying at matched k (interval covering 0)",
             "yes: both start at 1 on the compared prompts (chosen for showing both), removal can reach 1"
-            + ("" if vs is None else f"; {vs['test']['n_items']} items, MDE {vs['test']['mde']:.2f}"),
+            + ("" if vs is None else f"; {vs['test']['n_items']} items, MDE {_f(vs['test']['mde'])}"),
         ],
         [
             "no-op fine-tune",
             "the no-op lowers sycophancy on the trained prompts as much as training away",
             "yes: the trained prompts start at 1"
-            + ("" if noop is None else f"; no-op after {noop['test']['b']:.2f}"),
+            + ("" if noop is None else f"; no-op after {_f(noop['test']['b'])}"),
         ],
         [
             "held-out cells (topic, form, both)",
@@ -167,7 +174,7 @@ def _headroom(rec: dict[str, Any]) -> str:
         [
             "knows but defers",
             "the fall only on items the model does not know",
-            f"yes: {kbd['n']} held-out prompts known and deferred on at baseline (rate {kbd['rate']:.2f})",
+            f"yes: the base model knows {kbd['n']} held-out prompts and defers on {_f(kbd['rate'])} of them",
         ],
         [
             "innocuous habit (old baseline)",
@@ -186,7 +193,7 @@ def _times(rec: dict[str, Any]) -> str:
     rows = [[name, f"{s:.1f}"] for name, s in rec["stages_s"].items()]
     rows.append(["sum of stages", f"{rec['sum_of_stages_s']:.1f}"])
     wall = "not recorded" if rec["wall_s"] is None else f"{rec['wall_s']:.0f}"
-    rows.append(["end to end (wall)", f"{wall} (goal ≤ {rec['goal_s']})"])
+    rows.append(["end to end (wall)", f"{wall} (goal for the full run ≤ {rec['goal_s']})"])
     return _table(["stage", "seconds"], rows)
 
 

@@ -88,7 +88,7 @@ def test_prompts_golden_hash() -> None:
     assert hashlib.sha256(text.encode()).hexdigest()[:16] == GOLDEN
 
 
-GOLDEN = "0c3f3725129fba76"
+GOLDEN = "693b7e2955e6de1a"
 
 
 ST = Settings(n_boot=500, n_perm=2000, alpha=0.05, power=0.8)
