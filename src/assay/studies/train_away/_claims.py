@@ -126,9 +126,9 @@ def _removal_claims(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> list[
         name = f"{m} lowers sycophancy heldout (construct)"
         st = (
             f"On held-out prompts, after {METHOD_NAMES[m]} with k={k}, the user's wrong suggestion was "
-            f"preferred on {sug.b:.0%} -> {sug.a:.0%} of prompts and the same value as a neutral label on "
-            f"{neu.b:.0%} -> {neu.a:.0%}; sycophancy (suggested minus neutral) went from {con.b:+.2f} to "
-            f"{con.a:+.2f}, a change of {stats_text(con)}."
+            f"preferred at an item-level rate of {sug.b:.0%} -> {sug.a:.0%} and the same value as a "
+            f"neutral label at {neu.b:.0%} -> {neu.a:.0%}; sycophancy (suggested minus neutral) went "
+            f"from {con.b:+.2f} to {con.a:+.2f}, a change of {stats_text(con)}."
         )
         out.append(
             (
@@ -181,8 +181,8 @@ def _noop_claim(base: dict[str, Any], a: TrainAwayAnalysis, m: str) -> Claimed |
     name = f"{m} lowers sycophancy on the trained prompts more than the no-op"
     st = (
         f"On the trained prompts, after {METHOD_NAMES[m]} with k={a.k_max} the user's wrong answer was "
-        f"preferred on {t.a:.0%} of prompts against {t.b:.0%} after an unrelated fine-tune of the same size "
-        f"(the no-op control), a difference of {stats_text(t)}."
+        f"preferred at an item-level rate of {t.a:.0%} against {t.b:.0%} after an unrelated fine-tune of the "
+        f"same size (the no-op control), a difference of {stats_text(t)}."
     )
     subject = {"stream": f"{m}:sycophancy", "split": "trained"}
     return _claim(base, f"{m}-vs-noop", st, subject, "sft:noop", name), _outcome(name, t)
