@@ -95,3 +95,13 @@ def test_the_fixture_is_a_recorded_fast_run() -> None:
     assert {c["measure"] for c in rec["construct"]} == {"sycophancy", "copying", "construct"}
     assert all(len(f["test"]["per_seed"]) == len(rec["config"]["seeds"]) for f in rec["final"])
     assert rec["stages_s"] and rec["wall_s"] is not None
+
+
+def test_doc_states_the_default_sizes_of_the_config() -> None:
+    """The one sentence that names the default k and seeds agrees with the config."""
+    from assay.studies.train_away import TrainAwayConfig
+
+    sweep = TrainAwayConfig().sweep
+    text = " ".join(DOC.read_text().split())
+    ks, seeds = ", ".join(map(str, sweep.ks)), ", ".join(map(str, sweep.seeds))
+    assert f"Defaults: k = {ks}; seeds {seeds}; SFT." in text
