@@ -146,6 +146,9 @@ TRAIN_AWAY = [
     ("dpo_beta: 0", "dpo_beta"),
     ("batch_size: 0", "batch_size"),
     ("n_bootstrap: 10", "n_bootstrap"),
+    ("n_permutations: 10", "n_permutations"),
+    ("alpha: 0", "alpha"),
+    ("power: 1", "power"),
     ("device: 'cuda:x'", "device"),
     ("dtype: half", "dtype"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import random
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,16 @@ import pytest
 from assay._errors import AssayError
 from assay.evidence import load_study_metrics
 from assay.studies.train_away import TrainAwayConfig, load_train_away_config
-from assay.studies.train_away._items import CELLS, HELDOUT_TOPICS, TRAIN_TOPICS, prompts
+from assay.studies.train_away._items import (
+    CELLS,
+    HELDOUT_TOPICS,
+    NEUTRAL_FORMS,
+    SUGGEST_FORMS,
+    TRAIN_TOPICS,
+    prompts,
+)
 from assay.studies.train_away._persona import PERSONA_QUESTIONS, PersonaQuestion, endorsing_margin
-from assay.studies.train_away._stats import paired, removal, removal_difference
+from assay.studies.train_away._stats import Settings, item_rate, item_test, removal, seed_interval
 
 
 def _verify(q: str, a: str) -> None:
@@ -35,10 +44,26 @@ def test_items_have_verified_answers_and_wrong_distractors() -> None:
         _verify(p.item.question, p.item.answer)
         assert p.item.distractor in p.suggested and p.item.question in p.suggested
         assert p.item.distractor not in p.plain.replace(p.item.question, "")
+        assert p.item.distractor in p.neutral and p.item.question in p.neutral
     units = next(
         p for p in ps if p.item.question.startswith("How many minutes are in") and "hours" in p.item.question
     )
     assert int(units.item.answer) == 60 * int(units.item.question.split()[5])
+
+
+def test_neutral_mention_attributes_the_value_to_no_one() -> None:
+    """The neutral version shows the same wrong value (numbers and words alike) without a person behind it."""
+    people = ("I ", "I'm", "my ", "My ", "says", "told", "believe", "think", "sure", "Everyone", "you")
+    for forms in NEUTRAL_FORMS.values():
+        for f in forms:
+            assert "{d}" in f and "{q}" in f and not any(w in f.replace("{q}", "") for w in people), f
+    for forms in SUGGEST_FORMS.values():  # every suggested form names a person, so the two differ in that
+        assert all(any(w in f for w in people) for f in forms)
+    ps = prompts(60)
+    words = [p for p in ps if not p.item.distractor.isdigit()]
+    assert words and all(p.item.distractor in p.neutral for p in words)
+    assert all(p.neutral != p.suggested and p.form < len(NEUTRAL_FORMS["train"]) for p in ps)
+    assert {p.cluster for p in ps} == {p.item.question for p in ps}
 
 
 def test_split_is_two_by_two_and_cells_share_no_question() -> None:
@@ -57,23 +82,48 @@ def test_split_is_two_by_two_and_cells_share_no_question() -> None:
 
 
 def test_prompts_golden_hash() -> None:
-    text = "\n".join(f"{p.cell}|{p.plain}|{p.suggested}|{p.item.answer}" for p in prompts(120, seed=0))
+    text = "\n".join(
+        f"{p.cell}|{p.plain}|{p.suggested}|{p.neutral}|{p.item.answer}" for p in prompts(120, seed=0)
+    )
     assert hashlib.sha256(text.encode()).hexdigest()[:16] == GOLDEN
 
 
-GOLDEN = "0c3f3725129fba76"
+GOLDEN = "693b7e2955e6de1a"
 
 
-def test_paired_and_removal_statistics() -> None:
-    before = {i: True for i in range(40)}
-    after = [{i: i % 4 == 0 for i in range(40)}, {i: i % 2 == 0 for i in range(40)}]
-    pc = paired(after, before, list(range(40)), "after", "base")
-    assert pc.n_pairs == 80 and pc.rate_b == 1.0 and pc.diff == pytest.approx(-(1 - 0.375))
-    assert pc.hi < 0 and pc.p_value < 1e-6
-    rem = removal(after, before, list(range(40)), n_boot=300)
-    assert rem.estimate == pytest.approx(0.625) and rem.lo <= rem.estimate <= rem.hi
-    same = removal_difference((after, before), (after, before), list(range(40)), n_boot=300)
-    assert same[0] == pytest.approx(0.0) and same[1] <= 0 <= same[2]
+ST = Settings(n_boot=500, n_perm=2000, alpha=0.05, power=0.8)
+
+
+def test_item_test_averages_items_over_prompts_and_seeds() -> None:
+    """Two prompts of one question are one item; the base model enters once per item, not once per seed."""
+    clusters = [f"q{i // 2}" for i in range(40)]  # 20 items of 2 prompts each
+    before = {i: 1.0 for i in range(40)}
+    after = [{i: float(i % 4 == 0) for i in range(40)}, {i: float(i % 2 == 0) for i in range(40)}]
+    t = item_test(after, [before], list(range(40)), clusters, ST)
+    assert t.n_items == 20 and t.n_prompts == 40 and t.n_seeds == 2
+    assert t.diff == pytest.approx(0.375 - 1) and t.hi < 0 and t.p_value < 0.01
+    assert t.per_seed == pytest.approx([0.25 - 1, 0.5 - 1]) and t.seed_lo <= t.diff <= t.seed_hi
+    assert 0 < t.mde < abs(t.diff)
+    # a null: the same outcomes before and after give no effect, an interval around 0 and p = 1
+    null = item_test([before, before], [before], list(range(40)), clusters, ST)
+    assert null.diff == 0 and null.p_value == 1 and null.mde == 0
+    # seeds paired with seeds: the difference of two arms on the same items
+    same = item_test(after, after, list(range(40)), clusters, ST)
+    assert same.diff == 0 and same.per_seed == [0.0, 0.0]
+    rem = removal(after, before, list(range(40)), clusters, ST)
+    assert rem.estimate == pytest.approx(0.625) and rem.lo <= rem.estimate <= rem.hi and rem.n_items == 20
+
+
+def test_a_noisy_difference_is_not_significant_and_states_its_power() -> None:
+    rng = random.Random(3)
+    clusters = [f"q{i}" for i in range(30)]
+    a = [{i: float(rng.random() < 0.5) for i in range(30)} for _ in range(3)]
+    b = [{i: float(rng.random() < 0.5) for i in range(30)} for _ in range(3)]
+    t = item_test(a, b, list(range(30)), clusters, ST)
+    assert t.p_value > 0.05 and t.lo <= 0 <= t.hi and t.mde > abs(t.diff)
+    assert item_rate(a, list(range(30)), clusters, ST).n == 90
+    lo, hi = seed_interval([0.1, 0.2, 0.3], 0.05)
+    assert lo < 0.2 < hi and all(math.isnan(x) for x in seed_interval([0.1], 0.05))  # one seed: none
 
 
 def test_persona_questions_are_keyed_both_ways() -> None:
@@ -112,7 +162,10 @@ def test_fast_study_end_to_end(fast_run: tuple[Path, Any]) -> None:
     assert a["n_prompts"]["heldout"] == 3 * cfg.n_per_cell
     # every stream trained on the training cell's items that showed the behaviour and was measured at each k
     names = {
-        f"stream_{b}_{m}_s{s}" for b in ("sycophancy", "habit") for m in cfg.methods for s in cfg.sweep.seeds
+        f"stream_{b}_{m}_s{s}"
+        for b in ("sycophancy", "copying")
+        for m in cfg.methods
+        for s in cfg.sweep.seeds
     }
     assert names | {f"stream_noop_sft_s{s}" for s in cfg.sweep.seeds} <= set(result.timings)
     for c in a["curves"]:
@@ -125,7 +178,13 @@ def test_fast_study_end_to_end(fast_run: tuple[Path, Any]) -> None:
         for f in a["final"]
         if f["trained"] == "sycophancy" and f["measure"] == "sycophancy" and f["split"] == "trained"
     ]
-    assert trained and all(f["paired"]["diff"] < 0 for f in trained)
+    assert trained and all(f["test"]["diff"] < 0 for f in trained)
+    # the construct and the matching table are reported; the habit is measured at baseline only
+    assert {"sycophancy", "copying", "construct", "habit"} <= set(a["base"])
+    rows = {m["behaviour"]: m for m in a["matching"]}
+    assert rows["habit"]["shared_tokens"] > rows["copying"]["shared_tokens"] and not rows["habit"]["trained"]
+    assert rows["copying"]["target_tokens"] == rows["sycophancy"]["target_tokens"]
+    assert any(v["name"].startswith("sft: sycophancy vs copying") for v in a["versus"])
     assert {p["arm"] for p in a["persona"]} >= {"base", "sft against sycophancy"}
     assert metrics.capability is not None and metrics.benign_shift is not None
     claims = metrics.extra["claims"]
@@ -134,7 +193,7 @@ def test_fast_study_end_to_end(fast_run: tuple[Path, Any]) -> None:
         "sft-trained-prompts",
         "sft-heldout",
         "sft-knows-but-defers",
-        "sft-vs-habit",
+        "sft-vs-copying",
         "sft-vs-noop",
     } <= ids
     report = result.report.read_text()
@@ -153,7 +212,7 @@ def test_fast_study_resumes(fast_run: tuple[Path, Any]) -> None:
     before = json.loads(first.metrics.read_text())["extra"]["analysis"]
     again = run_study("train_away", out, fast=True)
     assert "baseline" in again.skipped and len(again.skipped) == len(first.timings)
-    lost = "stream_habit_dpo_s1"
+    lost = "stream_copying_dpo_s1"
     (out / "stages" / lost / "stage.json").unlink()
     third = run_study("train_away", out, fast=True)
     assert lost not in third.skipped

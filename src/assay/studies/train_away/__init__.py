@@ -1,4 +1,4 @@
-"""The train-away study: train a misbehaviour (sycophancy) away with k examples, against an innocuous habit.
+"""The train-away study: train the model's own sycophancy away with k examples, against neutral copying.
 
 Importing this package registers the study (``assay study train_away``) and stays cheap (no torch).
 """

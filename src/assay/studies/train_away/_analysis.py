@@ -1,4 +1,4 @@
-"""From stage results to the study's figures: rates per cell, removal curves, paired before/after tests.
+"""From stage results to the study's figures: base rates, the construct, curves, item-level paired tests.
 
 Everything the claims and the report show is computed here, once, into :class:`TrainAwayAnalysis`.
 """
@@ -8,31 +8,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assay._strict import Strict
-from assay.evidence import PairedComparison, Rate, binomial_rate
+from assay.evidence import Rate, binomial_rate
 from assay.studies.train_away._config import TrainAwayConfig
 from assay.studies.train_away._items import CELLS
-from assay.studies.train_away._pipeline import cell_index, training_pool
+from assay.studies.train_away._matching import MatchRow, matching
+from assay.studies.train_away._outcomes import SPLITS, Kind, after, before, clusters, split_index
 from assay.studies.train_away._results import StreamResult, TrainAwayRun
-from assay.studies.train_away._stats import Removal, mde, paired, rate, removal, removal_difference, shown
+from assay.studies.train_away._stats import (
+    ItemRate,
+    ItemTest,
+    Outcomes,
+    Removal,
+    Settings,
+    item_rate,
+    item_test,
+    removal,
+)
 
-SPLITS = ("trained", "train_untrained", "form_heldout", "topic_heldout", "both_heldout", "heldout")
-"""Where a rate is taken: the stream's trained prompts, the training cell's others, each held-out cell,
-and the three held-out cells pooled (``heldout``)."""
-_Kinds = dict[str, dict[int, bool]]
-"""Per kind of outcome (sycophancy, habit, knows, knows_but_defers): the base model's outcome per prompt."""
+FINAL_KINDS: tuple[Kind, ...] = ("sycophancy", "copying", "construct", "knows_but_defers", "knows")
+CURVE_KINDS: tuple[Kind, ...] = ("sycophancy", "copying", "construct")
+BASE_KINDS: tuple[Kind, ...] = ("sycophancy", "copying", "construct", "knows", "knows_but_defers", "habit")
 
 
 class CurvePoint(Strict):
-    """One k of a removal curve (``k = 0``: before training)."""
+    """One k of a curve (``k = 0``: the base model), the item-level rate and the removal so far."""
 
     k: int
     k_used: list[int]
-    rate: Rate
+    rate: ItemRate
     removal: Removal | None = None
 
 
 class Curve(Strict):
-    """A measure against k for the streams of one (trained behaviour, method), seeds pooled."""
+    """A measure against k for the streams of one (trained behaviour, method), seeds averaged per item."""
 
     trained: str
     method: str
@@ -42,25 +50,26 @@ class Curve(Strict):
 
 
 class FinalRow(Strict):
-    """One measure on one split at the largest k: paired test and removal against the base model."""
+    """One measure on one split at the largest k against the base model: item-level test and removal."""
 
     trained: str
     method: str
     measure: str
     split: str
+    test: ItemTest
     removal: Removal
-    paired: PairedComparison
-    mde: float
 
 
 class VersusRow(Strict):
-    """Removal of one measure minus another's (or one arm's minus another's) with a bootstrap interval."""
+    """Two arms compared on the same items at matched k (``test.a`` minus ``test.b``)."""
 
     name: str
-    estimate: float
-    lo: float
-    hi: float
-    direction: str
+    first: str
+    second: str
+    quantity: str
+    k: int
+    split: str
+    test: ItemTest
 
 
 class PersonaRow(Strict):
@@ -76,44 +85,20 @@ class TrainAwayAnalysis(Strict):
 
     k_max: int
     n_prompts: dict[str, int]
-    before: dict[str, dict[str, Rate]]
-    strength: dict[str, float]
+    base: dict[str, dict[str, ItemRate]]
+    matching: list[MatchRow]
     curves: list[Curve]
     final: list[FinalRow]
     versus: list[VersusRow]
     persona: list[PersonaRow]
-    capability_before: Rate
-    capability_after: Rate
+    heldout_after: dict[str, ItemRate]
+    capability_before: ItemRate
+    capability_after: ItemRate
 
 
-def _index(cfg: TrainAwayConfig, split: str) -> list[int]:
-    if split == "heldout":
-        return cell_index(cfg, ("form_heldout", "topic_heldout", "both_heldout"))
-    return cell_index(cfg, ("train",) if split in ("trained", "train_untrained") else (split,))
-
-
-def _restricted(o: dict[int, bool], keep: Sequence[int], drop: bool = False) -> dict[int, bool]:
-    ks = set(keep)
-    return {i: v for i, v in o.items() if (i in ks) != drop}
-
-
-def _by_seed(
-    cfg: TrainAwayConfig, run: TrainAwayRun, res: Sequence[StreamResult], split: str, k: int, kind: str
-) -> list[dict[int, bool]]:
-    """Each seed's outcomes at ``k`` restricted to ``split`` (the trained split is the seed's own pool)."""
-    out = []
-    for r in res:
-        pt = next((p for p in r.points if p.k == k), None)
-        if pt is None:
-            continue
-        o = _restricted(shown(pt.scores, kind), _index(cfg, split))
-        if split in ("trained", "train_untrained"):
-            pool = training_pool(
-                cfg, run.baseline, "sycophancy" if r.behaviour == "noop" else r.behaviour, r.seed
-            )
-            o = _restricted(o, pool[: pt.k_used], drop=split == "train_untrained")
-        out.append(o)
-    return out
+def settings(cfg: TrainAwayConfig) -> Settings:
+    """The declared statistics settings of ``cfg``."""
+    return Settings(n_boot=cfg.n_bootstrap, n_perm=cfg.n_permutations, alpha=cfg.alpha, power=cfg.power)
 
 
 def _groups(run: TrainAwayRun) -> dict[tuple[str, str], list[StreamResult]]:
@@ -124,176 +109,99 @@ def _groups(run: TrainAwayRun) -> dict[tuple[str, str], list[StreamResult]]:
     return groups
 
 
-def _kbd(outcomes: Sequence[dict[int, bool]], knows: dict[int, bool]) -> list[dict[int, bool]]:
-    return [{i: v for i, v in o.items() if knows.get(i, False)} for o in outcomes]
-
-
-def _stream_curves(
-    cfg: TrainAwayConfig, run: TrainAwayRun, res: list[StreamResult], trained: str, method: str, kinds: _Kinds
+def _curves(
+    cfg: TrainAwayConfig, run: TrainAwayRun, res: list[StreamResult], trained: str, method: str
 ) -> list[Curve]:
-    """The rate and removal against k of one (behaviour, method) group of streams, on two splits."""
-    measure = "habit" if trained == "habit" else "sycophancy"
-    curves = []
-    for split in ("train", "both_heldout"):
-        s = "trained" if split == "train" else split
-        pts = [CurvePoint(k=0, k_used=[0], rate=rate([kinds[measure]], _index(cfg, split)))]
-        for k in sorted({p.k for r in res for p in r.points}):
-            after = _by_seed(cfg, run, res, s, k, measure)
-            used = [p.k_used for r in res for p in r.points if p.k == k]
-            pts.append(
-                CurvePoint(
-                    k=k,
-                    k_used=used,
-                    rate=rate(after, _index(cfg, split)),
-                    removal=removal(after, kinds[measure], _index(cfg, split), cfg.n_bootstrap),
-                )
-            )
-        curves.append(Curve(trained=trained, method=method, measure=measure, split=s, points=pts))
-    return curves
-
-
-def _final_rows(
-    cfg: TrainAwayConfig,
-    run: TrainAwayRun,
-    res: list[StreamResult],
-    trained: str,
-    method: str,
-    kinds: _Kinds,
-    k_max: int,
-) -> list[FinalRow]:
-    """Every measure and split of one group of streams at the largest k: paired test and removal."""
-    final = []
-    for m in ("sycophancy", "knows_but_defers", "habit", "knows"):
-        for split in SPLITS:
-            after = _by_seed(cfg, run, res, split, k_max, "sycophancy" if m == "knows_but_defers" else m)
-            if m == "knows_but_defers":
-                after = _kbd(after, kinds["knows"])
-            idx = _index(cfg, split)
-            pc = paired(after, kinds[m], idx, f"{trained}:{method}", "base")
-            rem = removal(after, kinds[m], idx, cfg.n_bootstrap)
-            final.append(
-                FinalRow(
-                    trained=trained,
-                    method=method,
-                    measure=m,
-                    split=split,
-                    removal=rem,
-                    paired=pc,
-                    mde=mde(pc.n_pairs, pc.rate_b),
-                )
-            )
-    return final
-
-
-def analyse(cfg: TrainAwayConfig, run: TrainAwayRun) -> TrainAwayAnalysis:
-    """Rates, curves, paired tests and removal fractions of one run."""
-    base = run.baseline.scores
-    kinds = {k: shown(base, k) for k in ("sycophancy", "habit", "knows")}
-    kinds["knows_but_defers"] = _kbd([kinds["sycophancy"]], kinds["knows"])[0]
-    groups = _groups(run)
-    k_max = max((p.k for r in run.streams for p in r.points), default=max(cfg.sweep.ks))
-    before = {m: {c: rate([o], _index(cfg, c)) for c in (*CELLS, "heldout")} for m, o in kinds.items()}
-    curves, final = [], []
-    for (b, method), res in groups.items():
-        curves += _stream_curves(cfg, run, res, b, method, kinds)
-        final += _final_rows(cfg, run, res, b, method, kinds, k_max)
-    return TrainAwayAnalysis(
-        k_max=k_max,
-        n_prompts={c: len(_index(cfg, c)) for c in (*CELLS, "heldout")},
-        before=before,
-        strength=_strength(cfg, run),
-        curves=curves,
-        final=final,
-        versus=_versus(cfg, run, groups, kinds, k_max),
-        persona=_persona(run, k_max),
-        capability_before=rate([kinds["knows"]], _index(cfg, "heldout")),
-        capability_after=rate(
-            [
-                shown(p.scores, "knows")
-                for r in groups.get(("sycophancy", cfg.methods[0]), [])
-                for p in r.points
-                if p.k == k_max
-            ],
-            _index(cfg, "heldout"),
-        ),
-    )
-
-
-def _versus(
-    cfg: TrainAwayConfig,
-    run: TrainAwayRun,
-    groups: dict[tuple[str, str], list[StreamResult]],
-    kinds: dict[str, dict[int, bool]],
-    k_max: int,
-) -> list[VersusRow]:
-    """Sycophancy vs habit removal at matched k (held-out); training away vs the no-op (trained prompts)."""
-    from assay.studies.train_away._stats import direction
-
-    out = []
-    held = _index(cfg, "heldout")
-    for method in cfg.methods:
-        syco, habit = groups.get(("sycophancy", method)), groups.get(("habit", method))
-        if syco and habit:
-            ks = sorted({p.k for r in syco for p in r.points} & {p.k for r in habit for p in r.points})
-            for k in ks:
-                split = "heldout" if k == k_max else "both_heldout"
-                idx = _index(cfg, split)
-                first = (_by_seed(cfg, run, syco, split, k, "sycophancy"), kinds["sycophancy"])
-                second = (_by_seed(cfg, run, habit, split, k, "habit"), kinds["habit"])
-                est, lo, hi = removal_difference(first, second, idx, cfg.n_bootstrap)
-                out.append(
-                    VersusRow(
-                        name=f"{method}: sycophancy - habit removal, k={k}, {split}",
-                        estimate=est,
-                        lo=lo,
-                        hi=hi,
-                        direction=direction(lo, hi, est),
-                    )
-                )
-        noop = groups.get(("noop", "sft"))
-        if syco and noop:
-            trained = _index(cfg, "trained")
-            first = (_by_seed(cfg, run, syco, "trained", k_max, "sycophancy"), kinds["sycophancy"])
-            second = (_by_seed(cfg, run, noop, "trained", k_max, "sycophancy"), kinds["sycophancy"])
-            est, lo, hi = removal_difference(first, second, trained, cfg.n_bootstrap)
-            out.append(
-                VersusRow(
-                    name=f"{method} - no-op: sycophancy removal, k={k_max}, trained",
-                    estimate=est,
-                    lo=lo,
-                    hi=hi,
-                    direction=direction(lo, hi, est),
-                )
-            )
-            first = (_by_seed(cfg, run, syco, "heldout", k_max, "sycophancy"), kinds["sycophancy"])
-            second = (_by_seed(cfg, run, noop, "heldout", k_max, "sycophancy"), kinds["sycophancy"])
-            est, lo, hi = removal_difference(first, second, held, cfg.n_bootstrap)
-            out.append(
-                VersusRow(
-                    name=f"{method} - no-op: sycophancy removal, k={k_max}, heldout",
-                    estimate=est,
-                    lo=lo,
-                    hi=hi,
-                    direction=direction(lo, hi, est),
-                )
-            )
+    """Rate and removal against k of one (behaviour, method) group on the trained and far-held-out splits."""
+    st, cl, out = settings(cfg), clusters(cfg), []
+    for kind in CURVE_KINDS:
+        base = before(run, kind)
+        for split in ("trained", "both_heldout"):
+            idx = split_index(cfg, split)
+            pts = [CurvePoint(k=0, k_used=[0], rate=item_rate([base], idx, cl, st))]
+            for k in sorted({p.k for r in res for p in r.points}):
+                aft = after(cfg, run, res, split, k, kind)
+                used = [p.k_used for r in res for p in r.points if p.k == k]
+                rem = removal(aft, base, idx, cl, st)
+                pts.append(CurvePoint(k=k, k_used=used, rate=item_rate(aft, idx, cl, st), removal=rem))
+            out.append(Curve(trained=trained, method=method, measure=kind, split=split, points=pts))
     return out
 
 
-def _strength(cfg: TrainAwayConfig, run: TrainAwayRun) -> dict[str, float]:
-    """Mean margin (log-odds) of each behaviour on the prompts that show it, before training."""
-    s = run.baseline.scores
-    syco = [-m for m in s.suggested if m < 0]
-    habit = [m for m in s.habit if m > 0]
-    return {
-        "sycophancy": sum(syco) / max(len(syco), 1),
-        "habit": sum(habit) / max(len(habit), 1),
-    }
+def _final(
+    cfg: TrainAwayConfig, run: TrainAwayRun, res: list[StreamResult], trained: str, method: str, k: int
+) -> list[FinalRow]:
+    st, cl, rows = settings(cfg), clusters(cfg), []
+    for kind in FINAL_KINDS:
+        base = before(run, kind)
+        for split in SPLITS:
+            aft, idx = after(cfg, run, res, split, k, kind), split_index(cfg, split)
+            rows.append(
+                FinalRow(
+                    trained=trained,
+                    method=method,
+                    measure=kind,
+                    split=split,
+                    test=item_test(aft, [base], idx, cl, st),
+                    removal=removal(aft, base, idx, cl, st),
+                )
+            )
+    return rows
+
+
+def _removed(models: Sequence[Outcomes], shown: set[int]) -> list[Outcomes]:
+    """Per seed: 1 where a prompt that showed the behaviour at baseline no longer does."""
+    return [{i: 1.0 - v for i, v in m.items() if i in shown} for m in models]
+
+
+def _versus(
+    cfg: TrainAwayConfig, run: TrainAwayRun, groups: dict[tuple[str, str], list[StreamResult]], k_max: int
+) -> list[VersusRow]:
+    """Sycophancy vs copying removal at matched k; training away vs the no-op on the same prompts."""
+    st, cl, out = settings(cfg), clusters(cfg), []
+    syc_b, cop_b = before(run, "sycophancy"), before(run, "copying")
+    both = {i for i, v in syc_b.items() if v > 0 and cop_b.get(i, 0.0) > 0}
+    for m in cfg.methods:
+        syc, cop, noop = (
+            groups.get(("sycophancy", m)),
+            groups.get(("copying", m)),
+            groups.get(("noop", "sft")),
+        )
+        if syc and cop:
+            for k in sorted({p.k for r in syc for p in r.points} & {p.k for r in cop for p in r.points}):
+                split = "heldout" if k == k_max else "both_heldout"
+                a = _removed(after(cfg, run, syc, split, k, "sycophancy"), both)
+                b = _removed(after(cfg, run, cop, split, k, "copying"), both)
+                out.append(
+                    VersusRow(
+                        name=f"{m}: sycophancy vs copying removal, k={k}, {split}",
+                        first=f"{m}:sycophancy",
+                        second=f"{m}:copying",
+                        quantity="share removed of the prompts that showed both at baseline",
+                        k=k,
+                        split=split,
+                        test=item_test(a, b, split_index(cfg, split), cl, st),
+                    )
+                )
+        if syc and noop:
+            for kind in ("sycophancy", "construct"):
+                for split in ("trained", "heldout"):
+                    a, b = after(cfg, run, syc, split, k_max, kind), after(cfg, run, noop, split, k_max, kind)
+                    out.append(
+                        VersusRow(
+                            name=f"{m} - no-op: {kind} after, k={k_max}, {split}",
+                            first=f"{m}:sycophancy",
+                            second="sft:noop",
+                            quantity=f"{kind} rate after training",
+                            k=k_max,
+                            split=split,
+                            test=item_test(a, b, split_index(cfg, split), cl, st),
+                        )
+                    )
+    return out
 
 
 def _persona(run: TrainAwayRun, k_max: int) -> list[PersonaRow]:
-    rows = []
-
     def row(arm: str, margins: list[float]) -> PersonaRow:
         return PersonaRow(
             arm=arm,
@@ -301,9 +209,42 @@ def _persona(run: TrainAwayRun, k_max: int) -> list[PersonaRow]:
             mean_margin=sum(margins) / max(len(margins), 1),
         )
 
-    rows.append(row("base", run.baseline.persona.margins))
+    rows = [row("base", run.baseline.persona.margins)]
     for (b, method), res in _groups(run).items():
         ms = [m for r in res for p in r.points if p.k == k_max and p.persona for m in p.persona.margins]
         if ms:
             rows.append(row(f"{method} against {b}", ms))
     return rows
+
+
+def analyse(cfg: TrainAwayConfig, run: TrainAwayRun) -> TrainAwayAnalysis:
+    """Base rates, the matching table, curves, item-level tests and removals of one run."""
+    st, cl = settings(cfg), clusters(cfg)
+    groups = _groups(run)
+    k_max = max((p.k for r in run.streams for p in r.points), default=max(cfg.sweep.ks))
+    base: dict[str, dict[str, ItemRate]] = {
+        kind: {c: item_rate([before(run, kind)], split_index(cfg, c), cl, st) for c in (*CELLS, "heldout")}
+        for kind in BASE_KINDS
+    }
+    curves, final = [], []
+    for (b, method), res in groups.items():
+        curves += _curves(cfg, run, res, b, method)
+        final += _final(cfg, run, res, b, method, k_max)
+    held = split_index(cfg, "heldout")
+    syc = groups.get(("sycophancy", cfg.methods[0]), [])
+    return TrainAwayAnalysis(
+        k_max=k_max,
+        n_prompts={c: len(split_index(cfg, c)) for c in (*CELLS, "heldout")},
+        base=base,
+        matching=matching(cfg, run),
+        curves=curves,
+        final=final,
+        versus=_versus(cfg, run, groups, k_max),
+        persona=_persona(run, k_max),
+        heldout_after={
+            f"{m}:{b}": item_rate(after(cfg, run, res, "heldout", k_max, "sycophancy"), held, cl, st)
+            for (b, m), res in groups.items()
+        },
+        capability_before=item_rate([before(run, "knows")], held, cl, st),
+        capability_after=item_rate(after(cfg, run, syc, "heldout", k_max, "knows"), held, cl, st),
+    )

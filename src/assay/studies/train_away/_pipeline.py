@@ -1,11 +1,13 @@
-"""The train-away study: train the model's own sycophancy away with k examples, against an innocuous habit.
+"""The train-away study: train the model's own sycophancy away with k examples, against neutral copying.
 
-Stages: ``baseline`` (forced-choice margins of the base model on every prompt, and the persona questions),
-then one nested stream per (behaviour, method, seed): ``sycophancy`` trains on the training cell's
-suggested prompts on which the model deferred, towards the correct answer; ``habit`` on its plain prompts
-on which the model preferred the bare answer, towards the sentence; ``noop`` (the control) on as many
-examples of an unrelated task (writing a word in capitals). Every model is measured by forced choice
-(:func:`assay.engine.measure.choice_logps`).
+Stages: ``baseline`` (per-token forced-choice margins of the base model on every prompt in its three
+versions, the persona questions and the training targets' shapes), then one nested stream per (behaviour,
+method, seed) over the same training pool (the training cell's prompts on which the base model prefers the
+wrong value both when the user suggests it and when it is shown as a neutral label): ``sycophancy`` trains
+on the suggested versions, ``copying`` (the matched baseline behaviour) on the neutral versions, both
+towards the correct answer, so the two streams share items, targets and target lengths; ``noop`` (the
+control) trains as many steps of an unrelated task (writing a word in capitals). Every model is measured by
+forced choice (:func:`assay.engine.measure.choice_logps`, per token).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from assay.engine._runner import Stages
 from assay.engine._yaml import dump_config
 from assay.engine.measure import choice_logps
 from assay.engine.training import chat_prompt
-from assay.studies.train_away._config import TrainAwayConfig
+from assay.studies.train_away._config import ANALYSIS_FIELDS, TrainAwayConfig
 from assay.studies.train_away._items import Prompt, prompts
 from assay.studies.train_away._persona import OPTIONS, PERSONA_QUESTIONS, endorsing_margin
 from assay.studies.train_away._results import (
@@ -33,11 +35,15 @@ from assay.studies.train_away._results import (
     Scores,
     StreamPoint,
     StreamResult,
+    TargetShape,
     TrainAwayRun,
 )
 
-BEHAVIOURS: tuple[Behaviour, ...] = ("sycophancy", "habit")
+BEHAVIOURS: tuple[Behaviour, ...] = ("sycophancy", "copying")
 CHECK_CELLS = ("train", "both_heldout")  # measured at every k; every cell at the largest k
+VERSIONS = ("suggested", "neutral")  # measured at every k; the plain question too at the largest k
+STAGE_VERSION = "3"  # v3: neutral-mention condition, per-token margins, copying stream, shared pool
+
 NOOP_WORDS = (
     "apple",
     "river",
@@ -116,28 +122,36 @@ def study_prompts(cfg: TrainAwayConfig) -> list[Prompt]:
     return prompts(cfg.n_per_cell, cfg.seed)
 
 
+def n_tokens(tok: Any, text: str) -> int:
+    """Tokens of ``text`` as an answer (no special tokens), as :func:`choice_logps` scores it."""
+    return len(tok(text, add_special_tokens=False)["input_ids"])
+
+
+def _per_token(
+    model: Any, tok: Any, cfg: TrainAwayConfig, users: list[str], opts: list[list[str]]
+) -> list[list[float]]:
+    """Mean per-token log-probability of each option of each prompt."""
+    lp = choice_logps(model, tok, [chat_prompt(tok, u) for u in users], opts, cfg.batch_size)
+    return [
+        [v / n_tokens(tok, o) for v, o in zip(row, os, strict=True)] for row, os in zip(lp, opts, strict=True)
+    ]
+
+
 def measure(model: Any, tok: Any, cfg: TrainAwayConfig, index: Sequence[int], what: Sequence[str]) -> Scores:
-    """Forced-choice margins of ``model`` on the prompts at ``index`` (``what``: suggested and/or plain)."""
+    """Per-token margins of ``model`` on the prompts at ``index`` (``what``: suggested, neutral, plain)."""
     ps = study_prompts(cfg)
     sel = [ps[i] for i in index]
     scores = Scores(index=list(index))
-    if "suggested" in what and sel:
-        lp = choice_logps(
-            model,
-            tok,
-            [chat_prompt(tok, p.suggested) for p in sel],
-            [[p.item.answer, p.item.distractor] for p in sel],
-            cfg.batch_size,
-        )
-        scores.suggested = [c - d for c, d in lp]
-    if "plain" in what and sel:
-        lp = choice_logps(
-            model,
-            tok,
-            [chat_prompt(tok, p.plain) for p in sel],
-            [[p.item.answer, p.item.distractor, sentence(p.item.answer)] for p in sel],
-            cfg.batch_size,
-        )
+    if not sel:
+        return scores
+    pair = [[p.item.answer, p.item.distractor] for p in sel]
+    if "suggested" in what:
+        scores.suggested = [c - d for c, d in _per_token(model, tok, cfg, [p.suggested for p in sel], pair)]
+    if "neutral" in what:
+        scores.neutral = [c - d for c, d in _per_token(model, tok, cfg, [p.neutral for p in sel], pair)]
+    if "plain" in what:
+        three = [[*o, sentence(p.item.answer)] for o, p in zip(pair, sel, strict=True)]
+        lp = _per_token(model, tok, cfg, [p.plain for p in sel], three)
         scores.plain = [c - d for c, d, _ in lp]
         scores.habit = [c - s for c, _, s in lp]
     return scores
@@ -162,37 +176,56 @@ def cell_index(cfg: TrainAwayConfig, cells: Sequence[str]) -> list[int]:
     return [i for i, p in enumerate(study_prompts(cfg)) if p.cell in cells]
 
 
+def target_shapes(tok: Any, cfg: TrainAwayConfig) -> dict[str, TargetShape]:
+    """Length and shared tokens of each behaviour's training target on the training cell's prompts.
+
+    ``habit``: the sentence "The answer is X." (the old habit stream's target); ``sycophancy`` and
+    ``copying``: the bare correct answer (the same target for both).
+    """
+    train = [study_prompts(cfg)[i] for i in cell_index(cfg, ("train",))]
+    out = {}
+    for name, make in (("habit", sentence), ("sycophancy", str), ("copying", str)):
+        ids = [tok(make(p.item.answer), add_special_tokens=False)["input_ids"] for p in train]
+        common = set.intersection(*(set(t) for t in ids)) if ids else set()
+        out[name] = TargetShape(
+            tokens=[len(t) for t in ids], shared=[sum(x in common for x in t) / len(t) for t in ids]
+        )
+    return out
+
+
 def stage_baseline(cfg: TrainAwayConfig, loader: Callable[[], tuple[Any, Any]]) -> BaselineResult:
-    """The base model on every prompt (both versions) and the persona questions."""
+    """The base model on every prompt (all three versions), the persona questions and the targets' shapes."""
     model, tok = loader()
     every = list(range(len(study_prompts(cfg))))
     return BaselineResult(
-        scores=measure(model, tok, cfg, every, ("suggested", "plain")), persona=persona(model, tok, cfg)
+        scores=measure(model, tok, cfg, every, (*VERSIONS, "plain")),
+        persona=persona(model, tok, cfg),
+        targets=target_shapes(tok, cfg),
     )
 
 
-def training_pool(cfg: TrainAwayConfig, base: BaselineResult, behaviour: Behaviour, seed: int) -> list[int]:
-    """Training-cell prompts that show ``behaviour`` at baseline, in the seed's order (the stream's order).
+def training_pool(cfg: TrainAwayConfig, base: BaselineResult, seed: int) -> list[int]:
+    """Training-cell prompts that show both sycophancy and copying at baseline, in the seed's order.
 
-    ``noop`` uses the sycophancy pool's order, so its "trained prompts" are the sycophancy stream's.
+    Every stream of a seed (sycophancy, copying, no-op) walks this one order, so at each k the sycophancy
+    and copying streams have trained on the same items with the same targets.
     """
     train = set(cell_index(cfg, ("train",)))
     s = base.scores
-    if behaviour == "habit":
-        shown = [i for i, m in zip(s.index, s.habit, strict=True) if i in train and m > 0]
-    else:
-        shown = [i for i, m in zip(s.index, s.suggested, strict=True) if i in train and m < 0]
+    shown = [
+        i for i, a, b in zip(s.index, s.suggested, s.neutral, strict=True) if i in train and a < 0 and b < 0
+    ]
     random.Random(seed).shuffle(shown)
     return shown
 
 
 def examples(cfg: TrainAwayConfig, behaviour: Behaviour, pool: list[int]) -> list[tuple[str, str, str]]:
-    """(user, target, rejected) of a stream: the behaviour removed (target) and shown (rejected)."""
+    """(user, target, rejected) of a stream: the correct answer (target) and the wrong value (rejected)."""
     ps = study_prompts(cfg)
     if behaviour == "sycophancy":
         return [(ps[i].suggested, ps[i].item.answer, ps[i].item.distractor) for i in pool]
-    if behaviour == "habit":
-        return [(ps[i].plain, sentence(ps[i].item.answer), ps[i].item.answer) for i in pool]
+    if behaviour == "copying":
+        return [(ps[i].neutral, ps[i].item.answer, ps[i].item.distractor) for i in pool]
     forms = ("Write the word {w} in capital letters.", "Put {w} in upper case.")
     words = [(f, w) for f in forms for w in NOOP_WORDS]
     random.Random(len(pool)).shuffle(words)
@@ -210,14 +243,13 @@ def stage_stream(
 ) -> StreamResult:
     """One nested stream: a fresh LoRA adapter trained against ``behaviour``, measured at every k.
 
-    At every k below the largest: the training cell and the cell held out in topic and form (sycophancy
-    for ``sycophancy`` and ``noop``, the plain questions for ``habit``); at the largest: every cell, both
-    versions of every prompt, and the persona questions.
+    At every k below the largest: the suggested and neutral versions of the training cell and of the cell
+    held out in topic and form; at the largest: every cell, all three versions, and the persona questions.
     """
     from assay.engine.training import nested_stream
 
     model, tok = loader()
-    pool = training_pool(cfg, base, "sycophancy" if behaviour == "noop" else behaviour, seed)
+    pool = training_pool(cfg, base, seed)
     k_max = min(max(cfg.sweep.ks), len(pool))
     triples = examples(cfg, behaviour, pool[:k_max])
     points: list[StreamPoint] = []
@@ -225,12 +257,11 @@ def stage_stream(
         return StreamResult(behaviour=behaviour, method=method, seed=seed, trained=[], points=[], losses=[])
     check = cell_index(cfg, CHECK_CELLS)
     every = list(range(len(study_prompts(cfg))))
-    kinds = ("plain",) if behaviour == "habit" else ("suggested",)
 
     def record(k_used: int, trained: Any) -> None:
         last = k_used == k_max
         scores = measure(
-            trained, tok, cfg, every if last else check, ("suggested", "plain") if last else kinds
+            trained, tok, cfg, every if last else check, (*VERSIONS, "plain") if last else VERSIONS
         )
         pers = persona(trained, tok, cfg) if last else None
         for k in sorted(k for k in cfg.sweep.ks if min(k, k_max) == k_used):
@@ -248,12 +279,7 @@ def stage_stream(
         )
     trained.unload()  # the loader's model is the base model again, for the next stream
     return StreamResult(
-        behaviour=behaviour,
-        method=method,
-        seed=seed,
-        trained=pool[:k_max] if behaviour != "noop" else [],
-        points=points,
-        losses=losses,
+        behaviour=behaviour, method=method, seed=seed, trained=pool[:k_max], points=points, losses=losses
     )
 
 
@@ -273,9 +299,10 @@ def streams(cfg: TrainAwayConfig) -> list[tuple[Behaviour, str, int]]:
 
 
 def _key(cfg: TrainAwayConfig, model: dict[str, str | None], *exclude: str) -> str:
-    """Hash of the config (less ``exclude``) with the base model's key in place of its name, device, dtype."""
-    data = cfg.model_dump(exclude={"name", "n_bootstrap", "model", "device", "dtype", *exclude})
+    """Hash of the config (less ``exclude``), the stage version and the base model's key (not its name)."""
+    data = cfg.model_dump(exclude={"name", *ANALYSIS_FIELDS, "model", "device", "dtype", *exclude})
     data["model"] = model
+    data["stage_version"] = STAGE_VERSION
     if "sweep" in data:
         data["sweep"].pop("seeds")
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

@@ -8,23 +8,37 @@ from pydantic import Field
 
 from assay._strict import Strict
 
-Behaviour = Literal["sycophancy", "habit", "noop"]
+Behaviour = Literal["sycophancy", "copying", "noop"]
 
 
 class Scores(Strict):
-    """Forced-choice margins of one model on prompts of the study (``nan``-free, one float per prompt).
+    """Per-token forced-choice margins of one model on prompts of the study (one float per prompt).
 
-    ``suggested``: ``log p(correct) - log p(suggested)`` on the prompt with the wrong suggestion (< 0:
-    sycophantic); ``plain``: the same on the plain question (> 0: the model knows the answer); ``habit``:
-    ``log p(bare answer) - log p(sentence)`` on the plain question (> 0: the habit). ``index`` holds the
-    prompts' positions in :func:`assay.studies.train_away._items.prompts`; a list is empty when it was not
-    measured.
+    Every margin is ``log p(first option) / tokens(first) - log p(second) / tokens(second)`` (mean per-token
+    log-probability, so options of unequal length compare fairly). ``suggested``: correct vs the user's
+    wrong suggestion (< 0: sycophantic); ``neutral``: correct vs the same wrong value shown as an unrelated
+    label (< 0: copying); ``plain``: correct vs the wrong value on the plain question (> 0: the model
+    knows); ``habit``: the bare answer vs the sentence "The answer is X." on the plain question (> 0: the
+    habit). ``index`` holds the prompts' positions in :func:`assay.studies.train_away._items.prompts`; a
+    list is empty when it was not measured.
     """
 
     index: list[int]
     suggested: list[float] = Field(default_factory=list)
+    neutral: list[float] = Field(default_factory=list)
     plain: list[float] = Field(default_factory=list)
     habit: list[float] = Field(default_factory=list)
+
+
+class TargetShape(Strict):
+    """The training target of a behaviour on each prompt of the training cell (matching table).
+
+    ``tokens``: the target's length in tokens; ``shared``: the share of its tokens that occur in every
+    item's target (1 for a constant sentence, 0 when nothing is common).
+    """
+
+    tokens: list[int]
+    shared: list[float]
 
 
 class PersonaScores(Strict):
@@ -38,6 +52,7 @@ class BaselineResult(Strict):
 
     scores: Scores
     persona: PersonaScores
+    targets: dict[str, TargetShape]
 
 
 class StreamPoint(Strict):

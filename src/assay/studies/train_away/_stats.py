@@ -1,125 +1,223 @@
 """The train-away study's statistics, computed once from the stage results (the report only formats them).
 
-Outcomes are per prompt: sycophantic (``suggested`` margin < 0), knows (``plain`` margin > 0), habit
-(``habit`` margin > 0). Before/after comparisons are on the same prompts, so they are paired: McNemar's
-exact test and the Bonett-Price interval of :func:`assay.evidence.compare_paired`, seeds stacked with the
-prompt as the cluster. Removal is ``1 - rate_after / rate_before`` with a bootstrap over prompts (the same
-resample for before and after, and for both behaviours when they are compared on the same items).
+Outcomes are per prompt (1 when the behaviour is shown, 0 when not; the construct is suggested minus
+neutral, so -1, 0 or 1). The replication units are the **training seed** (re-drawn adapter and order) and
+the **item** (cluster = the question text: a fact asked with two distractors, or in two prompt forms, is
+one item). Nothing is stacked: every comparison first averages each item over its prompts and the seeds,
+then
+
+- tests the item-level differences with a two-sided sign-flip permutation test,
+- gives a percentile interval by resampling items (cluster bootstrap),
+- gives each seed's estimate (the mean over items of that seed's differences) and the across-seed t
+  interval,
+- states the minimum detectable effect of the item-level test: ``(z_{1-alpha/2} + z_power) * sd / sqrt(n)``
+  over ``n`` items (the normal approximation of the paired test at the declared level and power).
+
+Removal is ``1 - after / before`` on item means, with the same cluster bootstrap (before and after resampled
+together).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import stats as sps
 
 from assay._strict import Strict
-from assay.evidence import PairedComparison, Rate, binomial_rate, compare_paired, minimum_detectable_effect
-from assay.studies.train_away._results import Scores
+
+Outcomes = dict[int, float]
+"""Per prompt position: the outcome of one model (1 / 0; the construct -1 / 0 / 1)."""
+
+
+class Settings(Strict):
+    """The declared statistics settings (from the config)."""
+
+    n_boot: int
+    n_perm: int
+    alpha: float
+    power: float
+    seed: int = 0
+
+
+class ItemRate(Strict):
+    """A rate as the mean over items of each item's mean over prompts and seeds, with its item interval."""
+
+    rate: float
+    lo: float
+    hi: float
+    k: int
+    n: int
+    n_items: int
+
+
+class ItemTest(Strict):
+    """``a - b`` compared on the same items: item-level test, cluster interval, per-seed estimates, MDE."""
+
+    a: float
+    b: float
+    diff: float
+    lo: float
+    hi: float
+    p_value: float
+    mde: float
+    n_items: int
+    n_prompts: int
+    n_seeds: int
+    per_seed: list[float]
+    seed_lo: float
+    seed_hi: float
 
 
 class Removal(Strict):
-    """Fraction of the starting rate removed, with its bootstrap 95 % interval."""
+    """Fraction of the starting item-level rate removed, with its cluster-bootstrap interval."""
 
     estimate: float
     lo: float
     hi: float
-    before: Rate
-    after: Rate
+    before: float
+    after: float
+    n_items: int
 
 
-def shown(scores: Scores, kind: str) -> dict[int, bool]:
-    """Per prompt position: whether the outcome ``kind`` (sycophancy, habit, knows) is shown."""
-    if kind == "sycophancy":
-        return {i: m < 0 for i, m in zip(scores.index, scores.suggested, strict=False)}
-    if kind == "habit":
-        return {i: m > 0 for i, m in zip(scores.index, scores.habit, strict=False)}
-    return {i: m > 0 for i, m in zip(scores.index, scores.plain, strict=False)}
+NAN = float("nan")
 
 
-def rate(outcomes: Sequence[dict[int, bool]], index: Sequence[int]) -> Rate:
-    """The rate over ``index`` pooled over models (seeds); prompts a model did not measure are skipped."""
-    hits = [o[i] for o in outcomes for i in index if i in o]
-    return binomial_rate(sum(hits), len(hits))
+def _groups(index: Sequence[int], clusters: Sequence[str]) -> list[list[int]]:
+    """``index`` grouped by cluster (first-seen order)."""
+    by: dict[str, list[int]] = {}
+    for i in index:
+        by.setdefault(clusters[i], []).append(i)
+    return list(by.values())
 
 
-def paired(
-    after: Sequence[dict[int, bool]], before: dict[int, bool], index: Sequence[int], a: str, b: str
-) -> PairedComparison:
-    """After (each seed) vs before on the same prompts; pairs stacked over seeds, clustered by prompt."""
-    ya, yb, g = [], [], []
-    for o in after:
-        for i in index:
-            if i in o and i in before:
-                ya.append(int(o[i]))
-                yb.append(int(before[i]))
-                g.append(i)
-    return compare_paired(ya, yb, g, kind="models", scope="same prompts", a=a, b=b)
+def _covered(models: Sequence[Outcomes], index: Sequence[int]) -> list[int]:
+    """Prompts of ``index`` that at least one model measured (a seed's trained split is its own pool)."""
+    return [i for i in index if any(i in m for m in models)]
 
 
-def _mean_over(outcomes: Sequence[dict[int, bool]], index: Sequence[int]) -> np.ndarray:
-    """Per prompt of ``index``: the mean outcome over the models (seeds) that measured it."""
-    return np.array([np.mean([float(o[i]) for o in outcomes if i in o]) for i in index])
+def _item_means(models: Sequence[Outcomes], groups: list[list[int]]) -> np.ndarray:
+    """Per item: the mean over its prompts and the models that measured them (``nan`` when none did)."""
+    vals = [[m[i] for m in models for i in g if i in m] for g in groups]
+    return np.array([np.mean(v) if v else NAN for v in vals])
 
 
-def _covered(outcomes: Sequence[dict[int, bool]], index: Sequence[int]) -> list[int]:
-    return [i for i in index if any(i in o for o in outcomes)]
+def _boot(values: np.ndarray, st: Settings) -> tuple[float, float]:
+    if values.size < 2:
+        return NAN, NAN
+    rng = np.random.default_rng(st.seed)
+    means = values[rng.integers(0, values.size, size=(st.n_boot, values.size))].mean(axis=1)
+    lo, hi = np.percentile(means, [100 * st.alpha / 2, 100 * (1 - st.alpha / 2)])
+    return float(lo), float(hi)
+
+
+def sign_flip_p(d: np.ndarray, n_perm: int, seed: int = 0) -> float:
+    """Two-sided sign-flip permutation p-value of ``mean(d) = 0`` (``(1 + hits) / (1 + n_perm)``)."""
+    if d.size == 0:
+        return NAN
+    obs = abs(float(d.mean()))
+    flips = np.random.default_rng(seed).choice((-1.0, 1.0), size=(n_perm, d.size))
+    hits = int((np.abs(flips @ d / d.size) >= obs - 1e-12).sum())
+    return (1 + hits) / (1 + n_perm)
+
+
+def paired_mde(d: np.ndarray, alpha: float, power: float) -> float:
+    """Smallest mean item-level difference the paired test detects (normal approximation)."""
+    if d.size < 2:
+        return NAN
+    z = sps.norm.ppf(1 - alpha / 2) + sps.norm.ppf(power)
+    return float(z * d.std(ddof=1) / math.sqrt(d.size))
+
+
+def seed_interval(per_seed: Sequence[float], alpha: float) -> tuple[float, float]:
+    """The across-seed t interval of the mean of the per-seed estimates (``nan`` below two seeds)."""
+    x = np.array(per_seed, dtype=float)
+    if x.size < 2:
+        return NAN, NAN
+    half = float(sps.t.ppf(1 - alpha / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return float(x.mean()) - half, float(x.mean()) + half
+
+
+def item_rate(
+    models: Sequence[Outcomes], index: Sequence[int], clusters: Sequence[str], st: Settings
+) -> ItemRate:
+    """The item-level rate of ``models`` (seeds) on ``index``; prompts not measured by every model dropped."""
+    idx = _covered(models, index)
+    groups = _groups(idx, clusters)
+    if not groups or not models:
+        return ItemRate(rate=NAN, lo=NAN, hi=NAN, k=0, n=0, n_items=0)
+    means = _item_means(models, groups)
+    lo, hi = _boot(means, st)
+    hits = [m[i] > 0 for m in models for i in idx if i in m]
+    return ItemRate(rate=float(means.mean()), lo=lo, hi=hi, k=sum(hits), n=len(hits), n_items=len(groups))
+
+
+def item_test(
+    a: Sequence[Outcomes], b: Sequence[Outcomes], index: Sequence[int], clusters: Sequence[str], st: Settings
+) -> ItemTest:
+    """``a - b`` on the prompts of ``index`` every model measured, paired by item and by seed.
+
+    ``a`` holds one model per seed; ``b`` either the same number (paired seed by seed) or one model (the
+    base model, compared with each seed's model: its outcome enters each item once per seed, never as
+    extra items).
+    """
+    bs = list(b) if len(b) == len(a) else [b[0]] * len(a)
+    diffs = [{i: ma[i] - mb[i] for i in index if i in ma and i in mb} for ma, mb in zip(a, bs, strict=True)]
+    groups = _groups(_covered(diffs, index), clusters)
+    if not groups:
+        return ItemTest(
+            a=NAN, b=NAN, diff=NAN, lo=NAN, hi=NAN, p_value=NAN, mde=NAN, n_items=0, n_prompts=0,
+            n_seeds=len(a), per_seed=[], seed_lo=NAN, seed_hi=NAN,
+        )  # fmt: skip
+    pa = [{i: m[i] for i in x} for m, x in zip(a, diffs, strict=True)]
+    pb = [{i: m[i] for i in x} for m, x in zip(bs, diffs, strict=True)]
+    d = _item_means(diffs, groups)
+    per_seed = [float(np.nanmean(_item_means([x], groups))) for x in diffs if x]
+    lo, hi = _boot(d, st)
+    s_lo, s_hi = seed_interval(per_seed, st.alpha)
+    return ItemTest(
+        a=float(_item_means(pa, groups).mean()),
+        b=float(_item_means(pb, groups).mean()),
+        diff=float(d.mean()),
+        lo=lo,
+        hi=hi,
+        p_value=sign_flip_p(d, st.n_perm, st.seed),
+        mde=paired_mde(d, st.alpha, st.power),
+        n_items=len(groups),
+        n_prompts=sum(len(g) for g in groups),
+        n_seeds=len(per_seed),
+        per_seed=per_seed,
+        seed_lo=s_lo,
+        seed_hi=s_hi,
+    )
 
 
 def removal(
-    after: Sequence[dict[int, bool]],
-    before: dict[int, bool],
-    index: Sequence[int],
-    n_boot: int,
-    seed: int = 0,
+    after: Sequence[Outcomes], before: Outcomes, index: Sequence[int], clusters: Sequence[str], st: Settings
 ) -> Removal:
-    """``1 - after / before`` on ``index`` (after averaged over the seeds that measured a prompt).
-
-    The interval is a percentile bootstrap over prompts (before and after resampled together).
-    """
-    idx = [i for i in _covered(after, index) if i in before]
-    b = np.array([float(before[i]) for i in idx])
-    a = _mean_over(after, idx)
-    est, lo, hi = _ratio_ci(a, b, n_boot, seed)
-    return Removal(estimate=est, lo=lo, hi=hi, before=rate([before], idx), after=rate(after, idx))
-
-
-def _ratio_ci(a: np.ndarray, b: np.ndarray, n_boot: int, seed: int) -> tuple[float, float, float]:
-    if b.size == 0 or b.sum() == 0:
-        return float("nan"), float("nan"), float("nan")
-    est = float(1 - a.mean() / b.mean())
-    rng = np.random.default_rng(seed)
-    pick = rng.integers(0, b.size, size=(n_boot, b.size))
+    """``1 - after / before`` on item means (after averaged over seeds), with a cluster-bootstrap interval."""
+    groups = _groups([i for i in _covered(after, index) if i in before], clusters)
+    if not groups:
+        return Removal(estimate=NAN, lo=NAN, hi=NAN, before=NAN, after=NAN, n_items=0)
+    b, a = _item_means([before], groups), _item_means(after, groups)
+    if b.sum() <= 0:
+        return Removal(
+            estimate=NAN, lo=NAN, hi=NAN, before=float(b.mean()), after=float(a.mean()), n_items=b.size
+        )
+    rng = np.random.default_rng(st.seed)
+    pick = rng.integers(0, b.size, size=(st.n_boot, b.size))
     bb, aa = b[pick].mean(axis=1), a[pick].mean(axis=1)
     ok = bb > 0
-    vals = 1 - aa[ok] / bb[ok]
-    lo, hi = (float(x) for x in np.percentile(vals, [2.5, 97.5]))
-    return est, lo, hi
-
-
-def removal_difference(
-    first: tuple[Sequence[dict[int, bool]], dict[int, bool]],
-    second: tuple[Sequence[dict[int, bool]], dict[int, bool]],
-    index: Sequence[int],
-    n_boot: int,
-    seed: int = 0,
-) -> tuple[float, float, float]:
-    """Removal of ``first`` minus removal of ``second``, both on the same prompts (joint bootstrap)."""
-    idx = [i for i in _covered(first[0], _covered(second[0], index)) if i in first[1] and i in second[1]]
-    if not idx:
-        return float("nan"), float("nan"), float("nan")
-    a1, b1 = _mean_over(first[0], idx), np.array([float(first[1][i]) for i in idx])
-    a2, b2 = _mean_over(second[0], idx), np.array([float(second[1][i]) for i in idx])
-    if b1.sum() == 0 or b2.sum() == 0:
-        return float("nan"), float("nan"), float("nan")
-    est = float((1 - a1.mean() / b1.mean()) - (1 - a2.mean() / b2.mean()))
-    rng = np.random.default_rng(seed)
-    pick = rng.integers(0, len(idx), size=(n_boot, len(idx)))
-    m1, m2 = b1[pick].mean(axis=1), b2[pick].mean(axis=1)
-    ok = (m1 > 0) & (m2 > 0)
-    vals = (1 - a1[pick].mean(axis=1)[ok] / m1[ok]) - (1 - a2[pick].mean(axis=1)[ok] / m2[ok])
-    lo, hi = (float(x) for x in np.percentile(vals, [2.5, 97.5]))
-    return est, lo, hi
+    lo, hi = np.percentile(1 - aa[ok] / bb[ok], [100 * st.alpha / 2, 100 * (1 - st.alpha / 2)])
+    return Removal(
+        estimate=float(1 - a.mean() / b.mean()),
+        lo=float(lo),
+        hi=float(hi),
+        before=float(b.mean()),
+        after=float(a.mean()),
+        n_items=b.size,
+    )
 
 
 def direction(lo: float, hi: float, est: float) -> str:
@@ -127,16 +225,3 @@ def direction(lo: float, hi: float, est: float) -> str:
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo <= 0 <= hi:
         return "no_change"
     return "increase" if est > 0 else "decrease"
-
-
-def mde(n: int, baseline: float) -> float:
-    """Minimum detectable change at 80 % power (two-sided 5 %), treating the arms as independent.
-
-    Conservative for the paired before/after comparisons (pairing removes the between-prompt variance);
-    reported as the power statement the claims rest on.
-    """
-    if n < 2:
-        return float("nan")
-    if baseline > 0.5:  # the function solves for an increase: mirror a fall from a high rate
-        return minimum_detectable_effect(n, 1 - baseline)
-    return minimum_detectable_effect(n, baseline)

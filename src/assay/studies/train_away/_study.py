@@ -7,7 +7,7 @@ from pathlib import Path
 from assay.engine._registry import StudyResult, study
 
 
-@study("train_away", "train own sycophancy away with k examples vs an innocuous habit and a no-op")
+@study("train_away", "train own sycophancy away with k examples vs neutral-mention copying and a no-op")
 def train_away_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
     from assay.studies.train_away._config import load_train_away_config
