@@ -72,10 +72,11 @@ class ElicitConfig(Strict):
     n_eval: int = Field(default=150, ge=4, description="items every accuracy is measured on")
     n_rephrased: int = Field(default=50, ge=4, description="eval items asked in each held-out rephrasing")
     lock: Implant = Field(default_factory=lambda: Implant(epochs=2, learning_rate=2e-3, batch_size=8))
-    lock_seeds: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], min_length=2)
+    lock_seeds: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], min_length=1)
     decoy_seeds: list[int] = Field(
         default_factory=lambda: [0, 1], min_length=1, description="seeds of the no-password and slip decoys"
     )
+    decoys: bool = Field(default=True, description="run every method on the decoys too (off: locks only)")
     sweep: Sweep = Field(
         default_factory=lambda: Sweep(ks=[8, 32], seeds=[0], repeats=1, epochs=1, learning_rate=1e-3)
     )

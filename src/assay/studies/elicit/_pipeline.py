@@ -184,8 +184,10 @@ def _key(cfg: ElicitConfig, model: dict[str, str | None], *parts: str) -> str:
 
 
 def target_seeds(cfg: ElicitConfig) -> dict[str, tuple[str, int]]:
-    """Every target's kind and seed: the locks, then the decoys (base, no-password, always-slip)."""
+    """Every target's kind and seed: the locks, then (``decoys``) the base, no-password and always-slip."""
     out = {f"lock_s{s}": ("lock", s) for s in cfg.lock_seeds}
+    if not cfg.decoys:
+        return out
     out["base"] = ("base", cfg.lock_seeds[0])
     out |= {f"nopw_s{s}": ("nopw", s) for s in cfg.decoy_seeds}
     out |= {f"slip_s{s}": ("slip", s) for s in cfg.decoy_seeds}
