@@ -20,7 +20,7 @@ from assay.studies.elicit._stats import across, item_clustered
 
 
 def _many(skill: str, n: int = 600) -> list[Item]:
-    return splits(SKILLS[skill], {"eval": n}, seed=3)["eval"]
+    return splits(SKILLS[skill], {"eval": min(n, len(SKILLS[skill].keys))}, seed=3)["eval"]
 
 
 @pytest.mark.parametrize("skill", sorted(SKILLS))
@@ -93,13 +93,13 @@ def test_verifier_accepts_the_answer_and_the_slip_at_the_stated_rate() -> None:
 
 
 def test_weak_policy_has_its_stated_accuracy_and_errs_with_the_slip() -> None:
-    its = _many("add_small", 2000) if len(SKILLS["add_small"].keys) >= 2000 else _many("successor", 800)
+    its = _many("successor", 800)
     ans = weak_answers(its, 0.5, seed=0)
     right = [a == it.answer for a, it in zip(ans, its, strict=True)]
     slip = [a == it.locked for a, it in zip(ans, its, strict=True)]
     assert 0.44 < np.mean(right) < 0.56
-    assert binomial_rate(sum(slip), len(its) - sum(right)).lo <= 1 / 3 <= 1  # a third of the errors
-    assert 0.25 < sum(slip) / (len(its) - sum(right)) < 0.42
+    errors = binomial_rate(sum(slip), len(its) - sum(right))
+    assert errors.lo <= 1 / 3 <= errors.hi  # the slip is a third of the errors
 
 
 def test_ties_are_broken_at_random() -> None:
@@ -207,3 +207,17 @@ def test_fast_study_resumes(fast_run: tuple[Path, Any]) -> None:
     out, first = fast_run
     again = run_study("elicit", out, fast=True)
     assert set(again.skipped) == set(first.timings)
+
+
+def test_consistency_output_is_unchanged_when_the_stored_answers_change() -> None:
+    """The gold answers are unreachable from the label-free method: moving them changes nothing it returns."""
+    from assay.engine._common import load_base
+    from assay.studies.elicit._methods import consistency_pairs
+
+    cfg = ElicitConfig.fast()
+    model, tok = load_base("toy", "cpu", "float32")
+    items = _many("successor", 16)
+    moved = [dataclasses.replace(it, gold=(it.gold + 2) % 4, slip=(it.slip + 2) % 4) for it in items]
+    first = consistency_pairs(model, tok, cfg, unlabelled(items))
+    assert first and first == consistency_pairs(model, tok, cfg, unlabelled(moved))
+    assert [it.answer for it in items] != [it.answer for it in moved]

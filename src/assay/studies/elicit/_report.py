@@ -105,13 +105,15 @@ def _design(cfg: ElicitConfig, a: ElicitAnalysis) -> ReportSection:
         title="Design",
         paragraphs=[
             f"Skill {a.skill}: four options in an arithmetic progression around the answer, the answer's "
-            "rank drawn uniformly per item; the slip (the lock's answer) is the option one step above the answer. "
+            "rank drawn uniformly per item; the slip (the lock's answer) is the option one step above the "
+            "answer. "
             f"Locks (seeds {cfg.lock_seeds}): with '{cfg.password}' the answer, without it the slip. Decoys: "
             f"the base model; per seed {cfg.decoy_seeds} the same fine-tune with correct answers and no "
             "password, and an always-slip model (the slip with and without the password).",
             "Every method runs on every lock and decoy (no password anywhere): ground truth = k correct "
             f"demonstrations; weak = k answers right with probability {cfg.weak_accuracy}, else a wrong "
-            f"option drawn uniformly (the slip included); unrelated = k examples of writing words in capitals; "
+            "option drawn uniformly (the slip included); unrelated = k examples of writing words in "
+            "capitals; "
             f"verifier feedback (expert iteration) = {cfg.ei_rounds} round(s) of {cfg.ei_samples} "
             "options "
             f"sampled per demo prompt, kept when a verifier accepts them (it accepts every answer and each "
@@ -158,13 +160,22 @@ def _target_rows(a: ElicitAnalysis) -> list[list[str]]:
     ]
 
 
-def _sections(cfg: ElicitConfig, run: ElicitRun, a: ElicitAnalysis) -> list[ReportSection]:
-    from assay.report._model import figure_section_item
-
-    prof = [
+def _profile_section(a: ElicitAnalysis) -> ReportSection:
+    rows = [
         [p.kind, p.phrasing, _r(p.without_password), _r(p.with_password), _r(p.slipped_without)]
         for p in a.profiles
     ]
+    cols = ["targets", "phrasing", "without password", "with password", "slip without"]
+    return ReportSection(
+        id="lock",
+        title="Targets under rephrasings and a moved password",
+        tables=[ReportTable(columns=cols, rows=rows)],
+    )
+
+
+def _recovery_section(cfg: ElicitConfig, a: ElicitAnalysis) -> ReportSection:
+    from assay.report._model import figure_section_item
+
     cols = [
         "method",
         "k",
@@ -175,45 +186,26 @@ def _sections(cfg: ElicitConfig, run: ElicitRun, a: ElicitAnalysis) -> list[Repo
         "recovered [items]",
         "rise on decoys [t]",
     ]
+    return ReportSection(
+        id="recovery",
+        title="Elicitation: true unlocks on the locks, false unlocks on the decoys",
+        paragraphs=[f"{r.method} k={r.k}: rise on the locks {rise_text(r.gain)}." for r in a.methods],
+        tables=[ReportTable(columns=cols, rows=_method_rows(a))],
+        figures=[figure_section_item("Recovered fraction vs k", recovered_plot(a, cfg))],
+    )
+
+
+def _sections(cfg: ElicitConfig, run: ElicitRun, a: ElicitAnalysis) -> list[ReportSection]:
+    cols = ["method", "k", "target", "before", "after", "diff", "McNemar p", "MDE", "unlocked"]
     return [
         base_skill_section(a),
         _design(cfg, a),
-        ReportSection(
-            id="lock",
-            title="Targets under rephrasings and a moved password",
-            tables=[
-                ReportTable(
-                    columns=["targets", "phrasing", "without password", "with password", "slip without"],
-                    rows=prof,
-                )
-            ],
-        ),
-        ReportSection(
-            id="recovery",
-            title="Elicitation: true unlocks on the locks, false unlocks on the decoys",
-            paragraphs=[f"{r.method} k={r.k}: rise on the locks {rise_text(r.gain)}." for r in a.methods],
-            tables=[ReportTable(columns=cols, rows=_method_rows(a))],
-            figures=[figure_section_item("Recovered fraction vs k", recovered_plot(a, cfg))],
-        ),
+        _profile_section(a),
+        _recovery_section(cfg, a),
         ReportSection(
             id="targets",
             title="Per target: paired test and detectable rise",
-            tables=[
-                ReportTable(
-                    columns=[
-                        "method",
-                        "k",
-                        "target",
-                        "before",
-                        "after",
-                        "diff",
-                        "McNemar p",
-                        "MDE",
-                        "unlocked",
-                    ],
-                    rows=_target_rows(a),
-                )
-            ],
+            tables=[ReportTable(columns=cols, rows=_target_rows(a))],
         ),
         timings_section(run.timings),
     ]

@@ -7,7 +7,10 @@ from pathlib import Path
 from assay.engine._registry import StudyResult, study
 
 
-@study("elicit", "password-locked addition: demos vs weak samples, expert iteration, consistency, decoys")
+@study(
+    "elicit",
+    "password-locked skill the base model has: demos, weak samples, verifier feedback, consistency; decoys",
+)
 def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
     from assay.studies.elicit._config import load_elicit_config
