@@ -19,5 +19,11 @@ def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
 
     cfg = load_elicit_config(config, fast=fast)
     res = run_elicit_study(cfg, out)
+    if res.skill is None:
+        import click
+
+        from assay.studies.elicit._report import STOPPED
+
+        click.echo(f"elicit: {STOPPED} (see the base-skill table in {out / 'report.html'})", err=True)
     metrics, report = write_elicit_outputs(cfg, res, out)
     return StudyResult(out, metrics, report, res.timings, res.skipped)
