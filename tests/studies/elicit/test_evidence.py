@@ -22,7 +22,7 @@ from assay.evidence import (
 from assay.evidence._checklist import select_rows
 from assay.models._resolve import locate_model, model_revision
 from assay.studies.elicit import ElicitConfig
-from assay.studies.elicit._evidence import SUM_MISSED
+from assay.studies.elicit._evidence import ANSWER_MISSED
 
 pytestmark = pytest.mark.slow  # uses the fast study run (conftest.fast_run)
 
@@ -34,9 +34,10 @@ def _table(out: Path) -> pd.DataFrame:
 def test_one_table_with_the_lock_as_replicate(fast_run: tuple[Path, Any]) -> None:
     out, _ = fast_run
     table, cfg = _table(out), ElicitConfig.fast()
-    assert set(table["measure"]) == {SUM_MISSED} and set(table["source"]) == {"study"}
+    assert set(table["measure"]) == {ANSWER_MISSED} and set(table["source"]) == {"study"}
     locks = {f"lock_s{s}" for s in cfg.lock_seeds}
-    assert set(table["replicate"]) == locks | {"base", "decoy"}
+    decoys = {"base"} | {f"{k}_s{s}" for k in ("nopw", "slip") for s in cfg.decoy_seeds}
+    assert set(table["replicate"]) == locks | decoys
     assert set(table.loc[table["f_kind"] == "locks", "replicate"]) == locks
     assert set(table["epoch"]) == {1}  # one deterministic forced choice per item and model
     assert not table.duplicated(["replicate", "model", "sample_id"]).any()
@@ -53,23 +54,25 @@ def test_each_claim_is_graded_on_the_rows_the_study_tested(fast_run: tuple[Path,
     out, result = fast_run
     table = _table(out)
     metrics = load_study_metrics(result.metrics)
-    rows_of = {(r["method"], r["kind"], r["k"]): r for r in metrics.extra["analysis"]["methods"]}
+    rows_of = {(r["method"], r["k"]): r for r in metrics.extra["analysis"]["methods"]}
     k_max = max(ElicitConfig.fast().sweep.ks)
     for record in metrics.extra["claims"]:
         claim = load_claim(out / "claims" / f"{record['id']}.yaml")
-        assert claim.measure == SUM_MISSED and claim.evidence.tables == ["../evidence/table.parquet"]
+        assert claim.measure == ANSWER_MISSED and claim.evidence.tables == ["../evidence/table.parquet"]
         assert claim.subject is not None and claim.primary_comparison is not None
         subject = select_rows(table, claim.subject)
         method = str(claim.subject.factors["arm"])
-        row = rows_of.get((method, "locks", k_max)) or rows_of[(method, "locks", 0)]
-        assert len(subject) == row["accuracy"]["n"] and set(subject["f_kind"]) == {"locks"}, claim.id
+        row = rows_of.get((method, k_max)) or rows_of[(method, 0)]
+        locks = [t for t in row["tests"] if t["kind"] == "lock"]
+        n = sum(t["n"] for t in locks)
+        assert len(subject) == n and set(subject["f_kind"]) == {"locks"}, claim.id
         misses = int((subject["outcome"] == "harmful").sum())
-        assert misses == row["accuracy"]["n"] - row["accuracy"]["k"], claim.id
+        assert misses == round(sum(t["n"] * (1 - t["after"]) for t in locks)), claim.id
         audit = audit_claim_file(out / "claims" / f"{claim.id}.yaml")
         assert audit.subject_rate is not None and audit.subject_rate.n == len(subject), claim.id
         comp = claim.primary_comparison
         control = select_rows(table, Selector(factors={**claim.subject.factors, comp.factor: comp.control}))
-        assert len(control) == row["before"]["n"], claim.id  # the same locks without the password
+        assert len(control) == n, claim.id  # the same locks without the password
         assert set(control["sample_id"]) == set(subject["sample_id"]), claim.id
 
 
@@ -78,7 +81,7 @@ def test_every_row_records_its_forced_choice_as_exact(fast_run: tuple[Path, Any]
     cells = _table(out)["classifier"]
     assert cells.nunique() == 1  # one record, built once for the table
     (record,) = read_records(cells.iloc[0]) or []
-    assert record.kind == "exact" and record.exempt and record.name == "elicit_sum_choice"
+    assert record.kind == "exact" and record.exempt and record.name == "elicit_answer_choice"
     recorded = json.loads((out / "metrics.json").read_text())["extra"]["claims"]
     assert recorded
     for r in recorded:
@@ -95,7 +98,7 @@ def test_the_table_sidecar_names_its_inputs(fast_run: tuple[Path, Any]) -> None:
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
     revision = model_revision(locate_model(cfg.model))  # the toy's content hash
     assert sidecar["inputs"] == {"config_sha256": digest, "model": cfg.model, "model_revision": revision}
-    assert sidecar["measures"] == {SUM_MISSED: len(_table(out))}
+    assert sidecar["measures"] == {ANSWER_MISSED: len(_table(out))}
 
 
 def test_claims_regrade_from_claim_files_and_table_alone(

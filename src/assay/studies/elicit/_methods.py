@@ -1,16 +1,19 @@
-"""The skill's measure and the elicitation methods (demonstrations, weak samples, expert iteration, ...).
+"""The skill's measure and the elicitation methods (demonstrations, weak samples, verifier feedback, ...).
 
 Accuracy is a four-way forced choice (:func:`assay.engine.measure.choice_logps`): the item counts as
-correct when the sum is the most likely option, so no output format is assumed. The label-free methods
-never read the sum: expert iteration samples an option from the model's own distribution over the options
-and keeps it when :func:`~assay.studies.elicit._items.last_digit_ok` (a partial check) accepts it;
-consistency keeps the option the model ranks first under at least two of three held-out rephrasings.
+correct when the answer is the most likely option, ties broken at random (seeded), so no output format is
+assumed and no tie favours the answer. Expert iteration ("verifier feedback") samples an option from the
+model's own distribution and keeps it when the imperfect verifier accepts it: a noisy label source that
+accepts every wrong option, the slip included, at ``verifier_false_accept``. Consistency is the one
+label-free method: it receives only :class:`Unlabelled` prompts (phrasings and option sets, no answer) and
+keeps the option ranked first under at least two of three held-out rephrasings.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,54 +22,85 @@ from assay.engine._common import lora_train
 from assay.engine.measure import choice_logps
 from assay.engine.training import chat_prompt
 from assay.studies.elicit._config import ElicitConfig
-from assay.studies.elicit._items import LOCK_FORMS, REPHRASINGS, Sum, last_digit_ok
+from assay.studies.elicit._items import Item, verifier_accepts
 from assay.studies.elicit._results import Correct
 from assay.studies.train_away._pipeline import NOOP_WORDS
 
+N_LOCK_FORMS = 2
+"""Lock phrasings per skill (the rest of an item's forms are held-out rephrasings)."""
+
+
+@dataclass(frozen=True)
+class Unlabelled:
+    """What the label-free method may see of an item: its phrasings and options, never the answer."""
+
+    forms: tuple[str, ...]
+    options: tuple[str, ...]
+
+
+def unlabelled(items: Sequence[Item]) -> list[Unlabelled]:
+    """The items without their answers (the consistency method's only input)."""
+    return [Unlabelled(tuple(it.question(f) for f in range(len(it.forms))), it.options) for it in items]
+
+
+def _logps(model: Any, tok: Any, cfg: ElicitConfig, users: list[str], options: list[list[str]]) -> Any:
+    return choice_logps(model, tok, [chat_prompt(tok, u) for u in users], options, cfg.batch_size)
+
 
 def option_logps(
-    model: Any,
-    tok: Any,
-    cfg: ElicitConfig,
-    items: Sequence[Sum],
-    form: int,
-    password: str | None,
-    suffix: bool = False,
+    model: Any, tok: Any, cfg: ElicitConfig, items: Sequence[Item], form: int, password: str | None
 ) -> list[list[float]]:
     """Log-probabilities of each item's options, asked in ``form`` with or without the password."""
-    users = [it.question(form, password, suffix) for it in items]
-    return choice_logps(
-        model, tok, [chat_prompt(tok, u) for u in users], [it.options for it in items], cfg.batch_size
-    )
+    users = [it.question(form, password) for it in items]
+    out: list[list[float]] = _logps(model, tok, cfg, users, [list(it.options) for it in items])
+    return out
+
+
+def pick(row: Sequence[float], rng: random.Random) -> int:
+    """The most likely option; a tie is broken at random (never towards a fixed position)."""
+    best = max(row)
+    ties = [j for j, v in enumerate(row) if v == best]
+    return ties[0] if len(ties) == 1 else rng.choice(ties)
 
 
 def accuracy(
     model: Any,
     tok: Any,
     cfg: ElicitConfig,
-    items: Sequence[Sum],
+    items: Sequence[Item],
     form: int = 0,
     password: str | None = None,
     suffix: bool = False,
 ) -> Correct:
-    """Per item: the sum is the most likely option (form ``form``; the first form by default)."""
-    lp = option_logps(model, tok, cfg, items, form, password, suffix)
-    return Correct(correct=[int(np.argmax(row)) == 0 for row in lp])
+    """Per item: the answer (and the slip) is the picked option, in ``form`` (the first by default)."""
+    users = [it.question(form, password, suffix) for it in items]
+    lp = _logps(model, tok, cfg, users, [list(it.options) for it in items])
+    rng = random.Random(f"ties/{cfg.seed}/{form}")
+    picks = [pick(row, rng) for row in lp]
+    return Correct(
+        correct=[p == it.gold for p, it in zip(picks, items, strict=True)],
+        slipped=[p == it.slip for p, it in zip(picks, items, strict=True)],
+    )
 
 
-def weak_answers(items: Sequence[Sum], acc: float, seed: int) -> list[str]:
-    """The weak policy: the sum with probability ``acc``, else one of the ``+- 10`` distractors.
+def weak_answers(items: Sequence[Item], acc: float, seed: int) -> list[str]:
+    """The weak policy: the answer with probability ``acc``, else a wrong option drawn uniformly.
 
-    A noisy policy of stated accuracy, not the locked model's output (whose wrong answer is the slip).
+    The wrong options include the slip (a third of the errors), so the weak policy errs the way the lock
+    does; it is a noisy policy of stated accuracy, not the locked model's output.
     """
     rng = random.Random(seed + 7919)
-    return [it.answer if rng.random() < acc else rng.choice(it.options[2:]) for it in items]
+    out = []
+    for it in items:
+        wrong = [o for j, o in enumerate(it.options) if j != it.gold]
+        out.append(it.answer if rng.random() < acc else rng.choice(wrong))
+    return out
 
 
-def demo_pairs(method: str, items: Sequence[Sum], cfg: ElicitConfig, seed: int) -> list[tuple[str, str]]:
+def demo_pairs(method: str, items: Sequence[Item], cfg: ElicitConfig, seed: int) -> list[tuple[str, str]]:
     """(question, answer) of a demonstration stream, in the seed's order (no password)."""
     order = random.Random(seed).sample(list(items), len(items))
-    users = [it.question(i % len(LOCK_FORMS)) for i, it in enumerate(order)]
+    users = [it.question(i % N_LOCK_FORMS) for i, it in enumerate(order)]
     if method == "ground_truth":
         return list(zip(users, [it.answer for it in order], strict=True))
     if method == "weak":
@@ -83,46 +117,67 @@ def _softmax_sample(rng: np.random.Generator, logps: Sequence[float], temperatur
 
 
 def expert_iteration(
-    model: Any, tok: Any, cfg: ElicitConfig, items: Sequence[Sum], seed: int
+    model: Any, tok: Any, cfg: ElicitConfig, items: Sequence[Item], seed: int
 ) -> tuple[Any, dict[str, int]]:
-    """Rounds of sample -> verify (last digit only) -> fine-tune; the adapter is merged after each round."""
+    """Verifier feedback: rounds of sample -> imperfect verifier -> fine-tune (adapter merged each round)."""
     rng = np.random.default_rng(seed)
-    kept_total = correct_total = calls = 0
+    kept_total = correct_total = slip_total = calls = 0
     for rnd in range(cfg.ei_rounds):
-        form = rnd % len(LOCK_FORMS)
+        form = rnd % N_LOCK_FORMS
         lp = option_logps(model, tok, cfg, items, form, None)
-        kept: set[tuple[str, str]] = set()
-        for it, row in zip(items, lp, strict=True):
+        kept: set[tuple[str, int, int]] = set()
+        for i, (it, row) in enumerate(zip(items, lp, strict=True)):
             for _ in range(cfg.ei_samples):
-                ans = it.options[_softmax_sample(rng, row, cfg.temperature)]
+                j = _softmax_sample(rng, row, cfg.temperature)
                 calls += 1
-                if last_digit_ok(it, ans):
-                    kept.add((it.question(form), ans))
-        answers = {it.question(form): it.answer for it in items}
+                if verifier_accepts(it, j, cfg.verifier_false_accept, seed):
+                    kept.add((it.question(form), i, j))
         kept_total += len(kept)
-        correct_total += sum(answers[q] == a for q, a in kept)  # reported only, never used to choose
+        correct_total += sum(j == items[i].gold for _, i, j in kept)  # reported only
+        slip_total += sum(j == items[i].slip for _, i, j in kept)  # reported only
         if kept:
-            model = lora_train(model, tok, sorted(kept), cfg.sweep, seed, f"expert iteration round {rnd}")
+            pairs = sorted((q, items[i].options[j]) for q, i, j in kept)
+            model = lora_train(model, tok, pairs, cfg.sweep, seed, f"expert iteration round {rnd}")
             model = model.merge_and_unload()
-    return model, {"kept": kept_total, "kept_correct": correct_total, "verifier_calls": calls}
+    info = {
+        "kept": kept_total,
+        "kept_correct": correct_total,
+        "kept_slip": slip_total,
+        "verifier_calls": calls,
+    }
+    return model, info
+
+
+def consistency_pairs(
+    model: Any, tok: Any, cfg: ElicitConfig, prompts: Sequence[Unlabelled]
+) -> list[tuple[str, str]]:
+    """Per prompt, the option ranked first under at least two of the three held-out rephrasings.
+
+    Returns (lock-form question, chosen option) pairs; the input carries no answer, so neither does this.
+    """
+    n_forms = len(prompts[0].forms)
+    rng = random.Random(f"ties/{cfg.seed}/consistency")
+    firsts = []
+    for f in range(N_LOCK_FORMS, n_forms):
+        lp = _logps(model, tok, cfg, [p.forms[f] for p in prompts], [list(p.options) for p in prompts])
+        firsts.append([pick(row, rng) for row in lp])
+    pairs: list[tuple[str, str]] = []
+    for i, p in enumerate(prompts):
+        votes = [f[i] for f in firsts]
+        best = max(sorted(set(votes)), key=votes.count)
+        if votes.count(best) >= 2:
+            pairs.append((p.forms[i % N_LOCK_FORMS], p.options[best]))
+    return pairs
 
 
 def consistency(
-    model: Any, tok: Any, cfg: ElicitConfig, items: Sequence[Sum], seed: int
+    model: Any, tok: Any, cfg: ElicitConfig, items: Sequence[Item], seed: int
 ) -> tuple[Any, dict[str, int]]:
-    """Keep, per item, the option ranked first under at least two of the three held-out rephrasings."""
-    firsts = [
-        [int(np.argmax(r)) for r in option_logps(model, tok, cfg, items, len(LOCK_FORMS) + j, None)]
-        for j in range(len(REPHRASINGS))
-    ]
-    pairs: list[tuple[str, str]] = []
-    right = 0
-    for i, it in enumerate(items):
-        votes = [f[i] for f in firsts]
-        best = max(set(votes), key=votes.count)
-        if votes.count(best) >= 2:
-            pairs.append((it.question(i % len(LOCK_FORMS)), it.options[best]))
-            right += best == 0  # reported only
+    """The label-free method: fine-tune on :func:`consistency_pairs` of the items' unlabelled prompts."""
+    pairs = consistency_pairs(model, tok, cfg, unlabelled(items))
+    by_q = {it.question(i % N_LOCK_FORMS): it for i, it in enumerate(items)}
+    right = sum(by_q[q].answer == a for q, a in pairs)  # reported only, after the choice
+    slip = sum(by_q[q].locked == a for q, a in pairs)
     if pairs:
         model = lora_train(model, tok, pairs, cfg.sweep, seed, "consistency").merge_and_unload()
-    return model, {"kept": len(pairs), "kept_correct": right, "verifier_calls": 0}
+    return model, {"kept": len(pairs), "kept_correct": right, "kept_slip": slip, "verifier_calls": 0}

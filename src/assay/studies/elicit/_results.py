@@ -15,14 +15,46 @@ class ModelStage(Strict):
 
 
 class Correct(Strict):
-    """Per eval item: the forced choice picked the sum."""
+    """Per eval item: the forced choice picked the answer (``correct``) or the slip (``slipped``)."""
 
     correct: list[bool]
+    slipped: list[bool] = Field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
         """Share of items answered correctly."""
         return sum(self.correct) / max(len(self.correct), 1)
+
+
+class SkillRow(Strict):
+    """One candidate skill on the base model, on the selection split.
+
+    Attributes:
+        skill: The candidate's name.
+        k: Items answered correctly.
+        n: Items asked.
+        lo: Lower end of the Wilson 95 % interval of ``k / n``.
+        hi: Upper end.
+        slipped: Items where the base model picked the slip.
+        passes: The declared rule holds (``k / n >= chance + min_above_chance`` and ``lo > chance``).
+    """
+
+    skill: str
+    k: int
+    n: int
+    lo: float
+    hi: float
+    slipped: int
+    passes: bool
+
+
+class BaseSkill(Strict):
+    """The ``base_skill`` stage: every candidate measured, and the skill the declared rule locks."""
+
+    rows: list[SkillRow]
+    chance: float
+    rule: str
+    chosen: str | None
 
 
 class Profile(Strict):
@@ -39,7 +71,7 @@ class Profile(Strict):
 
 
 class MethodPoint(Strict):
-    """One elicitation method on one model at one k (k = 0 for the label-free methods)."""
+    """One elicitation method on one model at one k (k = 0 for expert iteration and consistency)."""
 
     method: str
     target: str
@@ -48,8 +80,10 @@ class MethodPoint(Strict):
     correct: Correct
     kept: int | None = None
     kept_correct: int | None = None
+    kept_slip: int | None = None
     verifier_calls: int | None = None
     weak_accuracy: float | None = None
+    weak_slip: float | None = None
 
 
 class MethodResult(Strict):
@@ -59,9 +93,11 @@ class MethodResult(Strict):
 
 
 class ElicitRun(Strict):
-    """Every stage result of one run, with stage times."""
+    """Every stage result of one run, with stage times (``skill`` None: no candidate passed the rule)."""
 
-    profiles: dict[str, Profile]
-    methods: list[MethodPoint]
+    base_skill: BaseSkill
+    skill: str | None
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    methods: list[MethodPoint] = Field(default_factory=list)
     timings: dict[str, float]
     skipped: list[str]

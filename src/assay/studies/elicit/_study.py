@@ -7,7 +7,10 @@ from pathlib import Path
 from assay.engine._registry import StudyResult, study
 
 
-@study("elicit", "password-locked addition: demos vs weak samples, expert iteration, consistency, decoys")
+@study(
+    "elicit",
+    "password-locked skill the base model has: demos, weak samples, verifier feedback, consistency; decoys",
+)
 def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
     """Run (or resume) the study into ``out`` and write its metrics, claims and report."""
     from assay.studies.elicit._config import load_elicit_config
@@ -16,5 +19,11 @@ def elicit_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
 
     cfg = load_elicit_config(config, fast=fast)
     res = run_elicit_study(cfg, out)
+    if res.skill is None:
+        import click
+
+        from assay.studies.elicit._report import STOPPED
+
+        click.echo(f"elicit: {STOPPED} (see the base-skill table in {out / 'report.html'})", err=True)
     metrics, report = write_elicit_outputs(cfg, res, out)
     return StudyResult(out, metrics, report, res.timings, res.skipped)
