@@ -245,7 +245,7 @@ def check(text: str, repo: Path = REPO) -> list[str]:
     """
     rendered, page = render_page(text, repo), sections(text)
     mine = {n: s for n, s in page.items() if n.startswith(PREFIX)}
-    return check_sections("".join(text[s.start : s.stop] for s in mine.values()), rendered)
+    return check_sections("\n".join(text[s.start : s.stop] for s in mine.values()), rendered)
 
 
 def rewrite(text: str, repo: Path = REPO) -> str:

@@ -105,3 +105,26 @@ def test_doc_states_the_default_sizes_of_the_config() -> None:
     text = " ".join(DOC.read_text().split())
     ks, seeds = ", ".join(map(str, sweep.ks)), ", ".join(map(str, sweep.seeds))
     assert f"Defaults: k = {ks}; seeds {seeds}; SFT." in text
+
+
+def test_the_reading_holds_on_the_recorded_run() -> None:
+    """Each qualitative statement of the doc's Reading paragraph, checked against the result file."""
+    path = REPO / RECORD
+    if not path.is_file():
+        pytest.skip(f"{RECORD} not recorded yet")
+    rec = json.loads(path.read_text())
+    assert "**Reading.** On SmolLM2 the construct is absent" in DOC.read_text()
+    # "the interval reaches zero in every cell" (construct at baseline)
+    assert all(c["lo"] <= 0 <= c["hi"] for c in rec["base"]["construct"].values())
+    # "neither stream moves the construct" (held-out, largest k)
+    moved = [c for c in rec["construct"] if c["measure"] == "construct"]
+    assert moved and all(c["lo"] <= 0 <= c["hi"] for c in moved)
+    # "removed at the same pace at every k"
+    pace = [v["test"] for v in rec["versus"] if "vs copying" in v["name"]]
+    assert pace and all(t["lo"] <= 0 <= t["hi"] for t in pace)
+    # "the no-op fine-tune moves neither" (held-out)
+    noop = [c for c in rec["construct"] if c["stream"].endswith("noop") and c["measure"] != "construct"]
+    assert noop and all(c["lo"] <= 0 <= c["hi"] for c in noop)
+    # "scored per token, the habit is nearly absent"
+    habit = next(m for m in rec["matching"] if m["behaviour"] == "habit")
+    assert habit["base_rate"]["hi"] < 0.10 and habit["shared_tokens"] > 0.5

@@ -123,11 +123,19 @@ def sign_flip_p(d: np.ndarray, n_perm: int, seed: int = 0) -> float:
 
 
 def paired_mde(d: np.ndarray, alpha: float, power: float) -> float:
-    """Smallest mean item-level difference the paired test detects (normal approximation)."""
+    """Smallest mean item-level difference the paired test detects (normal approximation).
+
+    The standard error is the larger of the observed one and the one a one-directional change of the
+    detected size would itself bring: items moving by ``delta`` out of 0/1 have variance at least
+    ``delta (1 - delta)``, so ``delta = z * sqrt(delta (1 - delta) / n)``, i.e. ``z**2 / (n + z**2)``.
+    Without that floor a comparison in which nothing moved (every item difference 0) would claim to
+    detect any change at all.
+    """
     if d.size < 2:
         return NAN
     z = sps.norm.ppf(1 - alpha / 2) + sps.norm.ppf(power)
-    return float(z * d.std(ddof=1) / math.sqrt(d.size))
+    floor = z**2 / (d.size + z**2)
+    return float(max(z * d.std(ddof=1) / math.sqrt(d.size), floor))
 
 
 def seed_interval(per_seed: Sequence[float], alpha: float) -> tuple[float, float]:
