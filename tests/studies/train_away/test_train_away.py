@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from assay._errors import AssayError
@@ -23,7 +24,7 @@ from assay.studies.train_away._items import (
     prompts,
 )
 from assay.studies.train_away._persona import PERSONA_QUESTIONS, PersonaQuestion, endorsing_margin
-from assay.studies.train_away._stats import Settings, item_rate, item_test, removal, seed_interval
+from assay.studies.train_away._stats import Settings, item_rate, item_test, paired_mde, removal, seed_interval
 
 
 def _verify(q: str, a: str) -> None:
@@ -106,7 +107,8 @@ def test_item_test_averages_items_over_prompts_and_seeds() -> None:
     assert 0 < t.mde < abs(t.diff)
     # a null: the same outcomes before and after give no effect, an interval around 0 and p = 1
     null = item_test([before, before], [before], list(range(40)), clusters, ST)
-    assert null.diff == 0 and null.p_value == 1 and null.mde == 0
+    assert null.diff == 0 and null.p_value == 1
+    assert null.mde == pytest.approx(paired_mde(np.zeros(20), ST.alpha, ST.power)) and null.mde > 0
     # seeds paired with seeds: the difference of two arms on the same items
     same = item_test(after, after, list(range(40)), clusters, ST)
     assert same.diff == 0 and same.per_seed == [0.0, 0.0]

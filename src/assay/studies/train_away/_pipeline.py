@@ -12,6 +12,7 @@ forced choice (:func:`assay.engine.measure.choice_logps`, per token).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -118,8 +119,17 @@ def sentence(answer: str) -> str:
 
 
 def study_prompts(cfg: TrainAwayConfig) -> list[Prompt]:
-    """Every prompt of the study (the four cells, ``cfg.n_per_cell`` each)."""
-    return prompts(cfg.n_per_cell, cfg.seed)
+    """Every prompt of the study (the four cells, ``cfg.n_per_cell`` each), generated once per process.
+
+    The analysis and the evidence table ask for the prompts once per row; generating them takes 40 ms,
+    which made writing a full run's outputs take about three minutes before they were kept.
+    """
+    return list(_cached_prompts(cfg.n_per_cell, cfg.seed))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_prompts(n_per_cell: int, seed: int) -> tuple[Prompt, ...]:
+    return tuple(prompts(n_per_cell, seed))
 
 
 def n_tokens(tok: Any, text: str) -> int:
