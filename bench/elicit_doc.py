@@ -13,12 +13,18 @@ rendering, so no figure in those tables is typed by hand.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from assay._docgen import DocSectionError, check_sections, replace_sections, sections, table
+from assay._docgen import (
+    DocSectionError,
+    check_sections,
+    render_from_sources,
+    replace_sections,
+    sections,
+    table,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "studies.md"
@@ -165,27 +171,8 @@ def elicit_part(text: str) -> tuple[int, int]:
 
 
 def render_page(text: str, repo: Path = REPO) -> dict[str, str]:
-    """Every generated section of ``text``, rendered from the file (under ``repo``) its marker names.
-
-    Raises:
-        DocSectionError: A section names no source, its source is missing, or the source renders no
-            section of that name (or the page's markers are malformed).
-    """
-    by_source: dict[str, dict[str, str]] = {}
-    out = {}
-    for name, s in sections(text).items():
-        if s.source is None:
-            raise DocSectionError(f"section '{name}' names no source (write 'source=PATH' in its marker)")
-        if s.source not in by_source:
-            path = repo / s.source
-            if not path.is_file():
-                raise DocSectionError(f"section '{name}': source {s.source} not found")
-            by_source[s.source] = render(json.loads(path.read_text()))
-        rendered = by_source[s.source]
-        if name not in rendered:
-            raise DocSectionError(f"section '{name}': {s.source} renders only {', '.join(rendered)}")
-        out[name] = rendered[name]
-    return out
+    """Every generated section of ``text``, rendered from the file (under ``repo``) its marker names."""
+    return render_from_sources(text, repo, render)
 
 
 def check(text: str, repo: Path = REPO) -> list[str]:

