@@ -1,6 +1,8 @@
 """Study benchmark (not a test): wall time and stage times of `assay study train_away` and `elicit`.
 
-Goals on 2 cores, no GPU: each study with `--fast` <= 90 s, the full SmolLM2 version <= 15 minutes.
+Goals on 2 cores, no GPU (v3 designs, issue #29): each study with `--fast` <= 90 s, the full SmolLM2 version
+<= 30 minutes. The v3 full runs are recorded by bench/train_away.py and bench/elicit.py (`--from`), whose
+files the docs cite; studies-from-run.json holds an earlier design's full runs.
 
     python bench/studies.py                          # both studies, fast then full, in temporary directories
     python bench/studies.py --fast-only              # skip the full SmolLM2 runs
@@ -22,7 +24,7 @@ from typing import Any
 from assay.engine import recorded_timings
 from assay.studies import run_study
 
-GOALS = {"fast": 90, "full": 900}
+GOALS = {"fast": 90, "full": 1800}
 
 
 def recorded(out: Path) -> dict[str, Any]:
