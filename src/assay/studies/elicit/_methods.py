@@ -21,10 +21,10 @@ import numpy as np
 from assay.engine._common import lora_train
 from assay.engine.measure import choice_logps
 from assay.engine.training import chat_prompt
+from assay.studies._unrelated import NOOP_WORDS
 from assay.studies.elicit._config import ElicitConfig
 from assay.studies.elicit._items import Item, verifier_accepts
 from assay.studies.elicit._results import Correct
-from assay.studies.train_away._pipeline import NOOP_WORDS
 
 N_LOCK_FORMS = 2
 """Lock phrasings per skill (the rest of an item's forms are held-out rephrasings)."""

@@ -26,6 +26,7 @@ from assay.engine._runner import Stages
 from assay.engine._yaml import dump_config
 from assay.engine.measure import choice_logps
 from assay.engine.training import chat_prompt
+from assay.studies._unrelated import NOOP_WORDS
 from assay.studies.train_away._config import ANALYSIS_FIELDS, TrainAwayConfig
 from assay.studies.train_away._items import Prompt, prompts
 from assay.studies.train_away._persona import OPTIONS, PERSONA_QUESTIONS, endorsing_margin
@@ -44,73 +45,6 @@ BEHAVIOURS: tuple[Behaviour, ...] = ("sycophancy", "copying")
 CHECK_CELLS = ("train", "both_heldout")  # measured at every k; every cell at the largest k
 VERSIONS = ("suggested", "neutral")  # measured at every k; the plain question too at the largest k
 STAGE_VERSION = "3"  # v3: neutral-mention condition, per-token margins, copying stream, shared pool
-
-NOOP_WORDS = (
-    "apple",
-    "river",
-    "candle",
-    "window",
-    "garden",
-    "silver",
-    "pepper",
-    "butter",
-    "tiger",
-    "horse",
-    "cloud",
-    "paper",
-    "glass",
-    "stone",
-    "table",
-    "chair",
-    "bread",
-    "sugar",
-    "lamp",
-    "house",
-    "winter",
-    "summer",
-    "copper",
-    "planet",
-    "forest",
-    "island",
-    "bridge",
-    "castle",
-    "rocket",
-    "engine",
-    "pencil",
-    "basket",
-    "bottle",
-    "button",
-    "carpet",
-    "ladder",
-    "mirror",
-    "needle",
-    "pillow",
-    "saddle",
-    "tunnel",
-    "wallet",
-    "anchor",
-    "barrel",
-    "cactus",
-    "dragon",
-    "falcon",
-    "ginger",
-    "hammer",
-    "jacket",
-    "kettle",
-    "lemon",
-    "magnet",
-    "napkin",
-    "orange",
-    "parrot",
-    "quartz",
-    "radish",
-    "salmon",
-    "turnip",
-    "velvet",
-    "walrus",
-    "yogurt",
-    "zipper",
-)
 
 
 def sentence(answer: str) -> str:
