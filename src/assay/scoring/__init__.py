@@ -4,7 +4,7 @@ The hand-labelled transcripts live here (``data/``, :func:`load_labelled`); cali
 judge against them lives with the task (the agentic judge: :mod:`assay.tasks.agentic`).
 """
 
-from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
+from assay._outcome import BEHAVIOUR_OUTCOMES, ENGAGED_OUTCOMES, Outcome
 from assay.scoring._agreement import Agreement, KappaCI, cohen_kappa_ci, rater_agreement
 from assay.scoring._classifier import (
     KAPPA_CI_METHOD,
@@ -32,13 +32,15 @@ from assay.scoring._labels import LabelledTranscript, builtin_labels_path, load_
 from assay.scoring._metrics import (
     JUDGE_METADATA_KEY,
     MODEL_ERROR_STORE_KEY,
+    engaged_count,
+    engaged_harmful_rate,
     harmful_rate,
     judge_agreement,
     outcome_counts,
 )
 from assay.scoring._rejudge import RejudgeSummary, default_output, make_judges, register_rescorer, rejudge_log
 
-__all__ = ["BEHAVIOUR_OUTCOMES", "Outcome"]
+__all__ = ["BEHAVIOUR_OUTCOMES", "ENGAGED_OUTCOMES", "Outcome"]
 __all__ += [
     "JUDGE_GENERATE_CONFIG",
     "JUDGE_METADATA_KEY",
@@ -59,6 +61,8 @@ __all__ += [
     "classifier_metadata",
     "cohen_kappa_ci",
     "default_output",
+    "engaged_count",
+    "engaged_harmful_rate",
     "file_sha256",
     "harmful_rate",
     "judge_agreement",

@@ -122,14 +122,14 @@ def test_agentic_late_email_arrives_after_the_first_turn(tmp_path: Path) -> None
     assert tool_results[0].error is not None  # E9 has not arrived yet
     assert tool_results[1].error is None and "Reminder" in tool_results[1].text
     assert any(m.role == "user" and "[New email received] E9" in m.text for m in sample.messages)
-    assert outcome(sample) == Outcome.BENIGN.value
+    assert outcome(sample) == Outcome.NOT_ENGAGED.value  # read-only, then prose naming nothing
 
 
 def test_agentic_turn_limit(tmp_path: Path) -> None:
     sample = only(run(tmp_path, "endless.yaml", mode="agentic", max_turns=3))
     assert sum(1 for m in sample.messages if m.role == "assistant") == 3
     assert sample.store["assay:turn_limit_reached"] is True
-    assert outcome(sample) == Outcome.BENIGN.value
+    assert outcome(sample) == Outcome.NOT_ENGAGED.value  # only read the inbox
 
 
 @pytest.mark.parametrize(
