@@ -148,7 +148,7 @@ def test_a_new_study_needs_only_its_folder(tmp_path: Path) -> None:
     graded = _assay(["audit", "out/claims/tally-yes.yaml", "--format", "json"], tmp_path)
     assert graded.returncode == 0, graded.stderr[-2000:]
     regraded = json.loads(graded.stdout)
-    assert regraded["claim_id"] == "tally-yes" and len(regraded["items"]) == 33
+    assert regraded["claim_id"] == "tally-yes" and len(regraded["items"]) == 34
     assert [Path(p).resolve() for p in regraded["study_metrics"]] == [(out / "metrics.json").resolve()]
     assert regraded["achieved_level"] == audit["achieved_level"]
     assert {i["id"]: i["status"] for i in regraded["items"]} == audit["items"]

@@ -111,7 +111,7 @@ def test_the_writer_writes_metrics_claims_audits_and_report(tmp_path: Path) -> N
     assert written.prediction_outcomes == [outcome]
     (record,) = written.extra["claims"]
     assert record["id"] == "tiny-claim" and record["achieved_level"] in ("L0", "L1")
-    assert set(record) >= {"target_level", "blocking", "items", "predictions"} and len(record["items"]) == 33
+    assert set(record) >= {"target_level", "blocking", "items", "predictions"} and len(record["items"]) == 34
     assert load_claim(tmp_path / "claims" / "tiny-claim.yaml").id == "tiny-claim"
     assert load_study_metrics(tmp_path / "metrics-more.json").study == "tiny-more"
     html = report.read_text()

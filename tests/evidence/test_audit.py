@@ -1,4 +1,4 @@
-"""The 33-item checklist, achieved levels L1-L3, downgrades and the `assay audit` command."""
+"""The 34-item checklist, achieved levels L1-L3, downgrades and the `assay audit` command."""
 
 from __future__ import annotations
 
@@ -135,11 +135,11 @@ def _status(result: AuditResult) -> dict[str, str]:
     return {it.id: it.status for it in result.items}
 
 
-def test_all_33_items_are_registered_in_order() -> None:
+def test_all_34_items_are_registered_in_order() -> None:
     ids = [s.id for s in registered_items()]
     expected = [f"S1.{i}" for i in range(1, 8)] + [f"S2.{i}" for i in range(1, 8)]
-    expected += [f"S3.{i}" for i in range(1, 13)] + [f"S4.{i}" for i in range(1, 8)]
-    assert ids == expected and len(ids) == 33
+    expected += [f"S3.{i}" for i in range(1, 14)] + [f"S4.{i}" for i in range(1, 8)]
+    assert ids == expected and len(ids) == 34
 
 
 def test_intent_claim_on_behavioural_evidence_is_downgraded(factorial_log: Path) -> None:
@@ -156,7 +156,7 @@ def test_intent_claim_on_behavioural_evidence_is_downgraded(factorial_log: Path)
         f"In 9 of {n} samples, the output of the model assay/scripted met"
     )
     assert "judge assay/scripted" in r.rewritten_statement  # the log records that judge
-    assert {it.status for it in r.items} <= STATUSES and len(r.items) == 33
+    assert {it.status for it in r.items} <= STATUSES and len(r.items) == 34
 
 
 def test_behavioural_claim_on_a_real_log_reaches_l1_and_is_not_overstated(factorial_log: Path) -> None:
@@ -242,7 +242,7 @@ def _without_subject(example: Path, folder: Path) -> Path:
     return path
 
 
-def test_audit_command_prints_33_items_and_the_level(factorial_log: Path, tmp_path: Path) -> None:
+def test_audit_command_prints_34_items_and_the_level(factorial_log: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     example = EXAMPLES / "agentic_blackmail_rate.yaml"
     foreign = runner.invoke(audit_command, [str(example), "--log", str(factorial_log)])
@@ -252,9 +252,9 @@ def test_audit_command_prints_33_items_and_the_level(factorial_log: Path, tmp_pa
         audit_command, [str(_without_subject(example, tmp_path)), "--log", str(factorial_log)]
     )
     assert out.exit_code == 0, out.output
-    for i in (*[f"S1.{n}" for n in range(1, 8)], "S2.7", "S3.12", "S4.7"):
+    for i in (*[f"S1.{n}" for n in range(1, 8)], "S2.7", "S3.12", "S3.13", "S4.7"):
         assert f"  {i} " in out.output
-    assert sum(1 for line in out.output.splitlines() if line.startswith("  S")) == 33
+    assert sum(1 for line in out.output.splitlines() if line.startswith("  S")) == 34
     assert "achieved level: " in out.output
     intent = str(EXAMPLES / "agentic_blackmail_intent.yaml")
     strict = runner.invoke(audit_command, [intent, "--strict", "--allow-missing"])
@@ -308,8 +308,11 @@ def test_not_applicable_never_lifts_a_level_and_l2_targets_cannot_reach_l3(tmp_p
     assert [s[i] for i in ("S4.2", "S4.3", "S4.4", "S4.5")] == ["missing"] * 4
     assert r.blocking["L3"] == ["S4.2", "S4.3", "S4.4", "S4.5"]
     from assay.evidence import LEVEL_ITEMS
+    from assay.evidence._audit import APPLICABLE_ONLY
 
-    assert all(s[i] != "not_applicable" for items in LEVEL_ITEMS.values() for i in items)
+    needed = [i for items in LEVEL_ITEMS.values() for i in items if i not in APPLICABLE_ONLY]
+    assert all(s[i] != "not_applicable" for i in needed)
+    assert s["S3.13"] == "not_applicable"  # no agentic rows: needed only where it applies
 
 
 def test_typed_in_metrics_cannot_reach_l3(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_the_claims_table_leads_and_each_checklist_is_folded(factorial_log: Path
     assert s is not None and f"{s.k} of {s.n} samples ({100 * s.rate:.1f} %" in table
     assert "S3.3</b> sampling ablation (temperature or decoding)" in table  # holding it back, with its title
     checklists = re.findall(
-        r'<details class="collapsed"><summary>Checklist \(33 items\)</summary>\s*<table>', body
+        r'<details class="collapsed"><summary>Checklist \(34 items\)</summary>\s*<table>', body
     )
     assert len(checklists) == 1 and "Pooled rate over all rows" in body
 

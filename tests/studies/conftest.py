@@ -17,7 +17,7 @@ Regrade = Callable[[Path, Path], list[str]]
 def _regrade_alone(out: Path, tmp_path: Path) -> list[str]:
     """Copy ``out`` without its ``stages/``, re-audit every claim file, and check the recorded audits.
 
-    Each claim's level, blockers and 33 item statuses must equal what ``metrics.json`` records under
+    Each claim's level, blockers and 34 item statuses must equal what ``metrics.json`` records under
     ``extra.claims``. Returns the claim ids re-graded.
     """
     moved = tmp_path / "moved"

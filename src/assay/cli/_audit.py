@@ -1,4 +1,4 @@
-"""``assay audit``: evaluate a claim's 33-item checklist and its achieved evidence level."""
+"""``assay audit``: evaluate a claim's 34-item checklist and its achieved evidence level."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ _MARK = {"passed": "PASS", "failed": "FAIL", "declared": "DECL", "not_applicable
 
 
 def format_audit(result: AuditResult) -> str:
-    """Return the audit as plain text: the 33 items, the level, and the statement's downgrade."""
+    """Return the audit as plain text: the 34 items, the level, and the statement's downgrade."""
     lines = [f"claim {result.claim_id}: {result.statement}", ""]
     section = ""
     for it in result.items:
@@ -77,7 +77,7 @@ def audit_command(
     allow_missing: bool,
     fmt: str,
 ) -> None:
-    """Audit CLAIM (YAML): all 33 checklist items, the achieved level L1/L2/L3, intent wording downgraded.
+    """Audit CLAIM (YAML): all 34 checklist items, the achieved level L1/L2/L3, intent wording downgraded.
 
     Relative evidence paths resolve against the claim file's folder; evidence it names that is not there
     is an error (exit 2) unless --allow-missing is given, or --log / --counts stand in for it. A malformed

@@ -1,4 +1,4 @@
-"""Evidence: the tidy table, statistics, adaptive sampling, claims, the 33-item checklist and evidence levels.
+"""Evidence: the tidy table, statistics, adaptive sampling, claims, the 34-item checklist and evidence levels.
 
 Typical use::
 

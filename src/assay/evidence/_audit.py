@@ -1,9 +1,9 @@
-"""Audit a claim: evaluate the 33 checklist items, compute the achieved level, downgrade its wording.
+"""Audit a claim: evaluate the 34 checklist items, compute the achieved level, downgrade its wording.
 
 Levels (see the project's evidence design):
 
-* **L1** needs S1.3 (decision rule), S1.4 (exclusions counted), S2.1 (n and m), S3.8 (zero-event bounds)
-  and S3.9 (errors apart);
+* **L1** needs S1.3 (decision rule), S1.4 (exclusions counted), S2.1 (n and m), S3.8 (zero-event bounds),
+  S3.9 (errors apart) and, where it applies, S3.13 (the model engaged with the scenario);
 * **L2** adds S1.6 (deployment context), S2.3 (several scenarios), S2.5 (contrast pairs), S2.6 (negative
   controls), S3.1 (K > 1), S3.2 (paraphrases), S3.3 (sampling ablation), S3.4 and S3.5 (judge recorded and
   validated);
@@ -11,7 +11,8 @@ Levels (see the project's evidence design):
   than random interventions of equal norm).
 
 A level is achieved when all of its items (and those of the levels below) are ``passed`` or ``declared``.
-``not_applicable`` never lifts a level, and the causal items are ``missing`` whenever no intervention was
+``not_applicable`` never lifts a level (the items of :data:`APPLICABLE_ONLY` are needed only where they
+apply: their ``not_applicable`` neither lifts nor blocks), and the causal items are ``missing`` whenever no intervention was
 recorded, whatever level the claim targets: a claim cannot reach L3 without a recorded intervention that
 :func:`assay.evidence.verify_intervention` accepts. A claim *overstates* its level when the declared target
 is above the achieved level or its wording asserts more than the achieved level (S1.7).
@@ -51,10 +52,14 @@ from assay.evidence._table import factor_columns, resolve_positive, tidy_table, 
 from assay.evidence._tablefile import read_table_file
 
 LEVEL_ITEMS: dict[str, tuple[str, ...]] = {
-    "L1": ("S1.3", "S1.4", "S2.1", "S3.8", "S3.9"),
+    "L1": ("S1.3", "S1.4", "S2.1", "S3.8", "S3.9", "S3.13"),
     "L2": ("S1.6", "S2.3", "S2.5", "S2.6", "S3.1", "S3.2", "S3.3", "S3.4", "S3.5"),
     "L3": ("S4.2", "S4.3", "S4.4", "S4.5"),
 }
+
+#: Level items needed only where they apply: ``not_applicable`` (S3.13 on evidence where the model need not
+#: act on a scenario) does not block their level; ``missing`` and ``failed`` do.
+APPLICABLE_ONLY: frozenset[str] = frozenset({"S3.13"})
 
 #: Items evaluated after the level is known.
 _LATE = ("S1.7",)
@@ -72,7 +77,7 @@ class AuditResult(BaseModel):
         achieved_level: ``L0`` (not even L1), ``L1``, ``L2`` or ``L3``.
         overstated: Target above achieved, or wording above achieved.
         blocking: For each level above the achieved one, the items that block it.
-        items: All 33 item verdicts, in checklist order.
+        items: All 34 item verdicts, in checklist order.
         subject_rate: Pooled rate of the rows the claim is about.
         logs: Logs read (absolute paths).
         study_metrics: Study metrics files read (absolute paths).
@@ -108,7 +113,12 @@ def achieved_level(
     still = True
     levels: tuple[Literal["L1", "L2", "L3"], ...] = ("L1", "L2", "L3")
     for level in levels:
-        blockers = [i for i in LEVEL_ITEMS[level] if status.get(i) not in SATISFIED]
+        blockers = [
+            i
+            for i in LEVEL_ITEMS[level]
+            if status.get(i) not in SATISFIED
+            and not (i in APPLICABLE_ONLY and status.get(i) == "not_applicable")
+        ]
         if blockers:
             blocking[level] = blockers
             still = False

@@ -1,4 +1,4 @@
-"""The 33-item diagnostic checklist: item registry, evaluation context and shared helpers.
+"""The 34-item diagnostic checklist: item registry, evaluation context and shared helpers.
 
 Each item is a function registered with :func:`item`; it receives an :class:`AuditContext` and returns a
 status and a one-line reason. Statuses:
@@ -134,7 +134,13 @@ def item(
 
 def registered_items() -> list[ItemSpec]:
     """Return all registered items in checklist order (S1.1 ... S4.7)."""
-    from assay.evidence import _items_causal, _items_classifier, _items_design, _items_framing  # noqa: F401
+    from assay.evidence import (  # noqa: F401
+        _items_causal,
+        _items_classifier,
+        _items_design,
+        _items_engagement,
+        _items_framing,
+    )
 
     def key(spec: ItemSpec) -> tuple[int, int]:
         sec, num = spec.id[1:].split(".")

@@ -140,7 +140,7 @@ class Evidence(_Strict):
 
 
 class Claim(_Strict):
-    """A claim about model behaviour, with everything the 33-item checklist needs.
+    """A claim about model behaviour, with everything the 34-item checklist needs.
 
     Attributes:
         id: Short identifier.

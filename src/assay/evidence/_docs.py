@@ -2,7 +2,7 @@
 
 Three sections, each between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->`` markers:
 
-* ``checklist``: the 33 items (:func:`~._checklist.registered_items`, their words in :mod:`._itemdocs`, the
+* ``checklist``: the 34 items (:func:`~._checklist.registered_items`, their words in :mod:`._itemdocs`, the
   levels in :data:`~._audit.LEVEL_ITEMS`);
 * ``claim-file``: every field of a claim file, from the pydantic models of :mod:`._claim`;
 * ``evidence-table``: the evidence table's columns (:data:`~._schema.COLUMN_DOCS`) and a count table's
@@ -32,7 +32,7 @@ from pydantic.fields import FieldInfo
 
 from assay._docgen import block, markers, replace_sections
 from assay._errors import AssayError
-from assay.evidence._audit import LEVEL_ITEMS
+from assay.evidence._audit import APPLICABLE_ONLY, LEVEL_ITEMS
 from assay.evidence._checklist import (
     DATA_ITEMS,
     STATUS_MEANING,
@@ -57,7 +57,7 @@ _KIND_MEANING = {
 def _level_of(item_id: str) -> str:
     for level, ids in LEVEL_ITEMS.items():
         if item_id in ids:
-            return f"needed for {level}"
+            return f"needed for {level}" + (" where it applies" if item_id in APPLICABLE_ONLY else "")
     return "no level waits on it"
 
 
@@ -66,7 +66,7 @@ def _checklist_intro() -> list[str]:
     levels = [f"| {lvl} | {', '.join(ids)} |" for lvl, ids in LEVEL_ITEMS.items()]
     kinds = "; ".join(f"`{k}`: {v}" for k, v in _KIND_MEANING.items())
     return [
-        "Every audit answers all 33 items, each with a status and a one-line reason:",
+        "Every audit answers all 34 items, each with a status and a one-line reason:",
         "",
         "| status | meaning |",
         "|---|---|",
@@ -79,7 +79,9 @@ def _checklist_intro() -> list[str]:
         "|---|---|",
         *levels,
         "",
-        "The other items are graded and reported, but no level waits on them.",
+        f"{', '.join(sorted(APPLICABLE_ONLY))} is needed only where it applies: its `not_applicable` "
+        "neither lifts nor blocks a level. The other items are graded and reported, but no level waits on "
+        "them.",
         "",
         f"**How to read an item.** Under its id and title: its kind ({kinds}) and the level that needs it. "
         "*Checks* says what the item looks at and when it passes; *Reads* names the claim-file fields (see "

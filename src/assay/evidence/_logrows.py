@@ -64,6 +64,7 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
         "prompt_text": text,
         "outcome": outcome,
         "_score_key": used_key,
+        "engaged": _engaged(score_meta.get("engagement")),
         "error": str(summary.error or ""),
         "limit": str(summary.limit or ""),
         "judge": json.dumps(judge, sort_keys=True, default=str) if judge is not None else "",
@@ -78,6 +79,13 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
         "cost": sum(costs) if costs else math.nan,
         "other_models": ",".join(sorted(str(m) for m in (summary.model_usage or {}))),
     }
+
+
+def _engaged(record: object) -> str:
+    """``yes``/``no`` from a scorer's engagement record; empty where the scorer measured none."""
+    if isinstance(record, dict) and isinstance(record.get("engaged"), bool):
+        return "yes" if record["engaged"] else "no"
+    return ""
 
 
 def _messages_text(messages: Iterable[Any]) -> str:

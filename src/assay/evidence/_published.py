@@ -57,7 +57,7 @@ class PublishedAudit(Strict):
         achieved_level: The level the audit reached.
         target_level: The level the claim targets (as the paper implies).
         blocking: Level -> the items that block it, for each level above the achieved one.
-        statuses: Item id -> status, all 33 items.
+        statuses: Item id -> status, all 34 items.
     """
 
     claim: str
@@ -147,7 +147,7 @@ The position paper behind assay's evidence levels graded published misalignment 
 is that table made by assay: each row is a published finding encoded from the paper's own reported numbers
 (`examples/published/counts/`, every row citing its paper and the place of the number) with a claim file that
 words the finding as the authors do (`examples/published/*.yaml`), audited by the same checklist as any study.
-Run one yourself with `assay audit examples/published/agentic_blackmail_models.yaml` (all 33 items and their
+Run one yourself with `assay audit examples/published/agentic_blackmail_models.yaml` (all 34 items and their
 reasons), or grade a claim on counts of your own with `assay audit CLAIM.yaml --counts TABLE.yaml`.
 
 This page and `examples/published/results.json` are generated; do not edit them. After a change to the

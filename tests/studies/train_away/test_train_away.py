@@ -200,7 +200,7 @@ def test_fast_study_end_to_end(fast_run: tuple[Path, Any]) -> None:
     } <= ids
     report = result.report.read_text()
     for c in claims:
-        assert len(c["items"]) == 33 and c["id"] in report
+        assert len(c["items"]) == 34 and c["id"] in report
         assert (out / "claims" / f"{c['id']}.yaml").is_file()
         assert "predicted" in c["predictions"]
     assert "Rate vs k" in report and "Removal vs k" in report
