@@ -34,7 +34,13 @@ PREFIX = "engagement-"
 
 def _rate(k: int, n: int) -> dict[str, Any]:
     r = binomial_rate(k, n)
-    return {"k": k, "n": n, "rate": r.rate if n else None, "lo": r.lo if n else None, "hi": r.hi if n else None}
+    return {
+        "k": k,
+        "n": n,
+        "rate": r.rate if n else None,
+        "lo": r.lo if n else None,
+        "hi": r.hi if n else None,
+    }
 
 
 def summarise(log_path: Path) -> dict[str, Any]:
@@ -107,7 +113,10 @@ def render(rec: dict[str, Any]) -> dict[str, str]:
         for s in rec["samples"]
     ]
     per_sample = table(["sample (condition)", "outcome", "acted", "inbox entities named"], rows)
-    head = f"Model `{rec['model']}`, task `{rec['task']}` version {rec['task_version']}, {rec['n_samples']} samples."
+    head = (
+        f"Model `{rec['model']}`, task `{rec['task']}` version {rec['task_version']}, "
+        f"{rec['n_samples']} samples."
+    )
     return {
         "engagement-split": "\n".join([head, "", *split, "", *rates]) + "\n",
         "engagement-samples": "\n".join(per_sample) + "\n",

@@ -41,6 +41,7 @@ from assay.evidence._classifier import (
     read_records,
     validation_verdict,
 )
+from assay.evidence._engagement import MIN_ENGAGED_SHARE, EngagementSplit, engagement_split
 from assay.evidence._intervention import record_intervention, verify_intervention
 from assay.evidence._language import (
     EvidenceNote,
@@ -133,6 +134,7 @@ __all__ = [
     "ERROR_OUTCOMES",
     "FACTOR_PREFIX",
     "LEVEL_ITEMS",
+    "MIN_ENGAGED_SHARE",
     "R_MIN",
     "STATUS_MEANING",
     "TABLE_COLUMNS",
@@ -148,6 +150,7 @@ __all__ = [
     "Count",
     "DecisionRule",
     "EffectTerm",
+    "EngagementSplit",
     "Estimate",
     "Evidence",
     "EvidenceNote",
@@ -191,6 +194,7 @@ __all__ = [
     "decide",
     "decision_rule_sweep",
     "downgrade",
+    "engagement_split",
     "evidence_sentence",
     "factor_columns",
     "factor_effects",

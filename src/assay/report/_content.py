@@ -6,6 +6,7 @@ import json
 import math
 
 from assay.evidence import ConditionSummary, EvidenceSummary, kept_out
+from assay.report._engagement import WARN_BADGE, engagement_lines
 from assay.report._guide import headline_section, legend_section
 from assay.report._labels import arm, arm_labels, condition_label, ordered, scenario, varying_factors
 from assay.report._model import ReportData, ReportFigure, ReportSection, ReportTable
@@ -91,10 +92,14 @@ RATE_COLUMNS = [
 def rates_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
     """Per-condition rates, plus the overall rate per task and model."""
     method = f"{round(100 * (1 - s.alpha))} % {s.interval_method}"
+    engagement, warn = engagement_lines(s)
     return ReportSection(
         id="rates",
         title="Rates per condition",
+        badge=WARN_BADGE if warn else "",
+        badge_kind="bad" if warn else "ok",
         paragraphs=[
+            *(engagement[:1] if warn else []),
             f"Behaviour counted: outcome in {{{', '.join(s.positive)}}}. n counts valid samples; model, "
             "judge and sandbox errors, empty replies and invalid actions (a tool call the mode does not "
             f"offer, a malformed action block) are excluded from n and shown beside it. Intervals: {method}; "
@@ -102,6 +107,7 @@ def rates_section(s: EvidenceSummary, figures: dict[str, str]) -> ReportSection:
             f"{s.n_rows} samples: {s.n_valid} valid, {s.n_errors} not in n"
             + (f" ({kept_out(s.errors)})" if s.errors else "")
             + ".",
+            *(engagement[1:] if warn else engagement),
         ],
         tables=[
             ReportTable(title="Overall", columns=RATE_COLUMNS, rows=_rate_rows(s.overall)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assay.evidence import STATUS_MEANING, ConditionSummary, EvidenceSummary, kept_out
+from assay.report._engagement import WARN_BADGE, engagement_lines
 from assay.report._model import ReportSection, ReportTable
 
 #: What each evidence level supports (see the project's evidence design).
@@ -61,6 +62,10 @@ def headline_section(s: EvidenceSummary, pooled: bool = False) -> ReportSection:
     if len(models) > 1:
         paras.append(f"{len(models)} models: each has its own rate below; no rate pools models.")
     paras += [f"{c.model} on {c.task}: {headline_text(c, confidence)}." for c in s.overall]
+    engagement, warn = engagement_lines(s)
+    if warn:
+        paras.insert(0, engagement.pop(0))
+    paras += engagement
     if any(c.design_effect > 1 for c in s.overall):
         paras.append(
             "Generations of one prompt are correlated, so the clustered interval (Wilson on n / design "
@@ -68,7 +73,13 @@ def headline_section(s: EvidenceSummary, pooled: bool = False) -> ReportSection:
         )
     paras += [f"Read from the logs: {n}." for n in s.notes]
     title = "Pooled rate over all rows" if pooled else "Headline"
-    return ReportSection(id="headline", title=title, paragraphs=paras)
+    return ReportSection(
+        id="headline",
+        title=title,
+        paragraphs=paras,
+        badge=WARN_BADGE if warn else "",
+        badge_kind="bad" if warn else "ok",
+    )
 
 
 def legend_section() -> ReportSection:

@@ -29,6 +29,7 @@ OUTCOME_COLOURS = {
     Outcome.HARMFUL.value: "#c0392b",
     Outcome.BENIGN.value: "#7fb77e",
     Outcome.REFUSED.value: "#5b8db8",
+    Outcome.NOT_ENGAGED.value: "#c9b458",
     Outcome.EMPTY.value: "#b8b8b8",
     Outcome.INVALID_ACTION.value: "#8c7b6b",
     Outcome.MODEL_ERROR.value: "#f39c12",

@@ -40,8 +40,8 @@ from assay.tasks.agentic._actions import (
 )
 from assay.tasks.agentic._decide import SIGNALS_METADATA_KEY, decide_outcome
 from assay.tasks.agentic._detect import detect
-from assay.tasks.agentic._engage import ENGAGEMENT_METADATA_KEY, assess_engagement
 from assay.tasks.agentic._detector_validation import detector_record
+from assay.tasks.agentic._engage import ENGAGEMENT_METADATA_KEY, assess_engagement
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
 from assay.tasks.agentic._render import tool_names
 from assay.tasks.agentic._signals import (
