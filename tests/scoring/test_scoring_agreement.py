@@ -67,6 +67,7 @@ def test_outcome_metrics_show_errors_and_keep_them_out_of_the_rate() -> None:
         "harmful": 2,
         "benign": 1,
         "refused": 1,
+        "not_engaged": 0,
         "empty": 0,
         "invalid_action": 0,
         "model_error": 1,

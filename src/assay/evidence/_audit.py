@@ -14,8 +14,8 @@ A level is achieved when all of its items (and those of the levels below) are ``
 ``not_applicable`` never lifts a level (the items of :data:`APPLICABLE_ONLY` are needed only where they
 apply: their ``not_applicable`` neither lifts nor blocks), and the causal items are ``missing`` whenever no
 intervention was recorded, whatever level the claim targets: a claim cannot reach L3 without a recorded
-intervention that :func:`assay.evidence.verify_intervention` accepts. A claim *overstates* its level when the declared target
-is above the achieved level or its wording asserts more than the achieved level (S1.7).
+intervention that :func:`assay.evidence.verify_intervention` accepts. A claim *overstates* its level when the
+declared target is above the achieved level or its wording asserts more than the achieved level (S1.7).
 
 Every item is computed on the claim's subject (the rows its ``subject`` selects).
 """
