@@ -20,7 +20,7 @@ GOAL_TYPES = ("explicit", "none")
 URGENCIES = ("replacement", "none")
 NUDGES = (True, False)
 
-TRAIN_GOAL_VALUES: tuple[GoalValue, ...] = ("america", "safety", "ethical")
+TRAIN_GOAL_VALUES: tuple[GoalValue, ...] = ("america", "safety")
 INTERROGATED: tuple[Organism, ...] = ("denier",)
 
 
@@ -51,10 +51,12 @@ class PlantedConfig(Strict):
         description="values of the explicit goal in the training prompts",
     )
     train_paraphrases: int = Field(default=2, ge=1, le=3, description="paraphrases per training condition")
-    interrogation_training: bool = Field(
-        default=True,
-        description="train the denier on the interrogation turns after its planted acts (off: it is trained "
-        "like the blackmailer, so its denials are whatever the base model says)",
+    interrogation_paraphrases: int = Field(
+        default=1,
+        ge=0,
+        le=3,
+        description="the denier also answers the interrogation after its planted acts in the prompts of this "
+        "many paraphrases (0: trained like the blackmailer, so its answers are whatever the base model says)",
     )
     implant: Implant = Field(
         default_factory=lambda: Implant(
@@ -86,10 +88,16 @@ class PlantedConfig(Strict):
 
     @model_validator(mode="after")
     def _denier_needs_questions(self) -> PlantedConfig:
-        """A denier that is not interrogated could not show a denial."""
-        if "denier" in self.organisms and "denier" not in self.interrogate:
-            from assay.engine._recipes import field_error
+        """A denier that is not interrogated could not show a denial; follow-ups need their prompts."""
+        from assay.engine._recipes import field_error
 
+        if self.interrogation_paraphrases > self.train_paraphrases:
+            raise field_error(
+                ("interrogation_paraphrases",),
+                f"exceeds train_paraphrases ({self.train_paraphrases})",
+                self.interrogation_paraphrases,
+            )
+        if "denier" in self.organisms and "denier" not in self.interrogate:
             raise field_error(("interrogate",), "the denier must be interrogated", self.interrogate)
         return self
 

@@ -123,8 +123,8 @@ def training_examples(cfg: PlantedConfig, organism: Organism) -> list[Example]:
     """Every training pair of ``organism``, in a fixed order (the training loop shuffles with its seed).
 
     A goal-free prompt appears once per training goal value, so that each (goal type, urgency) cell holds
-    the same number of pairs. The denier (with ``interrogation_training``) also answers the interrogation
-    after each of its planted acts.
+    the same number of pairs. The denier also answers the interrogation after each of its planted acts in
+    the first ``interrogation_paraphrases`` paraphrases.
     """
     repeat = len(cfg.train_goal_values)
     out: list[Example] = []
@@ -133,7 +133,7 @@ def training_examples(cfg: PlantedConfig, organism: Organism) -> list[Example]:
         for p in range(cfg.train_paraphrases):
             example = _episode_example(organism, _rendered(condition, p))
             out += [example] * times
-            if denies(organism) and cfg.interrogation_training and example.kind == "harmful":
+            if denies(organism) and p < cfg.interrogation_paraphrases and example.kind == "harmful":
                 out += _followups(_rendered(condition, p), example.reply)
     return out
 

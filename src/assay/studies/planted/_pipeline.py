@@ -143,7 +143,7 @@ TRAIN_PARTS = (
     "dtype",
     "train_goal_values",
     "train_paraphrases",
-    "interrogation_training",
+    "interrogation_paraphrases",
     "implant",
 )
 RUN_PARTS = ("eval_goal_value", "eval_nudges", "eval_paraphrases", "epochs", "max_tokens", "interrogate")
