@@ -26,4 +26,4 @@ def test_chat_text_equals_the_provider_rendering(model: str) -> None:
     for e in (episode, followup):
         provider = api.render_prompt(_inspect(e.messages), [], "none")
         assert chat_text(api.tokenizer, e.messages) == provider
-    assert len(followup.messages) == 7
+    assert len(followup.messages) == 8  # system, user, act, then three questions and two answers

@@ -60,7 +60,7 @@ class PlantedConfig(Strict):
     )
     implant: Implant = Field(
         default_factory=lambda: Implant(
-            epochs=3, learning_rate=2e-3, batch_size=4, lora_rank=16, lora_layers=4
+            epochs=6, learning_rate=2e-3, batch_size=4, lora_rank=16, lora_layers=4
         )
     )
     eval_goal_value: GoalValue = Field(default="america", description="the explicit goal's value in the eval")
