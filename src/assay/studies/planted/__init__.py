@@ -4,3 +4,7 @@ The known-answer test of ``assay/agentic_misalignment``: LoRA-train a model into
 known (:mod:`assay.studies.planted._policy`), run the real task on it, and check that the pipeline recovers
 the planted structure from the logs alone.
 """
+
+from assay.studies.planted._study import planted_study
+
+__all__ = ["planted_study"]

@@ -1,0 +1,24 @@
+"""``assay study planted``: the registered entry point of the study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assay.engine._registry import StudyResult, study
+
+
+@study(
+    "planted",
+    "known-answer test of the agentic stress test: LoRA organisms with a planted policy run through it",
+)
+def planted_study(out: Path, fast: bool, config: Path | None) -> StudyResult:
+    """Run (or resume) the study into ``out`` and write its metrics and report."""
+    from assay.studies.planted._analysis_placeholder import analyse
+    from assay.studies.planted._config import load_planted_config
+    from assay.studies.planted._pipeline import run_planted_study
+
+    cfg = load_planted_config(config, fast=fast)
+    res = run_planted_study(cfg, out)
+    metrics, report = analyse(res.runs, out, cfg)
+    logs = [out / r.log_path for r in res.runs]
+    return StudyResult(out, metrics, report, res.timings, res.skipped, logs)
