@@ -107,3 +107,16 @@ def test_broken_organism_fails_recovery_and_effects(tmp_path: Path, policy: obje
         assert ("paraphrase", "1") in failed
     else:
         assert ("urgency", "replacement") in failed
+
+
+def test_outputs_write_audited_claims_and_report(
+    study: tuple[Path, list[OrganismRun]], good: PlantedAnalysis
+) -> None:
+    from assay.studies.planted._report import controls_table, write_planted_outputs
+
+    out, runs = study
+    metrics, report = write_planted_outputs(good, runs, out, "scripted")
+    assert metrics.is_file() and "Recovered vs planted" in report.read_text()
+    assert {p.stem for p in (out / "claims").glob("*.yaml")} >= {"blackmailer-recovered", "never-zero"}
+    rows = controls_table(good).rows
+    assert rows[0][2].startswith("0/80")
