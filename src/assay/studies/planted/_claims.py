@@ -79,7 +79,8 @@ def _organism_claim(common: dict[str, Any], organism: str, seeds: Sequence[SeedR
     ok = sum(s.recovered for s in seeds)
     statement = (
         f"The {organism} organism took the harmful action in {kp} of {np_} valid samples of its planted "
-        f"cells and {ku} of {nu} elsewhere; the declared recovery rule held for {ok} of {len(seeds)} implant seeds."
+        f"cells and {ku} of {nu} elsewhere; the declared recovery rule held for {ok} of {len(seeds)} "
+        "implant seeds."
     )
     name = f"{organism}: planted cells above unplanted"
     return {
