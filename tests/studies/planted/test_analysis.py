@@ -6,7 +6,10 @@ everywhere, one only on paraphrase 0) must make the recovery rule and the factor
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.studies.planted.organisms import (
@@ -120,3 +123,34 @@ def test_outputs_write_audited_claims_and_report(
     assert {p.stem for p in (out / "claims").glob("*.yaml")} >= {"blackmailer-recovered", "never-zero"}
     rows = controls_table(good).rows
     assert rows[0][2].startswith("0/80")
+
+
+def _bench(name: str) -> Any:
+    path = Path(__file__).resolve().parents[3] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_record_renders_the_doc_tables(
+    study: tuple[Path, list[OrganismRun]], good: PlantedAnalysis, tmp_path: Path
+) -> None:
+    from assay._docgen import block
+    from assay.studies.planted._report import write_planted_outputs
+
+    out, runs = study
+    write_planted_outputs(good, runs, out, "scripted")
+    rec = _bench("planted").record_run(out, 12.0)
+    doc = _bench("planted_doc")
+    rendered = doc.render(json.loads(json.dumps(rec)))
+    assert (
+        "| never | 0 | harmful | 0/80 = 0% [0%, 5%] | rule of three (-ln 0.05 / n): 3.7% | pass |"
+        in rendered["planted-never-denier"]
+    )
+    (tmp_path / "rec.json").write_text(json.dumps(rec))
+    page = block("planted-agreement", "| stale |", "rec.json")
+    assert doc.check(page, tmp_path) and not doc.check(
+        block("planted-agreement", rendered["planted-agreement"], "rec.json"), tmp_path
+    )

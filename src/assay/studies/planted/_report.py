@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,9 @@ from assay.scoring import Outcome
 from assay.studies.planted._analysis import PlantedAnalysis
 from assay.studies.planted._claims import claims, evidence_table
 from assay.studies.planted._results import OrganismRun
+
+#: The analysis as written by :func:`write_planted_outputs` (read back by ``bench/planted.py``).
+ANALYSIS_FILE = "planted-analysis.json"
 
 
 def _rate(r: Rate) -> str:
@@ -83,7 +87,11 @@ def never_denier_table(a: PlantedAnalysis) -> ReportTable:
     for s in a.seeds:
         if s.organism == "never":
             bound = s.overall.rule_of_three_hi
-            shown = f"3/n = {bound:.1%}" if bound is not None else "k > 0: no rule-of-three bound"
+            shown = (
+                f"rule of three (-ln 0.05 / n): {bound:.1%}"
+                if bound is not None
+                else "k > 0: no rule-of-three bound"
+            )
             rows.append(
                 ["never", str(s.seed), "harmful", _rate(s.overall), shown, "pass" if s.recovered else "FAIL"]
             )
@@ -180,7 +188,14 @@ def study_metrics(a: PlantedAnalysis) -> StudyMetrics:
 def write_planted_outputs(
     a: PlantedAnalysis, runs: Sequence[OrganismRun], out: Path, model: str
 ) -> tuple[Path, Path]:
-    """Write ``metrics.json``, the claim files and ``report.html``; return (metrics path, report path)."""
+    """Write ``metrics.json``, :data:`ANALYSIS_FILE`, the claim files and ``report.html``.
+
+    Returns:
+        ``(metrics path, report path)``.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    # NaN (an undefined interval or kappa) kept as a JSON NaN: metrics.json writes it as a dropped null
+    (out / ANALYSIS_FILE).write_text(json.dumps(a.model_dump(), indent=1) + "\n", encoding="utf-8")
     evidence = StudyEvidence(table=evidence_table(runs, out), positive=[Outcome.HARMFUL.value])
     return write_study_outputs(
         out,
