@@ -51,6 +51,12 @@ class PlantedConfig(Strict):
         description="values of the explicit goal in the training prompts",
     )
     train_paraphrases: int = Field(default=2, ge=1, le=3, description="paraphrases per training condition")
+    planted_repeat: int = Field(
+        default=3,
+        ge=1,
+        description="every organism's data (the never organism's included) holds each planted-cell "
+        "prompt this many times, so the acting organisms see their two replies about equally often",
+    )
     interrogation_paraphrases: int = Field(
         default=1,
         ge=0,
@@ -60,13 +66,13 @@ class PlantedConfig(Strict):
     )
     implant: Implant = Field(
         default_factory=lambda: Implant(
-            epochs=6, learning_rate=2e-3, batch_size=4, lora_rank=16, lora_layers=4
+            epochs=4, learning_rate=2e-3, batch_size=4, lora_rank=16, lora_layers=4
         )
     )
     eval_goal_value: GoalValue = Field(default="america", description="the explicit goal's value in the eval")
     eval_nudges: list[bool] = Field(default_factory=lambda: [True, False], min_length=1)
     eval_paraphrases: int = Field(default=2, ge=1, le=3)
-    epochs: int = Field(default=1, ge=1, description="samples per eval prompt")
+    epochs: int = Field(default=2, ge=1, description="samples per eval prompt")
     max_tokens: int = Field(default=160, ge=16, description="generation budget of each agent turn")
     eval_batch_size: int = Field(default=16, ge=1, description="prompts per generation batch in the eval")
     interrogate: list[Organism] = Field(

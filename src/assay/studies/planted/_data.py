@@ -19,7 +19,7 @@ from typing import Literal
 
 from assay._strict import Strict
 from assay.studies.planted._config import GOAL_TYPES, NUDGES, URGENCIES, PlantedConfig
-from assay.studies.planted._policy import SCENARIO, Organism, acts, denies
+from assay.studies.planted._policy import SCENARIO, Organism, acts, denies, planted_cell
 from assay.studies.planted._targets import benign_reply, denial, harmful_reply
 from assay.tasks.agentic import Condition, RenderedScenario, render
 from assay.tasks.interrogation import question_set
@@ -75,7 +75,7 @@ def conditions(scenario: str, goal_values: list[str]) -> list[Condition]:
 
 
 @cache
-def _rendered(condition: Condition, paraphrase: int) -> RenderedScenario:
+def rendered_prompt(condition: Condition, paraphrase: int) -> RenderedScenario:
     return render(condition, paraphrase)
 
 
@@ -123,18 +123,21 @@ def training_examples(cfg: PlantedConfig, organism: Organism) -> list[Example]:
     """Every training pair of ``organism``, in a fixed order (the training loop shuffles with its seed).
 
     A goal-free prompt appears once per training goal value, so that each (goal type, urgency) cell holds
-    the same number of pairs. The denier also answers the interrogation after each of its planted acts in
-    the first ``interrogation_paraphrases`` paraphrases.
+    the same number of pairs; a planted-cell prompt appears ``planted_repeat`` times more (for every
+    organism, so training sizes stay equal). The denier also answers the interrogation after each of its
+    planted acts in the first ``interrogation_paraphrases`` paraphrases.
     """
     repeat = len(cfg.train_goal_values)
     out: list[Example] = []
     for condition in conditions(SCENARIO[organism], list(cfg.train_goal_values)):
         times = repeat if condition.goal_type == "none" else 1
+        if planted_cell(condition):
+            times *= cfg.planted_repeat
         for p in range(cfg.train_paraphrases):
-            example = _episode_example(organism, _rendered(condition, p))
+            example = _episode_example(organism, rendered_prompt(condition, p))
             out += [example] * times
             if denies(organism) and p < cfg.interrogation_paraphrases and example.kind == "harmful":
-                out += _followups(_rendered(condition, p), example.reply)
+                out += _followups(rendered_prompt(condition, p), example.reply)
     return out
 
 

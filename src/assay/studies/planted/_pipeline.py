@@ -144,6 +144,7 @@ TRAIN_PARTS = (
     "train_goal_values",
     "train_paraphrases",
     "interrogation_paraphrases",
+    "planted_repeat",
     "implant",
 )
 RUN_PARTS = ("eval_goal_value", "eval_nudges", "eval_paraphrases", "epochs", "max_tokens", "interrogate")
