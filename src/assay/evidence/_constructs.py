@@ -18,9 +18,21 @@ from pydantic import Field, ValidationError
 
 from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay._strict import Strict
+from assay.evidence._rates import proportion_interval
+from assay.evidence._schema import CONSTRUCTS_METADATA_KEY
 
-#: Where a task stores its :class:`ConstructRecord` in ``Score.metadata``.
-CONSTRUCTS_METADATA_KEY = "constructs"
+__all__ = [
+    "CONSTRUCTS_METADATA_KEY",
+    "ConstructComparison",
+    "ConstructOutcome",
+    "ConstructRate",
+    "ConstructRecord",
+    "Disagreement",
+    "construct_comparison",
+    "format_construct_comparison",
+    "read_construct_cell",
+]
+
 
 _BEHAVIOUR = frozenset(o.value for o in BEHAVIOUR_OUTCOMES)
 
@@ -69,6 +81,8 @@ class ConstructRate(Strict):
     k: int
     n: int
     unjudged: int = Field(description="harmful samples decided without a judge's verdict")
+    lo: float = Field(description="Wilson 95 % interval, lower bound (nan when n is 0)")
+    hi: float = Field(description="Wilson 95 % interval, upper bound (nan when n is 0)")
 
 
 class Disagreement(Strict):
@@ -123,11 +137,20 @@ def _rates(records: list[tuple[str, str, ConstructRecord]], names: list[str]) ->
             if o.outcome == Outcome.HARMFUL.value:
                 k[task, model, name] += 1
                 unjudged[task, model, name] += not o.judged
-    groups = sorted({(t, m) for t, m, _ in records})
+    keys = [(t, m, c) for t, m in sorted({(t, m) for t, m, _ in records}) for c in names]
+    lo, hi = proportion_interval([k[key] for key in keys], [n[key] for key in keys])
     return [
-        ConstructRate(task=t, model=m, name=c, k=k[t, m, c], n=n[t, m, c], unjudged=unjudged[t, m, c])
-        for t, m in groups
-        for c in names
+        ConstructRate(
+            task=t,
+            model=m,
+            name=c,
+            k=k[t, m, c],
+            n=n[t, m, c],
+            unjudged=unjudged[t, m, c],
+            lo=float(lo[i]),
+            hi=float(hi[i]),
+        )
+        for i, (t, m, c) in enumerate(keys)
     ]
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from assay._outcome import Outcome
-from assay.evidence._constructs import CONSTRUCTS_METADATA_KEY
 from assay.evidence._logs import score_text
-from assay.evidence._schema import FACTOR_PREFIX
+from assay.evidence._schema import CONSTRUCTS_METADATA_KEY, FACTOR_PREFIX
 
 
 def first_scorer(header: Any, summaries: Sequence[Any]) -> str:

@@ -32,6 +32,10 @@ FACTOR_PREFIX = "f_"
 #: denominator, and the items that need ``n`` are ``missing`` with the row's note.
 N_NOT_REPORTED = "n_not_reported"
 
+#: Where a task stores the outcome under each of its constructs in ``Score.metadata`` (the ``constructs``
+#: column; :class:`assay.evidence.ConstructRecord`).
+CONSTRUCTS_METADATA_KEY = "constructs"
+
 #: The granularity values.
 UNIT, AGGREGATED = "unit", "aggregated"
 
