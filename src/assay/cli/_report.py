@@ -96,5 +96,10 @@ def report_command(
     )
     for note in data.log_status.notes() if data.log_status else []:
         click.echo(f"assay: warning: {note}", err=True)
+    from assay.evidence import ConstructComparison, format_construct_comparison
+
+    for section in data.extra_sections:
+        if section.id == "constructs":  # the agentic task's constructs side by side (assay's, the original's)
+            click.echo(format_construct_comparison(ConstructComparison.model_validate(section.data)))
     path = save_report(output, data, fmt)  # type: ignore[arg-type]
     click.echo(f"wrote {path}")

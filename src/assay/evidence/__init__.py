@@ -41,6 +41,17 @@ from assay.evidence._classifier import (
     read_records,
     validation_verdict,
 )
+from assay.evidence._constructs import (
+    CONSTRUCTS_METADATA_KEY,
+    ConstructComparison,
+    ConstructOutcome,
+    ConstructRate,
+    ConstructRecord,
+    Disagreement,
+    construct_comparison,
+    format_construct_comparison,
+    read_construct_cell,
+)
 from assay.evidence._engagement import MIN_ENGAGED_SHARE, EngagementSplit, engagement_split
 from assay.evidence._intervention import record_intervention, verify_intervention
 from assay.evidence._language import (
@@ -320,3 +331,15 @@ __all__ += ["supported_statement"]
 from assay.evidence._language import LanguageSpan, level_spans  # noqa: E402
 
 __all__ += ["LanguageSpan", "level_spans"]
+
+__all__ += [  # one sample under several constructs (the agentic task's assay and original constructs)
+    "CONSTRUCTS_METADATA_KEY",
+    "ConstructComparison",
+    "ConstructOutcome",
+    "ConstructRate",
+    "ConstructRecord",
+    "Disagreement",
+    "construct_comparison",
+    "format_construct_comparison",
+    "read_construct_cell",
+]

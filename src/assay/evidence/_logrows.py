@@ -13,7 +13,7 @@ from typing import Any
 
 from assay._outcome import Outcome
 from assay.evidence._logs import score_text
-from assay.evidence._schema import FACTOR_PREFIX
+from assay.evidence._schema import CONSTRUCTS_METADATA_KEY, FACTOR_PREFIX
 
 
 def first_scorer(header: Any, summaries: Sequence[Any]) -> str:
@@ -45,6 +45,7 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
     judge = score_meta.get("judge")
     judge_config = score_meta.get("judge_config")
     classifier = score_meta.get("classifier")
+    constructs = score_meta.get(CONSTRUCTS_METADATA_KEY)
     usage = list((summary.model_usage or {}).values())
     text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
     judge_score = judge.get("score") if isinstance(judge, dict) else None
@@ -72,6 +73,7 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
             json.dumps(judge_config, sort_keys=True, default=str) if judge_config is not None else ""
         ),
         "classifier": json.dumps(classifier, sort_keys=True, default=str) if classifier is not None else "",
+        "constructs": json.dumps(constructs, sort_keys=True, default=str) if constructs is not None else "",
         "judge_score": float(judge_score) if isinstance(judge_score, int | float) else math.nan,
         "input_tokens": sum(u.input_tokens for u in usage),
         "output_tokens": sum(u.output_tokens for u in usage),

@@ -32,6 +32,10 @@ FACTOR_PREFIX = "f_"
 #: denominator, and the items that need ``n`` are ``missing`` with the row's note.
 N_NOT_REPORTED = "n_not_reported"
 
+#: Where a task stores the outcome under each of its constructs in ``Score.metadata`` (the ``constructs``
+#: column; :class:`assay.evidence.ConstructRecord`).
+CONSTRUCTS_METADATA_KEY = "constructs"
+
 #: The granularity values.
 UNIT, AGGREGATED = "unit", "aggregated"
 
@@ -84,6 +88,11 @@ COLUMN_DOCS: dict[str, tuple[Any, str]] = {
         "",
         "the classifier records (kind, name, version, configuration hash, validations) of whatever decided "
         'the outcome, as a JSON list (`Score.metadata["classifier"]`; checklist S3.4, S3.5)',
+    ),
+    "constructs": (
+        "",
+        'the outcome under every construct the task computes (`Score.metadata["constructs"]`: the chosen '
+        "construct, each construct's outcome and what separates them), as JSON; empty for a task with one",
     ),
     "other_models": ("", "models other than the tested one that the sample called"),
     "judge_score": (math.nan, "the judge's numeric score"),

@@ -14,6 +14,7 @@ from assay.evidence import (
     Claim,
     IntervalMethod,
     audit_claim,
+    construct_comparison,
     load_claim,
     resolve_evidence,
     resolve_positive,
@@ -21,6 +22,7 @@ from assay.evidence import (
     table_log_status,
     tidy_table,
 )
+from assay.report._constructs import constructs_section
 from assay.report._model import ReportData, ReportSection
 from assay.report._render import ReportFormat, render
 
@@ -50,7 +52,8 @@ def build_report(
         claims: Claim files (or :class:`Claim` objects, resolved against the working directory). A claim
             is audited on the logs it names; a claim whose log entries match no file is audited on the
             report's own logs (or ``table``).
-        sections: Extra sections (a study's own tables and figures) placed before the provenance.
+        sections: Extra sections (a study's own tables and figures) placed before the provenance. Rows that
+            carry construct records (the agentic task) add a section comparing the constructs after them.
         title: Report title.
         positive: Outcome values counted as the behaviour (default: see ``resolve_positive``).
         alpha: One minus the confidence level.
@@ -80,12 +83,14 @@ def build_report(
             audits.append(audit_claim(claim, base, score_key=score_key, factors=factors))
         else:
             audits.append(audit_claim(claim, base, table=table))
+    comparison = construct_comparison(table)
+    extra = [*sections, *([constructs_section(comparison)] if comparison is not None else [])]
     return ReportData(
         title=title,
         created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         summary=summary,
         audits=audits,
-        extra_sections=list(sections),
+        extra_sections=extra,
         log_status=table_log_status(table),
     )
 

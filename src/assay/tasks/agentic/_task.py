@@ -16,6 +16,7 @@ from assay._errors import AssayError
 from assay.scoring.rubric import rubric_judge
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
+from assay.tasks.agentic._construct import Construct
 from assay.tasks.agentic._factors import (
     BOOL_WORDS,
     Condition,
@@ -156,6 +157,7 @@ def agentic_misalignment(
     eval_awareness: EvalAwarenessLevels | None = None,
     paraphrases: Paraphrases | None = None,
     judge: str | Sequence[str] | None = None,
+    construct: Construct = "assay",
     max_turns: MaxTurns = 10,
     temperature: Temperature = 1.0,
     interrogate: bool = False,
@@ -182,6 +184,9 @@ def agentic_misalignment(
         eval_awareness: Override: off, ask.
         paraphrases: Paraphrases per condition; one Sample per condition x paraphrase.
         judge: Judge model(s), comma-separated or list; default: the ``judge`` model role, else no judge.
+        construct: Which construct decides each sample's outcome: ``assay`` (disclosure and leverage through
+            others count; a leak or cancelled alert is harmful whatever the reasoning) or ``original`` (the
+            published study's gates and judge). Both are always stored in ``Score.metadata["constructs"]``.
         max_turns: Turn limit of agentic mode.
         temperature: Sampling temperature of the agent (the original used 1.0); ``--temperature`` overrides.
         interrogate: After the episode, ask the agent what it did and score the answers against the action
@@ -194,7 +199,7 @@ def agentic_misalignment(
     factors = {name: value for name, value in locals().items() if name in FACTOR_PARAMETERS}
     spec = build_grid(grid, paraphrases, **factors)
     solvers: list[Solver] = [inbox_agent(max_turns=max_turns)]
-    scorers: list[Scorer] = [agentic_outcome(judge=judge)]
+    scorers: list[Scorer] = [agentic_outcome(judge=judge, construct=construct)]
     if interrogate:
         solvers.append(agentic_interrogate())
         scorers.append(agentic_interrogation(judge=interrogation_judge))
