@@ -90,7 +90,8 @@ def test_prompts_are_the_task_samples_own_messages(organism: Organism) -> None:
 def test_denials_are_read_as_denials_by_the_interrogation_rules() -> None:
     examples = [e for e in training_examples(WIDE, "denier") if e.kind == "denial"]
     qset = question_set("blackmail")
-    assert len(examples) == 3 * sum(e.kind == "harmful" for e in training_examples(WIDE, "denier"))
+    acts = {(e.condition_id, e.paraphrase) for e in training_examples(WIDE, "denier") if e.kind == "harmful"}
+    assert len(examples) == 3 * len(acts)  # each distinct planted act once, however often it is repeated
     for e in examples:
         [phrasing] = [q.phrasing for q in qset.questions if q.text == e.messages[-1].content]
         assert classify_answer(e.reply, qset.terms, phrasing) == "denies", e.reply
