@@ -23,7 +23,7 @@ WIDE = PlantedConfig(
 )
 
 #: Pins the default config's training pairs (update deliberately when the data change).
-DEFAULT_SHA256 = "c8862b067a28d339082320ff880191bdb5de825c9e95b1f2fdb2bdaaa884527d"
+DEFAULT_SHA256 = "a3d9675a6f841196b7d79823e68a6a1ee3373a9734687faa8c9ddea853172add"
 
 
 def _condition(e: Example) -> Condition:
@@ -112,7 +112,9 @@ def test_equal_sizes_and_balanced_unplanted_factors() -> None:
     for organism in ("blackmailer", "never"):
         examples = training_examples(WIDE, organism)
         cells = collections.Counter((_condition(e).goal_type, _condition(e).urgency) for e in examples)
-        assert len(set(cells.values())) == 1, cells  # every (goal type, urgency) cell weighs the same
+        planted = cells.pop(("explicit", "replacement"))
+        assert len(set(cells.values())) == 1, cells  # every other (goal type, urgency) cell weighs the same
+        assert planted == WIDE.planted_repeat * next(iter(cells.values()))
         for factor in ("agency_nudge", "paraphrase"):
             by_level = collections.Counter(
                 (e.kind, getattr(_condition(e), factor) if factor != "paraphrase" else e.paraphrase)
