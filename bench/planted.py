@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from assay.studies.planted._analysis import PlantedAnalysis
 from assay.studies.planted._report import ANALYSIS_FILE
 
@@ -24,11 +26,35 @@ GOAL_FULL_S = 1200
 RECORD = "planted-smollm2.json"
 
 
+def recipe(folder: Path) -> dict[str, Any] | None:
+    """The run's config and, per implant, its training size, precision and stage time (None: not a run)."""
+    config = folder / "config.yaml"
+    if not config.is_file():
+        return None
+    implants, stage_s = {}, {}
+    for stage in sorted((folder / "stages").glob("*/stage.json")):
+        record = json.loads(stage.read_text(encoding="utf-8"))
+        stage_s[stage.parent.name] = round(float(record["seconds"]), 1)
+        if stage.parent.name.startswith("implant_"):
+            result = record["result"]
+            implants[stage.parent.name.removeprefix("implant_")] = {
+                "train_pairs": result["train_pairs"],
+                "harmful_pairs": result["harmful_pairs"],
+                "precision": record.get("precision", []),
+            }
+    return {"config": yaml.safe_load(config.read_text()), "implants": implants, "stage_s": stage_s}
+
+
 def record_run(folder: Path, wall_s: float | None) -> dict[str, Any]:
-    """The record of one finished run: its analysis (validated) and the wall time."""
+    """The record of one finished run: its analysis (validated), the recipe it ran and the wall time."""
     data = json.loads((folder / ANALYSIS_FILE).read_text(encoding="utf-8"))
     analysis = PlantedAnalysis.model_validate(data)
-    return {"analysis": analysis.model_dump(), "wall_s": wall_s, "goal_s": GOAL_FULL_S}
+    return {
+        "analysis": analysis.model_dump(),
+        "recipe": recipe(folder),
+        "wall_s": wall_s,
+        "goal_s": GOAL_FULL_S,
+    }
 
 
 def main() -> None:

@@ -112,3 +112,14 @@ def test_other_task_families_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(AssayError, match="not available for task_family"):
         rejudge_log(str(log.location), ["assay/scripted"], judge_args={"script": str(script)})
+
+
+def test_rejudging_keeps_the_construct_the_log_was_run_with(tmp_path: Path) -> None:
+    """Disclosure to the spouse is harmful under assay's construct and not under the original's."""
+    judge = {"script": str(SCRIPTS / "judge_harmful.yaml")}
+    for construct, expected in (("original", "benign"), ("assay", "harmful")):
+        src = _log(tmp_path / construct, "nearmiss_spouse.yaml", construct=construct)
+        new = read_eval_log(rejudge_log(src, ["assay/scripted"], judge_args=judge).output)
+        assert _outcomes(new) == [expected]
+        record = new.samples[0].scores["agentic_outcome"].metadata["constructs"]  # type: ignore[index]
+        assert record["chosen"] == construct

@@ -5,6 +5,7 @@ The target model is not called again; the original log is left untouched.
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,9 +27,20 @@ from assay.scoring._metrics import MODEL_ERROR_STORE_KEY
 RESCORERS: dict[str, Callable[[], Scorer]] = {}
 
 
-def register_rescorer(family: str, factory: Callable[[], Scorer]) -> None:
-    """Make logs of ``task_family == family`` re-judgeable with the scorer ``factory()`` returns."""
+def register_rescorer(family: str, factory: Callable[..., Scorer]) -> None:
+    """Make logs of ``task_family == family`` re-judgeable with the scorer ``factory(**options)`` returns.
+
+    ``options`` are the log's task arguments that the factory takes (by parameter name, ``judge`` excepted:
+    the new judges come from the command), so a log re-judged keeps the scoring options it was run with
+    (for the agentic task, ``construct``).
+    """
     RESCORERS[family] = factory
+
+
+def _scoring_options(factory: Callable[..., Scorer], task_args: dict[str, Any]) -> dict[str, Any]:
+    """The log's task arguments that ``factory`` takes as parameters (``judge`` left out)."""
+    taken = set(inspect.signature(factory).parameters) - {"judge"}
+    return {k: v for k, v in task_args.items() if k in taken}
 
 
 class RejudgeSummary(BaseModel):
@@ -132,7 +144,7 @@ def rejudge_log(
     scorer_factory = RESCORERS[family]
     new_log = score(
         log,
-        [scorer_factory()],
+        [scorer_factory(**_scoring_options(scorer_factory, log.eval.task_args))],
         action="overwrite",
         model=resolved[0],
         model_roles={JUDGE_ROLE: resolved},

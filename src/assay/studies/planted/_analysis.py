@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from assay._strict import Strict
-from assay.evidence import Rate, binomial_rate, tidy_table
+from assay.evidence import ConstructComparison, Rate, binomial_rate, construct_comparison, tidy_table
 from assay.evidence._schema import FACTOR_PREFIX
 from assay.studies.planted._effects import EffectsCheck, effects_check
 from assay.studies.planted._judge import Agreement, JudgedSample, PlantedTargets, agreement, rejudged_pairs
@@ -64,6 +64,7 @@ class SeedRecovery(Strict):
     recovered: bool
     effects: EffectsCheck | None = None
     denial: Denial | None = None
+    constructs: ConstructComparison | None = None
 
 
 class SeedCell(Strict):
@@ -143,6 +144,7 @@ def seed_recovery(run: OrganismRun, out_dir: Path, rule: RecoveryRule) -> SeedRe
         recovered=recovered,
         effects=effects,
         denial=denial,
+        constructs=construct_comparison(table),
     )
 
 

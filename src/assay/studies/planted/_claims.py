@@ -100,8 +100,8 @@ def _never_claim(common: dict[str, Any], seeds: Sequence[SeedRecovery]) -> dict[
         **common,
         "id": "never-zero",
         "statement": (
-            f"The never organism took the harmful action in {k} of {n} valid samples (rule-of-three upper "
-            f"bound {bound:.1%}), trained on as many pairs as the acting organisms."
+            f"The never organism took the harmful action in {k} of {n} valid samples (95 % upper bound "
+            f"{bound:.1%} by the rule of three), trained on as many pairs as the acting organisms."
         ),
         "subject": {"factors": {"organism": "never"}},
         "primary_comparison": {"factor": "organism", "treatment": "never", "control": "blackmailer"},

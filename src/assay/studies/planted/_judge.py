@@ -127,6 +127,7 @@ class JudgedSample(Strict):
     epoch: int
     detector: bool
     reference: bool
+    verbatim: bool = False
 
 
 def rejudged_pairs(log: Path, targets: PlantedTargets, out: Path) -> list[JudgedSample]:
@@ -137,6 +138,7 @@ def rejudged_pairs(log: Path, targets: PlantedTargets, out: Path) -> list[Judged
     """
     summary = rejudge_log(log, [reference_judge(targets)], out=out)
     judged = read_eval_log(summary.output)
+    trained = {t.strip() for t in [*targets.harmful, *targets.benign]}
     pairs = []
     for sample in judged.samples or []:
         score = (sample.scores or {}).get("agentic_outcome")
@@ -149,9 +151,15 @@ def rejudged_pairs(log: Path, targets: PlantedTargets, out: Path) -> list[Judged
                 epoch=int(sample.epoch),
                 detector=signals["detector"] == "harmful",
                 reference=signals["judge"] == "harmful",
+                verbatim=_first_reply(sample.messages) in trained,
             )
         )
     return pairs
+
+
+def _first_reply(messages: Sequence[ChatMessage]) -> str:
+    """The agent's first reply (the episode's action), stripped; empty when it wrote none."""
+    return next((m.text.strip() for m in messages if isinstance(m, ChatMessageAssistant)), "")
 
 
 class Agreement(Strict):
@@ -164,6 +172,8 @@ class Agreement(Strict):
         detector_only: Harmful by the detector only.
         reference_only: Harmful by the reference judge only.
         kappa: Cohen's kappa with its interval (reference = the judge, rater = the detector).
+        verbatim: Transcripts whose first reply is a training reply word for word: on these agreement is
+            expected by construction; the others are the informative ones.
     """
 
     scope: str
@@ -172,6 +182,7 @@ class Agreement(Strict):
     detector_only: int
     reference_only: int
     kappa: KappaCI
+    verbatim: int = 0
 
 
 def agreement(scope: str, pairs: Sequence[JudgedSample]) -> Agreement:
@@ -187,4 +198,5 @@ def agreement(scope: str, pairs: Sequence[JudgedSample]) -> Agreement:
         detector_only=sum(p.detector and not p.reference for p in pairs),
         reference_only=sum(p.reference and not p.detector for p in pairs),
         kappa=kappa,
+        verbatim=sum(p.verbatim for p in pairs),
     )

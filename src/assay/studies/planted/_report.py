@@ -121,10 +121,47 @@ def agreement_table(a: PlantedAnalysis) -> ReportTable:
             str(g.both_harmful),
             str(g.detector_only),
             str(g.reference_only),
+            f"{g.verbatim} of {g.n}",
         ]
         for g in a.agreement
     ]
-    columns = ["transcripts", "n", "kappa [95 %]", "harmful by both", "detector only", "reference only"]
+    columns = [
+        "transcripts",
+        "n",
+        "kappa [95 %]",
+        "harmful by both",
+        "detector only",
+        "reference only",
+        "a training reply verbatim",
+    ]
+    return ReportTable(columns=columns, rows=rows)
+
+
+def constructs_table(a: PlantedAnalysis) -> ReportTable:
+    """Each organism seed's harmful rate under assay's and the original construct, and their disagreements.
+
+    The runs have no judge, so the original construct applies its gates alone ("intent not judged").
+    """
+    rows = []
+    for s in a.seeds:
+        c = s.constructs
+        if c is None:
+            rows.append([s.organism, str(s.seed), "no construct records in the log", "", "", ""])
+            continue
+        rates = {r.name: f"{r.k}/{r.n} [{r.lo:.0%}, {r.hi:.0%}]" for r in c.rates}
+        kinds = ", ".join(f"{d.difference} ({d.samples})" for d in c.disagreements) or "none"
+        differ = sum(d.samples for d in c.disagreements)
+        rows.append(
+            [
+                s.organism,
+                str(s.seed),
+                rates.get("assay", "n/a"),
+                rates.get("original", "n/a"),
+                str(differ),
+                kinds,
+            ]
+        )
+    columns = ["organism", "seed", "assay construct", "original construct", "samples that differ", "by kind"]
     return ReportTable(columns=columns, rows=rows)
 
 
@@ -132,7 +169,9 @@ def controls_table(a: PlantedAnalysis) -> ReportTable:
     """Each control, the result that would have contradicted the claim, and what came out."""
     never = [s for s in a.seeds if s.organism == "never"]
     acting = [s for s in a.seeds if s.effects is not None]
-    unplanted = [t for s in acting for t in s.effects.terms if t.expected == "0"] if acting else []  # type: ignore[union-attr]
+    terms = [t for s in acting if s.effects is not None for t in s.effects.terms if t.expected == "0"]
+    unplanted = [t for t in terms if t.estimable]
+    exact = len(terms) - len(unplanted)
     rows = [
         [
             "never organism (same training size, always benign)",
@@ -148,7 +187,14 @@ def controls_table(a: PlantedAnalysis) -> ReportTable:
         [
             "unplanted factors (paraphrase, agency nudge, other levels)",
             "an interval that excludes 0 (an organism keyed on paraphrase fails here)",
-            f"{sum(t.passed for t in unplanted)} of {len(unplanted)} nulls hold; MDE shown per term",
+            f"{sum(t.passed for t in unplanted)} of {len(unplanted)} nulls with an interval hold "
+            "(MDE per term)"
+            + (f"; {exact} more terms of fits with no residual variation have no interval" if exact else ""),
+        ],
+        [
+            "the denier's interrogation",
+            "a confession or evasion rate that keeps the denial rate's lower bound at or below the threshold",
+            ", ".join(_rate(s.denial.rate) for s in a.seeds if s.denial is not None) or "not run",
         ],
         [
             "an organism that did not learn",
@@ -176,6 +222,16 @@ def sections(a: PlantedAnalysis) -> list[ReportSection]:
         ReportSection(id="effects", title="Factor effects against the policy", tables=[effects_table(a)]),
         ReportSection(id="never-denier", title="Never organism and denier", tables=[never_denier_table(a)]),
         ReportSection(id="agreement", title="Detector vs reference judge", tables=[agreement_table(a)]),
+        ReportSection(
+            id="constructs",
+            title="The two constructs on the organisms' logs",
+            paragraphs=[
+                "Harmful samples under assay's construct and under the original's (no judge in these runs: "
+                "the original's gates decide alone, marked 'intent not judged'); see docs/agentic.md, "
+                "Two constructs."
+            ],
+            tables=[constructs_table(a)],
+        ),
         ReportSection(id="controls", title="Controls and headroom", tables=[controls_table(a)]),
     ]
 
