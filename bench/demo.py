@@ -14,6 +14,15 @@ the full runs differ.
 
     python bench/demo.py [--fast-only] [--src DIR] [--before DIR]
     python bench/demo.py --from OUT      # record a finished run (e.g. `make demo`'s demo-out) instead
+    python bench/demo.py --fast-breakdown [--before DIR]   # bench/results/demo-fast.json
+
+`--fast-breakdown` times `assay demo --fast` only (interleaved with `--before` when given) and says where
+its wall time goes: after the fresh run the same command is run again on the same folder, every stage
+now cached, under `python -X importtime`; that resumed run's wall time (`resume_s`) is the start-up, the
+imports (`resume_imports_s`, the sum of the top-level imports it timed), the cache checks (code versions)
+and the report (claims, audits, plots, HTML), so `resume_s - resume_imports_s` bounds the report's share.
+Each run also records the fast configuration's sizes (`config`, from its metrics.json) and whether the
+machine was idle (1-minute load average below 0.5) when it started.
 
 Writes bench/results/demo.json (or demo-from-run.json with --from). Per run: `total_s` (the command's wall
 time end to end; with --from, the sum of the stage times), `stage_sum_s`, `stages_s`, `load_avg_1m`
@@ -26,6 +35,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +49,17 @@ from assay.engine import recorded_timings
 ROOT = Path(__file__).resolve().parents[1]
 ASSAY = str(Path(sys.executable).parent / "assay")
 GOALS = {"fast": 45, "full": 300}
-UNTIMED = {"performed_at", "declared_at", "timings", "seconds", "log", "report", "path", "created"}
+UNTIMED = {
+    "performed_at",
+    "declared_at",
+    "layer_declared_at",
+    "timings",
+    "seconds",
+    "log",
+    "report",
+    "path",
+    "created",
+}
 """Keys of metrics.json that differ between two runs of the same code (times, paths, dates)."""
 
 
@@ -75,8 +95,11 @@ def _commit(src: Path) -> str:
     return done.stdout.strip() or "?"
 
 
-def timed(src: Path, fast: bool, keep: Path) -> dict[str, Any]:
-    """Run `assay demo [--fast]` on the source in ``src`` in a fresh process; keep its metrics.json."""
+def timed(src: Path, fast: bool, keep: Path, breakdown: bool = False) -> dict[str, Any]:
+    """Run `assay demo [--fast]` on the source in ``src`` in a fresh process; keep its metrics.json.
+
+    With ``breakdown`` also the resumed run (see the module doc) and the configuration's sizes.
+    """
     env = {k: v for k, v in os.environ.items() if k != "ASSAY_DTYPE"} | {"PYTHONPATH": str(src)}
     out = Path(tempfile.mkdtemp(prefix="assay-demo-bench-"))
     try:
@@ -85,10 +108,65 @@ def timed(src: Path, fast: bool, keep: Path) -> dict[str, Any]:
         cmd = [ASSAY, "demo", *(["--fast"] if fast else []), "--out", str(out)]
         subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=src.parent)
         res = summary(out, time.perf_counter() - start)
+        res["load_avg_1m"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+        if breakdown:
+            res |= {"idle_at_start": load < IDLE, "config": fast_sizes(out)} | resumed(out, env, src.parent)
         shutil.copy(out / "metrics.json", keep)
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    return {**res, "load_avg_1m": [round(load, 2), round(os.getloadavg()[0], 2)], "commit": _commit(src)}
+    return {**res, "commit": _commit(src)}
+
+
+IDLE = 0.5
+"""A run counts as on an idle machine when the 1-minute load average is below this when it starts."""
+
+
+def resumed(out: Path, env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """Wall time and import time of `assay demo --fast` run again on its finished folder (all cached)."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "assay", "demo", "--fast", "--out", str(out)]
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=cwd)
+    wall = time.perf_counter() - start
+    imports = import_seconds(done.stderr)
+    return {
+        "resume_s": round(wall, 1),
+        "resume_imports_s": round(imports, 1),
+        "resume_rest_s": round(wall - imports, 1),
+        "resume_load_avg_1m": round(load, 2),
+    }
+
+
+def import_seconds(stderr: str) -> float:
+    """Seconds of the top-level imports in ``python -X importtime`` output (nested ones are inside them)."""
+    total_us = 0
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line.split("|", 2)
+        if not name[1:2].isspace():  # "| name": top level; "|   name": imported by the line below it
+            total_us += int(cumulative)
+    return total_us / 1e6
+
+
+PROBE_SIZES = ("n_random", "n_steer_random", "n_matched_random", "n_steer_prompts", "dose_layers")
+
+
+def fast_sizes(out: Path) -> dict[str, Any]:
+    """The sizes of the configuration a run used (its metrics.json), as the breakdown reports them."""
+    cfg = json.loads((out / "metrics.json").read_text())["extra"]["config"]
+    recipes = {k: cfg[k] for k in ("backdoor", "control", "near_miss")} | {
+        "semantic": cfg["semantic"]["recipe"]
+    }
+    ev, sa, pr = cfg["evaluation"], cfg["safety"], cfg["probing"]
+    return {
+        "model": cfg["model"],
+        "implants": {k: f"{r['n_examples']} examples x {r['epochs']} epochs" for k, r in recipes.items()},
+        "evaluation": {k: ev[k] for k in ("n_test", "n_val", "n_safety_eval", "max_tokens")},
+        "battery_prompts": cfg["battery"]["n_prompts"],
+        "safety": {"ks": sa["ks"], "seeds": sa["seeds"], "arms": sa["arms"], "reimplant": sa["reimplant"]},
+        "probing": {k: pr[k] for k in PROBE_SIZES},
+    }
 
 
 def differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -114,6 +192,32 @@ def show(name: str, res: dict[str, Any], goal: int) -> None:
     print(f"{name}: {res['total_s']:.1f} s (goal <= {goal} s; load {load}); stages: {stages}")
 
 
+def wait_idle(limit_s: float = 240) -> None:
+    """Wait (at most ``limit_s``) for the 1-minute load average to fall below :data:`IDLE`."""
+    end = time.monotonic() + limit_s
+    while os.getloadavg()[0] >= IDLE and time.monotonic() < end:
+        time.sleep(5)
+
+
+def fast_breakdown(src: Path, before: Path | None) -> dict[str, Any]:
+    """`assay demo --fast` on ``src`` (after ``before`` when given), each with its breakdown."""
+    keep = Path(tempfile.mkdtemp(prefix="assay-demo-metrics-"))
+    sources = {"after": src} if before is None else {"before": before, "after": src}
+    results: dict[str, Any] = {"goal_s": GOALS["fast"], "idle_below_load": IDLE}
+    try:
+        for name, path in sources.items():
+            wait_idle()
+            results[name] = timed(path, True, keep / f"{name}.json", breakdown=True)
+            show(name, results[name], GOALS["fast"])
+        if before is not None:
+            a, b = (json.loads((keep / f"{p}.json").read_text()) for p in ("before", "after"))
+            # each list position once: ".rows[3].log_p[7]" -> ".rows[*].log_p[*]"
+            results["metrics_differences"] = sorted({re.sub(r"\[\d+\]", "[*]", d) for d in differences(a, b)})
+    finally:
+        shutil.rmtree(keep, ignore_errors=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast-only", action="store_true", help="skip the SmolLM2 demo")
@@ -127,10 +231,16 @@ def main() -> None:
         help="with --from: the end-to-end wall time of the command that made the run (e.g. `make demo` on a "
         "fresh clone, venv and install included), kept beside the stage sum",
     )
+    parser.add_argument(
+        "--fast-breakdown", action="store_true", help="`assay demo --fast` only, with where its time goes"
+    )
     args = parser.parse_args()
     target = ROOT / "bench" / "results" / "demo.json"
     results: dict[str, Any] = {}
-    if args.finished is not None:
+    if args.fast_breakdown:
+        results = fast_breakdown(args.src, args.before)
+        target = target.with_name("demo-fast.json")
+    elif args.finished is not None:
         total = sum(recorded_timings(args.finished).values())
         results["full"] = summary(args.finished, total)  # sum of stage times: no start-up, no report
         results["full"]["commit"] = _commit(args.finished.resolve().parent / "src")

