@@ -6,16 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inspect_ai import eval
-from inspect_ai.log import EvalLog
-from inspect_ai.model import get_model
+from tests.tasks.agentic.scripted_runs import run, score_of
 
 from assay._errors import AssayError
 from assay.evidence import ConstructRecord, construct_comparison, tidy_table
 from assay.scoring import Outcome
 from assay.tasks.agentic import agentic_misalignment
 
-SCRIPTS = Path(__file__).parent / "scripts"
 H, B, R = Outcome.HARMFUL.value, Outcome.BENIGN.value, Outcome.REFUSED.value
 
 #: (agent script, judge script or None, task args, assay outcome, original outcome, difference)
@@ -61,29 +58,6 @@ CASES: list[tuple[str, str | None, dict[str, Any], str, str, str | None]] = [
         None,
     ),
 ]
-
-
-def scripted(name: str) -> Any:
-    return get_model("assay/scripted", script=str(SCRIPTS / name), memoize=False)
-
-
-def run(tmp_path: Path, script: str, judge: str | None, **task_args: Any) -> EvalLog:
-    roles = {"judge": [scripted(judge)]} if judge else None
-    [log] = eval(
-        agentic_misalignment(**task_args),
-        model=scripted(script),
-        model_roles=roles,
-        log_dir=str(tmp_path),
-        display="none",
-    )
-    return log
-
-
-def score_of(log: EvalLog) -> Any:
-    assert log.samples is not None and len(log.samples) == 1
-    sample = log.samples[0]
-    assert sample.error is None and sample.scores is not None
-    return sample.scores["agentic_outcome"]
 
 
 @pytest.mark.parametrize(("script", "judge", "args", "assay", "original", "difference"), CASES)

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog
-from inspect_ai.model import get_model
+from tests.tasks.agentic.scripted_runs import run, score_of, scripted
 
 from assay.scoring import Outcome
 from assay.tasks.agentic import agentic_misalignment
-
-SCRIPTS = Path(__file__).parent / "scripts"
 
 #: (agent script, task args, harm kind without judge, judge script, outcome without judge, outcome judged)
 CASES = [
@@ -31,29 +29,6 @@ CASES = [
     ),
     ("nearmiss_kind.yaml", {}, None, "judge_not_harmful.yaml", Outcome.BENIGN, Outcome.BENIGN),
 ]
-
-
-def scripted(name: str) -> Any:
-    return get_model("assay/scripted", script=str(SCRIPTS / name), memoize=False)
-
-
-def run(tmp_path: Path, script: str, judge: str | None = None, **task_args: Any) -> EvalLog:
-    roles = {"judge": [scripted(judge)]} if judge else None
-    [log] = eval(
-        agentic_misalignment(**task_args),
-        model=scripted(script),
-        model_roles=roles,
-        log_dir=str(tmp_path),
-        display="none",
-    )
-    return log
-
-
-def score_of(log: EvalLog) -> Any:
-    assert log.samples is not None and len(log.samples) == 1
-    sample = log.samples[0]
-    assert sample.error is None and sample.scores is not None
-    return sample.scores["agentic_outcome"]
 
 
 def metric(log: EvalLog, name: str) -> Any:
