@@ -18,7 +18,8 @@ ROOT = SRC / "assay"
 LAYERS: list[set[str]] = [
     {"_errors", "_strict", "_outcome", "_paths", "_precision"},
     {"_cachefs", "_textfile", "_keyvalues", "_docgen"},
-    {"evidence", "sandbox", "models", "activations"},
+    {"activations"},
+    {"evidence", "sandbox", "models", "judging"},
     {"report", "scoring"},
     {"tasks", "panels"},
     {"engine"},

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 from sklearn.metrics import cohen_kappa_score
 
 from assay.evidence import CLASSIFIER_METADATA_KEY, config_sha256, validation_verdict
+from assay.judging import cohen_kappa_ci
 from assay.scoring import (
     KAPPA_CI_METHOD,
     classifier_metadata,
-    cohen_kappa_ci,
     judge_classifier,
     rule_record,
     validation_from_kappa,

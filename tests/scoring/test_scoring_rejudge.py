@@ -95,7 +95,7 @@ def test_rejudge_cli_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with pytest.raises(AssayError, match="not found"):
         rejudge_log(tmp_path / "nope.eval", ["assay/scripted"])
     assert run_cli(["rejudge", str(src), "--judge", "nosuchprovider/model"]) == 2
-    assert "cannot create judge model" in capsys.readouterr().err
+    assert "cannot create model" in capsys.readouterr().err
 
 
 def test_other_task_families_are_refused(tmp_path: Path) -> None:

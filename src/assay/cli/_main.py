@@ -71,6 +71,7 @@ def add_family_commands(group: click.Group) -> list[str]:
 
 def _add_commands() -> None:
     from assay.cli._audit import audit_command
+    from assay.cli._calibrate import calibrate_command
     from assay.cli._eval import eval_command
     from assay.cli._models import models_command
     from assay.cli._organisms import organisms_command
@@ -86,6 +87,7 @@ def _add_commands() -> None:
     cli.add_command(panel_command)
     cli.add_command(organisms_command)
     cli.add_command(table_command)
+    cli.add_command(calibrate_command)
 
 
 _add_commands()

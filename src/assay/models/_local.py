@@ -8,6 +8,7 @@ through a text protocol (:mod:`assay.models._toolproto`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,9 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         self.scheduler: BatchScheduler[GenParams, GenResult] = BatchScheduler(
             self._run_batch, max_batch=batch_size
         )
+        self.option_scheduler: BatchScheduler[tuple[str, ...], list[float]] = BatchScheduler(
+            self._score_batch, max_batch=batch_size
+        )
 
     def _run_batch(self, prompts: list[str], params: GenParams) -> list[GenResult]:
         """Run one batch (in the scheduler's worker thread), then give back the thread's OpenMP workers."""
@@ -121,6 +125,32 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             return generate_batch(self.model, self.tokenizer, prompts, params)
         finally:
             release_openmp_threads()  # the next batch may run in another worker thread
+
+    def _score_batch(self, prompts: list[str], options: tuple[str, ...]) -> list[list[float]]:
+        """Score one batch of prompts that share their options (in the scheduler's worker thread)."""
+        from assay.activations import choice_logps
+
+        try:
+            return choice_logps(
+                self.model, self.tokenizer, prompts, [list(options)] * len(prompts), self._batch_size
+            )
+        finally:
+            release_openmp_threads()
+
+    async def option_logprobs(
+        self, input: list[ChatMessage], options: Sequence[str], whole: bool = False
+    ) -> list[float]:
+        """``log p(option | conversation)`` of each option as the start of the assistant's reply.
+
+        Exact: one forward pass over the rendered conversation (the same text :meth:`generate` continues),
+        the options scored from its cache; concurrent requests with the same options run as one batch.
+        With ``whole``, each option is the whole reply: the end-of-turn token is scored after it, so "1"
+        does not take the probability of "10".
+        """
+        prompt = self.render_prompt(input, [], "none")
+        end = str(self.tokenizer.eos_token or "") if whole else ""
+        release_openmp_threads()  # this thread waits while a worker thread computes (see _openmp)
+        return await self.option_scheduler.submit(prompt, tuple(o + end for o in options))
 
     def max_tokens(self) -> int | None:
         """Default generation budget for small local models."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assay._paths import file_sha256 as _file_sha256
-from assay.scoring._agreement import KappaCI
+from assay.judging import KappaCI
 
 if TYPE_CHECKING:
     from assay.evidence import ClassifierRecord, ClassifierValidation

@@ -12,7 +12,7 @@ import math
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
 from assay._outcome import BEHAVIOUR_OUTCOMES, ENGAGED_OUTCOMES, Outcome
-from assay.scoring._agreement import rater_agreement
+from assay.judging import rater_agreement
 
 #: Where a scorer stores its per-judge labels: ``Score.metadata["judge"]["labels"][judge][field]``.
 JUDGE_METADATA_KEY = "judge"

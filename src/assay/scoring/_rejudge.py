@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
-from inspect_ai.model import Model, get_model
+from inspect_ai.model import Model
 from inspect_ai.scorer import Scorer
 from pydantic import BaseModel, ConfigDict
 
 from assay._errors import AssayError
 from assay._outcome import Outcome
-from assay.scoring._judge import JUDGE_GENERATE_CONFIG, JUDGE_ROLE, judge_keys
+from assay.judging import JUDGE_ROLE, make_models, model_keys
 from assay.scoring._metrics import MODEL_ERROR_STORE_KEY
 
 #: task_family -> factory of the family's outcome scorer (judges taken from the judge role). Filled by the
@@ -54,20 +54,6 @@ class RejudgeSummary(BaseModel):
     samples: int
     before: dict[str, int]
     after: dict[str, int]
-
-
-def make_judges(names: Sequence[str], judge_args: dict[str, Any] | None = None) -> list[Model]:
-    """Create judge models by name (``judge_args`` are model args passed to every judge, like ``-M``)."""
-    if not names:
-        raise AssayError("--judge: at least one judge model is needed")
-    try:
-        return [get_model(n, config=JUDGE_GENERATE_CONFIG, **(judge_args or {})) for n in names]
-    except AssayError:
-        raise
-    except Exception as ex:  # unknown provider, missing key...: a user input error
-        raise AssayError(
-            f"--judge: cannot create judge model: {str(ex).splitlines()[0] if str(ex) else ex}"
-        ) from None
 
 
 def _outcome_counts(log: EvalLog) -> dict[str, int]:
@@ -133,7 +119,7 @@ def rejudge_log(
     family = _family(log)
     names = [j for j in judges if isinstance(j, str)]
     models = [j if isinstance(j, Model) else None for j in judges]
-    created = iter(make_judges(names, judge_args)) if names else iter(())
+    created = iter(make_models(names, judge_args)) if names else iter(())
     resolved = [m if m is not None else next(created) for m in models]
     before = _outcome_counts(log)
     for sample in log.samples:
@@ -156,7 +142,7 @@ def rejudge_log(
     return RejudgeSummary(
         source=str(src),
         output=str(target),
-        judges=judge_keys(resolved),
+        judges=model_keys(resolved),
         samples=len(log.samples),
         before=before,
         after=_outcome_counts(new_log),

@@ -16,7 +16,7 @@ from scipy.stats import spearmanr
 from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
-from assay.scoring import JudgeFailure
+from assay.judging import JudgeFailure
 from assay.scoring.rubric import (
     builtin_rubric_labels_path,
     builtin_rubric_path,

@@ -117,7 +117,8 @@ def test_refusal_phrases() -> None:
 
 
 def test_decision_order() -> None:
-    from assay.scoring import Outcome, PanelResult
+    from assay.judging import PanelResult
+    from assay.scoring import Outcome
     from assay.tasks.agentic import decide_outcome
     from assay.tasks.agentic._detect import Detection, Finding
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool
 from inspect_ai.tool import ToolCall
 
-from assay.scoring import Outcome, PanelResult
+from assay.judging import PanelResult
+from assay.scoring import Outcome
 from assay.tasks.agentic import Condition, render
 from assay.tasks.agentic._actions import agent_transcript, extract_actions
 from assay.tasks.agentic._decide import decide_outcome

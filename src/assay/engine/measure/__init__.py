@@ -13,7 +13,7 @@
 Importing this package loads torch.
 """
 
-from assay.engine.measure._choice import choice_logps
+from assay.activations import choice_logps
 from assay.engine.measure._direct import behaviour_count, capability_direct, cued_count, perplexity
 from assay.engine.measure._forward import ContinuationSet, Verdict, verdict_summary
 from assay.engine.measure._inspect import LoggedRate, behaviour_rates, capability_accuracy, capability_rate

@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay._errors import AssayError
 from assay._textfile import read_jsonl_models
-from assay.scoring._agreement import KappaCI, cohen_kappa_ci
+from assay.judging import JudgeFailure, KappaCI, cohen_kappa_ci
 from assay.scoring._classifier import file_sha256
-from assay.scoring._judge import JudgeFailure
 from assay.scoring.rubric._judge import TranscriptMessage, score_transcript
 from assay.scoring.rubric._rubric import SCORE_MAX, SCORE_MIN, Rubric
 

@@ -45,7 +45,7 @@ def calibrate_command(
 
     The JSON output is what the rubric scorer takes as its validation (``rubric_judge(calibration=FILE)``).
     """
-    from assay.scoring import make_judges
+    from assay.judging import make_models
     from assay.scoring.rubric import (
         builtin_rubric_labels_path,
         calibrate_rubric_async,
@@ -57,7 +57,7 @@ def calibrate_command(
     r = load_rubric(rubric)
     path = labels or str(builtin_rubric_labels_path())
     items = load_rubric_labels(path, r)
-    model = make_judges([judge], parse_key_values(judge_args, "-J"))[0]
+    model = make_models([judge], parse_key_values(judge_args, "-J"))[0]
     report = asyncio.run(calibrate_rubric_async(items, model, r, path, tuned_on_labels=not held_out))
     click.echo(report.model_dump_json(indent=2) if fmt == "json" else format_rubric_calibration(report))
 

@@ -14,12 +14,12 @@ import json
 import math
 import statistics
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool, Model
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.scoring._judge import JUDGE_GENERATE_CONFIG, JudgeFailure, judge_keys
+from assay.judging import JUDGE_GENERATE_CONFIG, JudgeFailure, ReplyError, json_object_with, model_keys
 from assay.scoring.rubric._rubric import SCORE_MAX, SCORE_MIN, Rubric
 
 #: Longest justification accepted (characters).
@@ -118,29 +118,16 @@ def transcript_from_chat(messages: Sequence[ChatMessage], start: int = 1) -> lis
     return out
 
 
-def _first_json_object(text: str) -> dict[str, Any]:
-    decoder = json.JSONDecoder()
-    found: dict[str, Any] | None = None
-    for i, ch in enumerate(text):
-        if ch == "{":
-            try:
-                obj, _ = decoder.raw_decode(text, i)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict) and "scores" in obj:
-                found = obj
-    if found is None:
-        raise JudgeFailure(f"unparseable rubric reply (no JSON object with 'scores'): {text[:200]!r}")
-    return found
-
-
 def parse_rubric_reply(text: str, rubric: Rubric, ids: set[str]) -> dict[str, DimensionScore]:
     """Validate a judge reply against the rubric and the transcript's message ids.
 
     Raises:
         JudgeFailure: Missing, unknown or invalid dimension entries, or citations of unknown messages.
     """
-    raw = _first_json_object(text)["scores"]
+    try:
+        raw = json_object_with(text, "scores")["scores"]
+    except ReplyError as ex:
+        raise JudgeFailure(f"unparseable rubric reply: {ex}") from None
     if not isinstance(raw, dict):
         raise JudgeFailure("unparseable rubric reply: 'scores' is not an object")
     missing = [n for n in rubric.names if n not in raw]
@@ -196,7 +183,7 @@ async def score_transcript(
     """
     if not judges:
         raise JudgeFailure("no rubric judge configured (bind the 'judge' model role or pass judge=...)")
-    keys = judge_keys(judges)
+    keys = model_keys(judges)
     results = [await ask_rubric_judge(j, rubric, messages) for j in judges]
     combined: dict[str, DimensionScore] = {}
     for name in rubric.names:

@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspect_ai.model import Model, model_roles
+from inspect_ai.model import Model
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState
 
 from assay._errors import AssayError
 from assay._outcome import Outcome
+from assay.judging import JudgeFailure, model_keys, role_models
 from assay.scoring._classifier import classifier_metadata, validation_from_kappa
-from assay.scoring._judge import JudgeFailure, judge_keys, resolve_judges
 from assay.scoring._metrics import MODEL_ERROR_STORE_KEY, harmful_rate, outcome_counts
 from assay.scoring.rubric._calibrate import RubricCalibration
 from assay.scoring.rubric._judge import (
@@ -134,12 +134,7 @@ def load_rubric_validation(path: str | Path, rubric: Rubric) -> ClassifierValida
 
 def resolve_rubric_judges(names: str | Sequence[str] | None) -> list[Model]:
     """The named judges, else the ``rubric_judge`` role, else the ``judge`` role (inside a task)."""
-    if names:
-        return resolve_judges(names)
-    bound = model_roles().get(RUBRIC_JUDGE_ROLE)
-    if bound is not None:
-        return list(bound) if isinstance(bound, list) else [bound]
-    return resolve_judges(None)
+    return role_models(RUBRIC_JUDGE_ROLE, names)
 
 
 async def judge_state(
@@ -153,7 +148,7 @@ async def judge_state(
     ``validations`` (a calibration's, :func:`load_rubric_validation`) go into the classifier record.
     """
     record: dict[str, Any] = {"config": rubric_record(rubric)}
-    recorded = classifier_metadata(rubric_classifier(rubric, judge_keys(judges), validations))
+    recorded = classifier_metadata(rubric_classifier(rubric, model_keys(judges), validations))
     if state.store.get(MODEL_ERROR_STORE_KEY):
         why = f"target model error: {state.store.get(MODEL_ERROR_STORE_KEY)}"
         return Score(

@@ -20,7 +20,7 @@ from inspect_ai.model import GenerateConfig
 from pydantic import BaseModel, Field
 
 from assay._strict import Strict
-from assay.scoring import JudgePrompt
+from assay.judging import JudgePrompt
 
 
 class _Score(BaseModel):
@@ -195,13 +195,13 @@ def judge_answers(spec: JudgeSpec, items: list[tuple[str, str]], concurrency: in
         AssayError: The judge model cannot be created or the prompt version is unknown.
     """
     from assay._errors import AssayError
-    from assay.scoring import make_judges
+    from assay.judging import make_models
 
     if spec.prompt_version not in PROMPTS:
         raise AssayError(
             f"judges.prompt_version: unknown version {spec.prompt_version!r} ({', '.join(PROMPTS)})"
         )
-    model = make_judges([spec.model], spec.model_args)[0]
+    model = make_models([spec.model], spec.model_args)[0]
     prompts = PROMPTS[spec.prompt_version]
 
     async def run() -> list[JudgedAnswer]:

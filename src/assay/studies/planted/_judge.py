@@ -40,7 +40,8 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from assay._strict import Strict
-from assay.scoring import KappaCI, cohen_kappa_ci, rejudge_log
+from assay.judging import KappaCI, cohen_kappa_ci
+from assay.scoring import rejudge_log
 from assay.studies.planted._policy import Organism
 
 #: Length of the character n-grams the reference judge compares.

@@ -10,16 +10,8 @@ from typing import Any
 from inspect_ai.model import Model
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import (
-    JudgeFailure,
-    JudgePrompt,
-    KappaCI,
-    LabelledTranscript,
-    ask_judge,
-    cohen_kappa_ci,
-    load_labelled,
-    make_judges,
-)
+from assay.judging import JudgeFailure, JudgePrompt, KappaCI, ask_judge, cohen_kappa_ci, make_models
+from assay.scoring import LabelledTranscript, load_labelled
 from assay.tasks.agentic._factors import Condition
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
 from assay.tasks.agentic._render import render
@@ -75,7 +67,9 @@ async def calibrate_async(
     answers: dict[str, dict[str, Any]] = {}
     for item in items:
         try:
-            answers[item.id] = (await ask_judge(judge, prompt, judge_text(item))).model_dump(mode="json")
+            answers[item.id] = (await ask_judge(judge, prompt, judge_text(item))).value.model_dump(
+                mode="json"
+            )
         except JudgeFailure as ex:
             errors[item.id] = str(ex)
     fields = sorted({f for item in items for f in item.labels})
@@ -110,7 +104,7 @@ def calibrate_judge(
         AssayError: Bad labels file or judge model.
     """
     items = load_labelled(labels_path)
-    model = judge if isinstance(judge, Model) else make_judges([judge], judge_args)[0]
+    model = judge if isinstance(judge, Model) else make_models([judge], judge_args)[0]
     return asyncio.run(calibrate_async(items, model, AGENTIC_JUDGE, agentic_judge_text, str(labels_path)))
 
 

@@ -32,7 +32,8 @@ from __future__ import annotations
 from typing import Literal
 
 from assay.evidence import ConstructOutcome, ConstructRecord
-from assay.scoring import Outcome, PanelResult
+from assay.judging import PanelResult
+from assay.scoring import Outcome
 from assay.tasks.agentic._decide import Signals
 from assay.tasks.agentic._detect import Detection
 

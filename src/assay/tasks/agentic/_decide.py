@@ -36,7 +36,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import Outcome, PanelResult
+from assay.judging import PanelResult
+from assay.scoring import Outcome
 from assay.tasks.agentic._detect import Detection
 
 #: Harm kinds that are facts of the transcript: the judges cannot overrule them.

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import KappaCI, LabelledTranscript, cohen_kappa_ci, load_labelled
+from assay.judging import KappaCI, cohen_kappa_ci
+from assay.scoring import LabelledTranscript, load_labelled
 from assay.tasks.agentic._actions import parse_action_tags
 from assay.tasks.agentic._detect import detect
 from assay.tasks.agentic._factors import Condition

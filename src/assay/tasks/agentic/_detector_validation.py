@@ -31,7 +31,8 @@ import yaml
 from assay._errors import AssayError
 from assay._strict import Strict
 from assay._textfile import load_yaml, read_text_file
-from assay.scoring import KappaCI, builtin_labels_path, file_sha256, validation_from_kappa
+from assay.judging import KappaCI
+from assay.scoring import builtin_labels_path, file_sha256, validation_from_kappa
 from assay.tasks.agentic import _actions, _cues, _detect
 from assay.tasks.agentic._detector_calibration import calibrate_detector
 from assay.tasks.agentic._factors import Condition, Scenario

@@ -42,7 +42,7 @@ from typing import Literal
 from inspect_ai.model import ChatMessage, ChatMessageAssistant
 
 from assay._strict import Strict
-from assay.scoring import PanelResult
+from assay.judging import PanelResult
 from assay.tasks.agentic._actions import Action
 from assay.tasks.agentic._render import RenderedScenario
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import JudgePrompt
+from assay.judging import JudgePrompt
 from assay.tasks.agentic._render import ScenarioFacts
 
 

@@ -16,21 +16,18 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from assay.evidence import CONSTRUCTS_METADATA_KEY
+from assay.judging import PanelResult, ask_panel, judge_config, role_models
 from assay.scoring import (
     JUDGE_METADATA_KEY,
     MODEL_ERROR_STORE_KEY,
     Outcome,
-    PanelResult,
-    ask_panel,
     classifier_metadata,
     engaged_count,
     engaged_harmful_rate,
     harmful_rate,
     judge_agreement,
     judge_classifier,
-    judge_config,
     outcome_counts,
-    resolve_judges,
 )
 from assay.tasks.agentic._actions import (
     agent_transcript,
@@ -91,7 +88,7 @@ def _model_error(state: TaskState) -> str | None:
 def _judges(names: str | Sequence[str] | None) -> tuple[list[Model], str | None]:
     """The configured judges, or why they cannot be created (an unknown provider, a missing key...)."""
     try:
-        return resolve_judges(names), None
+        return role_models("judge", names), None
     except Exception as ex:  # any failure to build a judge is a judge error, never a model error
         first = str(ex).strip().splitlines()[0] if str(ex).strip() else ""
         return [], f"{type(ex).__name__}: {first}"

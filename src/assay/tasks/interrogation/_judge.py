@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from inspect_ai.model import Model, get_model, model_roles
+from inspect_ai.model import Model
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import JUDGE_GENERATE_CONFIG, JudgePrompt
+from assay.judging import JudgePrompt, role_models
 from assay.tasks.interrogation._questions import QuestionSet
 from assay.tasks.interrogation._solver import InterrogationTurn
 
@@ -62,15 +62,8 @@ def interrogation_judge_input(qset: QuestionSet, turn: InterrogationTurn) -> str
 
 
 def resolve_interrogation_judges(names: str | Sequence[str] | None) -> list[Model]:
-    """Return the named judge models, else the models bound to the ``interrogation_judge`` role, else none.
+    """The named judge models, else the models bound to the ``interrogation_judge`` role, else none.
 
     Must be called inside an Inspect task or scoring context when falling back to the role.
     """
-    if isinstance(names, str):
-        names = [n.strip() for n in names.split(",") if n.strip()]
-    if names:
-        return [get_model(n, config=JUDGE_GENERATE_CONFIG) for n in names]
-    bound = model_roles().get(INTERROGATION_JUDGE_ROLE)
-    if bound is None:
-        return []
-    return list(bound) if isinstance(bound, list) else [bound]
+    return role_models(INTERROGATION_JUDGE_ROLE, names)

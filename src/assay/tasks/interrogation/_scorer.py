@@ -28,15 +28,8 @@ from inspect_ai.scorer import Metric, SampleScore, Score, Value, metric
 from inspect_ai.solver import TaskState
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.scoring import (
-    MODEL_ERROR_STORE_KEY,
-    Outcome,
-    ask_panel,
-    classifier_metadata,
-    judge_classifier,
-    judge_config,
-    rule_record,
-)
+from assay.judging import ask_panel, judge_config
+from assay.scoring import MODEL_ERROR_STORE_KEY, Outcome, classifier_metadata, judge_classifier, rule_record
 from assay.tasks.interrogation._classify import AnswerLabel, classify_answer
 from assay.tasks.interrogation._judge import INTERROGATION_JUDGE, interrogation_judge_input
 from assay.tasks.interrogation._questions import QuestionSet

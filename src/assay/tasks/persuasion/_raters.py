@@ -11,10 +11,10 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model, get_model, model_roles
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model
 from pydantic import BaseModel, ConfigDict
 
-from assay.scoring import judge_keys
+from assay.judging import model_keys, role_models
 from assay.tasks._answers import parse_rating
 from assay.tasks.persuasion._prompts import (
     PERSONAS,
@@ -81,18 +81,12 @@ class RaterRating(BaseModel):
 
 def resolve_rater_models(names: str | None) -> list[Model]:
     """Return the rater models: ``names`` (comma-separated), else the ``rater`` role (one or a list)."""
-    listed = [n.strip() for n in (names or "").split(",") if n.strip()]
-    if listed:
-        return [get_model(n, config=RATER_CONFIG) for n in listed]
-    bound = model_roles().get(RATER_ROLE)
-    if bound is None:
-        return []
-    return list(bound) if isinstance(bound, list) else [bound]
+    return role_models(RATER_ROLE, names, config=RATER_CONFIG)
 
 
 def build_panel(models: Sequence[Model], n_personas: int) -> list[PanelRater]:
     """Return every model x the first ``n_personas`` personas."""
-    keys = judge_keys(models)
+    keys = model_keys(models)
     return [
         PanelRater(key=f"{key}|{persona.id}", model=model, persona=persona)
         for key, model in zip(keys, models, strict=True)

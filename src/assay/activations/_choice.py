@@ -18,7 +18,7 @@ from typing import Any
 import torch
 
 from assay._precision import no_grad_in_precision
-from assay.activations import output_head, trunk
+from assay.activations._arch import output_head, trunk
 from assay.activations._trunk import model_device, right_padded
 
 

@@ -7,7 +7,8 @@ import math
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
-from assay.scoring import cohen_kappa_ci, harmful_rate, judge_agreement, outcome_counts, rater_agreement
+from assay.judging import cohen_kappa_ci, rater_agreement
+from assay.scoring import harmful_rate, judge_agreement, outcome_counts
 
 REFERENCE = ["harmful"] * 5 + ["not_harmful"] * 5
 RATER = ["harmful"] * 4 + ["not_harmful"] * 5 + ["harmful"]

@@ -9,7 +9,15 @@ import pytest
 import yaml
 from inspect_ai.model import get_model
 
-from assay.scoring import JudgeFailure, JudgePrompt, PanelResult, ask_judge, ask_panel, parse_labels
+from assay.judging import (
+    JudgeFailure,
+    JudgePrompt,
+    PanelResult,
+    ReplyError,
+    ask_judge,
+    ask_panel,
+    parse_labels,
+)
 from assay.tasks.agentic import AGENTIC_JUDGE, AgenticJudgeLabels, Condition, judge_input, render
 
 GOOD = '{"verdict": "harmful", "intent": "deliberate", "ethics": "no", "belief": "real", "refusal": false}'
@@ -19,9 +27,9 @@ def test_parse_labels_takes_the_last_valid_object() -> None:
     text = 'Example: {"verdict": "x"}. My answer: ' + GOOD
     labels = parse_labels(text, AgenticJudgeLabels)
     assert isinstance(labels, AgenticJudgeLabels) and labels.belief == "real"
-    with pytest.raises(JudgeFailure, match="no JSON object"):
+    with pytest.raises(ReplyError, match="no JSON object"):
         parse_labels("harmful, I think", AgenticJudgeLabels)
-    with pytest.raises(JudgeFailure, match="verdict"):
+    with pytest.raises(ReplyError, match="verdict"):
         parse_labels(
             '{"verdict": "maybe", "intent": "none", "ethics": "no", "belief": "real", "refusal": false}',
             AgenticJudgeLabels,
@@ -43,9 +51,9 @@ def test_judge_input_contains_brief_and_transcript() -> None:
     assert "TRANSCRIPT-MARKER" in text and facts.override_code in text and "{" in text
 
 
-def _judge(tmp_path: Path, turn: dict[str, object]) -> object:
+def _judge(tmp_path: Path, turn: dict[str, object], repeat: int = 1) -> object:
     path = tmp_path / f"judge{abs(hash(str(turn)))}.yaml"
-    path.write_text(yaml.safe_dump([turn]))
+    path.write_text(yaml.safe_dump([turn] * repeat))
     return get_model("assay/scripted", script=str(path), memoize=False)
 
 
@@ -53,12 +61,12 @@ def _judge(tmp_path: Path, turn: dict[str, object]) -> object:
     ("turn", "needle"),
     [
         ({"error": "rate limited"}, "rate limited"),
-        ({"empty": True}, "empty reply"),
+        ({"empty": True}, "empty"),
         ({"text": "fine"}, "unparseable"),
     ],
 )
 def test_every_judge_failure_raises(tmp_path: Path, turn: dict[str, object], needle: str) -> None:
-    model = _judge(tmp_path, turn)
+    model = _judge(tmp_path, turn, repeat=3)  # the first call and two repair retries
     with pytest.raises(JudgeFailure, match=needle):
         asyncio.run(ask_judge(model, AGENTIC_JUDGE, "prompt"))  # type: ignore[arg-type]
 
