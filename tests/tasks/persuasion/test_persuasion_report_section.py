@@ -136,7 +136,7 @@ def test_contrasts_panel_and_validation(mixed_logs: list[str]) -> None:
         config["prompt_sha256"],
     )
     assert section.badge == "rater panel not validated"
-    assert section.paragraphs[1].startswith("Rater panel: NOT validated (no rater-validation record)")
+    assert section.paragraphs[1].startswith("Rater panel: NOT validated: no rater-validation record")
 
 
 def test_a_validation_record_is_read_against_the_panel(mixed_logs: list[str], tmp_path: Path) -> None:

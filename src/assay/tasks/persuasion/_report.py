@@ -213,12 +213,14 @@ def _badge(report: PersuasionReport, usable: int) -> tuple[str, str]:
 
 
 def _validation_line(report: PersuasionReport) -> str:
-    verdict = {
-        "passed": "validated against human ratings",
-        "failed": "NOT validated (its validation does not hold for this panel)",
-        "missing": "NOT validated (no rater-validation record)",
-    }[report.validation_status]
-    return f"Rater panel: {verdict}; {report.validation_text}."
+    if report.validation_status == "missing":
+        return (
+            "Rater panel: NOT validated: no rater-validation record was given (assay calibrate-raters "
+            "writes one; assay persuasion-report --validation FILE reads it against this panel)."
+        )
+    if report.validation_status == "failed":
+        return f"Rater panel: NOT validated (its validation does not hold here): {report.validation_text}."
+    return f"Rater panel: validated against human ratings; {report.validation_text}."
 
 
 def persuasion_section(report: PersuasionReport) -> ReportSection:
