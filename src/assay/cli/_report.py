@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assay._errors import AssayError
+
+if TYPE_CHECKING:
+    from assay.report import ReportSection
+
+
+def family_sections(logs_by_task: Mapping[str, Sequence[str]]) -> list[ReportSection]:
+    """The task families' sections for the logs of their tasks (the family code loads only for those)."""
+    if not any(task.startswith("assay/") for task in logs_by_task):
+        return []
+    from assay.tasks import family_report_sections
+
+    return family_report_sections(logs_by_task)
 
 
 @click.command(name="report")
@@ -69,7 +83,8 @@ def report_command(
     """Write one self-contained report of LOGS (Inspect log files or directories) as HTML, Markdown or JSON.
 
     Rates with intervals, outcomes with errors apart, factor effects, paired comparisons, the checklist and
-    level of each --claim, and provenance.
+    level of each --claim, provenance, and the sections of the task families whose tasks the logs ran
+    (e.g. the persuasion shifts and rater panel).
 
     A claim is audited on the logs it names; a claim naming no existing log is audited on LOGS.
     """
@@ -93,6 +108,7 @@ def report_command(
         score_key=score_key,
         factors=list(factors),
         strict=strict,
+        family_sections=family_sections,
     )
     for note in data.log_status.notes() if data.log_status else []:
         click.echo(f"assay: warning: {note}", err=True)

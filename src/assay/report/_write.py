@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,10 @@ from assay.report._constructs import constructs_section
 from assay.report._model import ReportData, ReportSection
 from assay.report._render import ReportFormat, render
 
+#: A source of sections for the logs of some tasks (``assay report`` passes the task families' hook,
+#: :func:`assay.tasks.family_report_sections`): it gets the report's log paths by task.
+FamilySections = Callable[[Mapping[str, Sequence[str]]], list[ReportSection]]
+
 _SUFFIX_FORMAT: dict[str, ReportFormat] = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
 
 
@@ -43,6 +47,7 @@ def build_report(
     score_key: str | None = None,
     factors: Sequence[str] = (),
     strict: bool = False,
+    family_sections: FamilySections | None = None,
 ) -> ReportData:
     """Read the logs (or take ``table``), compute the evidence summary and audit each claim.
 
@@ -62,6 +67,7 @@ def build_report(
         score_key: Key holding the verdict in dict-valued scores (auto-detected by default).
         factors: Sample-metadata keys to use as factors (auto-detected by default).
         strict: Refuse incomplete and superseded logs instead of marking and deduplicating them.
+        family_sections: Called with the report's log paths by task; its sections follow ``sections``.
 
     Raises:
         AssayError: No logs and no table, or any input problem from the evidence functions.
@@ -84,7 +90,11 @@ def build_report(
         else:
             audits.append(audit_claim(claim, base, table=table))
     comparison = construct_comparison(table)
-    extra = [*sections, *([constructs_section(comparison)] if comparison is not None else [])]
+    extra = [
+        *sections,
+        *(family_sections(logs_by_task(table)) if family_sections is not None else []),
+        *([constructs_section(comparison)] if comparison is not None else []),
+    ]
     return ReportData(
         title=title,
         created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -93,6 +103,14 @@ def build_report(
         extra_sections=extra,
         log_status=table_log_status(table),
     )
+
+
+def logs_by_task(table: pd.DataFrame) -> dict[str, list[str]]:
+    """The paths of the Inspect logs behind ``table``'s rows by the task each ran, sorted."""
+    if table.empty or not {"source", "task", "log"} <= set(table.columns):
+        return {}
+    rows = table[table["source"] == "log"]
+    return {str(t): sorted({str(x) for x in g["log"]}) for t, g in rows.groupby("task", sort=True)}
 
 
 def report_output(out: str | Path, fmt: ReportFormat | None = None) -> tuple[Path, ReportFormat]:

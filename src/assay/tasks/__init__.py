@@ -6,7 +6,14 @@ the same way by ``inspect eval`` and ``assay eval`` (:func:`checked`, :func:`che
 this package does not import the families.
 """
 
-from assay.tasks._discover import assay_tasks, family_names, load_families, task_function
+from assay.tasks._discover import (
+    assay_tasks,
+    family_names,
+    family_report_sections,
+    load_families,
+    task_family,
+    task_function,
+)
 from assay.tasks._meta import FamilyMeta, TaskMeta, family_meta, task_version
 from assay.tasks._params import (
     Cue,
@@ -34,8 +41,10 @@ __all__ = [
     "checked",
     "family_meta",
     "family_names",
+    "family_report_sections",
     "load_families",
     "one_or_more",
+    "task_family",
     "task_function",
     "task_version",
 ]
