@@ -152,16 +152,20 @@ async def ask_panel(models: Sequence[Model], prompt: JudgePrompt, text: str) -> 
     return result
 
 
-def resolve_judges(names: str | Sequence[str] | None) -> list[Model]:
-    """Return the judge models: the named ones (comma-separated string or list), else the ``judge`` role.
+def resolve_judges(names: str | Sequence[str] | None, role: str = JUDGE_ROLE) -> list[Model]:
+    """Return the judge models: the named ones (comma-separated string or list), else the models of ``role``.
 
     Must be called inside an Inspect task or scoring context when falling back to the role.
+
+    Args:
+        names: Judge model names; empty or ``None`` falls back to the role.
+        role: The Inspect model role read when no judge is named (default ``judge``).
     """
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
     if names:
         return [get_model(n, config=JUDGE_GENERATE_CONFIG) for n in names]
-    bound = model_roles().get(JUDGE_ROLE)
+    bound = model_roles().get(role)
     if bound is None:
         return []
     return list(bound) if isinstance(bound, list) else [bound]
