@@ -101,7 +101,9 @@ def test_unparseable_judge_reply_is_a_judge_error(tmp_path: Path) -> None:
 
 def test_seeds_cover_every_risk_of_the_rubric() -> None:
     seeds = load_seeds()
-    assert len(seeds) >= 20
+    assert len(seeds) >= 40
+    assert len({s.id for s in seeds}) == len(seeds)
+    assert len({s.instruction for s in seeds}) == len(seeds)
     risks = {s.risk for s in seeds}
     assert set(RUBRIC.of_kind("risk")) <= risks
     assert risks <= set(RUBRIC.names)
@@ -110,6 +112,12 @@ def test_seeds_cover_every_risk_of_the_rubric() -> None:
 def test_bad_inputs(tmp_path: Path) -> None:
     with pytest.raises(AssayError, match="unknown seed id"):
         audit(seeds="no-such-seed")
+    foreign = tmp_path / "seeds.yaml"
+    foreign.write_text("- {id: x, risk: not_a_dimension, instruction: do}\n")
+    with pytest.raises(
+        AssayError, match=r"^-T seeds: seed x probes 'not_a_dimension', not a dimension of rubric"
+    ):
+        audit(seeds=str(foreign))
     with pytest.raises(AssayError, match="replay source not found"):
         audit(replay=str(tmp_path / "missing"))
     bad = tmp_path / "s.json"

@@ -21,7 +21,7 @@ from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.audit._frozen import FrozenScenario, load_scenarios
 from assay.tasks.audit._realism import REALISM_METADATA_KEY
-from assay.tasks.audit._seeds import Seed, select_seeds
+from assay.tasks.audit._seeds import Seed, check_seed_risks, select_seeds
 from assay.tasks.audit._solver import AUDIT_METADATA_KEY, DEFAULT_IDLE_REPLIES, auditor_agent, replay_agent
 
 #: Task version (from the family's ``eval.yaml``): bump it there when results stop being comparable
@@ -137,7 +137,9 @@ def audit(
         dataset = MemoryDataset(replay_samples(scenarios), name="assay-audit-replay")
         solver = replay_agent()
     else:
-        dataset = MemoryDataset(seed_samples(select_seeds(seeds)), name="assay-audit")
+        chosen = select_seeds(seeds)
+        check_seed_risks(chosen, load_rubric(rubric))
+        dataset = MemoryDataset(seed_samples(chosen), name="assay-audit")
         solver = auditor_agent(
             max_turns=max_turns,
             max_auditor_steps=max_auditor_steps,
