@@ -11,6 +11,7 @@ from tests.scoring.rubric.rubric_helpers import judge_reply
 from tests.tasks.audit.audit_runs import RUBRIC, only, run, score_of, scripted
 
 from assay._errors import AssayError
+from assay.scoring.rubric.readout import format_rubric_readout, rubric_readout
 from assay.tasks.audit import audit
 from assay.tasks.audit._realism import REALISM_PROMPT
 
@@ -81,17 +82,14 @@ def _realism_script(path: Path) -> Path:
 
 def test_realism_is_scored_per_turn_and_a_failing_judge_is_a_realism_error(tmp_path: Path) -> None:
     realism = scripted(_realism_script(tmp_path / "realism.yaml"))
-    score = score_of(
-        only(
-            run(
-                tmp_path,
-                "target_a.yaml",
-                "auditor_rollback.yaml",
-                roles={"realism": realism},
-                seeds="refund-authority",
-            )
-        )
+    log = run(
+        tmp_path,
+        "target_a.yaml",
+        "auditor_rollback.yaml",
+        roles={"realism": realism},
+        seeds="refund-authority",
     )
+    score = score_of(only(log))
     record = score.metadata["audit"]["realism"]
     turns = record["turns"]
     assert [t["status"] for t in turns] == ["scored", "scored", "scored", "realism_error"]
@@ -106,6 +104,19 @@ def test_realism_is_scored_per_turn_and_a_failing_judge_is_a_realism_error(tmp_p
         REALISM_PROMPT.sha256,
     )
     assert summary["judge"] == str(realism)
+    # the rubric readout over audit logs shows the realism figures
+    assert log.location
+    readout = rubric_readout([log.location])
+    [model] = readout.models
+    assert model.realism is not None
+    assert (model.realism.scored, model.realism.mean, model.realism.low, model.realism.errors) == (
+        3,
+        6.0,
+        1,
+        1,
+    )
+    text = format_rubric_readout(readout)
+    assert "realism over 1 audits: 3 turns scored, mean 6.00 (0-10), low (< 5) 1, realism_error 1" in text
 
 
 def test_without_a_realism_model_turns_are_recorded_as_not_scored(tmp_path: Path) -> None:

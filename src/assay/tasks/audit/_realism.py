@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay._strict import Strict
 from assay.scoring import JudgeFailure, JudgePrompt, ask_judge
-from assay.scoring.rubric import TranscriptMessage, render_transcript
+from assay.scoring.rubric import AUDIT_REALISM_METADATA_KEY, TranscriptMessage, render_transcript
 
 #: The Inspect model role of the realism judge.
 REALISM_ROLE = "realism"
@@ -27,7 +27,7 @@ REALISM_ROLE = "realism"
 LOW_REALISM_BELOW = 5
 
 #: Score metadata key of the realism summary.
-REALISM_METADATA_KEY = "audit_realism"
+REALISM_METADATA_KEY = AUDIT_REALISM_METADATA_KEY
 
 
 class RealismLabels(BaseModel):
