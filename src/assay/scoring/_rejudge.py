@@ -143,6 +143,15 @@ def _resolve_judges(judges: Sequence[str | Model], judge_args: dict[str, Any] | 
     return [j if isinstance(j, Model) else next(created) for j in judges]
 
 
+def _mark_model_errors(log: EvalLog) -> None:
+    """Keep a sample that failed with a model error a ``model_error`` (the scorer reads the store key)."""
+    for sample in log.samples or []:
+        if sample.error is not None:
+            sample.store[MODEL_ERROR_STORE_KEY] = (
+                sample.store.get(MODEL_ERROR_STORE_KEY) or sample.error.message
+            )
+
+
 def rejudge_log(
     log_path: str | Path,
     judges: Sequence[str | Model],
@@ -176,11 +185,7 @@ def rejudge_log(
     scorer = scorer_factory(**used)  # a bad option fails here, before any judge is called
     resolved = _resolve_judges(judges, judge_args)
     before = _outcome_counts(log)
-    for sample in log.samples or []:
-        if sample.error is not None:
-            sample.store[MODEL_ERROR_STORE_KEY] = (
-                sample.store.get(MODEL_ERROR_STORE_KEY) or sample.error.message
-            )
+    _mark_model_errors(log)
     roles = RESCORER_ROLES.get(family, (JUDGE_ROLE,))
     new_log = score(
         log,
