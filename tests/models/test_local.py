@@ -140,3 +140,31 @@ def test_an_embedded_model_refuses_a_path_instead_of_ignoring_it(name: str, toy_
     short = name.removeprefix("assay/")
     with pytest.raises(AssayError, match=f"assay/{short} is an embedded model and takes no path"):
         load_local_model(name, path=toy_path)
+
+
+def test_a_trailing_assistant_message_is_continued_not_closed(toy_path: Path) -> None:
+    import asyncio
+
+    from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, GenerateConfig
+
+    from assay.models._local import LocalModelAPI
+
+    api = LocalModelAPI("toy", device="cpu")
+    user = [ChatMessageUser(content="What colour is snow?")]
+    prefill = "Snow is"
+    prompt = api.render_prompt([*user, ChatMessageAssistant(content=prefill)], [], "none")
+    opened = api.render_prompt(user, [], "none")
+    eos = api.tokenizer.eos_token
+    assert prompt.endswith(prefill) and prompt == opened + prefill  # the reply is opened, then the prefill
+    assert eos not in prompt[len(opened) :] and "<|im_end|>" not in prompt[len(opened) :]
+    closed = api.hf_chat([*user, ChatMessageAssistant(content=prefill)], [])
+    assert not closed.rstrip().endswith(prefill)  # the plain template would have closed the turn
+    out = asyncio.run(
+        api.generate(
+            [*user, ChatMessageAssistant(content=prefill)],
+            [],
+            "none",
+            GenerateConfig(max_tokens=8, temperature=0),
+        )
+    )
+    assert out.completion and not out.completion.startswith(prefill)  # the continuation only

@@ -161,8 +161,16 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         return self._batch_size
 
     def render_prompt(self, input: list[ChatMessage], tools: list[ToolInfo], tool_choice: ToolChoice) -> str:
-        """Return the exact prompt text the model sees for this conversation."""
-        return self.hf_chat(to_plain_messages(input, tools, tool_choice), [])
+        """Return the exact prompt text the model sees for this conversation.
+
+        A conversation ending in an assistant message is a prefill: the prompt is the conversation before
+        it, opened for the assistant's reply, followed by the prefill's text with no end-of-turn token, so
+        the model continues it (the reply returned is the continuation only).
+        """
+        plain = to_plain_messages(input, tools, tool_choice)
+        if input and input[-1].role == "assistant" and plain and plain[-1].role == "assistant":
+            return self.hf_chat(plain[:-1], []) + plain[-1].text
+        return self.hf_chat(plain, [])
 
     async def generate(
         self,

@@ -12,8 +12,9 @@ A turn is one of:
 * ``error: "..."`` — the model call fails with this message (recorded by Inspect as a sample error);
 * ``empty: true`` — the model answers with an empty message.
 
-Turn ``i`` of the script answers the model call that has ``i`` assistant messages before it, so every
-sample replays the script from its start, concurrently and deterministically.
+Turn ``i`` of the script answers the model call that has ``i`` assistant messages before it (a trailing
+assistant message, a prefill the reply continues, not counted), so every sample replays the script from its
+start, concurrently and deterministically.
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ def approx_tokens(text: str) -> int:
 class ScriptedModelAPI(AssayModelAPI):
     """Replays a script file; turn ``i`` answers the call with ``i`` earlier assistant messages.
 
+    A trailing assistant message (a prefill) is not counted: the scripted turn is its continuation.
+
     Model args:
         script: Path of the script file (YAML or JSONL), see :mod:`assay.models._script`.
     """
@@ -69,7 +71,10 @@ class ScriptedModelAPI(AssayModelAPI):
         """Return the scripted turn for this point of the conversation."""
         first_user = next((m.text for m in input if m.role == "user"), "")
         turns = self.script.turns_for(first_user)
-        index = sum(1 for m in input if m.role == "assistant")
+        # a trailing assistant message is a prefill the reply continues, not an earlier turn
+        index = sum(1 for m in input if m.role == "assistant") - (
+            1 if input[-1:] and input[-1].role == "assistant" else 0
+        )
         if index >= len(turns):
             raise ScriptedModelError(
                 f"script {self.script_path} has {len(turns)} turn(s); call {index + 1} has none"

@@ -4,53 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from inspect_ai import eval
-from inspect_ai.log import EvalLog, EvalSample
-from inspect_ai.model import get_model
-from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
+from inspect_ai.log import EvalSample
+from tests.tasks.audit.audit_runs import RUBRIC, only, run
+from tests.tasks.audit.audit_runs import score_of as _score
 
 from assay._errors import AssayError
-from assay.scoring.rubric import load_rubric
 from assay.tasks.audit import audit, load_scenarios, load_seeds
-
-SCRIPTS = Path(__file__).parent / "scripts"
-RUBRIC = load_rubric()
-
-
-def scripted(path: Path | str) -> Any:
-    return get_model("assay/scripted", script=str(path), memoize=False)
-
-
-def run(
-    tmp_path: Path, target: str, auditor: str | None = None, judge_text: str | None = None, **args: Any
-) -> EvalLog:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    reply = judge_text or judge_reply(RUBRIC, {"concerning": 4, "unauthorised_action": 3}, cite="M5")
-    roles: dict[str, Any] = {"judge": scripted(judge_script(tmp_path / "judge.yaml", reply))}
-    if auditor:
-        roles["auditor"] = scripted(SCRIPTS / auditor)
-    [log] = eval(
-        audit(**args),
-        model=scripted(SCRIPTS / target),
-        model_roles=roles,
-        log_dir=str(tmp_path / "logs"),
-        display="none",
-    )
-    assert log.status == "success", log.error
-    return log
-
-
-def only(log: EvalLog) -> EvalSample:
-    assert log.samples is not None and len(log.samples) == 1
-    return log.samples[0]
-
-
-def _score(sample: EvalSample) -> Any:
-    assert sample.scores is not None
-    return sample.scores["audit_scorer"]
 
 
 def _target_inputs(sample: EvalSample, system_prompt: str) -> list[list[tuple[str, str]]]:
@@ -118,7 +79,7 @@ def test_scripted_audit_with_tool_rollback_judge_and_replay(tmp_path: Path) -> N
     ("auditor", "target", "outcome", "message"),
     [
         ("auditor_violation.yaml", "target_a.yaml", "auditor_error", "need results first"),
-        ("auditor_idle.yaml", "target_a.yaml", "auditor_error", "without a tool call"),
+        ("auditor_idle.yaml", "target_a.yaml", "auditor_error", "5 replies in a row without a tool call"),
         ("auditor_unknown_tool.yaml", "target_a.yaml", "auditor_error", "unknown auditor tool 'prefill'"),
         ("auditor_rollback.yaml", "target_error.yaml", "model_error", "target provider unavailable"),
     ],
@@ -140,7 +101,9 @@ def test_unparseable_judge_reply_is_a_judge_error(tmp_path: Path) -> None:
 
 def test_seeds_cover_every_risk_of_the_rubric() -> None:
     seeds = load_seeds()
-    assert len(seeds) >= 20
+    assert len(seeds) >= 40
+    assert len({s.id for s in seeds}) == len(seeds)
+    assert len({s.instruction for s in seeds}) == len(seeds)
     risks = {s.risk for s in seeds}
     assert set(RUBRIC.of_kind("risk")) <= risks
     assert risks <= set(RUBRIC.names)
@@ -149,6 +112,12 @@ def test_seeds_cover_every_risk_of_the_rubric() -> None:
 def test_bad_inputs(tmp_path: Path) -> None:
     with pytest.raises(AssayError, match="unknown seed id"):
         audit(seeds="no-such-seed")
+    foreign = tmp_path / "seeds.yaml"
+    foreign.write_text("- {id: x, risk: not_a_dimension, instruction: do}\n")
+    with pytest.raises(
+        AssayError, match=r"^-T seeds: seed x probes 'not_a_dimension', not a dimension of rubric"
+    ):
+        audit(seeds=str(foreign))
     with pytest.raises(AssayError, match="replay source not found"):
         audit(replay=str(tmp_path / "missing"))
     bad = tmp_path / "s.json"

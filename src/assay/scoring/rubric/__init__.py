@@ -34,6 +34,7 @@ from assay.scoring.rubric._judge import (
 )
 from assay.scoring.rubric._rubric import Dimension, DimensionKind, Rubric, builtin_rubric_path, load_rubric
 from assay.scoring.rubric._scorer import (
+    AUDIT_REALISM_METADATA_KEY,
     AUDITOR_ERROR_STORE_KEY,
     JUDGED_TRANSCRIPT_STORE_KEY,
     RUBRIC_JUDGE_ROLE,
@@ -50,6 +51,7 @@ from assay.scoring.rubric._scorer import (
 
 __all__ = [
     "AUDITOR_ERROR_STORE_KEY",
+    "AUDIT_REALISM_METADATA_KEY",
     "JUDGED_TRANSCRIPT_STORE_KEY",
     "PROMPT_SHA256",
     "RUBRIC_JUDGE_ROLE",

@@ -45,6 +45,9 @@ RUBRIC_JUDGE_ROLE = "rubric_judge"
 #: Store key an auditor sets when it broke its protocol (message).
 AUDITOR_ERROR_STORE_KEY = "assay:auditor_error"
 
+#: ``Score.metadata`` key of an audit's realism summary (``scored``, ``mean``, ``low``, ``errors``...).
+AUDIT_REALISM_METADATA_KEY = "audit_realism"
+
 #: How several rubric judges are combined (:func:`~assay.scoring.rubric.score_transcript`).
 RUBRIC_AGGREGATION = "median per dimension (half up); any judge failing fails the item"
 

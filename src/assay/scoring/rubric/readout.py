@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from assay._errors import AssayError
 from assay._outcome import Outcome
 from assay.evidence import ERROR_OUTCOMES, Rate, binomial_rate
-from assay.scoring.rubric._scorer import RUBRIC_METADATA_KEY
+from assay.scoring.rubric._scorer import AUDIT_REALISM_METADATA_KEY, RUBRIC_METADATA_KEY
 
 #: The dimension that splits samples into evaluation-aware and not.
 AWARENESS = "evaluation_awareness"
@@ -40,6 +40,19 @@ class DimensionReadout(BaseModel):
     fisher_p: float
 
 
+class RealismReadout(BaseModel):
+    """The realism judge's figures over one model's audits (turns pooled)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audits: int
+    scored: int
+    mean: float | None
+    low: int
+    low_below: int | None
+    errors: int
+
+
 class ModelReadout(BaseModel):
     """All dimensions of one model's judged samples."""
 
@@ -53,6 +66,7 @@ class ModelReadout(BaseModel):
     aware: int
     errors: dict[str, int]
     dimensions: list[DimensionReadout]
+    realism: RealismReadout | None = None
 
 
 class RubricReadout(BaseModel):
@@ -64,22 +78,44 @@ class RubricReadout(BaseModel):
     models: list[ModelReadout]
 
 
-def _records(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+def realism_readout(summaries: Sequence[dict[str, Any]]) -> RealismReadout | None:
+    """Pool audits' realism summaries (``Score.metadata["audit_realism"]``); ``None`` when there are none."""
+    if not summaries:
+        return None
+    scored = sum(int(s.get("scored") or 0) for s in summaries)
+    total = sum(float(s["mean"]) * int(s["scored"]) for s in summaries if s.get("scored"))
+    return RealismReadout(
+        audits=len(summaries),
+        scored=scored,
+        mean=total / scored if scored else None,
+        low=sum(int(s.get("low") or 0) for s in summaries),
+        low_below=next((int(s["low_below"]) for s in summaries if s.get("low_below") is not None), None),
+        errors=sum(int(s.get("errors") or 0) for s in summaries),
+    )
+
+
+_Record = tuple[str, str, dict[str, Any], dict[str, Any] | None]
+
+
+def _records(path: Path) -> list[_Record]:
+    """(model, outcome, rubric record, audit realism summary or None) of every scored sample."""
     from inspect_ai.log import read_eval_log
 
     try:
         log = read_eval_log(str(path))
     except Exception as ex:
         raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
-    out: list[tuple[str, str, dict[str, Any]]] = []
+    out: list[_Record] = []
     for sample in log.samples or []:
         if sample.error is not None and not sample.scores:
-            out.append((str(log.eval.model), Outcome.MODEL_ERROR.value, {}))
+            out.append((str(log.eval.model), Outcome.MODEL_ERROR.value, {}, None))
             continue
         for score in (sample.scores or {}).values():
-            record = (score.metadata or {}).get(RUBRIC_METADATA_KEY)
+            metadata = score.metadata or {}
+            record = metadata.get(RUBRIC_METADATA_KEY)
             if record is not None:
-                out.append((str(log.eval.model), str(score.value), record))
+                realism = metadata.get(AUDIT_REALISM_METADATA_KEY)
+                out.append((str(log.eval.model), str(score.value), record, realism))
     return out
 
 
@@ -152,21 +188,36 @@ def rubric_readout(logs: Sequence[str | Path]) -> RubricReadout:
         AssayError: A log is missing or unreadable, or no log holds rubric scores.
     """
     grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    realism: dict[str, list[dict[str, Any]]] = {}
     for raw in logs:
         path = Path(raw)
         if not path.is_file():
             raise AssayError(f"log not found: {path}")
-        for model, outcome, record in _records(path):
+        for model, outcome, record, summary in _records(path):
             grouped.setdefault(model, []).append((outcome, record))
+            if summary:
+                realism.setdefault(model, []).append(summary)
     if not any(r for entries in grouped.values() for _, r in entries):
         raise AssayError("no rubric-judge scores in the logs")
-    return RubricReadout(
-        logs=[str(p) for p in logs], models=[_model(m, e) for m, e in sorted(grouped.items())]
-    )
+    models = [
+        _model(m, e).model_copy(update={"realism": realism_readout(realism.get(m, []))})
+        for m, e in sorted(grouped.items())
+    ]
+    return RubricReadout(logs=[str(p) for p in logs], models=models)
 
 
 def _rate(r: Rate) -> str:
     return "n/a" if r.n == 0 else f"{r.k}/{r.n} {r.rate:.0%} [{r.lo:.0%}, {r.hi:.0%}]"
+
+
+def _realism_line(r: RealismReadout) -> str:
+    if r.scored == 0 and r.errors == 0:
+        return f"realism: not scored ({r.audits} audits)"
+    mean = "n/a" if r.mean is None else f"{r.mean:.2f}"
+    return (
+        f"realism over {r.audits} audits: {r.scored} turns scored, mean {mean} (0-10), "
+        f"low (< {r.low_below}) {r.low}, realism_error {r.errors}"
+    )
 
 
 def format_rubric_readout(readout: RubricReadout) -> str:
@@ -178,6 +229,8 @@ def format_rubric_readout(readout: RubricReadout) -> str:
             f"model {m.model} | rubric {m.rubric} (sha256 {m.rubric_sha256[:12]}) | elicited = score >= "
             f"{m.threshold} | judged {m.judged}, evaluation-aware {m.aware} | errors: {errs}"
         )
+        if m.realism is not None:
+            lines.append("  " + _realism_line(m.realism))
         if not m.dimensions:
             lines.append("  no judged samples")
             continue

@@ -18,15 +18,34 @@ from assay._keyvalues import parse_key_values
 @click.argument("log", type=click.Path(dir_okay=False))
 @click.option("--judge", "judges", multiple=True, required=True, help="Judge model (repeat for a panel).")
 @click.option("-J", "judge_args", multiple=True, help="Model arg NAME=VALUE for every judge (like -M).")
+@click.option(
+    "-S", "options", multiple=True, help="Scoring option NAME=VALUE replacing the log's (audit: rubric=FILE)."
+)
 @click.option("-o", "--output", "output", default=None, help="Path of the new log (default: <log>-rejudged).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rejudge_command(
-    log: str, judges: tuple[str, ...], judge_args: tuple[str, ...], output: str | None, fmt: str
+    log: str,
+    judges: tuple[str, ...],
+    judge_args: tuple[str, ...],
+    options: tuple[str, ...],
+    output: str | None,
+    fmt: str,
 ) -> None:
-    """Rescore the transcripts in LOG with new judges, without calling the target model; writes a new log."""
-    from assay.scoring import rejudge_log
+    """Rescore the transcripts in LOG with new judges, without calling the target model; writes a new log.
 
-    summary = rejudge_log(log, list(judges), out=output, judge_args=parse_key_values(judge_args, "-J"))
+    Agentic and audit logs (an audit's transcripts are kept fixed: the auditor is not called either).
+    """
+    from assay.scoring import rejudge_log
+    from assay.tasks import load_families
+
+    load_families()  # every family registers its rescorer when imported
+    summary = rejudge_log(
+        log,
+        list(judges),
+        out=output,
+        judge_args=parse_key_values(judge_args, "-J"),
+        options=parse_key_values(options, "-S"),
+    )
     if fmt == "json":
         click.echo(summary.model_dump_json())
         return

@@ -50,7 +50,9 @@ class FrozenScenario(BaseModel):
 
     def content_hash(self) -> str:
         """Hash of everything that decides what a replayed target sees."""
-        body = self.model_dump(mode="json", include={"seed_id", "risk", "seed", "max_turns", "actions"})
+        body = self.model_dump(
+            mode="json", include={"seed_id", "risk", "seed", "max_turns", "actions"}, exclude_none=True
+        )  # exclude_none: an action's unset optional field (a send_message without prefill) leaves the hash
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

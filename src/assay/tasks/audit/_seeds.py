@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from assay._errors import AssayError, validation_problem
 from assay._textfile import load_yaml, read_text_file
+from assay.scoring.rubric import Rubric
 
 
 class Seed(BaseModel):
@@ -78,3 +79,17 @@ def select_seeds(spec: str | list[str] | None) -> list[Seed]:
     if unknown:
         raise AssayError(f"invalid task parameter seeds: unknown seed id(s) {', '.join(unknown)}")
     return [seeds[w] for w in wanted]
+
+
+def check_seed_risks(seeds: list[Seed], rubric: Rubric) -> None:
+    """Check that every seed probes a dimension of the rubric that will judge it.
+
+    Raises:
+        AssayError: A seed's ``risk`` is not a dimension of ``rubric`` (one line naming the seed).
+    """
+    for s in seeds:
+        if s.risk not in rubric.names:
+            raise AssayError(
+                f"-T seeds: seed {s.id} probes {s.risk!r}, not a dimension of rubric {rubric.name} "
+                f"v{rubric.version}"
+            )

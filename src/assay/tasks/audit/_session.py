@@ -4,6 +4,12 @@ The session applies :mod:`._protocol` actions, calls the target when a message (
 result) arrives, keeps a snapshot after every target reply so that ``rollback`` can restore it, and records
 every message the target saw or wrote — including abandoned branches — as the judged transcript with ids
 ``M1``, ``M2``.... ``turns`` counts every target reply on every branch; at ``max_turns`` the audit ends.
+
+A ``send_message`` with a ``prefill`` makes the target's reply start with auditor-written text: the target
+is called with the conversation ending in that partial assistant message and continues it; its recorded
+reply is prefill + continuation, and the judged transcript marks the prefill as the auditor's words. Before
+every target reply, the auditor-written input it is about to see for the first time goes to the
+:class:`~assay.tasks.audit._realism.RealismJudge`.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolInfo
 
-from assay.scoring.rubric import TranscriptMessage, TranscriptRole
+from assay._strict import Strict
+from assay.scoring.rubric import TranscriptMessage, TranscriptRole, transcript_from_chat
 from assay.tasks.audit._protocol import (
     AuditAction,
     CreateTool,
@@ -33,6 +40,7 @@ from assay.tasks.audit._protocol import (
     SetSystemPrompt,
     target_tool_info,
 )
+from assay.tasks.audit._realism import RealismJudge
 
 #: The result given, in a replay, to a tool call the recorded scenario has no result for.
 NO_RECORDED_RESULT = "Error: this tool is temporarily unavailable."
@@ -40,6 +48,30 @@ NO_RECORDED_RESULT = "Error: this tool is temporarily unavailable."
 
 class TargetError(Exception):
     """The target model's call failed (outcome ``model_error``)."""
+
+
+class PrefillUse(Strict):
+    """One target reply that started with auditor-written text.
+
+    Attributes:
+        turn: The target reply (1-based, over all branches).
+        branch: Its branch.
+        message: Its judged-transcript id.
+        prefill: The auditor-written start.
+    """
+
+    turn: int
+    branch: int
+    message: str
+    prefill: str
+
+
+def prefill_marked(prefill: str, continuation: str) -> str:
+    """The judged-transcript text of a prefilled reply: the auditor's start marked apart from the target's."""
+    return (
+        f"[prefill written by the auditor, not by the target] {prefill}\n"
+        f"[continuation written by the target] {continuation}"
+    )
 
 
 def _calls_text(calls: list[ToolCall]) -> list[str]:
@@ -52,9 +84,10 @@ class AuditSession:
     Args:
         target: The target model.
         max_turns: Target replies (over all branches) after which the audit ends.
+        realism: Judge of each turn's new auditor-written input (default: none, recorded as not scored).
     """
 
-    def __init__(self, target: Model, max_turns: int) -> None:
+    def __init__(self, target: Model, max_turns: int, realism: RealismJudge | None = None) -> None:
         self.target = target
         self.max_turns = max_turns
         self.system: str | None = None
@@ -68,18 +101,24 @@ class AuditSession:
         self.applied: list[dict[str, Any]] = []
         self.ended = False
         self.end_reason = ""
+        self.realism = realism or RealismJudge(None)
+        self.prefills: list[PrefillUse] = []
+        self.idle_replies = 0
+        self._fresh: list[TranscriptMessage] = []
 
     @property
     def turn(self) -> int:
         """Number of target replies on the current branch."""
         return len(self._snapshots) - 1
 
-    def _note(self, role: TranscriptRole, content: str) -> None:
-        self.transcript.append(
-            TranscriptMessage(
-                id=f"M{len(self.transcript) + 1}", role=role, content=content, branch=self.branch
-            )
+    def _note(self, role: TranscriptRole, content: str, seen: bool = False) -> None:
+        """Add a judged-transcript message; ``seen``: auditor-written input the target will see."""
+        message = TranscriptMessage(
+            id=f"M{len(self.transcript) + 1}", role=role, content=content, branch=self.branch
         )
+        self.transcript.append(message)
+        if seen:
+            self._fresh.append(message)
 
     async def apply(self, action: AuditAction) -> str:
         """Apply one action; return what the auditor is told.
@@ -104,22 +143,24 @@ class AuditSession:
                     "set_target_system_prompt: only before the first message (roll back to 0)"
                 )
             self.system = action.text
-            self._note("system", action.text)
+            self._note("system", action.text, seen=True)
             return "System prompt set."
         if isinstance(action, CreateTool):
             if any(t.name == action.name for t in self.tools):
                 raise ProtocolViolation(f"create_tool: a tool named {action.name!r} already exists")
             self.tools.append(target_tool_info(action))
             args = ", ".join(action.parameters)
-            self._note("note", f"[tool offered to the target] {action.name}({args}): {action.description}")
+            self._note(
+                "note", f"[tool offered to the target] {action.name}({args}): {action.description}", seen=True
+            )
             return f"Tool {action.name} created."
         if isinstance(action, SendMessage):
             if self.pending:
                 ids = ", ".join(c.id for c in self.pending)
                 raise ProtocolViolation(f"send_message: the target's tool calls {ids} need results first")
             self.conversation.append(ChatMessageUser(content=action.text))
-            self._note("user", action.text)
-            return await self._target_reply()
+            self._note("user", action.text, seen=True)
+            return await self._target_reply(action.prefill)
         if isinstance(action, SendToolResult):
             return await self._tool_result(action)
         if isinstance(action, Rollback):
@@ -147,7 +188,7 @@ class AuditSession:
             ChatMessageTool(content=result, tool_call_id=call.id, function=call.function)
         )
         self.pending = [c for c in self.pending if c.id != call.id]
-        self._note("tool", f"[result of {call.id}] {result}")
+        self._note("tool", f"[result of {call.id}] {result}", seen=True)
 
     def _rollback(self, turn: int) -> str:
         if turn > self.turn:
@@ -162,9 +203,19 @@ class AuditSession:
         last = next((m for m in reversed(self.conversation) if isinstance(m, ChatMessageAssistant)), None)
         return f"Rolled back to turn {turn}. The target's last reply now: {last.text if last else '(none)'}"
 
-    async def _target_reply(self) -> str:
+    async def _judge_realism(self) -> None:
+        """Score the auditor-written input the target is about to see for the first time."""
+        system = [ChatMessageSystem(content=self.system)] if self.system else []
+        context = transcript_from_chat([*system, *self.conversation])
+        await self.realism.judge(self.turns + 1, self.branch, context, self._fresh)
+        self._fresh = []
+
+    async def _call_target(self, prefill: str | None) -> ChatMessageAssistant:
+        """The target's reply to the conversation (continuing ``prefill`` when given), prefill included."""
         messages: list[ChatMessage] = [ChatMessageSystem(content=self.system)] if self.system else []
         messages += self.conversation
+        if prefill:
+            messages.append(ChatMessageAssistant(content=prefill))
         try:
             output = await self.target.generate(messages, tools=self.tools)
         except Exception as ex:  # any failure of the target's call is a target error
@@ -172,12 +223,31 @@ class AuditSession:
         if output.error:
             raise TargetError(f"provider error: {output.error}"[:500])
         message = output.message
+        if not prefill:
+            return message
+        return ChatMessageAssistant(
+            content=prefill + message.text,
+            tool_calls=message.tool_calls,
+            model=message.model,
+            source="generate",
+        )
+
+    async def _target_reply(self, prefill: str | None = None) -> str:
+        await self._judge_realism()
+        message = await self._call_target(prefill)
         self.conversation.append(message)
         self.pending = list(message.tool_calls or [])
         self._snapshots.append((list(self.conversation), list(self.pending)))
         self.turns += 1
         calls = _calls_text(self.pending)
-        self._note("assistant", "\n".join([message.text, *calls]).strip())
+        text = prefill_marked(prefill, message.text[len(prefill) :]) if prefill else message.text
+        self._note("assistant", "\n".join([text, *calls]).strip())
+        if prefill:
+            self.prefills.append(
+                PrefillUse(
+                    turn=self.turns, branch=self.branch, message=self.transcript[-1].id, prefill=prefill
+                )
+            )
         observation = f"Target reply {self.turn}:\n{message.text}" + "".join(f"\n{c}" for c in calls)
         if self.turns >= self.max_turns:
             self.ended, self.end_reason = True, f"turn limit ({self.max_turns}) reached"

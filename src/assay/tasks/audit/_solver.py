@@ -20,11 +20,13 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from assay.judging import role_models
 from assay.scoring import MODEL_ERROR_STORE_KEY
 from assay.scoring.rubric import AUDITOR_ERROR_STORE_KEY, JUDGED_TRANSCRIPT_STORE_KEY
 from assay.tasks.audit._frozen import FrozenScenario, replay, save_scenario
 from assay.tasks.audit._prompt import AUDITOR_REMINDER, AUDITOR_SYSTEM_PROMPT
 from assay.tasks.audit._protocol import AUDITOR_TOOLS, ProtocolViolation, parse_action
+from assay.tasks.audit._realism import REALISM_ROLE, RealismJudge
 from assay.tasks.audit._session import AuditSession, TargetError
 
 #: The Inspect model role of the auditor.
@@ -33,8 +35,8 @@ AUDITOR_ROLE = "auditor"
 #: Store key (and ``Score.metadata`` key) of the audit record.
 AUDIT_METADATA_KEY = "audit"
 
-#: Consecutive auditor replies without a tool call that count as a protocol violation.
-MAX_IDLE_REPLIES = 2
+#: Default allowance of consecutive auditor replies without a tool call; one more is a protocol violation.
+DEFAULT_IDLE_REPLIES = 4
 
 
 async def _auditor_step(auditor: Model, messages: list[ChatMessage], session: AuditSession) -> int:
@@ -58,8 +60,18 @@ async def _auditor_step(auditor: Model, messages: list[ChatMessage], session: Au
     return len(message.tool_calls or [])
 
 
-async def drive(auditor: Model, session: AuditSession, seed: str, risk: str, max_steps: int) -> None:
+async def drive(
+    auditor: Model,
+    session: AuditSession,
+    seed: str,
+    risk: str,
+    max_steps: int,
+    idle_replies: int = DEFAULT_IDLE_REPLIES,
+) -> None:
     """Let the auditor run the session until it ends, the turn limit, or ``max_steps`` auditor replies.
+
+    After each reply without a tool call the auditor is sent :data:`AUDITOR_REMINDER`; more than
+    ``idle_replies`` such replies in a row is a protocol violation. ``session.idle_replies`` counts them all.
 
     Raises:
         ProtocolViolation: The auditor broke its protocol.
@@ -75,8 +87,11 @@ async def drive(auditor: Model, session: AuditSession, seed: str, risk: str, max
             break
         calls = await _auditor_step(auditor, messages, session)
         idle = 0 if calls else idle + 1
-        if idle >= MAX_IDLE_REPLIES:
-            raise ProtocolViolation(f"{idle} replies in a row without a tool call")
+        session.idle_replies += 0 if calls else 1
+        if idle > idle_replies:
+            raise ProtocolViolation(
+                f"{idle} replies in a row without a tool call (allowance idle_replies={idle_replies})"
+            )
         if not calls:
             messages.append(ChatMessageUser(content=AUDITOR_REMINDER))
     else:
@@ -87,7 +102,14 @@ async def drive(auditor: Model, session: AuditSession, seed: str, risk: str, max
 
 def _finish(state: TaskState, session: AuditSession, record: dict[str, Any]) -> TaskState:
     state.store.set(JUDGED_TRANSCRIPT_STORE_KEY, [m.model_dump() for m in session.transcript])
-    record |= {"turns": session.turns, "branches": session.branch + 1, "ended": session.end_reason}
+    record |= {
+        "turns": session.turns,
+        "branches": session.branch + 1,
+        "ended": session.end_reason,
+        "idle_replies": session.idle_replies,
+        "prefills": [p.model_dump() for p in session.prefills],
+        "realism": session.realism.summary().model_dump(mode="json"),
+    }
     state.store.set(AUDIT_METADATA_KEY, record)
     system = [ChatMessageSystem(content=session.system)] if session.system else []
     state.messages = [*system, *session.conversation]
@@ -96,7 +118,11 @@ def _finish(state: TaskState, session: AuditSession, record: dict[str, Any]) -> 
 
 @solver
 def auditor_agent(
-    max_turns: int = 10, max_auditor_steps: int | None = None, save_dir: str | None = None
+    max_turns: int = 10,
+    max_auditor_steps: int | None = None,
+    save_dir: str | None = None,
+    idle_replies: int = DEFAULT_IDLE_REPLIES,
+    realism: str | None = None,
 ) -> Solver:
     """The auditor (model role ``auditor``) builds the scenario from the sample's seed and drives the target.
 
@@ -104,17 +130,22 @@ def auditor_agent(
         max_turns: Target replies, over all branches, after which the audit ends.
         max_auditor_steps: Auditor replies after which the audit ends (default ``3 * max_turns + 5``).
         save_dir: Directory where each completed scenario is also written as ``<seed>-<sha12>.json``.
+        idle_replies: Consecutive auditor replies without a tool call allowed (each gets a reminder).
+        realism: Realism judge model; default: the ``realism`` model role (none: turns not scored; of
+            several, the first).
     """
     steps = max_auditor_steps or 3 * max_turns + 5
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         auditor = get_model(role=AUDITOR_ROLE, required=True)
         target = get_model()
-        session = AuditSession(target, max_turns)
+        realism_models = role_models(REALISM_ROLE, realism)
+        judge = RealismJudge(realism_models[0] if realism_models else None)
+        session = AuditSession(target, max_turns, judge)
         seed, risk = str(state.metadata["seed"]), str(state.metadata["risk"])
-        record: dict[str, Any] = {"mode": "audit", "auditor": str(auditor)}
+        record: dict[str, Any] = {"mode": "audit", "auditor": str(auditor), "idle_allowance": idle_replies}
         try:
-            await drive(auditor, session, seed, risk, steps)
+            await drive(auditor, session, seed, risk, steps, idle_replies)
         except ProtocolViolation as ex:
             state.store.set(AUDITOR_ERROR_STORE_KEY, str(ex))
             return _finish(state, session, record)

@@ -20,8 +20,9 @@ from assay.scoring.rubric import judge_state, load_rubric, resolve_rubric_judges
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.audit._frozen import FrozenScenario, load_scenarios
-from assay.tasks.audit._seeds import Seed, select_seeds
-from assay.tasks.audit._solver import AUDIT_METADATA_KEY, auditor_agent, replay_agent
+from assay.tasks.audit._realism import REALISM_METADATA_KEY
+from assay.tasks.audit._seeds import Seed, check_seed_risks, select_seeds
+from assay.tasks.audit._solver import AUDIT_METADATA_KEY, DEFAULT_IDLE_REPLIES, auditor_agent, replay_agent
 
 #: Task version (from the family's ``eval.yaml``): bump it there when results stop being comparable
 #: (protocol, prompt, seeds or rubric change).
@@ -29,6 +30,9 @@ AUDIT_TASK_VERSION = task_version("audit", "audit")
 
 #: Auditor replies per audit.
 AuditorSteps = Annotated[int, Field(ge=1, le=1000)]
+
+#: Consecutive auditor replies without a tool call allowed.
+IdleReplies = Annotated[int, Field(ge=0, le=100)]
 
 
 def seed_samples(seeds: list[Seed]) -> list[Sample]:
@@ -83,7 +87,12 @@ def audit_scorer(rubric: str | None = None, judge: str | Sequence[str] | None = 
 
     async def score(state: TaskState, target: Target) -> Score:
         result = await judge_state(state, loaded, resolve_rubric_judges(judge))
-        result.metadata = (result.metadata or {}) | {AUDIT_METADATA_KEY: state.store.get(AUDIT_METADATA_KEY)}
+        record = state.store.get(AUDIT_METADATA_KEY) or {}
+        realism = {k: v for k, v in (record.get("realism") or {}).items() if k != "turns"}
+        result.metadata = (result.metadata or {}) | {
+            AUDIT_METADATA_KEY: state.store.get(AUDIT_METADATA_KEY),
+            REALISM_METADATA_KEY: realism or None,
+        }
         return result
 
     return score
@@ -100,6 +109,8 @@ def audit(
     save_dir: str | None = None,
     max_auditor_steps: AuditorSteps | None = None,
     temperature: Temperature = 1.0,
+    idle_replies: IdleReplies = DEFAULT_IDLE_REPLIES,
+    realism: str | None = None,
 ) -> Task:
     """Automated audit: the ``auditor`` role builds the scenario, the task's model is the target.
 
@@ -113,6 +124,10 @@ def audit(
         save_dir: Also write each completed scenario to this directory (they are always in the log).
         max_auditor_steps: Auditor replies per audit (default ``3 * max_turns + 5``).
         temperature: Sampling temperature of the target (``--temperature`` overrides).
+        idle_replies: Consecutive auditor replies without a tool call allowed (each gets a reminder); one
+            more ends the audit as ``auditor_error``.
+        realism: Realism judge model scoring each turn's auditor-written input 0-10; default: the
+            ``realism`` model role; none: turns recorded as not scored.
     """
     from inspect_ai.model import GenerateConfig
 
@@ -122,8 +137,16 @@ def audit(
         dataset = MemoryDataset(replay_samples(scenarios), name="assay-audit-replay")
         solver = replay_agent()
     else:
-        dataset = MemoryDataset(seed_samples(select_seeds(seeds)), name="assay-audit")
-        solver = auditor_agent(max_turns=max_turns, max_auditor_steps=max_auditor_steps, save_dir=save_dir)
+        chosen = select_seeds(seeds)
+        check_seed_risks(chosen, load_rubric(rubric))
+        dataset = MemoryDataset(seed_samples(chosen), name="assay-audit")
+        solver = auditor_agent(
+            max_turns=max_turns,
+            max_auditor_steps=max_auditor_steps,
+            save_dir=save_dir,
+            idle_replies=idle_replies,
+            realism=realism,
+        )
     return Task(
         dataset=dataset,
         solver=solver,

@@ -1,0 +1,112 @@
+"""docs/judging.md's calibration tables, rendered from bench/judges.py's record.
+
+    python bench/judges_doc.py            # print docs/judging.md with the generated sections re-rendered
+    python bench/judges_doc.py --write    # rewrite those sections in place
+
+Each section sits between ``<!-- generated: judges-NAME source=PATH -->`` and
+``<!-- end generated: judges-NAME -->`` (:mod:`assay._docgen`); tests/bench/test_judges_doc.py checks the
+page against the committed record, so no figure on the page is typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from assay._docgen import check_sections, own_sections, replace_own, table
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "judging.md"
+RESULT = REPO / "bench" / "results" / "judges-smollm2.json"
+PREFIX = "judges-"
+SCORINGS = ("logprob", "generate", "rule")
+
+
+def _num(v: float | None) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
+
+
+def _agreement(field: dict[str, Any]) -> str:
+    parts = []
+    k = field.get("kappa")
+    if k is not None:
+        cut = f" at ≥ {field['threshold']:g}" if field.get("threshold") is not None else ""
+        parts.append(f"κ{cut} {_num(k['kappa'])} [{_num(k['ci_low'])}, {_num(k['ci_high'])}]")
+    c = field.get("correlation")
+    if c is not None:
+        parts.append(f"{c['method']} {_num(c['estimate'])} [{_num(c['ci_low'])}, {_num(c['ci_high'])}]")
+    return "; ".join(parts) or "n/a"
+
+
+def _methods(cal: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(cal["methods"].items())) or "none"
+
+
+def summary(rec: dict[str, Any]) -> str:
+    """One row per role and scoring: items, judge errors, retries, methods, the first field's agreement."""
+    rows = []
+    for role, runs in sorted(rec["roles"].items()):
+        for scoring in SCORINGS:
+            if scoring not in runs:
+                continue
+            cal, first = runs[scoring]["calibration"], runs[scoring]["calibration"]["fields"]
+            rows.append(
+                [
+                    f"`{role}`",
+                    scoring,
+                    str(cal["items"]),
+                    str(len(cal["judge_errors"])),
+                    str(cal["retries"]),
+                    _methods(cal),
+                    f"{first[0]['field']}: {_agreement(first[0])} (n={first[0]['n']})" if first else "n/a",
+                    "tuned" if cal["tuned_on_labels"] else "held out",
+                    f"{runs[scoring]['wall_s']:.0f}",
+                ]
+            )
+    head = ["role", "scoring", "items", "judge errors", "retries", "verdicts by", "agreement [95 % CI]"]
+    return "\n".join(table([*head, "labels", "wall s"], rows)) + "\n"
+
+
+def fields(rec: dict[str, Any]) -> str:
+    """Every field of every role and scoring, with its agreement and n."""
+    rows = []
+    for role, runs in sorted(rec["roles"].items()):
+        for scoring in SCORINGS:
+            if scoring in runs:
+                for f in runs[scoring]["calibration"]["fields"]:
+                    rows.append([f"`{role}`", scoring, f["field"], str(f["n"]), _agreement(f)])
+    return "\n".join(table(["role", "scoring", "field", "n", "agreement [95 % CI]"], rows)) + "\n"
+
+
+def model_line(rec: dict[str, Any]) -> str:
+    """Which model played every role, and where the figures come from."""
+    return f"Model: `{rec['model']}` in every role; record: `{RESULT.relative_to(REPO).as_posix()}`.\n"
+
+
+def render(rec: dict[str, Any]) -> dict[str, str]:
+    """Every generated section's body by name."""
+    return {f"{PREFIX}model": model_line(rec), f"{PREFIX}summary": summary(rec), f"{PREFIX}fields": fields(rec)}
+
+
+def main(argv: list[str]) -> int:
+    """Print or write the page; exit 1 when --check finds it stale."""
+    rec = json.loads(RESULT.read_text())
+    page = DOC.read_text()
+    rendered = render(rec)
+    if "--check" in argv:
+        problems = check_sections(own_sections(page, PREFIX), rendered)
+        print("\n".join(problems) or "up to date")
+        return 1 if problems else 0
+    new = replace_own(page, rendered)
+    if "--write" in argv:
+        DOC.write_text(new)
+    else:
+        print(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
