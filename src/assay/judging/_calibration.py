@@ -102,6 +102,8 @@ class Calibration(BaseModel):
         retries: Repair retries over all items.
         fields: Agreement per field or dimension.
         config: What else identifies the judging configuration (rubric hash, panel, threshold...).
+        config_sha256: The configuration hash of the classifier record this calibration validates (a
+            judge's ``judge_config`` hash, a rule's hash); empty when the role does not record one.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -122,6 +124,7 @@ class Calibration(BaseModel):
     retries: int = 0
     fields: list[FieldAgreement]
     config: dict[str, Any] = Field(default_factory=dict)
+    config_sha256: str = ""
 
     def field(self, name: str) -> FieldAgreement:
         """The agreement of one field.
