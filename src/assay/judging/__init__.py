@@ -36,6 +36,7 @@ from assay.judging._calibration import (
     calibration_role,
     correlation_ci,
     format_calibration,
+    load_calibration,
     register_calibration_role,
 )
 from assay.judging._labels_logprob import LabelScores, chain_text, label_choices, score_labels
@@ -96,6 +97,7 @@ __all__ = [
     "judge_labels",
     "label_choices",
     "label_text",
+    "load_calibration",
     "make_models",
     "model_keys",
     "parse_labels",

@@ -175,6 +175,25 @@ def format_calibration(report: Calibration) -> str:
     return "\n".join(lines)
 
 
+def load_calibration(path: str | Path, option: str = "calibration") -> Calibration:
+    """Read a calibration JSON (``assay calibrate ROLE --out FILE`` or ``--format json``).
+
+    Raises:
+        AssayError: Missing, unreadable or malformed file (the message starts with ``option``).
+    """
+    from pydantic import ValidationError
+
+    from assay._errors import validation_problem
+    from assay._textfile import read_text_file
+
+    try:
+        return Calibration.model_validate_json(read_text_file(path, "calibration file"))
+    except ValidationError as ex:
+        raise AssayError(f"{option}: {path}: {validation_problem(ex, 'calibration')}") from None
+    except AssayError as ex:
+        raise AssayError(f"{option}: {ex}") from None
+
+
 @dataclass(frozen=True)
 class CalibrationRole:
     """A role ``assay calibrate`` can calibrate.
