@@ -155,9 +155,7 @@ def validation_from_calibration(calibration: Calibration, field: str) -> Classif
     if agreement.kappa is None or agreement.n == 0:
         raise AssayError(f"calibration of {calibration.role}: no compared item for field {field!r}")
     if not calibration.config_sha256 or not calibration.labels_sha256:
-        raise AssayError(
-            f"calibration of {calibration.role}: no configuration or labels hash recorded"
-        )
+        raise AssayError(f"calibration of {calibration.role}: no configuration or labels hash recorded")
     return validation_from_kappa(
         agreement.kappa,
         Path(calibration.labels_file).name or calibration.role,
