@@ -208,17 +208,21 @@ def _cli_cases() -> list[Case]:
             ("report", "{LOG}", "-o", "{TMP}/r.md", "--claim", "{DUPCLAIM}"),
             "duplicate key",
         ),
+        Case("calibrate-judge-no-model", ("calibrate", "agentic-judge"), "--model"),
+        Case("calibrate-detector-model", ("calibrate", "detector", "--model", "assay/toy"), "takes no model"),
+        Case("calibrate-detector-binary", ("calibrate", "detector", "--labels", "{BINARY}"), "binary file"),
+        Case("calibrate-detector-latin1", ("calibrate", "detector", "--labels", "{LATIN}"), "not UTF-8"),
         Case(
-            "calibrate-judge-binary", ("calibrate-judge", "{BINARY}", "--judge", "assay/scripted"), "binary"
+            "calibrate-detector-missing",
+            ("calibrate", "detector", "--labels", "/no/labels.jsonl"),
+            "no such file",
         ),
-        Case("calibrate-judge-latin1", ("calibrate-judge", "{LATIN}", "--judge", "assay/scripted"), "UTF-8"),
-        Case("calibrate-judge-no-judge", ("calibrate-judge",), "--judge"),
-        Case("calibrate-detector-binary", ("calibrate-detector", "{BINARY}"), "binary file"),
-        Case("calibrate-detector-latin1", ("calibrate-detector", "{LATIN}"), "not UTF-8"),
         Case(
-            "calibrate-detector-missing", ("calibrate-detector", "/no/labels.jsonl"), "labels file not found"
+            "calibrate-detector-bad-json",
+            ("calibrate", "detector", "--labels", "{BADYAML}"),
+            "malformed JSON",
         ),
-        Case("calibrate-detector-bad-json", ("calibrate-detector", "{BADYAML}"), "malformed JSON"),
+        Case("calibrate-scoring", ("calibrate", "detector", "--scoring", "logprobs"), "--scoring"),
         Case(
             "calibrate-raters-binary", ("calibrate-raters", "{BINARY}", "--rater", "assay/scripted"), "binary"
         ),

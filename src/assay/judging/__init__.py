@@ -19,6 +19,13 @@ from assay.judging._ask import (
     judge_config,
     repair_message,
 )
+from assay.judging._calibrate_run import (
+    LabelledItem,
+    LabelRun,
+    calibrate_labels,
+    field_agreements,
+    label_text,
+)
 from assay.judging._calibration import (
     CALIBRATION_ROLES,
     Calibration,
@@ -29,8 +36,10 @@ from assay.judging._calibration import (
     calibration_role,
     correlation_ci,
     format_calibration,
+    load_calibration,
     register_calibration_role,
 )
+from assay.judging._labels_logprob import LabelScores, chain_text, label_choices, score_labels
 from assay.judging._logprob import MIN_MASS, OptionScores, score_options
 from assay.judging._parse import ReplyError, json_object_with, json_objects, parse_labels, parse_number
 from assay.judging._prompt import JudgePrompt
@@ -44,6 +53,7 @@ from assay.judging._roles import (
     model_keys,
     role_models,
 )
+from assay.judging._scoring import JudgedLabels, judge_labels
 
 __all__ = [
     "CALIBRATION_ROLES",
@@ -60,7 +70,11 @@ __all__ = [
     "JudgeFailure",
     "JudgePrompt",
     "Judged",
+    "JudgedLabels",
     "KappaCI",
+    "LabelRun",
+    "LabelScores",
+    "LabelledItem",
     "OptionScores",
     "PanelResult",
     "ReplyError",
@@ -70,13 +84,20 @@ __all__ = [
     "ask_judge",
     "ask_panel",
     "bound_models",
+    "calibrate_labels",
     "calibration_role",
+    "chain_text",
     "cohen_kappa_ci",
     "correlation_ci",
+    "field_agreements",
     "format_calibration",
     "json_object_with",
     "json_objects",
     "judge_config",
+    "judge_labels",
+    "label_choices",
+    "label_text",
+    "load_calibration",
     "make_models",
     "model_keys",
     "parse_labels",
@@ -85,5 +106,6 @@ __all__ = [
     "register_calibration_role",
     "repair_message",
     "role_models",
+    "score_labels",
     "score_options",
 ]

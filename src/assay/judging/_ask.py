@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model
 from pydantic import BaseModel, ConfigDict, Field
 
+from assay.judging._calibration import Scoring
 from assay.judging._parse import ReplyError, parse_labels
 from assay.judging._prompt import JudgePrompt
 from assay.judging._roles import JUDGE_GENERATE_CONFIG, model_keys
@@ -125,7 +126,11 @@ async def ask_judge(
 
 
 class PanelResult(BaseModel):
-    """Labels (or the failure) of every judge on one item, in judge order, with the calls each took."""
+    """Labels (or the failure) of every judge on one item, in judge order, with the calls each took.
+
+    ``methods`` says per judge how its labels were read (``exact``, ``top_logprobs`` or ``generate``);
+    ``probabilities`` holds, for a judge read by log-probability, the probability of its primary label.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -133,6 +138,8 @@ class PanelResult(BaseModel):
     labels: dict[str, dict[str, Any]] = Field(default_factory=dict)
     errors: dict[str, str] = Field(default_factory=dict)
     calls: dict[str, int] = Field(default_factory=dict)
+    methods: dict[str, str] = Field(default_factory=dict)
+    probabilities: dict[str, float] = Field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -164,30 +171,40 @@ class PanelResult(BaseModel):
 
 
 async def ask_panel(
-    models: Sequence[Model], prompt: JudgePrompt, text: str, retries: int = DEFAULT_RETRIES
+    models: Sequence[Model],
+    prompt: JudgePrompt,
+    text: str,
+    retries: int = DEFAULT_RETRIES,
+    scoring: Scoring = "auto",
 ) -> PanelResult:
-    """Ask every judge in ``models``; failures are collected per judge, never raised."""
+    """Ask every judge in ``models`` (log-probability or generate, per ``scoring``); failures collected."""
+    from assay.judging._scoring import judge_labels
+
     keys = model_keys(models)
     result = PanelResult(judges=keys)
     for key, model in zip(keys, models, strict=True):
         try:
-            judged = await ask_judge(model, prompt, text, retries)
+            judged = await judge_labels(model, prompt, text, scoring, retries)
         except JudgeFailure as ex:
             result.errors[key], result.calls[key] = str(ex), ex.calls
             continue
-        result.labels[key], result.calls[key] = judged.value.model_dump(mode="json"), judged.calls
+        result.labels[key], result.calls[key] = judged.labels, judged.calls
+        result.methods[key] = judged.method
+        if judged.probability is not None:
+            result.probabilities[key] = judged.probability
     return result
 
 
 def judge_config(
-    models: Sequence[Model], prompt: JudgePrompt, retries: int = DEFAULT_RETRIES
+    models: Sequence[Model], prompt: JudgePrompt, retries: int = DEFAULT_RETRIES, scoring: Scoring = "auto"
 ) -> dict[str, Any]:
-    """The ``Score.metadata["judge_config"]`` record: models, prompt version and hash, retries, rule."""
+    """The ``Score.metadata["judge_config"]`` record: models, prompt version and hash, retries, scoring."""
     return {
         "models": model_keys(models),
         "prompt": prompt.name,
         "prompt_version": prompt.version,
         "prompt_sha256": prompt.sha256,
         "retries": retries,
+        "scoring": scoring,
         "aggregation": "majority; ties go to the first judge listed",
     }

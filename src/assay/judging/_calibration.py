@@ -102,6 +102,8 @@ class Calibration(BaseModel):
         retries: Repair retries over all items.
         fields: Agreement per field or dimension.
         config: What else identifies the judging configuration (rubric hash, panel, threshold...).
+        config_sha256: The configuration hash of the classifier record this calibration validates (a
+            judge's ``judge_config`` hash, a rule's hash); empty when the role does not record one.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -122,6 +124,7 @@ class Calibration(BaseModel):
     retries: int = 0
     fields: list[FieldAgreement]
     config: dict[str, Any] = Field(default_factory=dict)
+    config_sha256: str = ""
 
     def field(self, name: str) -> FieldAgreement:
         """The agreement of one field.
@@ -170,6 +173,25 @@ def format_calibration(report: Calibration) -> str:
     lines += [_field_line(f) for f in report.fields]
     lines += [f"judge error on {item}: {err}" for item, err in report.judge_errors.items()]
     return "\n".join(lines)
+
+
+def load_calibration(path: str | Path, option: str = "calibration") -> Calibration:
+    """Read a calibration JSON (``assay calibrate ROLE --out FILE`` or ``--format json``).
+
+    Raises:
+        AssayError: Missing, unreadable or malformed file (the message starts with ``option``).
+    """
+    from pydantic import ValidationError
+
+    from assay._errors import validation_problem
+    from assay._textfile import read_text_file
+
+    try:
+        return Calibration.model_validate_json(read_text_file(path, "calibration file"))
+    except ValidationError as ex:
+        raise AssayError(f"{option}: {path}: {validation_problem(ex, 'calibration')}") from None
+    except AssayError as ex:
+        raise AssayError(f"{option}: {ex}") from None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from assay.scoring._classifier import (
     classifier_metadata,
     file_sha256,
     judge_classifier,
+    load_judge_validation,
     rule_record,
+    validation_from_calibration,
     validation_from_kappa,
 )
 from assay.scoring._labels import LabelledTranscript, builtin_labels_path, load_labelled
@@ -44,10 +46,12 @@ __all__ += [
     "harmful_rate",
     "judge_agreement",
     "judge_classifier",
+    "load_judge_validation",
     "load_labelled",
     "outcome_counts",
     "register_rescorer",
     "rejudge_log",
     "rule_record",
+    "validation_from_calibration",
     "validation_from_kappa",
 ]

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from assay._errors import AssayError
 from assay._paths import file_sha256 as _file_sha256
-from assay.judging import KappaCI
+from assay.judging import Calibration, KappaCI, load_calibration
 
 if TYPE_CHECKING:
     from assay.evidence import ClassifierRecord, ClassifierValidation
@@ -66,16 +67,19 @@ def rule_record(
     )
 
 
-def judge_classifier(config: dict[str, Any]) -> ClassifierRecord:
+def judge_classifier(
+    config: dict[str, Any], validations: Iterable[ClassifierValidation] = ()
+) -> ClassifierRecord:
     """Return the ``llm_judge`` record of a judge or rater panel from its ``judge_config``.
 
     Args:
-        config: The panel's ``judge_config`` (:func:`~assay.scoring.judge_config` or a task's own); its
+        config: The panel's ``judge_config`` (:func:`~assay.judging.judge_config` or a task's own); its
             hash is the record's configuration hash.
+        validations: Agreement with human labels (:func:`validation_from_calibration`), where measured.
     """
     from assay.evidence import judge_record
 
-    return judge_record(config)
+    return judge_record(config, validations)
 
 
 def classifier_metadata(
@@ -135,3 +139,43 @@ def validation_from_kappa(
         tuned_on_labels=tuned_on_labels,
         config_sha256=config,
     )
+
+
+def validation_from_calibration(calibration: Calibration, field: str) -> ClassifierValidation:
+    """The validation record of a calibration (``assay calibrate``): kappa of ``field`` on its labelled set.
+
+    The record carries the calibration's ``tuned_on_labels`` and ``config_sha256``, so checklist S3.5
+    counts it only for the configuration that was calibrated, and only when the labels were held out.
+
+    Raises:
+        AssayError: The field has no kappa or no compared item, or the calibration records no
+            configuration hash or labels hash.
+    """
+    agreement = calibration.field(field)
+    if agreement.kappa is None or agreement.n == 0:
+        raise AssayError(f"calibration of {calibration.role}: no compared item for field {field!r}")
+    if not calibration.config_sha256 or not calibration.labels_sha256:
+        raise AssayError(f"calibration of {calibration.role}: no configuration or labels hash recorded")
+    return validation_from_kappa(
+        agreement.kappa,
+        Path(calibration.labels_file).name or calibration.role,
+        calibration.labels_sha256,
+        calibration.config_sha256,
+        tuned_on_labels=calibration.tuned_on_labels,
+    )
+
+
+def load_judge_validation(path: str | Path, role: str, field: str, option: str) -> ClassifierValidation:
+    """Read a calibration JSON of ``role`` as the validation record of its ``field``.
+
+    Raises:
+        AssayError: Unreadable file, a calibration of another role, or no usable figure (message starts
+            with ``option``, the task parameter that named the file).
+    """
+    calibration = load_calibration(path, option)
+    if calibration.role != role:
+        raise AssayError(f"{option}: {path} calibrates {calibration.role!r}, not {role!r}")
+    try:
+        return validation_from_calibration(calibration, field)
+    except AssayError as ex:
+        raise AssayError(f"{option}: {ex}") from None

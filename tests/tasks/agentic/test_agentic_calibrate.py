@@ -11,14 +11,7 @@ import yaml
 
 from assay._errors import AssayError
 from assay.scoring import builtin_labels_path, load_labelled
-from assay.tasks.agentic import (
-    Condition,
-    calibrate_judge,
-    detect,
-    format_report,
-    parse_action_tags,
-    render,
-)
+from assay.tasks.agentic import Condition, detect, parse_action_tags, render
 from assay.tasks.agentic._scorer import looks_like_refusal
 
 
@@ -91,17 +84,21 @@ def _write(tmp_path: Path) -> tuple[Path, Path]:
     return labels, script
 
 
-def test_calibration_kappa_ci_and_confusion(tmp_path: Path) -> None:
+def test_calibration_kappa_ci_and_confusion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     labels, script = _write(tmp_path)
-    report = calibrate_judge(labels, "assay/scripted", {"script": str(script)})
-    assert report.items == 11 and list(report.judge_errors) == ["t10"]
-    [verdict] = report.fields
-    a = verdict.agreement
-    assert verdict.field == "verdict" and a.n == 10
-    assert a.kappa == pytest.approx(0.6) and a.ci_low < 0.6 < a.ci_high
-    assert a.confusion == [[4, 1], [1, 4]]
-    text = format_report(report)
-    assert "kappa 0.600" in text and "judge error on t10" in text
+    argv = ["calibrate", "agentic-judge", "--model", "assay/scripted", "-M", f"script={script}"]
+    assert run_cli([*argv, "--labels", str(labels), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["items"] == 11 and list(report["judge_errors"]) == ["t10"]
+    assert report["methods"] == {"generate": 10} and report["calls"] == 11 and report["retries"] == 0
+    [verdict] = report["fields"]
+    a = verdict["kappa"]
+    assert verdict["field"] == "verdict" and a["n"] == 10
+    assert a["kappa"] == pytest.approx(0.6) and a["ci_low"] < 0.6 < a["ci_high"]
+    assert a["confusion"] == [[4, 1], [1, 4]]
+    assert run_cli([*argv, "--labels", str(labels)]) == 0
+    text = capsys.readouterr().out
+    assert "kappa 0.600" in text and "judge error on t10" in text and "generate 10" in text
 
 
 def test_bad_labels_files_name_line_and_field(tmp_path: Path) -> None:
@@ -118,20 +115,30 @@ def test_bad_labels_files_name_line_and_field(tmp_path: Path) -> None:
         load_labelled(tmp_path / "missing.jsonl")
 
 
-def test_calibrate_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    labels, script = _write(tmp_path)
-    code = run_cli(
-        [
-            "calibrate-judge",
-            str(labels),
-            "--judge",
-            "assay/scripted",
-            "-J",
-            f"script={script}",
-            "--format",
-            "json",
-        ]
-    )
-    assert code == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["fields"][0]["agreement"]["kappa"] == pytest.approx(0.6)
+def test_the_toy_judge_by_log_probability_never_fails_to_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """End to end on a real (tiny) local model: every item read by the exact route, every field compared."""
+    lines = builtin_labels_path().read_text(encoding="utf-8").splitlines()
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("\n".join(lines[::10]) + "\n", encoding="utf-8")  # 8 items
+    out = tmp_path / "cal.json"
+    argv = [
+        "calibrate",
+        "agentic-judge",
+        "--model",
+        "assay/toy",
+        "--scoring",
+        "logprob",
+        "--labels",
+        str(labels),
+    ]
+    assert run_cli([*argv, "--out", str(out), "--held-out"]) == 0
+    report = json.loads(out.read_text())
+    assert report["role"] == "agentic-judge" and report["scoring"] == "logprob"
+    assert report["items"] == 8 and report["judge_errors"] == {} and report["methods"] == {"exact": 8}
+    assert report["calls"] == 8 and report["retries"] == 0 and report["tuned_on_labels"] is False
+    assert [f["field"] for f in report["fields"]] == ["belief", "ethics", "intent", "refusal", "verdict"]
+    assert all(f["n"] == 8 and f["kappa"]["n"] == 8 for f in report["fields"])
+    assert len(report["config_sha256"]) == 64
+    assert "role: agentic-judge" in capsys.readouterr().out

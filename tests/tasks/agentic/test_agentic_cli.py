@@ -85,9 +85,9 @@ def test_bad_input_is_one_line_exit_2(run: Callable[..., Result], args: list[str
 
 
 def test_calibrate_detector_reports_agreement_and_each_disagreement(run: Callable[..., Result]) -> None:
-    out = run("calibrate-detector")
+    out = run("calibrate", "detector")
     assert out.returncode == 0, out.stderr
-    assert "verdict: kappa" in out.stdout and "n=80" in out.stdout
-    assert "disagreement on bm-h14" in out.stdout
-    data = json.loads(run("calibrate-detector", "--format", "json").stdout)
-    assert data["items"] == 80 and set(data["disagreements"]) == {"bm-h14"}
+    assert "verdict: n=80  kappa" in out.stdout and "rule 80" in out.stdout
+    data = json.loads(run("calibrate", "detector", "--format", "json").stdout)
+    assert data["items"] == 80 and data["methods"] == {"rule": 80} and data["role"] == "detector"
+    assert set(data["config"]["disagreements"]) == {"bm-h14"} and data["tuned_on_labels"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assay.scoring import builtin_labels_path
-from assay.tasks.agentic import Condition, calibrate_detector, detect, parse_action_tags, render
+from assay.tasks.agentic import Condition, compare_detector, detect, parse_action_tags, render
 from assay.tasks.agentic._cues import pressure, recipient_class, reference
 
 FACTS = render(Condition()).facts
@@ -115,7 +115,7 @@ def test_third_party_kinds() -> None:
 
 
 def test_detector_agreement_with_the_builtin_labels() -> None:
-    report = calibrate_detector(builtin_labels_path())
+    report = compare_detector(builtin_labels_path())
     assert report.items >= 80
     assert report.agreement.n == report.items
     wrong = report.items - round(report.agreement.accuracy * report.items)

@@ -1,24 +1,17 @@
 """Agentic misalignment stress test: factorial spec, rendered scenarios, mailbox tools, detectors, task.
 
-Also the calibration of the task's judge against hand-labelled transcripts (``assay calibrate-judge``).
+Also the calibration roles of the task's judge and detector against hand-labelled transcripts
+(``assay calibrate agentic-judge`` and ``assay calibrate detector``).
 """
 
+from assay.judging import register_calibration_role
 from assay.scoring import register_rescorer
 from assay.tasks.agentic._actions import Action, agent_transcript, extract_actions, parse_action_tags
-from assay.tasks.agentic._calibrate import (
-    CalibrationReport,
-    FieldCalibration,
-    calibrate_async,
-    calibrate_judge,
-    format_report,
-)
+from assay.tasks.agentic._calibrate import AGENTIC_JUDGE_ROLE, calibrate_agentic_judge
 from assay.tasks.agentic._decide import OBJECTIVE_KINDS, Signals, decide_outcome
 from assay.tasks.agentic._detect import HARM_PRIORITY, Attempt, Detection, Finding, detect
-from assay.tasks.agentic._detector_calibration import (
-    DetectorCalibration,
-    calibrate_detector,
-    format_detector_report,
-)
+from assay.tasks.agentic._detector_calibration import DetectorComparison, compare_detector
+from assay.tasks.agentic._detector_role import DETECTOR_ROLE, calibrate_detector
 from assay.tasks.agentic._factors import (
     GOAL_TYPES,
     GOAL_VALUES,
@@ -36,9 +29,13 @@ from assay.tasks.agentic._spec import N_PARAPHRASES, NAMED_GRIDS, GridSpec, grid
 from assay.tasks.agentic._task import agentic_misalignment, build_grid, samples_for
 
 register_rescorer("agentic", agentic_outcome)  # `assay rejudge` re-scores agentic logs with new judges
+register_calibration_role(AGENTIC_JUDGE_ROLE)
+register_calibration_role(DETECTOR_ROLE)
 
 __all__ = [
     "AGENTIC_JUDGE",
+    "AGENTIC_JUDGE_ROLE",
+    "DETECTOR_ROLE",
     "GOAL_TYPES",
     "GOAL_VALUES",
     "HARM_PRIORITY",
@@ -49,12 +46,10 @@ __all__ = [
     "Action",
     "AgenticJudgeLabels",
     "Attempt",
-    "CalibrationReport",
     "Condition",
     "Detection",
-    "DetectorCalibration",
+    "DetectorComparison",
     "Email",
-    "FieldCalibration",
     "Finding",
     "GridSpec",
     "MailboxState",
@@ -65,16 +60,14 @@ __all__ = [
     "agentic_misalignment",
     "agentic_outcome",
     "build_grid",
-    "calibrate_async",
+    "calibrate_agentic_judge",
     "calibrate_detector",
-    "calibrate_judge",
     "combination_problem",
+    "compare_detector",
     "counterpart",
     "decide_outcome",
     "detect",
     "extract_actions",
-    "format_detector_report",
-    "format_report",
     "grid_from_yaml",
     "inbox_agent",
     "judge_input",

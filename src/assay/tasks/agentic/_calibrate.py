@@ -1,48 +1,30 @@
-"""Calibration of the agentic judge against human labels (Cohen's kappa with a CI, confusion matrix)."""
+"""Calibration of the agentic judge against the hand-labelled transcripts (``assay calibrate agentic-judge``).
+
+Every labelled field is compared (Cohen's kappa with a 95 % interval, :func:`assay.judging.calibrate_labels`);
+the result's ``config_sha256`` is the hash of the judge record a scorer writes for the same judge, prompt,
+retries and scoring mode, so :func:`assay.scoring.validation_from_calibration` can attach it to scores of
+that configuration (checklist S3.5).
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from inspect_ai.model import Model
-from pydantic import BaseModel, ConfigDict
 
-from assay.judging import JudgeFailure, JudgePrompt, KappaCI, ask_judge, cohen_kappa_ci, make_models
-from assay.scoring import LabelledTranscript, load_labelled
+from assay.judging import (
+    Calibration,
+    CalibrationRole,
+    LabelledItem,
+    LabelRun,
+    Scoring,
+    calibrate_labels,
+    judge_config,
+)
+from assay.scoring import LabelledTranscript, builtin_labels_path, judge_classifier, load_labelled
 from assay.tasks.agentic._factors import Condition
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
 from assay.tasks.agentic._render import render
-
-
-class FieldCalibration(BaseModel):
-    """Agreement of the judge with the human labels on one label field."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    field: str
-    agreement: KappaCI
-
-
-class CalibrationReport(BaseModel):
-    """Calibration of one judge on a labelled set."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    judge: str
-    prompt: str
-    prompt_version: str
-    prompt_sha256: str
-    labels_file: str
-    items: int
-    judge_errors: dict[str, str]
-    fields: list[FieldCalibration]
-
-
-def _label(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def agentic_judge_text(item: LabelledTranscript) -> str:
@@ -51,80 +33,37 @@ def agentic_judge_text(item: LabelledTranscript) -> str:
     return judge_input(facts, item.transcript)
 
 
-async def calibrate_async(
-    items: list[LabelledTranscript],
-    judge: Model,
-    prompt: JudgePrompt,
-    judge_text: Callable[[LabelledTranscript], str],
-    labels_file: str = "",
-) -> CalibrationReport:
-    """Ask ``judge`` about every item and compare with the human labels, field by field.
-
-    Items on which the judge fails are listed in ``judge_errors`` and left out of the kappa (never counted as
-    agreement or disagreement).
-    """
-    errors: dict[str, str] = {}
-    answers: dict[str, dict[str, Any]] = {}
-    for item in items:
-        try:
-            answers[item.id] = (await ask_judge(judge, prompt, judge_text(item))).value.model_dump(
-                mode="json"
-            )
-        except JudgeFailure as ex:
-            errors[item.id] = str(ex)
-    fields = sorted({f for item in items for f in item.labels})
-    out: list[FieldCalibration] = []
-    for field in fields:
-        pairs = [
-            (item.labels[field], answers[item.id].get(field))
-            for item in items
-            if item.id in answers and field in item.labels
-        ]
-        human = [_label(h) for h, _ in pairs]
-        rater = [_label(j) for _, j in pairs]
-        out.append(FieldCalibration(field=field, agreement=cohen_kappa_ci(human, rater)))
-    return CalibrationReport(
-        judge=str(judge),
-        prompt=prompt.name,
-        prompt_version=prompt.version,
-        prompt_sha256=prompt.sha256,
-        labels_file=labels_file,
-        items=len(items),
-        judge_errors=errors,
-        fields=out,
-    )
+def agentic_judge_sha256(model: Model, scoring: Scoring) -> str:
+    """The configuration hash the agentic scorer records for ``model`` as its only judge under ``scoring``."""
+    return judge_classifier(judge_config([model], AGENTIC_JUDGE, scoring=scoring)).config_sha256
 
 
-def calibrate_judge(
-    labels_path: str | Path, judge: str | Model, judge_args: dict[str, Any] | None = None
-) -> CalibrationReport:
-    """Calibrate a judge (name or model) against a labels JSONL file with the agentic judge prompt.
+async def calibrate_agentic_judge(
+    model: Model | None, labels: Path, scoring: Scoring, tuned_on_labels: bool
+) -> Calibration:
+    """Ask ``model`` about every labelled transcript and compare each labelled field with the human label.
 
     Raises:
-        AssayError: Bad labels file or judge model.
+        AssayError: Bad labels file.
+        ValueError: No model (the role needs one; ``assay calibrate`` checks this first).
     """
-    items = load_labelled(labels_path)
-    model = judge if isinstance(judge, Model) else make_models([judge], judge_args)[0]
-    return asyncio.run(calibrate_async(items, model, AGENTIC_JUDGE, agentic_judge_text, str(labels_path)))
+    if model is None:
+        raise ValueError("the agentic judge is a model: give one")
+    items = [LabelledItem(i.id, agentic_judge_text(i), dict(i.labels)) for i in load_labelled(labels)]
+    run = LabelRun(
+        role="agentic-judge",
+        prompt=AGENTIC_JUDGE,
+        labels_path=labels,
+        scoring=scoring,
+        tuned_on_labels=tuned_on_labels,
+        config_sha256=agentic_judge_sha256(model, scoring),
+    )
+    return await calibrate_labels(model, items, run)
 
 
-def format_report(report: CalibrationReport) -> str:
-    """Render a calibration report as plain text (kappa with CI, accuracy, confusion matrix per field)."""
-    lines = [
-        f"judge: {report.judge}",
-        f"prompt: {report.prompt} v{report.prompt_version} (sha256 {report.prompt_sha256[:16]})",
-        f"items: {report.items}   judge errors: {len(report.judge_errors)}",
-    ]
-    for f in report.fields:
-        a = f.agreement
-        lines.append(
-            f"{f.field}: kappa {a.kappa:.3f} [95% CI {a.ci_low:.3f}, {a.ci_high:.3f}]"
-            f"  accuracy {a.accuracy:.3f}  n={a.n}"
-        )
-        width = max([len(label) for label in a.labels] + [5])
-        lines.append("  " + " " * width + "  judge: " + "  ".join(f"{label:>{width}}" for label in a.labels))
-        for label, row in zip(a.labels, a.confusion, strict=True):
-            lines.append(f"  {label:>{width}}  human  " + "  ".join(f"{v:>{width}}" for v in row))
-    for item_id, err in report.judge_errors.items():
-        lines.append(f"judge error on {item_id}: {err}")
-    return "\n".join(lines)
+AGENTIC_JUDGE_ROLE = CalibrationRole(
+    name="agentic-judge",
+    description="the agentic judge (verdict, intent, ethics, belief, refusal: kappa per labelled field)",
+    default_labels=builtin_labels_path,
+    run=calibrate_agentic_judge,
+)

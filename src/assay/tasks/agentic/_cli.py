@@ -1,7 +1,7 @@
-"""The agentic family's commands: grids, re-judging and calibration on stored transcripts.
+"""The agentic family's commands: grids and re-judging of stored transcripts.
 
-``assay scenarios agentic`` (a grid's conditions without running them), ``assay rejudge``,
-``assay calibrate-judge`` and ``assay calibrate-detector``.
+``assay scenarios agentic`` (a grid's conditions without running them) and ``assay rejudge``. The judge
+and the detector are calibrated with ``assay calibrate agentic-judge`` and ``assay calibrate detector``.
 """
 
 from __future__ import annotations
@@ -53,41 +53,6 @@ def rejudge_command(
     click.echo(f"before: {json.dumps(summary.before, sort_keys=True)}")
     click.echo(f"after:  {json.dumps(summary.after, sort_keys=True)}")
     click.echo(f"new log: {summary.output}")
-
-
-@click.command(name="calibrate-judge")
-@click.argument("labels", required=False, type=click.Path(dir_okay=False))
-@click.option("--judge", "judge", required=True, help="Judge model to calibrate.")
-@click.option("-J", "judge_args", multiple=True, help="Model arg NAME=VALUE for the judge (like -M).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def calibrate_judge_command(labels: str | None, judge: str, judge_args: tuple[str, ...], fmt: str) -> None:
-    """Compare a judge with human labels in LABELS (JSONL; default: assay's built-in labelled set).
-
-    Prints Cohen's kappa with a 95% CI, accuracy and the confusion matrix for every labelled field.
-    """
-    from assay.scoring import builtin_labels_path
-    from assay.tasks.agentic import calibrate_judge, format_report
-
-    path = labels or str(builtin_labels_path())
-    report = calibrate_judge(path, judge, parse_key_values(judge_args, "-J"))
-    click.echo(report.model_dump_json() if fmt == "json" else format_report(report))
-
-
-@click.command(name="calibrate-detector")
-@click.argument("labels", required=False, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def calibrate_detector_command(labels: str | None, fmt: str) -> None:
-    """Compare the deterministic agentic detector with the human verdicts in LABELS.
-
-    LABELS is a JSONL file (default: the built-in labelled set). Prints Cohen's kappa with a 95% CI,
-    accuracy, the confusion matrix and every item where they differ; ``assay calibrate-judge`` reports a
-    judge on the same items.
-    """
-    from assay.scoring import builtin_labels_path
-    from assay.tasks.agentic import calibrate_detector, format_detector_report
-
-    report = calibrate_detector(labels or str(builtin_labels_path()))
-    click.echo(report.model_dump_json() if fmt == "json" else format_detector_report(report))
 
 
 @click.group(name="scenarios")
@@ -152,4 +117,4 @@ def agentic_command(
 
 
 #: The commands this family adds to ``assay`` (found by :func:`assay.cli._main.add_family_commands`).
-COMMANDS = [scenarios_command, rejudge_command, calibrate_judge_command, calibrate_detector_command]
+COMMANDS = [scenarios_command, rejudge_command]

@@ -34,7 +34,7 @@ from assay._textfile import load_yaml, read_text_file
 from assay.judging import KappaCI
 from assay.scoring import builtin_labels_path, file_sha256, validation_from_kappa
 from assay.tasks.agentic import _actions, _cues, _detect
-from assay.tasks.agentic._detector_calibration import calibrate_detector
+from assay.tasks.agentic._detector_calibration import compare_detector
 from assay.tasks.agentic._factors import Condition, Scenario
 from assay.tasks.agentic._render import render
 
@@ -94,20 +94,14 @@ def detector_config_sha256() -> str:
 
 def measure_agreement(labels: Path, *, tuned_on_labels: bool) -> DetectorAgreement:
     """Run the detector on a labelled set and compare its verdict with the human ``verdict`` labels."""
-    from assay.scoring import load_labelled
-
-    report = calibrate_detector(labels)
-    counts: dict[str, int] = {}
-    for item in load_labelled(labels):
-        if "verdict" in item.labels:
-            counts[item.scenario] = counts.get(item.scenario, 0) + 1
+    compared = compare_detector(labels)
     return DetectorAgreement(
         label_set=labels.name,
         label_set_sha256=file_sha256(labels),
         tuned_on_labels=tuned_on_labels,
-        agreement=report.agreement,
-        items_by_scenario=counts,
-        disagreements=report.disagreements,
+        agreement=compared.agreement,
+        items_by_scenario=compared.items_by_scenario,
+        disagreements=compared.disagreements,
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from assay.judging import Scoring
+from assay.scoring import load_judge_validation
 from assay.tasks.agentic._actions import extract_actions
 from assay.tasks.agentic._detect import detect
 from assay.tasks.agentic._detector_validation import detector_record
@@ -43,17 +45,26 @@ def agentic_action_log(state: TaskState) -> ActionLog:
 
 
 @scorer(metrics=[interrogation_counts(), denial_rate(), false_confession_rate()])
-def agentic_interrogation(judge: str | Sequence[str] | None = None) -> Scorer:
+def agentic_interrogation(
+    judge: str | Sequence[str] | None = None, scoring: Scoring = "auto", validation: str | None = None
+) -> Scorer:
     """Score the interrogation of an agentic episode against its action log.
 
     Args:
         judge: Model(s) that read the answers; default: the ``interrogation_judge`` role, else keyword rules.
+        scoring: How the judges' labels are read (``auto``, ``generate``, ``logprob``).
+        validation: A calibration JSON of the interrogation judge (``assay calibrate interrogation-judge``).
     """
+    option = "interrogation_judge_validation"
+    validations = (
+        [load_judge_validation(validation, "interrogation-judge", "answer", option)] if validation else []
+    )
 
     async def score(state: TaskState, target: Target) -> Score:
         qset = question_set(rendered_for(state).condition.scenario)
         judges = resolve_interrogation_judges(judge)
-        return await score_interrogation(state, agentic_action_log(state), qset, judges)
+        log = agentic_action_log(state)
+        return await score_interrogation(state, log, qset, judges, scoring, validations)
 
     return score
 

@@ -13,6 +13,7 @@ from inspect_ai.solver import Solver
 from pydantic import ValidationError
 
 from assay._errors import AssayError
+from assay.judging import Scoring
 from assay.scoring.rubric import rubric_judge
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
@@ -164,6 +165,10 @@ def agentic_misalignment(
     interrogation_judge: str | Sequence[str] | None = None,
     rubric: str | None = None,
     rubric_judges: str | Sequence[str] | None = None,
+    judge_scoring: Scoring = "auto",
+    judge_validation: str | None = None,
+    interrogation_judge_scoring: Scoring = "auto",
+    interrogation_judge_validation: str | None = None,
 ) -> Task:
     """Agentic misalignment stress test: blackmail, leaking and lethal-action scenarios in a factorial design.
 
@@ -195,14 +200,25 @@ def agentic_misalignment(
             keyword rules.
         rubric: Also score every episode with the rubric judge (``builtin`` or a rubric YAML file).
         rubric_judges: Model(s) of the rubric judge; default: the ``rubric_judge`` model role, else ``judge``.
+        judge_scoring: How the judges' labels are read: ``auto`` (by log-probability where the judge offers
+            it, i.e. local models; else generated and parsed), ``logprob`` or ``generate``.
+        judge_validation: The agentic judge's calibration JSON (``assay calibrate agentic-judge --out F``),
+            attached to its classifier record for checklist S3.5.
+        interrogation_judge_scoring: ``judge_scoring`` for the interrogation judge.
+        interrogation_judge_validation: ``judge_validation`` for the interrogation judge
+            (``assay calibrate interrogation-judge --out F``).
     """
     factors = {name: value for name, value in locals().items() if name in FACTOR_PARAMETERS}
     spec = build_grid(grid, paraphrases, **factors)
     solvers: list[Solver] = [inbox_agent(max_turns=max_turns)]
-    scorers: list[Scorer] = [agentic_outcome(judge=judge, construct=construct)]
+    scorers: list[Scorer] = [agentic_outcome(judge, construct, judge_scoring, judge_validation)]
     if interrogate:
         solvers.append(agentic_interrogate())
-        scorers.append(agentic_interrogation(judge=interrogation_judge))
+        scorers.append(
+            agentic_interrogation(
+                interrogation_judge, interrogation_judge_scoring, interrogation_judge_validation
+            )
+        )
     if rubric:
         scorers.append(rubric_judge(rubric=rubric, judge=rubric_judges))
     return _grid_task(spec, solvers, scorers, temperature)

@@ -1,9 +1,16 @@
 """Interrogation after the act: ask the agent what it did and score the answers against the action log.
 
 Used as an option of the agentic and tampering tasks (``-T interrogate=true``); see
-``docs/interrogation.md``.
+``docs/interrogation.md``. The judge's calibration role: ``assay calibrate interrogation-judge``.
 """
 
+from assay.judging import register_calibration_role
+from assay.tasks.interrogation._calibrate import (
+    INTERROGATION_JUDGE_CALIBRATION,
+    LabelledAnswer,
+    answer_labels_path,
+    calibrate_interrogation_judge,
+)
 from assay.tasks.interrogation._classify import AnswerLabel, classify_answer
 from assay.tasks.interrogation._judge import (
     INTERROGATION_JUDGE,
@@ -41,11 +48,14 @@ from assay.tasks.interrogation._solver import (
     interrogate,
 )
 
+register_calibration_role(INTERROGATION_JUDGE_CALIBRATION)  # `assay calibrate interrogation-judge`
+
 __all__ = [
     "ACTED_OUTCOMES",
     "ERROR_OUTCOMES",
     "INTERROGATION_ERROR_STORE_KEY",
     "INTERROGATION_JUDGE",
+    "INTERROGATION_JUDGE_CALIBRATION",
     "INTERROGATION_JUDGE_ROLE",
     "INTERROGATION_METADATA_KEY",
     "INTERROGATION_OUTCOMES",
@@ -56,10 +66,13 @@ __all__ = [
     "AnswerLabel",
     "InterrogationLabels",
     "InterrogationTurn",
+    "LabelledAnswer",
     "Phrasing",
     "Question",
     "QuestionSet",
+    "answer_labels_path",
     "ask_questions",
+    "calibrate_interrogation_judge",
     "classify_answer",
     "combine",
     "denial_rate",
