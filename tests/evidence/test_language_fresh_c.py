@@ -7,7 +7,8 @@ bench/results/language_round3.json); its miss categories informed round 4, so it
 ``docs/evidence.md`` ("Claim language") shows the tallies between ``<!-- tallies: claim-language -->``
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
 block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
-``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: this checker), never typed.
+``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: this
+checker), never typed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from test_language_fresh import corpus_set, set_a
 from test_language_fresh_b import set_b
 from test_language_fresh_d import set_d
 from test_language_fresh_e import set_e
+from test_language_fresh_f import set_f
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_C = ROOT / "tests" / "evidence" / "data" / "language_fresh_c.yaml"
@@ -69,14 +71,22 @@ _ROWS = [
     ("round 5 (6bab741)", "round5", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 5 (6bab741)", "round5", "dev", "development set, tuned on"),
     ("round 5 (6bab741)", "round5", "corpus", "regression corpus, tuned on"),
-    ("round 6: this checker", "round6_heldout_f", "set_f", "set F, held out (run once)"),
-    ("round 6: this checker", "round6", "set_e", f"set E, {_NOT_HELD_OUT}"),
-    ("round 6: this checker", "round6", "set_d", f"set D, {_NOT_HELD_OUT}"),
-    ("round 6: this checker", "round6", "set_c", f"set C, {_NOT_HELD_OUT}"),
-    ("round 6: this checker", "round6", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 6: this checker", "round6", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 6: this checker", "round6", "dev", "development set, tuned on"),
-    ("round 6: this checker", "round6", "corpus", "regression corpus, tuned on"),
+    ("round 6 (bffef13)", "round6_heldout_f", "set_f", "set F, held out (run once)"),
+    ("round 6 (bffef13)", "round6", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 6 (bffef13)", "round6", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 6 (bffef13)", "round6", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 6 (bffef13)", "round6", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 6 (bffef13)", "round6", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 6 (bffef13)", "round6", "dev", "development set, tuned on"),
+    ("round 6 (bffef13)", "round6", "corpus", "regression corpus, tuned on"),
+    ("round 7: this checker", "round7", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 7: this checker", "round7", "dev", "development set, tuned on"),
+    ("round 7: this checker", "round7", "corpus", "regression corpus, tuned on"),
 ]
 
 
@@ -100,6 +110,7 @@ def tallies_markdown() -> str:
 
 def _print_tallies() -> None:
     named = (
+        ("set F", set_f),
         ("set E", set_e),
         ("set D", set_d),
         ("set C", set_c),
@@ -134,6 +145,7 @@ def test_set_c_false_flags_meet_the_goal() -> None:
 @pytest.mark.parametrize(
     ("key", "sets"),
     [
+        ("set_f", set_f),
         ("set_e", set_e),
         ("set_d", set_d),
         ("set_c", set_c),
@@ -143,10 +155,10 @@ def test_set_c_false_flags_meet_the_goal() -> None:
         ("corpus", corpus_set),
     ],
 )
-def test_round6_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+def test_round7_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
     assert callable(sets)
     n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round6")[key]
+    t = _result("round7")[key]
     assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
         n_intent,
         caught,

@@ -103,6 +103,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     low = toks[j].low
     if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or (toks[j].cap and not toks[j].initial):
         return []
+    if is_compound(low):
+        return []  # "rule-of-three", "end-to-end", "best-of-n": a noun or modifier, never a verb
     nxt = toks[j + 1].low if j + 1 < len(toks) else ""
     if low in vb.ASPECTUAL:
         k = j + 2 if nxt == "on" else j + 1
@@ -161,12 +163,27 @@ def _object_reading(toks: list[Tok], j: int) -> list[Span] | None:
     return None
 
 
+def is_compound(low: str) -> bool:
+    """Whether a hyphenated word has a function word inside: a technical or statistical compound.
+
+    "rule-of-three", "out-of-distribution", "end-to-end", "state-of-the-art", "plan-and-execute".
+    """
+    parts = low.split("-")
+    return len(parts) > 2 and any(p in _INNER for p in parts[1:-1])
+
+
+#: Function words inside a hyphenated compound ("rule-of-three", "one-in-ten", "plan-and-execute").
+_INNER = frozenset({"of", "in", "to", "and", "or", "the", "a", "on", "for", "per", "by", "at", "vs"})
+
+
 def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
     """The predicate after a copula at ``k`` when it is not observable (see :mod:`assay.evidence._verbs`)."""
     k = _skip(toks, k)
     if k >= len(toks) or toks[k].quoted:
         return []
     low, nxt = toks[k].low, (toks[k + 1].low if k + 1 < len(toks) else "")
+    if is_compound(low):
+        return []  # "is state-of-the-art on ...", "was out-of-distribution"
     if low in ("out", "after", "up") and nxt in ("to", "for"):
         return [(k, k + 2)]
     if gr.is_number(low) and nxt.endswith("ing"):

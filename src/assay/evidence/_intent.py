@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assay.evidence import _embedded as em
+from assay.evidence import _frames as fr
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _hedges as hd
@@ -106,8 +108,8 @@ def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context, lean
     if kind != "model":
         owned = subj.owner is not None and owner_kind(subj.owner, ctx) == "model"
         out = lexicon_hits(toks, False, ctx, owned_subject=owned) + rl.agent_hits(toks, ctx)
-        if owned:  # "Its refusal was a ruse", "The agent's errors were deliberate"
-            out += pr.pretence_hits(toks, subj.pred)
+        if owned:  # "Its refusal was a ruse", "The agent's errors were deliberate", "Its plan was to ..."
+            out += pr.pretence_hits(toks, subj.pred) + pr.plan_hits(toks, subj.head, subj.pred)
         if lean and _unknown_head(toks, subj):  # "The distilled student hides its skills": lean to the model
             out += head_hits(toks, subj.pred)
         return _first_spans(out)
@@ -166,14 +168,16 @@ class _Walk:
     attributed: bool = False  # "according to the judge, ..."
     mentioned: bool = False  # an intent noun earlier in the sentence ("lack the awareness ..., but has it")
     fiction: bool = False  # "In the story the model wrote, the robot wants ...": no unknown head leans
+    speaker: Kind = "thing"  # who said the reported content
+    asked: bool = False  # the sentence is a question ("Doesn't this prove ...?")
 
 
 def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
     """The intent words and phrases of one sentence, in order; ``ctx`` carries "it"/"they" forward."""
     ctx = ctx or Context()
-    queue = rl.split_relatives(gr.clauses(gr.tokens(sentence)))
+    queue = fr.resume_subjects(rl.split_relatives(gr.clauses(gr.tokens(sentence))))
     hits: list[Hit] = []
-    walk = _Walk(fiction=bool(queue) and rp.in_fiction(queue[0].toks))
+    walk = _Walk(fiction=bool(queue) and rp.in_fiction(queue[0].toks), asked=sentence.rstrip().endswith("?"))
     for i, clause in enumerate(queue):  # the queue grows when a clause holds an embedded one
         after = queue[i + 1].opener if i + 1 < len(queue) else ""
         if clause.opener == after == "," and len(clause.toks) <= 3 and clause.toks[0].low in fw.PRONOUNS:
@@ -183,9 +187,16 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         )
         if walk.attributed:
             continue
+        if fr.is_annotation(clause):  # "(rule-of-three upper bound 9.4%)": a note, no clause
+            hits += [_hit(clause.toks, a, b) for a, b in lexicon_hits(clause.toks, walk.prev == "model", ctx)]
+            named = gr.read_phrase(clause.toks, 0)
+            if named is not None and named.kind == "model":  # "They (the three Qwen checkpoints) pretend"
+                walk.prev, ctx.last, ctx.plural = "model", "model", named.plural
+            continue
         if i == 0 and after == "," and rl.is_fronted(clause.toks, clause.opener):
             if rl.main_kind(queue, ctx) == "model":  # "Out of spite, the model ...": the model's phrase
-                hits += [_hit(clause.toks, a, b) for a, b in _first_spans(rl.fronted_hits(clause.toks, ctx))]
+                spans = rl.fronted_hits(clause.toks, ctx) + fr.fronted_purpose(clause.toks, queue[1])
+                hits += [_hit(clause.toks, a, b) for a, b in _first_spans(spans)]
             continue
         if rl.is_appositive(queue, i):  # the next clause keeps the subject before the commas
             if walk.prev == "model":
@@ -193,7 +204,7 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
                     _hit(clause.toks, a, b) for a, b in _first_spans(rl.appositive_hits(clause.toks, ctx))
                 ]
             continue
-        subj = _subject(queue, i, after)
+        subj = _subject(queue, i, after, walk.asked)
         walk.hedged = (walk.hedged and not hd.hedge_ends(clause.opener)) or hd.opens_hedge(queue, i, subj)
         if walk.hedged or hd.no_clause(clause.toks):  # "We hypothesise that ...", "a model could", "up from"
             continue
@@ -207,31 +218,20 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     after = queue[i + 1].opener if i + 1 < len(queue) else ""
     explicit = subj.kind not in ("inherit", "none")
     unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
-    expletive = subj.kind == "it" and rl.expletive_it(clause.toks, subj.pred, after)
+    expletive = subj.kind == "it" and em.expletive_it(clause.toks, subj.pred, after)
     kind: Kind = "thing" if expletive else _subject_kind(subj, queue, i, walk.prev, ctx)  # "It is clear that"
     walk.prev = kind
     if hd.is_hypothetical(queue, i):  # "If the model were scheming, we would expect ...": a hypothesis
         walk.counterfactual = bool(_clause_spans(clause.toks, subj, kind, ctx))
         return []
     walk.counterfactual = walk.counterfactual and clause.opener not in fw.SPEECH_RESETS
-    walk.reported = walk.reported and rp.report_continues(clause, walk.report_verb)
+    walk.reported = walk.reported and rp.report_continues(queue, i, walk.report_verb, walk.speaker)
     walk.question = rp.is_question(queue, i) or (walk.question and not explicit and clause.opener != ";")
-    people = kind == "person" or subj.head in lx.GROUPS  # "Kyle thinks", "the red team believed", not "we"
-    believer = explicit and people and subj.head not in lx.AUTHORS
-    sentential = rl.sentential_which(queue, i)  # ", which suggests it knew": the narrator's inference
-    limit = (
-        None
-        if sentential
-        else rp.report_start(
-            clause.toks, 0 if subj.kind == "none" else subj.pred, after, kind, believer, hd.evidential(subj)
-        )
-    )
-    if hd.belief_without_that(clause.toks, subj):  # "Readers of the article assumed the AI wanted ..."
-        limit = 0
+    limit = _report_limit(queue, i, subj, kind, expletive, walk)
     hits: list[Hit] = []
     toks = clause.toks if limit is None else clause.toks[:limit]
     if not (walk.reported or walk.question or walk.counterfactual):
-        e = rl.embedded_subject(toks, subj.pred + 1)
+        e = em.embedded_subject(toks, subj.pred + 1)
         if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
             queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
             toks, limit = toks[:e], None
@@ -247,7 +247,35 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     walk.mentioned = walk.mentioned or pr.mentions_intent(clause.toks)
     if limit is not None:
         walk.reported, walk.report_verb = True, clause.toks[limit].low if limit < len(clause.toks) else ""
+        walk.speaker = kind
     return hits
+
+
+def _report_limit(
+    queue: list[Clause], i: int, subj: Subject, kind: Kind, expletive: bool, walk: _Walk
+) -> int | None:
+    """Where reported, believed, denied or unasserted content starts in clause ``i`` (None: nowhere)."""
+    toks = queue[i].toks
+    after = queue[i + 1].opener if i + 1 < len(queue) else ""
+    explicit = subj.kind not in ("inherit", "none")
+    people = kind == "person" or subj.head in lx.GROUPS  # "Kyle thinks", "the red team believed", not "we"
+    believer = explicit and people and subj.head not in lx.AUTHORS
+    believer = believer or (expletive and em.infinitive_belief(toks, subj.pred))  # "It is easy to assume"
+    if rl.sentential_which(queue, i) or (
+        fr.asserted_doubt(toks, walk.asked) and not (believer and not walk.asked)
+    ):
+        return None  # ", which suggests it knew", "Can anyone deny that ...?": the narrator's
+    if i == 0 and fr.rhetorical_start(toks, walk.asked):
+        return None  # "Wouldn't you say the policy is waiting ...?": the asker's own claim
+    if fr.denies(toks, after, kind, expletive):  # "These rates do not show that ...", "No log tells us what"
+        return next((k for k, t in enumerate(toks) if t.low in fr.NEGATORS), len(toks))
+    if after == "," and fr.parenthetical_before_that(queue, i + 1):
+        after = "that"  # "The authors suggest, on thin evidence, that ..."
+    start = 0 if subj.kind == "none" else subj.pred
+    limit = rp.report_start(toks, start, after, kind, believer, hd.evidential(subj), subj.head in lx.AUTHORS)
+    if hd.belief_without_that(toks, subj):  # "Readers of the article assumed the AI wanted ..."
+        return 0
+    return len(toks) if limit is None and fr.content_noun(toks, after) else limit  # "the claim that ..."
 
 
 def _choice_before_that(toks: list[Tok]) -> list[Span]:
@@ -258,10 +286,18 @@ def _choice_before_that(toks: list[Tok]) -> list[Span]:
     return [(j, j + 1)] if toks and toks[j].low in lx.CHOICE_VERBS and not toks[j].quoted else []
 
 
-def _subject(queue: list[Clause], i: int, after: str) -> Subject:
-    """The clause's subject; plural nouns after a model noun belong to it ("the agent instances wrote")."""
+def _subject(queue: list[Clause], i: int, after: str, asked: bool = False) -> Subject:
+    """The clause's subject; plural nouns after a model noun belong to it ("the agent instances wrote").
+
+    A rhetorical question is read without its leading negated auxiliary ("Doesn't this prove ...?").
+    """
     clause = queue[i]
-    subj = gr.find_subject(clause.toks, clause.opener, i == 0, after == "," or (i == 0 and after == "that"))
+    skip = fr.rhetorical_start(clause.toks, asked) if i == 0 else 0
+    while skip < len(clause.toks) - 1 and (clause.toks[skip].quoted or clause.toks[skip].low == ","):
+        skip += 1  # '"I'm fine," it says': the subject after a quotation
+    comma = after == "," or (i == 0 and after == "that")
+    subj = gr.find_subject(clause.toks[skip:], clause.opener, i == 0, comma)
+    subj.pred += skip
     if rl.relative_verb_first(clause.toks, clause.opener):
         return Subject("inherit", 0)  # "which dislikes being corrected"
     if rl.after_relative(queue, i) and not rl.opens_noun_phrase(clause.toks):

@@ -59,7 +59,7 @@ def _owner(toks: list[Tok], j: int, ctx: Context) -> Kind | None:
 _TOPIC_PREPOSITIONS = frozenset({"about", "regarding", "concerning"})
 
 #: Modifiers that make a noun what the model said: "its stated goals", "its professed values".
-_SAID_MODIFIERS = frozenset(
+SAID_MODIFIERS = frozenset(
     {"stated", "professed", "claimed", "declared", "expressed", "reported", "self-reported", "avowed"}
 )
 
@@ -73,7 +73,7 @@ def _topic(toks: list[Tok], j: int) -> bool:
         if j - back < 0:
             return False
         low = toks[j - back].low
-        if low in _TOPIC_PREPOSITIONS or low in _SAID_MODIFIERS:
+        if low in _TOPIC_PREPOSITIONS or low in SAID_MODIFIERS:
             return True
         if not (low in fw.DETERMINERS or gr.possessor(low) is not None or gr.is_adverb(low)):
             return False

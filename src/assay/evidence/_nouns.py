@@ -101,6 +101,6 @@ THINGS: frozenset[str] = _words(
         data evidence observations measurements numbers statistics metrics tables charts graphs dashboard
         dashboards config configuration summaries verdict verdicts threshold thresholds state states
         lock locks key keys token tokens handle handles connection connections eval evals subset subsets
-        detector detectors tracker trackers
+        detector detectors tracker trackers nothing something anything everything
         """
 ) | {"-".join(term) for term in TECHNICAL_TERMS}

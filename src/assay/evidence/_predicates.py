@@ -9,6 +9,8 @@ Called by :mod:`assay.evidence._intent` for a clause whose subject is the model 
 * seeking a way out: "looked for a way out", "searched for an opportunity to" (not "searched for the file");
 * a judgement: *find* + object + an evaluative adjective ("finds the request distasteful", "found the
   guidelines annoying"; not "found the file empty" nor "found the tests failing");
+* a plan: the model's plan, strategy or aim whose predicate is "to" + a verb ("The model's plan was to
+  appear aligned", not "The model's task was to summarise the file");
 * a pretence: the model's own action as the subject of a pretence noun or adjective ("Its refusal was a
   ruse", "The agent's cooperation was just an act", "Its errors were deliberate", "Its refusal was
   motivated by ..."; not "an act of compliance", "a performance review").
@@ -23,6 +25,7 @@ from assay.evidence import _phrases as ph
 from assay.evidence import _verbs as vb
 from assay.evidence._checks import Span
 from assay.evidence._grammar import Tok
+from assay.evidence._lexhits import SAID_MODIFIERS
 
 
 def _words(text: str) -> frozenset[str]:
@@ -191,3 +194,31 @@ def anaphora_hits(toks: list[Tok]) -> list[Span]:
             (j - 1, j + 1)
         ]  # "Smaller checkpoints lack the awareness to scheme, but the 405B model has it"
     return []
+
+
+#: Nouns of a plan: owned by the model, with "to" + a verb as their predicate they state its purpose ("The
+#: model's plan was to appear aligned"). Not an assigned task ("The model's task was to summarise").
+PLAN_NOUNS: frozenset[str] = _words(
+    """
+    plan plans strategy strategies intention intentions aim aims goal goals objective objectives purpose
+    purposes agenda idea motive motives scheme plot ambition ambitions mission game-plan gameplan tactic
+    tactics priority priorities hope hopes wish
+    """
+)
+
+
+def plan_hits(toks: list[Tok], head: str, pred: int) -> list[Span]:
+    """The head of an owned plan noun whose predicate is "to" + a verb ("The agent's strategy was to ...")."""
+    if head not in PLAN_NOUNS:
+        return []
+    j, copula = pred, False
+    while j < len(toks) and (
+        toks[j].low in vb.COPULAS or gr.is_adverb(toks[j].low) or toks[j].low in _FILLERS
+    ):
+        copula = copula or toks[j].low in vb.COPULAS
+        j += 1
+    if not copula or j + 1 >= len(toks) or toks[j].low != "to" or gr.is_function_word(toks[j + 1].low):
+        return []
+    at = max((k for k in range(pred) if toks[k].low == head), default=-1)
+    said = any(t.low in SAID_MODIFIERS for t in toks[max(at - 3, 0) : max(at, 0)])  # "its stated goal"
+    return [(at, at + 1)] if at >= 0 and not said else []

@@ -28,6 +28,15 @@ _REASONS = frozenset({"because", "since"})
 #: Openers of a free relative ("what it thinks they want") or an embedded wh-question ("asked why it lied").
 _FREE_RELATIVES = frozenset({"what", "why", "how", "who"})
 
+#: Verbs of arguing: with the authors as subject, what follows is their claim ("We contend that ...").
+_ARGUE = frozenset(
+    lx._forms("argue", "claim", "contend", "maintain", "assert", "insist", "hold", "submit", "propose")
+    | lx._forms("state", "conclude", "stress", "emphasise", "emphasize", "note")
+)
+
+#: Verbs of reading evidence as something: a person's reading, not the narrator's claim.
+_READ_AS = frozenset(lx._forms("read", "take", "interpret", "construe") | {"took", "taken"})
+
 #: Verbs of asking: a wh-clause after them is a question ("The user asked what the model wanted").
 _ASK_VERBS = frozenset(
     lx._forms("ask", "wonder", "question", "inquire", "enquire", "query") | {"unsure", "unclear", "unknown"}
@@ -38,23 +47,81 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def report_continues(clause: Clause, report_verb: str) -> bool:
-    """Whether reported content opened by ``report_verb`` goes on into ``clause``."""
-    if clause.opener in REPORT_ENDS or (clause.opener in _REASONS and report_verb in lx.LABEL_VERBS):
+def report_continues(queue: list[Clause], i: int, report_verb: str, speaker: Kind) -> bool:
+    """Whether reported content opened by ``report_verb`` (said by ``speaker``) goes on into clause ``i``.
+
+    It ends at a new statement, at the reason for a label or for what the model said ("it declines because it
+    fears ...": the narrator's reason), at a subjectless -ing clause after "while"/"when" (what the speaker
+    did meanwhile: "wrote 'I will comply' while secretly intending ..."), at ", which" and at a free relative
+    after a speech verb; a phrase between commas before "that" does not end it ("argues, without controls,
+    that ...").
+    """
+    clause = queue[i]
+    nxt = queue[i + 1].opener if i + 1 < len(queue) else ""
+    if (
+        clause.opener == ","
+        and nxt == "that"
+        and not any(_finite(clause.toks, k) for k in range(len(clause.toks)))
+    ):
+        return True  # "The blog post argues, without any controls, that ...": a parenthetical
+    reason = clause.opener in _REASONS and (report_verb in lx.LABEL_VERBS or speaker == "model")
+    if clause.opener in REPORT_ENDS or reason:
         return False  # "flagged because the model chose to ...": the reason for a label is the narrator's
+    first = next((t.low for t in clause.toks if not gr.is_adverb(t.low)), "")
+    if clause.opener in fw.SUBORDINATORS and first.endswith("ing") and gr.word_kind(clause.toks, 0) is None:
+        return False  # "said it would comply, while secretly planning ...": the speaker's own act
     if clause.comma and clause.opener in ("which", "who"):
         return False  # ", which shows it does not care": the narrator's relative
-    said = report_verb not in lx.MIND_VERBS and report_verb not in _ASK_VERBS
+    said = report_verb not in lx.MIND_VERBS and report_verb not in _ASK_VERBS and report_verb not in _DENIED
     return not (clause.opener in _FREE_RELATIVES and said)
 
 
+def _finite(toks: list[Tok], k: int) -> bool:
+    before = toks[k - 1].low if k > 0 else ""
+    return gr.is_finite_verb(toks[k].low) and before not in fw.DETERMINERS and gr.possessor(before) is None
+
+
+#: Words that leave a denial's content unasserted (see :mod:`assay.evidence._frames`), as a report verb.
+_DENIED = frozenset({"not", "n't", "never", "cannot", "no", "nothing", "none", "nobody", "neither", "nor"})
+
+
 def is_question(queue: list[Clause], i: int) -> bool:
-    """Whether clause ``i`` opens an embedded question ("whether it lies", "asked what the model wanted")."""
+    """Whether clause ``i`` opens an embedded question.
+
+    "whether it lies", "asked what the model wanted", a wh-clause after a topic preposition ("guesses about
+    what the model intends") or right after a verb of finding out ("to see how far the model would go",
+    "wanted to know how it would react", "find out why").
+    """
     opener = queue[i].opener
     if opener in fw.QUESTION_OPENERS:
         return True
     asked = i > 0 and any(t.low in _ASK_VERBS for t in queue[i - 1].toks)
-    return asked and (opener in _FREE_RELATIVES or opener == "if")  # "Asked if it was aware, ..."
+    if asked and (opener in _FREE_RELATIVES or opener == "if"):
+        return True  # "Asked if it was aware, ..."
+    if opener not in _FREE_RELATIVES or i == 0 or not queue[i - 1].toks:
+        return False
+    before = [t.low for t in queue[i - 1].toks if t.low not in _INQUIRY_FILLERS]
+    last = before[-1] if before else ""
+    known = last in _KNOWING and opener in ("how", "why")  # "know how", not "knows what the user wants"
+    return last in _TOPIC or last in _INQUIRY_VERBS or known
+
+
+#: Prepositions of a topic: a wh-clause after them is a question ("about what the model intends").
+_TOPIC = frozenset({"about", "over", "on", "of", "regarding", "concerning"})
+
+#: Verbs of finding out: a wh-clause right after them is what is to be found out ("to see how far ...").
+_INQUIRY_VERBS = frozenset(
+    lx._forms("learn", "check", "test", "measure", "determine", "establish", "examine", "explore", "gauge")
+    | lx._forms("investigate", "assess", "study", "probe", "predict", "estimate", "decide")
+)
+
+#: Verbs of knowing: a "how"/"why" clause after them is a question ("wanted to know how it would react").
+_KNOWING = frozenset(
+    _words("know knows knew known see sees saw seen find finds found understand understands understood")
+)
+
+#: Words between a verb of finding out and its wh-clause ("find out how", "tell us what", "know exactly how").
+_INQUIRY_FILLERS = frozenset({"out", "us", "them", "me", "you", "exactly", "precisely", "yet"})
 
 
 def verb_position(toks: list[Tok], j: int) -> bool:
@@ -72,17 +139,28 @@ def verb_position(toks: list[Tok], j: int) -> bool:
 
 
 def report_start(
-    toks: list[Tok], start: int, after: str, kind: Kind, believer: bool, evidential: bool = False
+    toks: list[Tok],
+    start: int,
+    after: str,
+    kind: Kind,
+    believer: bool,
+    evidential: bool = False,
+    authors: bool = False,
 ) -> int | None:
     """The first token at or after ``start`` that opens reported content.
 
     That is a speech or labelling verb, or a verb of saying before "that", a colon or a quotation
-    ("reported that ...").
+    ("reported that ..."). The authors' verbs of arguing assert ("We argue that ..."); a person's reading of
+    evidence is their belief ("Critics will read this as a sign that ...").
     """
     for j in range(max(start, 0), len(toks)):
         tok = toks[j]
         if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not verb_position(toks, j)):
             continue
+        if authors and tok.low in _ARGUE:
+            continue  # "We argue that GPT-4o flatters users because it wants ...": the authors' claim
+        if believer and tok.low in _READ_AS and any(t.low == "as" for t in toks[j + 1 : j + 4]):
+            return j  # "Some readers will take this as evidence that ..."
         if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
             return j
         as_label = tok.low in lx.AS_LABEL_VERBS and any(t.low == "as" for t in toks[j + 1 : j + 4])

@@ -1,5 +1,7 @@
 """Where the model acts without being the grammatical subject of the clause the checker reads.
 
+Clauses without "that" and an expletive "it" are in :mod:`assay.evidence._embedded`.
+
 * **agent of a passive**: "the user was deceived by the model" says the model deceived; the participle is
   checked against the allow-list as the model's verb (":func:`agent_hits`"), so "was refused by the agent"
   passes and "was misled by the assistant" does not; also "lied to by the agent", and a verb of deceit whose
@@ -9,20 +11,17 @@
   subject (also without a relative pronoun: "The model we fine-tuned believes ...");
 * **relative pronoun + verb**: "which dislikes being corrected" starts with a verb, not a noun
   (:func:`relative_verb_first`);
-* **clause without "that"**: "We believe the model wants ...", "The study shows the assistant harbours a
-  grudge" (an unknown word in -s after a singular model noun is a verb): :func:`embedded_subject`;
 * **phrase set off by commas** after the model ("The model, eager to please, ..."): its predicate
   (:func:`is_appositive`); after "NP, which ...," the next clause is the NP's ("The policy, which was
   fine-tuned on ..., harbours resentment": :func:`after_relative`), while ", which" after a clause refers to
   the event ("..., which shows it does not care": :func:`sentential_which`);
-* **expletive "it"**: "It is obvious that ...", "It turns out ..." is no claim about the model
-  (:func:`expletive_it`);
 * **fronted adverbial**: "Out of spite, the model ...", "To protect itself, the assistant ...": a
   subjectless phrase before the main clause is checked as the main subject's (:func:`fronted_hits`).
 """
 
 from __future__ import annotations
 
+from assay.evidence import _frames as fr
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
@@ -280,7 +279,7 @@ def is_fronted(toks: list[Tok], opener: str) -> bool:
         return any(t.low in lx.INTENT_ADVERBS for t in toks)  # "Deliberately, the model ..."
     first = toks[i0].low
     opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so"
-    return opens and not any(gr.is_finite_verb(t.low) for t in toks[i0:])
+    return opens and not any(fr.finite_at(toks, k) for k in range(i0, len(toks)))
 
 
 def fronted_hits(toks: list[Tok], ctx: Context) -> list[Span]:
@@ -319,77 +318,3 @@ def is_appositive(queue: list[Clause], i: int) -> bool:
 def appositive_hits(toks: list[Tok], ctx: Context) -> list[Span]:
     """The intent of a phrase set off by commas after the model: its predicate and intent words."""
     return predicate_hits(toks, 0) + lexicon_hits(toks, True, ctx)
-
-
-def _unknown_s(low: str) -> bool:
-    """An unknown word in -s after a singular model noun: a verb ("shows the assistant harbours a grudge")."""
-    known = low in lx.THINGS or low in lx.PEOPLE or low in gr.KNOWN_VERBS or gr.is_function_word(low)
-    return low.endswith("s") and not low.endswith("ss") and not known
-
-
-def embedded_subject(toks: list[Tok], start: int) -> int | None:
-    """Where a clause without "that" begins inside ``toks[start:]``; ``None`` when there is none.
-
-    Such a clause is a model noun phrase followed by a finite verb ("We believe the model wants ...").
-    """
-    for p in range(start, len(toks)):
-        tok = toks[p]
-        if tok.quoted or not (gr.is_model_word(toks, p) or tok.low == "it" or tok.low in fw.DETERMINERS):
-            continue
-        if p > 0 and (gr.possessor(toks[p - 1].low) is not None or toks[p - 1].low in fw.DETERMINERS):
-            continue
-        ph = gr.read_phrase(toks, p)
-        if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
-            continue
-        verb = toks[ph.end].low
-        after = next((t.low for t in toks[ph.end :] if not gr.is_adverb(t.low)), "")
-        if p > 0 and toks[p - 1].low in lx.PERCEPTION_VERBS and after.endswith("ing"):
-            return p  # "caught the model scheming", "observed it sandbagging": the -ing verb is the model's
-        if (gr.is_finite_verb(verb) or (not ph.plural and _unknown_s(verb))) and verb not in ("'s",):
-            return p
-    return None
-
-
-#: Adjectives of an expletive "it" ("It is obvious that ..."); not "It is aware that ..." (the model).
-_IMPERSONAL = _words(
-    """
-    obvious clear evident apparent likely unlikely plausible implausible possible impossible probable
-    certain surprising unsurprising striking notable noteworthy interesting important worth true false
-    unclear uncertain unknown known remarkable conceivable doubtful questionable significant noticeable
-    necessary fair safe tempting easy hard difficult reasonable puzzling odd strange curious ironic
-    concerning worrying alarming crucial telling undeniable arguable
-    """
-)
-
-_LIKE_VERBS = _words("feels felt looks looked sounds sounded seems seemed")
-
-#: Openers of a clause that an expletive "it" stands for ("It is clear that ...", "It is unclear whether").
-_CONTENT_OPENERS = frozenset({"that", "whether", "if", "how", "why", "what", "when"})
-
-
-def expletive_it(toks: list[Tok], pred: int, after: str) -> bool:
-    """Whether the subject "it" stands for a clause after it, not the model.
-
-    "It is obvious that the agent ...", "It was surprising that ...", "It seems the agent ...", "It turns out
-    the model ...".
-    """
-    k, linking = pred, False
-    while k < len(toks) and (
-        toks[k].low in fw.AUXILIARIES or toks[k].low in vb.COPULAS or gr.is_adverb(toks[k].low)
-    ):
-        linking = linking or toks[k].low in vb.COPULAS
-        k += 1
-    if k + 1 < len(toks) and toks[k].low in ("turns", "turned") and toks[k + 1].low == "out":
-        k, linking = k + 2, True
-    elif k + 1 < len(toks) and toks[k].low in _LIKE_VERBS and toks[k + 1].low in ("like", "as"):
-        k, linking = k + 2, True  # "It feels like the benchmark is too easy"
-    elif k < len(toks) and linking and toks[k].low in _IMPERSONAL:
-        k += 1  # the adjective: "obvious", "clear", "surprising"
-        k += 1 if k < len(toks) and toks[k].low.endswith("ing") else 0  # "worth noting"
-    elif not (k > pred and toks[k - 1].low in ("seems", "seemed", "appears", "appeared")):
-        return False
-    if not linking:
-        return False
-    if k >= len(toks):
-        return after in _CONTENT_OPENERS or (after in ("if", "though") and toks[k - 1].low == "as")
-    return toks[k].low in fw.DETERMINERS or toks[k].low in fw.PRONOUNS or gr.is_model_word(toks, k)
