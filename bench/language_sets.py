@@ -10,9 +10,10 @@ commit d13d274), set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (
 (tests/evidence/data/language_fresh_e.yaml) for round 5 (``round5_heldout_e``: commit 6bab741); each set's
 miss categories informed the next round, so set E informed round 6 (``round6``) and is no longer held out.
 Set F (tests/evidence/data/language_fresh_f.yaml) was held out for round 6 (``round6_heldout_f``: commit
-bffef13); its miss and false-flag categories informed round 7 (``round7``), so it is no longer held out. All
-six were written without reading the checker; the development set and the corpus were tuned on. A set is
-measured when its file exists.
+bffef13); its miss and false-flag categories informed round 7 (``round7``), so it is no longer held out.
+Set G (tests/evidence/data/language_fresh_g.yaml) is held out for round 7 (``round7_heldout_g``: the checker
+of the merge 2546e36). All seven were written without reading the checker; the development set and the
+corpus were tuned on. A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SETS = {
     "set_d": ROOT / "tests/evidence/data/language_fresh_d.yaml",
     "set_e": ROOT / "tests/evidence/data/language_fresh_e.yaml",
     "set_f": ROOT / "tests/evidence/data/language_fresh_f.yaml",
+    "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

@@ -79,6 +79,7 @@ _ROWS = [
     ("round 6 (bffef13)", "round6", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 6 (bffef13)", "round6", "dev", "development set, tuned on"),
     ("round 6 (bffef13)", "round6", "corpus", "regression corpus, tuned on"),
+    ("round 7: this checker", "round7_heldout_g", "set_g", "set G, held out (run once)"),
     ("round 7: this checker", "round7", "set_f", f"set F, {_NOT_HELD_OUT}"),
     ("round 7: this checker", "round7", "set_e", f"set E, {_NOT_HELD_OUT}"),
     ("round 7: this checker", "round7", "set_d", f"set D, {_NOT_HELD_OUT}"),
