@@ -28,6 +28,7 @@ panel).
 
 from __future__ import annotations
 
+import asyncio
 import math
 import statistics
 from collections.abc import Sequence
@@ -166,27 +167,36 @@ async def score_dimension(
     return DimensionScore(score=score, method=reading.method, expectation=mean)
 
 
+async def _read_dimension(
+    model: Model, rubric: Rubric, name: str, messages: Sequence[TranscriptMessage]
+) -> DimensionScore | DimensionRecord | None:
+    """A dimension's log-probability score, the record of a failed call, or ``None`` (no reading)."""
+    try:
+        return await score_dimension(model, rubric, name, messages)
+    except Exception as ex:  # any failure of the judge is a judge error of this dimension
+        return DimensionRecord(
+            method="exact", calls=1, error=f"judge {model} failed: {type(ex).__name__}: {ex}"
+        )
+
+
 async def _ask_logprob(
     model: Model, rubric: Rubric, messages: Sequence[TranscriptMessage], settings: RubricSettings
 ) -> Judged:
+    names = rubric.names
+    first = await _read_dimension(model, rubric, names[0], messages)  # the probe
+    if first is None and settings.scoring == "auto":
+        return await _ask_groups(model, rubric, names, messages, settings)  # no log-probabilities here
+    rest = await asyncio.gather(*(_read_dimension(model, rubric, n, messages) for n in names[1:]))
     scores: dict[str, DimensionScore] = {}
     records: dict[str, DimensionRecord] = {}
     unread: list[str] = []
-    for i, name in enumerate(rubric.names):
-        try:
-            got = await score_dimension(model, rubric, name, messages)
-        except Exception as ex:  # any failure of the judge is a judge error of this dimension
-            why = f"judge {model} failed: {type(ex).__name__}: {ex}"
-            records[name] = DimensionRecord(method="exact", calls=1, error=why)
-            continue
-        if got is None and i == 0 and settings.scoring == "auto":
-            unread = list(rubric.names)  # the probe found no log-probabilities: generate every dimension
-            break
-        if got is None:
+    for name, got in zip(names, [first, *rest], strict=True):
+        if isinstance(got, DimensionScore):
+            scores[name], records[name] = got, DimensionRecord(method=got.method, calls=1)
+        elif isinstance(got, DimensionRecord):
+            records[name] = got
+        else:
             unread.append(name)
-            continue
-        scores[name] = got
-        records[name] = DimensionRecord(method=got.method, calls=1)
     if settings.scoring == "logprob":
         why = f"judge {model} gave no log-probability reading of the scale"
         return scores, records | {n: DimensionRecord(method="exact", calls=1, error=why) for n in unread}
