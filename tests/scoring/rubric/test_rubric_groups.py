@@ -29,6 +29,8 @@ from assay._errors import AssayError
 from assay.judging import DEFAULT_RETRIES
 from assay.scoring.rubric import (
     DEFAULT_GROUP_SIZE,
+    DIMENSION_OVERHEAD,
+    REPLY_OVERHEAD,
     MAX_JUSTIFICATION,
     TOKENS_PER_DIMENSION,
     RubricSettings,
@@ -177,4 +179,17 @@ def test_a_failed_group_leaves_its_dimensions_missing_and_the_primary_decides_th
     primary = _score(frozenset({RUBRIC.primary}))
     assert primary.value == "judge_error" and f"primary dimension {RUBRIC.primary}" in str(
         primary.explanation
+    )
+
+
+def test_the_documented_token_budget_is_the_code_s() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[3] / "docs" / "audit.md").read_text(encoding="utf-8")
+    text = " ".join(doc.split())
+    assert f"{TOKENS_PER_DIMENSION} tokens per dimension" in text
+    assert f"{group_max_tokens(DEFAULT_GROUP_SIZE):,} tokens for a group of {DEFAULT_GROUP_SIZE}" in text
+    assert f"at most {MAX_JUSTIFICATION} characters" in text
+    assert (
+        f"plus {DIMENSION_OVERHEAD} for the name" in text and f"{REPLY_OVERHEAD} for the reply itself" in text
     )
