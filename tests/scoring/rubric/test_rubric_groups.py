@@ -30,8 +30,8 @@ from assay.judging import DEFAULT_RETRIES
 from assay.scoring.rubric import (
     DEFAULT_GROUP_SIZE,
     DIMENSION_OVERHEAD,
-    REPLY_OVERHEAD,
     MAX_JUSTIFICATION,
+    REPLY_OVERHEAD,
     TOKENS_PER_DIMENSION,
     RubricSettings,
     TranscriptMessage,
