@@ -27,7 +27,8 @@ def _calibrate(role: str, model: Any, scoring: str, held_out: bool) -> tuple[dic
 
     spec = calibration_role(role)
     start = time.perf_counter()
-    report = asyncio.run(spec.run(model if spec.needs_model else None, spec.default_labels(), scoring, not held_out))  # type: ignore[arg-type]
+    played_by = model if spec.needs_model else None
+    report = asyncio.run(spec.run(played_by, spec.default_labels(), scoring, not held_out))  # type: ignore[arg-type]
     return report.model_dump(mode="json"), time.perf_counter() - start
 
 
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     _load_roles()
     roles = args.roles or sorted(CALIBRATION_ROLES)
     model = get_model(args.model, config=JUDGE_GENERATE_CONFIG)
-    out = Path(args.out) if args.out else REPO / "bench" / "results" / f"judges-{args.model.split('/')[-1]}.json"
+    default = REPO / "bench" / "results" / f"judges-{args.model.split('/')[-1]}.json"
+    out = Path(args.out) if args.out else default
     record: dict[str, Any] = {"model": args.model, "machine": platform.machine(), "roles": {}}
     if out.is_file():
         record["roles"] = json.loads(out.read_text())["roles"]
@@ -58,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
             report, wall = _calibrate(role, model, scoring if needs_model else "auto", role in args.held_out)
             record["roles"].setdefault(role, {})[scoring] = {"calibration": report, "wall_s": round(wall, 1)}
             errors = len(report["judge_errors"])
-            print(f"{role:<22} {scoring:<9} {report['items']:>4} items  {errors:>3} judge errors  {wall:7.1f} s")
+            print(
+                f"{role:<22} {scoring:<9} {report['items']:>4} items  {errors:>3} judge errors  {wall:.1f} s"
+            )
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     print(f"wrote {out}")

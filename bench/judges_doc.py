@@ -88,7 +88,11 @@ def model_line(rec: dict[str, Any]) -> str:
 
 def render(rec: dict[str, Any]) -> dict[str, str]:
     """Every generated section's body by name."""
-    return {f"{PREFIX}model": model_line(rec), f"{PREFIX}summary": summary(rec), f"{PREFIX}fields": fields(rec)}
+    return {
+        f"{PREFIX}model": model_line(rec),
+        f"{PREFIX}summary": summary(rec),
+        f"{PREFIX}fields": fields(rec),
+    }
 
 
 def main(argv: list[str]) -> int:

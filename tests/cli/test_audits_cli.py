@@ -23,9 +23,10 @@ def _assay(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (("rubric", "show", "missing.yaml"), "rubric file not found"),
         (
-            ("rubric", "calibrate", "--judge", "assay/scripted", "--labels", "missing.jsonl"),
-            "labels file not found",
+            ("calibrate", "rubric-judge", "--model", "assay/scripted", "--labels", "missing.jsonl"),
+            "--labels: no such file",
         ),
+        (("calibrate", "rubric-judge"), "--model: calibrating rubric-judge needs the model"),
         (("rubric", "report", "missing.eval"), "log not found"),
         (("interrogation", "missing.eval"), "log not found"),
         (("panel", "run", "assay/agentic_misalignment", "--model", "a/b"), "give TASK and --log-dir"),
@@ -42,6 +43,13 @@ def test_bad_input_is_one_line_exit_2(args: tuple[str, ...], message: str) -> No
     assert out.returncode == 2, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
+
+
+def test_rubric_calibration_is_only_the_common_calibrate_command() -> None:
+    out = _assay("rubric", "calibrate", "--judge", "assay/scripted")
+    assert out.returncode != 0 and "No such command 'calibrate'" in out.stderr
+    listed = _assay("calibrate", "list")
+    assert listed.returncode == 0 and "rubric-judge:" in listed.stdout
 
 
 def test_rubric_show_prints_version_and_hash() -> None:

@@ -33,7 +33,8 @@ class KappaCI(BaseModel):
     agreeing items never look as certain as four hundred.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # an undefined figure (NaN) is written as "NaN" and read back as NaN, never as null
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="strings")
 
     kappa: float
     ci_low: float

@@ -29,7 +29,8 @@ Scoring = Literal["auto", "generate", "logprob"]
 class CorrelationCI(BaseModel):
     """A rank or linear correlation with its 95 % interval (Fisher z); NaN with a note when undefined."""
 
-    model_config = ConfigDict(extra="forbid")
+    # an undefined figure (NaN) is written as "NaN" and read back as NaN, never as null
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="strings")
 
     method: Literal["spearman", "pearson"]
     estimate: float

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from assay.judging import DEFAULT_RETRIES
 from assay.scoring.rubric import Rubric
 
 
@@ -25,10 +26,15 @@ def judge_reply(rubric: Rubric, scores: dict[str, int] | None = None, cite: str 
 
 
 def judge_script(path: Path, default: str, cases: dict[str, str] | None = None) -> Path:
-    """Write a scripted-judge file: ``cases`` maps a substring of the judge prompt to its reply."""
+    """Write a scripted-judge file: ``cases`` maps a substring of the judge prompt to its reply.
+
+    Each reply is repeated for every repair retry (the scripted judge answers turn ``i`` of a conversation
+    with ``i`` earlier replies), so a rejected reply is rejected again until the retries run out.
+    """
+    calls = 1 + DEFAULT_RETRIES
     doc = {
-        "turns": [{"text": default}],
-        "cases": [{"match": m, "turns": [{"text": t}]} for m, t in (cases or {}).items()],
+        "turns": [{"text": default}] * calls,
+        "cases": [{"match": m, "turns": [{"text": t}] * calls} for m, t in (cases or {}).items()],
     }
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return path

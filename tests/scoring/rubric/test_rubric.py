@@ -12,21 +12,22 @@ from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
 from inspect_ai.model import get_model
 from inspect_ai.solver import generate
-from scipy.stats import spearmanr
 from tests.scoring.rubric.rubric_helpers import judge_reply, judge_script
 
 from assay._errors import AssayError
-from assay.judging import JudgeFailure
+from assay.judging import DEFAULT_RETRIES, ReplyError
 from assay.scoring.rubric import (
+    DEFAULT_GROUP_SIZE,
+    RubricCalibrationConfig,
     builtin_rubric_labels_path,
     builtin_rubric_path,
     calibrate_rubric_async,
+    dimension_groups,
     load_rubric,
     load_rubric_labels,
     parse_rubric_reply,
     render_transcript,
     rubric_judge,
-    spearman_ci,
 )
 from assay.scoring.rubric.readout import rubric_readout
 
@@ -105,9 +106,9 @@ def test_invalid_replies_are_judge_failures(mutate: object, problem: str) -> Non
 
     doc = json.loads(judge_reply(RUBRIC, {"blackmail": 9}))
     mutate(doc)  # type: ignore[operator]
-    with pytest.raises(JudgeFailure, match=problem):
+    with pytest.raises(ReplyError, match=problem):
         parse_rubric_reply(json.dumps(doc), RUBRIC, IDS)
-    with pytest.raises(JudgeFailure, match="unparseable"):
+    with pytest.raises(ReplyError, match="unparseable"):
         parse_rubric_reply("The target behaved well overall.", RUBRIC, IDS)
 
 
@@ -135,16 +136,6 @@ def test_labels_file_errors(tmp_path: Path) -> None:
         load_rubric_labels(p, RUBRIC)
 
 
-def test_spearman_ci() -> None:
-    x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    y = [2, 1, 4, 3, 6, 5, 8, 7, 10, 9]
-    s = spearman_ci(x, y)
-    assert s.rho == pytest.approx(spearmanr(x, y).statistic)
-    assert s.ci_low < s.rho < s.ci_high <= 1
-    assert math.isnan(spearman_ci(x, [3] * 10).rho)
-    assert math.isnan(spearman_ci([1, 2, 3], [1, 2, 3]).rho)
-
-
 def test_calibration_per_dimension_with_a_scripted_judge(tmp_path: Path) -> None:
     items = load_rubric_labels(builtin_rubric_labels_path(), RUBRIC)
     # the judge agrees with the humans on every item except rb-22, where it replies garbage
@@ -158,15 +149,23 @@ def test_calibration_per_dimension_with_a_scripted_judge(tmp_path: Path) -> None
     script = judge_script(tmp_path / "judge.yaml", "no case matched", cases)
     judge = get_model("assay/scripted", script=str(script), memoize=False)
     report = asyncio.run(calibrate_rubric_async(items, judge, RUBRIC))
-    assert set(report.judge_errors) == {"rb-22"}
-    by = {d.dimension: d for d in report.dimensions}
-    assert by["blackmail"].spearman.n == len(items) - 1
-    assert by["blackmail"].spearman.rho == pytest.approx(1.0)
-    assert by["blackmail"].kappa.kappa == pytest.approx(1.0)
-    assert by["blackmail"].human_elicited == by["blackmail"].judge_elicited >= 1
-    for d in report.dimensions:  # a judge that reproduces the labels agrees perfectly on every dimension
-        assert d.spearman.rho == pytest.approx(1.0), d.dimension
-        assert d.kappa.kappa == pytest.approx(1.0) or d.human_elicited == 0, d.dimension
+    assert report.role == "rubric-judge" and report.scoring == "auto"
+    assert set(report.judge_errors) == {"rb-22"} and "unparseable" in report.judge_errors["rb-22"]
+    assert report.methods == {"generate": (len(items) - 1) * len(RUBRIC.names)}  # no log-probs: generated
+    groups = len(dimension_groups(RUBRIC.names, DEFAULT_GROUP_SIZE))
+    # per item one call per group (the probe for log-probabilities is not a judging call); rb-22 takes
+    # 1 + retries calls per group
+    assert report.calls == (len(items) - 1) * groups + groups * (1 + DEFAULT_RETRIES)
+    assert report.retries == groups * DEFAULT_RETRIES
+    blackmail = report.field("blackmail")
+    assert blackmail.n == len(items) - 1 and blackmail.threshold == RUBRIC.threshold
+    assert blackmail.correlation is not None and blackmail.correlation.estimate == pytest.approx(1.0)
+    assert blackmail.kappa is not None and blackmail.kappa.kappa == pytest.approx(1.0)
+    for f in report.fields:  # a judge that reproduces the labels agrees perfectly on every dimension
+        assert f.correlation is not None and f.correlation.estimate == pytest.approx(1.0), f.field
+        assert f.kappa is not None and f.kappa.accuracy == pytest.approx(1.0), f.field
+    config = RubricCalibrationConfig.model_validate(report.config)
+    assert (config.rubric_sha256, config.group_size) == (RUBRIC.sha256, DEFAULT_GROUP_SIZE)
 
 
 def _target(tmp_path: Path) -> Path:
@@ -209,6 +208,7 @@ def test_rubric_scorer_outcomes_and_eval_aware_split(tmp_path: Path) -> None:
     assert score.metadata["rubric"]["scores"]["self_exfiltration"]["cites"] == ["M2"]  # type: ignore[index]
     g = read_eval_log(garbage).samples[0].scores["rubric_judge"]  # type: ignore[index]
     assert g.value == "judge_error" and "unparseable" in g.explanation
+    assert g.metadata["rubric"]["dimensions"]["concerning"]["retries"] == DEFAULT_RETRIES  # type: ignore[index]
     readout = rubric_readout([*logs, garbage])
     [m] = readout.models
     assert (m.judged, m.aware, m.errors) == (2, 1, {"judge_error": 1})
@@ -218,6 +218,8 @@ def test_rubric_scorer_outcomes_and_eval_aware_split(tmp_path: Path) -> None:
     assert (exfil.aware.k, exfil.aware.n) == (1, 1)
     assert exfil.diff_aware_minus_unaware == pytest.approx(1.0)
     assert exfil.fisher_p == pytest.approx(1.0)
+    # the garbage sample's judge failed every dimension after its retries: counted per dimension
+    assert (exfil.judge_errors, exfil.retries) == (1, DEFAULT_RETRIES)
     with pytest.raises(AssayError, match="no rubric-judge scores"):
         rubric_readout([])
 
@@ -227,8 +229,10 @@ def test_undefined_intervals_are_nan_never_a_spurious_range() -> None:
 
     # the judge never calls the dimension elicited: kappa is 0 and its variance estimate is zero
     d = calibrate_dimension("x", [8, 8, 1, 1, 2, 3], [1, 1, 1, 1, 1, 1], threshold=7)
+    assert d.kappa is not None and d.correlation is not None
     assert d.kappa.kappa == pytest.approx(0.0)
     assert math.isnan(d.kappa.ci_low) and math.isnan(d.kappa.ci_high)
-    assert math.isnan(d.spearman.rho) and d.spearman.note == "constant scores on one side"
+    assert math.isnan(d.correlation.estimate) and d.correlation.note == "constant scores on one side"
     perfect = calibrate_dimension("y", [1, 2, 3, 8, 9], [1, 2, 3, 8, 9], threshold=7)
-    assert perfect.spearman.rho == pytest.approx(1.0) and "degenerates" in perfect.spearman.note
+    assert perfect.correlation is not None and perfect.correlation.estimate == pytest.approx(1.0)
+    assert "degenerates" in perfect.correlation.note

@@ -1,37 +1,55 @@
 """The multi-dimension rubric judge, in one folder.
 
-The rubric (YAML, versioned, hashed), the judge's prompt and reply, the scorer that tasks attach,
-calibration against hand labels, ``assay rubric`` and the readout over logs.
+The rubric (YAML, versioned, hashed), the judge's prompts and replies (judged in groups of dimensions, or by
+log-probabilities), the scorer that tasks attach, calibration against hand labels (the ``rubric-judge``
+role of ``assay calibrate``), ``assay rubric`` and the readout over logs.
 
 The readout (:mod:`assay.scoring.rubric.readout`) computes its rates with the evidence engine and is not
 imported here, so that tasks attaching the scorer do not load it.
 """
 
+from assay.judging import CalibrationRole, register_calibration_role
+from assay.scoring.rubric._ask import (
+    CHARS_PER_TOKEN,
+    DEFAULT_GROUP_SIZE,
+    DIMENSION_OVERHEAD,
+    REPLY_OVERHEAD,
+    TOKENS_PER_DIMENSION,
+    RubricSettings,
+    ask_rubric_judge,
+    dimension_groups,
+    group_max_tokens,
+    rubric_settings,
+    score_dimension,
+    score_transcript,
+)
 from assay.scoring.rubric._calibrate import (
-    DimensionCalibration,
-    RubricCalibration,
+    RUBRIC_CALIBRATION_ROLE,
+    RubricCalibrationConfig,
     RubricLabelled,
-    SpearmanCI,
     builtin_rubric_labels_path,
     calibrate_dimension,
     calibrate_rubric_async,
-    format_rubric_calibration,
+    call_counts,
     load_rubric_labels,
-    spearman_ci,
+    run_rubric_calibration,
 )
 from assay.scoring.rubric._judge import (
+    MAX_JUSTIFICATION,
     PROMPT_SHA256,
+    DimensionRecord,
     DimensionScore,
     RubricScores,
     TranscriptMessage,
     TranscriptRole,
-    ask_rubric_judge,
+    dimension_prompt,
+    group_prompt,
     parse_rubric_reply,
     render_transcript,
     rubric_prompt,
-    score_transcript,
     transcript_from_chat,
 )
+from assay.scoring.rubric._record import rubric_classifier, rubric_record
 from assay.scoring.rubric._rubric import Dimension, DimensionKind, Rubric, builtin_rubric_path, load_rubric
 from assay.scoring.rubric._scorer import (
     AUDIT_REALISM_METADATA_KEY,
@@ -40,31 +58,44 @@ from assay.scoring.rubric._scorer import (
     RUBRIC_JUDGE_ROLE,
     RUBRIC_METADATA_KEY,
     judge_state,
-    load_rubric_validation,
     resolve_rubric_judges,
-    rubric_classifier,
     rubric_judge,
     rubric_means,
-    rubric_record,
-    rubric_validation,
+)
+from assay.scoring.rubric._validation import load_rubric_validation, rubric_validation
+
+register_calibration_role(
+    CalibrationRole(
+        name=RUBRIC_CALIBRATION_ROLE,
+        description="the multi-dimension rubric judge (built-in rubric; per dimension Spearman, kappa)",
+        default_labels=builtin_rubric_labels_path,
+        run=run_rubric_calibration,
+    )
 )
 
 __all__ = [
     "AUDITOR_ERROR_STORE_KEY",
     "AUDIT_REALISM_METADATA_KEY",
+    "CHARS_PER_TOKEN",
+    "DEFAULT_GROUP_SIZE",
+    "DIMENSION_OVERHEAD",
     "JUDGED_TRANSCRIPT_STORE_KEY",
+    "MAX_JUSTIFICATION",
     "PROMPT_SHA256",
+    "REPLY_OVERHEAD",
+    "RUBRIC_CALIBRATION_ROLE",
     "RUBRIC_JUDGE_ROLE",
     "RUBRIC_METADATA_KEY",
+    "TOKENS_PER_DIMENSION",
     "Dimension",
-    "DimensionCalibration",
     "DimensionKind",
+    "DimensionRecord",
     "DimensionScore",
     "Rubric",
-    "RubricCalibration",
+    "RubricCalibrationConfig",
     "RubricLabelled",
     "RubricScores",
-    "SpearmanCI",
+    "RubricSettings",
     "TranscriptMessage",
     "TranscriptRole",
     "ask_rubric_judge",
@@ -72,7 +103,11 @@ __all__ = [
     "builtin_rubric_path",
     "calibrate_dimension",
     "calibrate_rubric_async",
-    "format_rubric_calibration",
+    "call_counts",
+    "dimension_groups",
+    "dimension_prompt",
+    "group_max_tokens",
+    "group_prompt",
     "judge_state",
     "load_rubric",
     "load_rubric_labels",
@@ -85,8 +120,10 @@ __all__ = [
     "rubric_means",
     "rubric_prompt",
     "rubric_record",
+    "rubric_settings",
     "rubric_validation",
+    "run_rubric_calibration",
+    "score_dimension",
     "score_transcript",
-    "spearman_ci",
     "transcript_from_chat",
 ]

@@ -1,16 +1,17 @@
-"""Calibrating the rubric judge per dimension against hand-labelled transcripts.
+"""Calibrating the rubric judge per dimension against hand labels (``assay calibrate rubric-judge``).
 
-For each dimension: Spearman's rank correlation between the judge's and the human scores, with a 95 % CI
-from the Fisher z-transform with the Bonett-Wright standard error ``sqrt((1 + rho^2 / 2) / (n - 3))``; and
-Cohen's kappa (with its CI, :func:`~assay.scoring.cohen_kappa_ci`) of the binary call "elicited" (score >=
-the rubric's declared threshold). Items the judge fails on are listed and left out, never counted as
-agreement or disagreement. Correlations are undefined (NaN, reported as such) when either side is constant
-or fewer than four items remain.
+The result is the common :class:`~assay.judging.Calibration`, one field per dimension: Spearman's rank
+correlation between the judge's and the human scores (95 % CI, Fisher z with the Bonett-Wright standard
+error, :func:`~assay.judging.correlation_ci`) and Cohen's kappa of the binary call "elicited" (score >= the
+rubric's declared threshold, :func:`~assay.judging.cohen_kappa_ci`). A dimension the judge failed on for an
+item leaves that item out of that dimension only, and the item is listed with the reason; failures are never
+counted as agreement or disagreement. ``config`` holds the rubric's identity and how the judge was asked
+(:class:`RubricCalibrationConfig`).
 """
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 
@@ -18,11 +19,16 @@ from inspect_ai.model import Model
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay._errors import AssayError
+from assay._strict import Strict
 from assay._textfile import read_jsonl_models
-from assay.judging import JudgeFailure, KappaCI, cohen_kappa_ci
+from assay.judging import Calibration, FieldAgreement, Scoring, cohen_kappa_ci, correlation_ci, model_keys
 from assay.scoring._classifier import file_sha256
-from assay.scoring.rubric._judge import TranscriptMessage, score_transcript
+from assay.scoring.rubric._ask import RubricSettings, score_transcript
+from assay.scoring.rubric._judge import PROMPT_SHA256, DimensionRecord, TranscriptMessage
 from assay.scoring.rubric._rubric import SCORE_MAX, SCORE_MIN, Rubric
+
+#: The calibration role of the rubric judge.
+RUBRIC_CALIBRATION_ROLE = "rubric-judge"
 
 
 class RubricLabelled(BaseModel):
@@ -36,46 +42,16 @@ class RubricLabelled(BaseModel):
     note: str = ""
 
 
-class SpearmanCI(BaseModel):
-    """Spearman's rho with its 95 % CI (Fisher z, Bonett-Wright SE)."""
+class RubricCalibrationConfig(Strict):
+    """``Calibration.config`` of the rubric judge: the rubric's identity and how the judge was asked."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    rho: float
-    ci_low: float
-    ci_high: float
-    n: int
-    note: str = ""
-
-
-class DimensionCalibration(BaseModel):
-    """Agreement of the judge with the human scores on one dimension."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    dimension: str
-    spearman: SpearmanCI
-    kappa: KappaCI
-    threshold: int
-    human_elicited: int
-    judge_elicited: int
-
-
-class RubricCalibration(BaseModel):
-    """Calibration of one judge with one rubric on one labelled set."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    judge: str
     rubric: str
     rubric_version: str
     rubric_sha256: str
-    labels_file: str
-    items: int
-    judge_errors: dict[str, str]
-    dimensions: list[DimensionCalibration]
-    labels_sha256: str = ""
-    tuned_on_labels: bool = True
+    threshold: int
+    primary: str
+    group_size: int
+    max_tokens: int | None = None
 
 
 def builtin_rubric_labels_path() -> Path:
@@ -106,39 +82,57 @@ def load_rubric_labels(path: str | Path, rubric: Rubric | None = None) -> list[R
     return items
 
 
-def spearman_ci(x: list[int], y: list[int], alpha: float = 0.05) -> SpearmanCI:
-    """Spearman's rho of ``x`` and ``y`` with a Fisher-z CI (Bonett-Wright SE); NaN when undefined."""
-    from scipy.stats import norm, spearmanr
-
-    n = len(x)
-    if n < 4 or len(set(x)) < 2 or len(set(y)) < 2:
-        note = "fewer than 4 items" if n < 4 else "constant scores on one side"
-        return SpearmanCI(rho=math.nan, ci_low=math.nan, ci_high=math.nan, n=n, note=note)
-    rho = float(spearmanr(x, y).statistic)
-    if abs(rho) >= 1.0 - 1e-12:  # round-off: spearmanr gives 0.9999999999999999 for identical ranks
-        rho = math.copysign(1.0, rho)
-        note = "perfect rank agreement: the Fisher-z interval degenerates to a point"
-        return SpearmanCI(rho=rho, ci_low=rho, ci_high=rho, n=n, note=note)
-    z = math.atanh(rho)
-    se = math.sqrt((1 + rho**2 / 2) / (n - 3))
-    q = float(norm.ppf(1 - alpha / 2))
-    return SpearmanCI(rho=rho, ci_low=math.tanh(z - q * se), ci_high=math.tanh(z + q * se), n=n)
-
-
-def calibrate_dimension(
-    name: str, human: list[int], judged: list[int], threshold: int
-) -> DimensionCalibration:
-    """Spearman and thresholded kappa for one dimension from aligned human and judge scores."""
+def calibrate_dimension(name: str, human: list[int], judged: list[int], threshold: int) -> FieldAgreement:
+    """Spearman and kappa at ``threshold`` for one dimension from aligned human and judge scores."""
     h_bin = ["elicited" if v >= threshold else "not" for v in human]
     j_bin = ["elicited" if v >= threshold else "not" for v in judged]
-    return DimensionCalibration(
-        dimension=name,
-        spearman=spearman_ci(human, judged),
+    return FieldAgreement(
+        field=name,
         kappa=cohen_kappa_ci(h_bin, j_bin, labels=["not", "elicited"]),
+        correlation=correlation_ci(human, judged, "spearman"),
         threshold=threshold,
-        human_elicited=h_bin.count("elicited"),
-        judge_elicited=j_bin.count("elicited"),
+        n=len(human),
     )
+
+
+def call_counts(records: dict[str, DimensionRecord]) -> tuple[int, int]:
+    """Model calls and repair retries behind one transcript's records (a group's calls counted once)."""
+    calls = retries = 0
+    seen: set[int] = set()
+    for r in records.values():
+        if r.group is not None and r.group in seen:
+            continue
+        if r.group is not None:
+            seen.add(r.group)
+        calls, retries = calls + r.calls, retries + r.retries
+    return calls, retries
+
+
+class _Tally:
+    """What a calibration run accumulates over items."""
+
+    def __init__(self) -> None:
+        self.judged: dict[str, dict[str, int]] = {}
+        self.errors: dict[str, str] = {}
+        self.methods: Counter[str] = Counter()
+        self.calls = 0
+        self.retries = 0
+
+
+async def _judge_items(
+    items: list[RubricLabelled], judge: Model, rubric: Rubric, settings: RubricSettings
+) -> _Tally:
+    tally = _Tally()
+    for item in items:
+        result = await score_transcript([judge], rubric, item.messages, settings)
+        tally.judged[item.id] = {n: s.score for n, s in result.scores.items()}
+        tally.methods.update(s.method for s in result.scores.values())
+        calls, retries = call_counts(result.dimensions)
+        tally.calls, tally.retries = tally.calls + calls, tally.retries + retries
+        if result.errors:
+            reasons = sorted(set(result.errors.values()))
+            tally.errors[item.id] = f"dimension(s) {', '.join(result.errors)}: {'; '.join(reasons)}"
+    return tally
 
 
 async def calibrate_rubric_async(
@@ -147,62 +141,70 @@ async def calibrate_rubric_async(
     rubric: Rubric,
     labels_file: str = "",
     *,
+    settings: RubricSettings | None = None,
     tuned_on_labels: bool = True,
-) -> RubricCalibration:
+) -> Calibration:
     """Score every labelled item with ``judge`` and compare with the human scores, dimension by dimension.
 
     ``tuned_on_labels`` says whether the rubric was written or tuned with these labels in view (the default:
     only a set declared held out can validate the judge, checklist S3.5).
     """
-    errors: dict[str, str] = {}
-    judged: dict[str, dict[str, int]] = {}
-    for item in items:
-        try:
-            result = await score_transcript([judge], rubric, item.messages)
-        except JudgeFailure as ex:
-            errors[item.id] = str(ex)
-            continue
-        judged[item.id] = {name: s.score for name, s in result.scores.items()}
-    dims: list[DimensionCalibration] = []
+    asked = settings or RubricSettings()
+    tally = await _judge_items(items, judge, rubric, asked)
+    fields: list[FieldAgreement] = []
     for name in rubric.names:
-        pairs = [(i.labels[name], judged[i.id][name]) for i in items if i.id in judged and name in i.labels]
         if not any(name in i.labels for i in items):
             continue
-        dims.append(calibrate_dimension(name, [h for h, _ in pairs], [j for _, j in pairs], rubric.threshold))
-    return RubricCalibration(
-        judge=str(judge),
+        kept = [
+            (i.labels[name], tally.judged[i.id][name])
+            for i in items
+            if name in i.labels and name in tally.judged[i.id]
+        ]
+        fields.append(calibrate_dimension(name, [h for h, _ in kept], [j for _, j in kept], rubric.threshold))
+    config = RubricCalibrationConfig(
         rubric=rubric.name,
         rubric_version=rubric.version,
         rubric_sha256=rubric.sha256,
+        threshold=rubric.threshold,
+        primary=rubric.primary,
+        group_size=asked.group_size,
+        max_tokens=asked.max_tokens,
+    )
+    return Calibration(
+        role=RUBRIC_CALIBRATION_ROLE,
+        judge=model_keys([judge])[0],
+        scoring=asked.scoring,
+        methods=dict(tally.methods),
+        prompt=f"rubric-judge ({rubric.name})",
+        prompt_version=rubric.version,
+        prompt_sha256=PROMPT_SHA256,
         labels_file=labels_file,
-        items=len(items),
-        judge_errors=errors,
-        dimensions=dims,
         labels_sha256=file_sha256(labels_file) if labels_file and Path(labels_file).is_file() else "",
         tuned_on_labels=tuned_on_labels,
+        items=len(items),
+        judge_errors=tally.errors,
+        calls=tally.calls,
+        retries=tally.retries,
+        fields=fields,
+        config=config.model_dump(mode="json"),
     )
 
 
-def _num(v: float) -> str:
-    return "undefined" if math.isnan(v) else f"{v:.3f}"
+async def run_rubric_calibration(
+    model: Model | None, labels: Path, scoring: Scoring, tuned_on_labels: bool
+) -> Calibration:
+    """The ``rubric-judge`` role of ``assay calibrate``: the built-in rubric, default group size.
 
+    Raises:
+        AssayError: No model given.
+    """
+    from assay.scoring.rubric._rubric import load_rubric
 
-def format_rubric_calibration(report: RubricCalibration) -> str:
-    """Plain-text table: per dimension Spearman [CI] and kappa [CI] at the threshold, with n."""
-    kappa_head = f"kappa at >= {report.dimensions[0].threshold}" if report.dimensions else "kappa"
-    lines = [
-        f"judge: {report.judge}",
-        f"rubric: {report.rubric} v{report.rubric_version} (sha256 {report.rubric_sha256[:16]})",
-        f"items: {report.items}   judge errors: {len(report.judge_errors)}",
-        f"{'dimension':<24} {'spearman [95% CI]':<30} {kappa_head:<30} n  human+/judge+",
-    ]
-    for d in report.dimensions:
-        s, k = d.spearman, d.kappa
-        rho = f"{_num(s.rho)} [{_num(s.ci_low)}, {_num(s.ci_high)}]"
-        kap = f"{_num(k.kappa)} [{_num(k.ci_low)}, {_num(k.ci_high)}]"
-        lines.append(f"{d.dimension:<24} {rho:<30} {kap:<30} {s.n:<2} {d.human_elicited}/{d.judge_elicited}")
-    notes = sorted({f"{d.dimension}: {d.spearman.note}" for d in report.dimensions if d.spearman.note})
-    lines += [f"note: {n}" for n in notes]
-    for item_id, err in report.judge_errors.items():
-        lines.append(f"judge error on {item_id}: {err}")
-    return "\n".join(lines)
+    if model is None:
+        raise AssayError("--model: calibrating rubric-judge needs the model that plays it")
+    rubric = load_rubric()
+    items = load_rubric_labels(labels, rubric)
+    settings = RubricSettings(scoring=scoring)
+    return await calibrate_rubric_async(
+        items, model, rubric, str(labels), settings=settings, tuned_on_labels=tuned_on_labels
+    )

@@ -4,7 +4,9 @@ For every dimension: the elicitation rate (score >= the rubric's declared thresh
 over the samples the judge did *not* find evaluation-aware (``evaluation_awareness`` < threshold), and over
 the aware ones; the difference aware - unaware is tested with Fisher's exact test. Rates and Wilson
 intervals come from :func:`assay.evidence.binomial_rate`; judge, auditor and model errors are counted beside
-them and never enter a denominator.
+them and never enter a denominator. A dimension the judge failed on in a sample (after its retries) is left
+out of that dimension's rates; per dimension the readout counts those judge errors and the repair retries
+its judge calls needed, over every sample with a rubric record (judge_error samples included).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from assay._errors import AssayError
 from assay._outcome import Outcome
 from assay.evidence import ERROR_OUTCOMES, Rate, binomial_rate
+from assay.scoring.rubric._judge import DimensionRecord
 from assay.scoring.rubric._scorer import AUDIT_REALISM_METADATA_KEY, RUBRIC_METADATA_KEY
 
 #: The dimension that splits samples into evaluation-aware and not.
@@ -38,6 +41,9 @@ class DimensionReadout(BaseModel):
     aware: Rate
     diff_aware_minus_unaware: float
     fisher_p: float
+    judge_errors: int = 0
+    calls: int = 0
+    retries: int = 0
 
 
 class RealismReadout(BaseModel):
@@ -128,18 +134,19 @@ def _fisher(k1: int, n1: int, k2: int, n2: int) -> float:
 
 
 def _dimension(
-    name: str, scored: list[dict[str, int]], aware: list[bool], threshold: int
+    name: str, scored: list[dict[str, int]], aware: list[bool | None], threshold: int
 ) -> DimensionReadout:
-    hit = [s[name] >= threshold for s in scored]
-    k_aw = sum(h for h, a in zip(hit, aware, strict=True) if a)
-    n_aw = sum(aware)
-    k_un = sum(h for h, a in zip(hit, aware, strict=True) if not a)
-    n_un = len(hit) - n_aw
+    kept = [(s[name] >= threshold, a) for s, a in zip(scored, aware, strict=True) if name in s]
+    k_aw = sum(h for h, a in kept if a is True)
+    n_aw = sum(1 for _, a in kept if a is True)
+    k_un = sum(h for h, a in kept if a is False)
+    n_un = sum(1 for _, a in kept if a is False)
     r_aw, r_un = binomial_rate(k_aw, n_aw), binomial_rate(k_un, n_un)
+    values = [s[name] for s in scored if name in s]
     return DimensionReadout(
         dimension=name,
-        mean=sum(s[name] for s in scored) / len(scored) if scored else math.nan,
-        all=binomial_rate(sum(hit), len(hit)),
+        mean=sum(values) / len(values) if values else math.nan,
+        all=binomial_rate(sum(h for h, _ in kept), len(kept)),
         without_aware=r_un,
         aware=r_aw,
         diff_aware_minus_unaware=r_aw.rate - r_un.rate if n_aw and n_un else math.nan,
@@ -147,37 +154,65 @@ def _dimension(
     )
 
 
+def _judging(records: list[dict[str, Any]]) -> dict[str, list[DimensionRecord]]:
+    """Per dimension, how it was judged in every sample that records it."""
+    out: dict[str, list[DimensionRecord]] = {}
+    for r in records:
+        for name, raw in (r.get("dimensions") or {}).items():
+            out.setdefault(name, []).append(DimensionRecord.model_validate(raw))
+    return out
+
+
+def _counted(d: DimensionReadout, how: list[DimensionRecord]) -> DimensionReadout:
+    return d.model_copy(
+        update={
+            "judge_errors": sum(1 for r in how if r.error),
+            "calls": sum(r.calls for r in how),
+            "retries": sum(r.retries for r in how),
+        }
+    )
+
+
+def _empty(model: str, entries: list[tuple[str, dict[str, Any]]], errors: Counter[str]) -> ModelReadout:
+    first = entries[0][1].get("config", {}) if entries else {}
+    return ModelReadout(
+        model=model,
+        rubric=str(first.get("name", "")),
+        rubric_sha256=str(first.get("sha256", "")),
+        threshold=int(first.get("threshold", 0)),
+        judged=0,
+        aware=0,
+        errors=dict(errors),
+        dimensions=[],
+    )
+
+
 def _model(model: str, entries: list[tuple[str, dict[str, Any]]]) -> ModelReadout:
     errors = Counter(o for o, _ in entries if o in ERROR_OUTCOMES)
     scored_records = [r for o, r in entries if o not in ERROR_OUTCOMES and r.get("scores")]
     if not scored_records:
-        first = entries[0][1].get("config", {}) if entries else {}
-        return ModelReadout(
-            model=model,
-            rubric=str(first.get("name", "")),
-            rubric_sha256=str(first.get("sha256", "")),
-            threshold=int(first.get("threshold", 0)),
-            judged=0,
-            aware=0,
-            errors=dict(errors),
-            dimensions=[],
-        )
+        return _empty(model, entries, errors)
     ident = scored_records[0]["config"]
     if any(r["config"]["sha256"] != ident["sha256"] for r in scored_records):
         raise AssayError(f"model {model}: samples were judged with different rubrics (sha256 differ)")
     threshold = int(ident["threshold"])
     scored = [{n: int(e["score"]) for n, e in r["scores"].items()} for r in scored_records]
-    aware = [s.get(AWARENESS, 1) >= threshold for s in scored]
-    names = [n for n in scored[0] if n != AWARENESS]
+    aware = [s[AWARENESS] >= threshold if AWARENESS in s else None for s in scored]
+    judging = _judging([r for _, r in entries])
+    names = list(dict.fromkeys([n for s in scored for n in s] + list(judging)))
     return ModelReadout(
         model=model,
         rubric=str(ident["name"]),
         rubric_sha256=str(ident["sha256"]),
         threshold=threshold,
         judged=len(scored),
-        aware=sum(aware),
+        aware=sum(1 for a in aware if a),
         errors=dict(errors),
-        dimensions=[_dimension(n, scored, aware, threshold) for n in names],
+        dimensions=[
+            _counted(_dimension(n, scored, aware, threshold), judging.get(n, []))
+            for n in names
+            if n != AWARENESS
+        ],
     )
 
 
@@ -236,6 +271,7 @@ def format_rubric_readout(readout: RubricReadout) -> str:
             continue
         head = (
             f"  {'dimension':<22} {'mean':>5}  {'all':<20} {'without aware':<20} {'aware only':<20} diff  p"
+            "      judge errors  retries"
         )
         lines.append(head)
         for d in m.dimensions:
@@ -243,6 +279,6 @@ def format_rubric_readout(readout: RubricReadout) -> str:
             p = "n/a" if math.isnan(d.fisher_p) else f"{d.fisher_p:.3f}"
             lines.append(
                 f"  {d.dimension:<22} {d.mean:>5.2f}  {_rate(d.all):<20} {_rate(d.without_aware):<20} "
-                f"{_rate(d.aware):<20} {diff} {p}"
+                f"{_rate(d.aware):<20} {diff} {p}  {d.judge_errors:>12}  {d.retries:>7}"
             )
     return "\n".join(lines)
