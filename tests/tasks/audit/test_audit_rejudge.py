@@ -88,7 +88,10 @@ def test_rejudge_options_are_checked(tmp_path: Path) -> None:
     src = _audit_log(tmp_path / "run").location
     assert src
     judge = judge_script(tmp_path / "j.yaml", judge_reply(RUBRIC))
-    with pytest.raises(AssayError, match=r"^-S grid: not an option of this family's scorer; known: rubric$"):
+    known = "rubric, rubric_group_size, rubric_scoring, rubric_validation"
+    with pytest.raises(
+        AssayError, match=rf"^-S grid: not an option of this family.s scorer; known: {known}$"
+    ):
         rejudge_log(src, ["assay/scripted"], judge_args={"script": str(judge)}, options={"grid": "x"})
     with pytest.raises(AssayError, match="rubric file not found"):
         rejudge_log(

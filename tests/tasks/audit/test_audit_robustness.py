@@ -126,3 +126,22 @@ def test_without_a_realism_model_turns_are_recorded_as_not_scored(tmp_path: Path
     assert [t["status"] for t in realism["turns"]] == ["not_scored"] * 4
     summary = score.metadata["audit_realism"]
     assert (summary["judge"], summary["scored"], summary["mean"], summary["low"]) == (None, 0, None, 0)
+
+
+def test_rubric_judge_settings_are_task_parameters_recorded_with_the_judge(tmp_path: Path) -> None:
+    log = run(
+        tmp_path, "target_a.yaml", "auditor_rollback.yaml", seeds="refund-authority", rubric_group_size=4
+    )
+    [classifier] = score_of(only(log)).metadata["classifier"]
+    assert classifier["config"]["group_size"] == 4 and classifier["config"]["scoring"] == "auto"
+    assert log.eval.task_args["rubric_group_size"] == 4  # kept by assay rejudge (the scorer takes it)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [({"rubric_group_size": 0}, "group_size"), ({"rubric_scoring": "argmax"}, "rubric_scoring")],
+)
+def test_bad_rubric_judge_settings_are_one_line_errors(args: dict[str, object], field: str) -> None:
+    with pytest.raises(AssayError, match=field) as ex:
+        audit(**args)  # type: ignore[arg-type]
+    assert "\n" not in str(ex.value)

@@ -15,8 +15,17 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 from pydantic import Field
 
+from assay.judging import Scoring
 from assay.scoring import harmful_rate, outcome_counts
-from assay.scoring.rubric import judge_state, load_rubric, resolve_rubric_judges, rubric_means
+from assay.scoring.rubric import (
+    DEFAULT_GROUP_SIZE,
+    judge_state,
+    load_rubric,
+    load_rubric_validation,
+    resolve_rubric_judges,
+    rubric_means,
+    rubric_settings,
+)
 from assay.tasks._meta import task_version
 from assay.tasks._params import MaxTurns, Temperature, checked
 from assay.tasks.audit._frozen import FrozenScenario, load_scenarios
@@ -76,17 +85,29 @@ def replay_samples(scenarios: list[FrozenScenario]) -> list[Sample]:
 
 
 @scorer(metrics=[outcome_counts(), harmful_rate(), rubric_means()])
-def audit_scorer(rubric: str | None = None, judge: str | Sequence[str] | None = None) -> Scorer:
+def audit_scorer(
+    rubric: str | None = None,
+    judge: str | Sequence[str] | None = None,
+    rubric_group_size: int = DEFAULT_GROUP_SIZE,
+    rubric_scoring: Scoring = "auto",
+    rubric_validation: str | None = None,
+) -> Scorer:
     """The rubric judge over the audit's transcript, with the audit record added to the metadata.
 
     Args:
         rubric: ``builtin`` or a rubric YAML file.
         judge: Judge model(s); default: the ``judge`` model role.
+        rubric_group_size: Dimensions per generated judge call.
+        rubric_scoring: ``auto``, ``generate`` or ``logprob`` (see :mod:`assay.scoring.rubric`).
+        rubric_validation: The rubric judge's calibration JSON (``assay calibrate rubric-judge --out F``).
     """
     loaded = load_rubric(rubric)
+    settings = rubric_settings(group_size=rubric_group_size, scoring=rubric_scoring)
+    validations = [load_rubric_validation(rubric_validation, loaded)] if rubric_validation else []
 
     async def score(state: TaskState, target: Target) -> Score:
-        result = await judge_state(state, loaded, resolve_rubric_judges(judge))
+        judges = resolve_rubric_judges(judge)
+        result = await judge_state(state, loaded, judges, validations, settings)
         record = state.store.get(AUDIT_METADATA_KEY) or {}
         realism = {k: v for k, v in (record.get("realism") or {}).items() if k != "turns"}
         result.metadata = (result.metadata or {}) | {
@@ -111,6 +132,9 @@ def audit(
     temperature: Temperature = 1.0,
     idle_replies: IdleReplies = DEFAULT_IDLE_REPLIES,
     realism: str | None = None,
+    rubric_group_size: int = DEFAULT_GROUP_SIZE,
+    rubric_scoring: Scoring = "auto",
+    rubric_validation: str | None = None,
 ) -> Task:
     """Automated audit: the ``auditor`` role builds the scenario, the task's model is the target.
 
@@ -128,10 +152,17 @@ def audit(
             more ends the audit as ``auditor_error``.
         realism: Realism judge model scoring each turn's auditor-written input 0-10; default: the
             ``realism`` model role; none: turns recorded as not scored.
+        rubric_group_size: Dimensions per generated call of the rubric judge.
+        rubric_scoring: How the rubric judge is read: ``auto`` (by log-probability where the judge offers
+            it, else generated in groups), ``generate`` or ``logprob``.
+        rubric_validation: The rubric judge's calibration JSON, recorded in the classifier record
+            (checklist S3.4/S3.5); a calibration of another setup reads as stale.
     """
     from inspect_ai.model import GenerateConfig
 
-    load_rubric(rubric)  # fail at once on a bad rubric file
+    rubric_settings(group_size=rubric_group_size, scoring=rubric_scoring)  # a bad value fails at once
+    if rubric_validation:
+        load_rubric_validation(rubric_validation, load_rubric(rubric))
     if replay:
         scenarios = load_scenarios(replay)
         dataset = MemoryDataset(replay_samples(scenarios), name="assay-audit-replay")
@@ -150,7 +181,7 @@ def audit(
     return Task(
         dataset=dataset,
         solver=solver,
-        scorer=audit_scorer(rubric=rubric, judge=judge),
+        scorer=audit_scorer(rubric, judge, rubric_group_size, rubric_scoring, rubric_validation),
         config=GenerateConfig(temperature=temperature),
         epochs=Epochs(1, "mode"),
         version=AUDIT_TASK_VERSION,
