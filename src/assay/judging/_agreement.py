@@ -33,7 +33,8 @@ class KappaCI(BaseModel):
     agreeing items never look as certain as four hundred.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # NaN (undefined kappa) is written as NaN, so a stored calibration reads back
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
 
     kappa: float
     ci_low: float

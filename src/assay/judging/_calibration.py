@@ -29,7 +29,8 @@ Scoring = Literal["auto", "generate", "logprob"]
 class CorrelationCI(BaseModel):
     """A rank or linear correlation with its 95 % interval (Fisher z); NaN with a note when undefined."""
 
-    model_config = ConfigDict(extra="forbid")
+    # NaN is written as NaN (not null), so a stored calibration reads back
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
 
     method: Literal["spearman", "pearson"]
     estimate: float
