@@ -97,8 +97,8 @@ def rater_validation_status(
         return "failed", f"{validation.describe()}, but with a different rater prompt"
     scorings = {str(c.get("scoring", "")) for c in configs} - {""}
     if validation.scoring and scorings - {validation.scoring}:
-        used = ", ".join(sorted(scorings))
-        return "failed", f"{validation.describe()}, but with scoring={validation.scoring}, not {used}"
+        others = ", ".join(sorted(scorings))
+        return "failed", f"{validation.describe()}, but with scoring={validation.scoring}, not {others}"
     if not validation.held_out:
         return "failed", (
             f"{validation.describe()}; on labels the rater prompt was tuned on (or not declared held out): "
