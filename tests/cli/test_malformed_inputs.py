@@ -219,9 +219,6 @@ def _cli_cases() -> list[Case]:
             "calibrate-detector-missing", ("calibrate-detector", "/no/labels.jsonl"), "labels file not found"
         ),
         Case("calibrate-detector-bad-json", ("calibrate-detector", "{BADYAML}"), "malformed JSON"),
-        Case(
-            "calibrate-raters-binary", ("calibrate-raters", "{BINARY}", "--rater", "assay/scripted"), "binary"
-        ),
         Case("rejudge-missing", ("rejudge", "/no/such.eval", "--judge", "assay/scripted"), "/no/such.eval"),
         Case("rejudge-no-judge", ("rejudge", "{LOG}"), "--judge"),
         Case("rejudge-J", ("rejudge", "{LOG}", "--judge", "assay/scripted", "-J", "x"), "-J"),

@@ -181,3 +181,23 @@ def test_checklist_judge_item_needs_a_matching_validation(
     )
     item = {i.id: i for i in audit_claim(_claim(Path(str(log2.location)), metrics_path)).items}["S3.5"]
     assert item.status == "failed" and "assay/scripted|shopkeeper" in item.reason
+
+
+def test_binary_labels_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script, labels = tmp_path / "rater.yaml", tmp_path / "labels.jsonl"
+    script.write_text("turns: [{text: '4'}]\n", encoding="utf-8")
+    labels.write_bytes(b'{"claim"\x00: 1}\n')
+    argv = [
+        "calibrate",
+        "rater",
+        "--model",
+        "assay/scripted",
+        "-M",
+        f"script={script}",
+        "--labels",
+        str(labels),
+    ]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "binary file" in err and len(err.strip().splitlines()) == 1
