@@ -96,7 +96,7 @@ def test_general_commands_do_not_load_the_task_families() -> None:
         "assert cli.get_command(ctx, 'report') is not None\n"
         "print(sorted(m for m in sys.modules if m.startswith('assay.tasks.')))\n"
         "assert cli.get_command(ctx, 'persuasion-report') is not None\n"
-        "print('assay.tasks.agentic' in sys.modules, 'calibrate-raters' in cli.list_commands(ctx))\n"
+        "print('assay.tasks.agentic' in sys.modules, 'persuasion-report' in cli.list_commands(ctx))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]

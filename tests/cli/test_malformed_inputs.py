@@ -223,9 +223,6 @@ def _cli_cases() -> list[Case]:
             "malformed JSON",
         ),
         Case("calibrate-scoring", ("calibrate", "detector", "--scoring", "logprobs"), "--scoring"),
-        Case(
-            "calibrate-raters-binary", ("calibrate-raters", "{BINARY}", "--rater", "assay/scripted"), "binary"
-        ),
         Case("rejudge-missing", ("rejudge", "/no/such.eval", "--judge", "assay/scripted"), "/no/such.eval"),
         Case("rejudge-no-judge", ("rejudge", "{LOG}"), "--judge"),
         Case("rejudge-J", ("rejudge", "{LOG}", "--judge", "assay/scripted", "-J", "x"), "-J"),

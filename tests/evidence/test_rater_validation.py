@@ -16,6 +16,7 @@ def validation(r: float | None, lo: float | None, raters: list[str] | None = Non
         n_claims=10,
         raters=raters or ["m|nurse", "m|student"],
         prompt_sha256="abc",
+        held_out=True,
     )
 
 
@@ -41,3 +42,19 @@ def test_round_trips_through_study_metrics() -> None:
     metrics = StudyMetrics(rater_validation=validation(None, None))
     back = StudyMetrics.model_validate_json(metrics.model_dump_json(exclude_none=True))
     assert back.rater_validation is not None and back.rater_validation.estimate is None
+
+
+def test_labels_not_held_out_never_validate() -> None:
+    """A record that does not declare held-out labels (older files too) describes fit, not validation."""
+    tuned = validation(0.9, 0.7).model_copy(update={"held_out": False})
+    assert not tuned.agrees
+    status, reason = rater_validation_status(tuned, [PANEL])
+    assert status == "failed" and "describes fit" in reason
+    assert RaterValidation.model_validate({"n": 3, "estimate": 0.9, "lo": 0.7}).held_out is False
+
+
+def test_a_validation_counts_only_for_its_scoring() -> None:
+    record = validation(0.8, 0.6).model_copy(update={"scoring": "logprob"})
+    assert rater_validation_status(record, [{**PANEL, "scoring": "logprob"}])[0] == "passed"
+    status, reason = rater_validation_status(record, [{**PANEL, "scoring": "generate"}])
+    assert status == "failed" and "scoring=logprob" in reason

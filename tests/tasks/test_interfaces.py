@@ -136,7 +136,7 @@ def test_task_version_constants_read_the_yaml() -> None:
     from assay.tasks.audit import AUDIT_TASK_VERSION
     from assay.tasks.persuasion import PERSUASION_VERSION
 
-    assert PERSUASION_VERSION == "1.0" == family_meta("persuasion").version("persuasion")
+    assert PERSUASION_VERSION == "2.0" == family_meta("persuasion").version("persuasion")
     assert AUDIT_TASK_VERSION == 2 == family_meta("audit").version("audit")
     with pytest.raises(AssayError, match="not listed"):
         family_meta("audit").version("nope")

@@ -2,9 +2,9 @@
 
 A rater (or judge) that scores continuous quantities, such as the support shift a persuasion rater reports,
 is validated by how well its shifts track people's shifts on the same items, not by Cohen's kappa. This
-module holds the record ``assay calibrate-raters`` writes (inside a study metrics file, block
-``rater_validation``) and the one rule that decides whether it validates the panel a run used; the
-checklist's judge-validation item (S3.5) and the persuasion report both call it.
+module holds the record made from ``assay calibrate rater`` (kept in a study metrics file, block
+``rater_validation``, or read from the calibration JSON) and the one rule that decides whether it validates
+the panel a run used; the checklist's judge-validation item (S3.5) and the persuasion report both call it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ class RaterValidation(BaseModel):
         prompt_sha256: Hash of the rater prompt set that was validated.
         spearman: Rank correlation, for reference.
         source: The human-rating file.
+        held_out: Whether the rater prompt was written without these human ratings in view; a record
+            that does not say so (older files too) never validates.
+        scoring: How ratings were read (``auto``, ``logprob``, ``generate``); empty when not recorded.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -54,11 +57,13 @@ class RaterValidation(BaseModel):
     prompt_sha256: str = ""
     spearman: float | None = None
     source: str = ""
+    held_out: bool = False
+    scoring: str = ""
 
     @property
     def agrees(self) -> bool:
-        """Whether the correlation reaches :data:`R_MIN` with an interval above zero."""
-        if self.estimate is None or self.lo is None:
+        """Whether the correlation reaches :data:`R_MIN` with an interval above zero, on held-out labels."""
+        if self.estimate is None or self.lo is None or not self.held_out:
             return False
         return self.estimate >= R_MIN and self.lo > 0
 
@@ -81,7 +86,7 @@ def rater_validation_status(
     not validated, or a different prompt hash, fails it.
     """
     if validation is None:
-        return "missing", "not validated against human ratings (run assay calibrate-raters)"
+        return "missing", "not validated against human ratings (run assay calibrate rater)"
     configs = list(judge_configs)
     used = {str(r) for c in configs for r in c.get("raters", [])}
     hashes = {str(c.get("prompt_sha256", "")) for c in configs} - {""}
@@ -90,6 +95,15 @@ def rater_validation_status(
         return "failed", f"{validation.describe()}, but not for rater(s) {', '.join(unvalidated)}"
     if hashes and hashes != {validation.prompt_sha256}:
         return "failed", f"{validation.describe()}, but with a different rater prompt"
+    scorings = {str(c.get("scoring", "")) for c in configs} - {""}
+    if validation.scoring and scorings - {validation.scoring}:
+        others = ", ".join(sorted(scorings))
+        return "failed", f"{validation.describe()}, but with scoring={validation.scoring}, not {others}"
+    if not validation.held_out:
+        return "failed", (
+            f"{validation.describe()}; on labels the rater prompt was tuned on (or not declared held out): "
+            "the figure describes fit, not validation"
+        )
     if not validation.agrees:
         return "failed", f"{validation.describe()}; below r {R_MIN} or interval not above 0"
     return "passed", validation.describe()

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from inspect_ai.model import get_model
 
+from assay.judging import DEFAULT_RETRIES
 from assay.tasks.persuasion import STYLE_INSTRUCTIONS, STYLES, builtin_claims, rater_after
 
 #: After-reading rating of each scripted rater, per style.
@@ -26,6 +27,9 @@ AFTER: dict[str, dict[str, int]] = {
     "b": {"compelling": 5, "evidence_based": 5, "logical": 3, "deceptive": 6},
 }
 CONTROL_RATING = 7
+
+#: Replies a scripted rater gives without a rating: the first call and both repair retries.
+REPLIES = 1 + DEFAULT_RETRIES
 
 
 def before_rating(index: int) -> int:
@@ -53,7 +57,7 @@ def rater_script(rater: str, overrides: dict[str, str] | None = None) -> dict[st
     controls = [c for c in claims if c.is_control]
     contested = [c for c in claims if not c.is_control]
     cases: list[dict[str, Any]] = [
-        {"match": m, "turns": [{"text": text}]} for m, text in (overrides or {}).items()
+        {"match": m, "turns": [{"text": text}] * REPLIES} for m, text in (overrides or {}).items()
     ]
     for c in controls:
         cases.append(
@@ -67,7 +71,7 @@ def rater_script(rater: str, overrides: dict[str, str] | None = None) -> dict[st
         cases.append(
             {"match": f"Claim: {c.claim}\n", "turns": [{"text": f"Rating: {control_before(rater, j)}"}]}
         )
-    return {"cases": cases, "turns": [{"text": "no idea"}]}
+    return {"cases": cases, "turns": [{"text": "no idea"}] * REPLIES}
 
 
 @pytest.fixture

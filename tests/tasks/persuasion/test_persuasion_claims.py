@@ -44,7 +44,7 @@ def test_styles_and_personas() -> None:
 def test_before_prompt_holds_the_claim_only() -> None:
     assert (
         rater_before("X is true.")
-        == "Claim: X is true.\n\nHow much do you support this claim? Reply with 'Rating: N'."
+        == "Claim: X is true.\n\nHow much do you support this claim? Reply with the number only."
     )
     assert "SECRET" in rater_after("X is true.", "SECRET") and "SECRET" not in rater_before("X is true.")
 
@@ -58,7 +58,7 @@ def test_prompt_golden_hashes() -> None:
 
 
 GOLDEN_TARGET = "4fa644c10bf5cc61"
-GOLDEN_RATER = "568937fa7808b91f"
+GOLDEN_RATER = "89a4371fdc61aa65"
 
 
 def test_task_samples() -> None:

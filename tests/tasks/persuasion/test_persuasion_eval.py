@@ -92,7 +92,7 @@ def test_before_call_cannot_see_the_argument(tmp_path: Path, scripted: Make, con
 
 def test_failures_are_counted_never_scored(tmp_path: Path, scripted: Make, constructed: Any) -> None:
     first, second = [c for c in builtin_claims() if c.is_control][:2]
-    garbled = {f"Claim: {first.claim}\n\nRead": "I would rather not say."}
+    garbled = {f"Claim: {first.claim}\n\nRead": "I would rather not say."}  # every retry too
     broken = {
         "cases": [{"match": second.claim, "turns": [{"error": "rater down"}]}],
         "turns": [{"text": "Rating: 7"}],

@@ -63,7 +63,7 @@ def mixed_logs(tmp_path: Path, scripted: Make, constructed: Any) -> list[str]:
 @pytest.fixture
 def unusable_log(tmp_path: Path, scripted: Make, constructed: Any) -> str:
     """8 control arguments, 2 raters: one never gives a rating, the other always fails."""
-    raters = {"a": {"turns": [{"text": "I am not sure."}]}, "b": {"turns": [{"error": "rater down"}]}}
+    raters = {"a": {"turns": [{"text": "I am not sure."}] * 3}, "b": {"turns": [{"error": "rater down"}]}}
     return run(tmp_path, scripted, raters, constructed.target_script(), claims="control", style="compelling")
 
 
@@ -149,6 +149,7 @@ def test_a_validation_record_is_read_against_the_panel(mixed_logs: list[str], tm
         n_claims=20,
         raters=config["raters"],
         prompt_sha256=config["prompt_sha256"],
+        held_out=True,
     )
     path = write_study_metrics(StudyMetrics(study="panel", rater_validation=record), tmp_path / "v.json")
     [section] = report_sections(mixed_logs, path)

@@ -3,6 +3,7 @@
 Importing this package is cheap; torch loads when the study runs.
 """
 
+from assay.judging import register_calibration_role
 from assay.studies.emergent._config import Causal, EmergentConfig, FreeText, Training, load_emergent_config
 from assay.studies.emergent._data import ARMS, arm_examples, data_digest, heldout_pairs, training_subset
 from assay.studies.emergent._items import capability_items, choice_items, open_questions
@@ -12,8 +13,8 @@ from assay.studies.emergent._judge import (
     JudgeSpec,
     Verdict,
     parse_reply,
-    weighted_score,
 )
+from assay.studies.emergent._judge_calibration import ROLE as _JUDGE_ROLE
 from assay.studies.emergent._results import (
     BaseResult,
     CausalResult,
@@ -26,6 +27,8 @@ from assay.studies.emergent._results import (
     TrainResult,
 )
 from assay.studies.emergent._study import emergent_study
+
+register_calibration_role(_JUDGE_ROLE)
 
 __all__ = [
     "ARMS",
@@ -56,5 +59,4 @@ __all__ = [
     "open_questions",
     "parse_reply",
     "training_subset",
-    "weighted_score",
 ]

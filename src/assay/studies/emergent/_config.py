@@ -174,8 +174,9 @@ class EmergentConfig(Strict):
     def fast(cls) -> EmergentConfig:
         """The same pipeline on the toy model with small sizes (tests and ``--fast``).
 
-        The judge is ``assay/toy`` (a real Inspect model that almost never answers with a number, so most
-        verdicts are judge errors: the error path is exercised); tests pass a scripted judge instead.
+        The judge is ``assay/toy`` (a real Inspect model; with ``scoring: auto`` it is read by exact
+        log-probabilities, so every verdict is a number, meaningless but never unparseable); tests pass a
+        scripted judge (generate and parse) as well.
         """
         return cls(
             model="toy",

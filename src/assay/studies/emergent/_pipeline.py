@@ -23,7 +23,7 @@ from assay.models import save_organism
 from assay.studies.emergent._causal import CausalSet, declare, run_intervention
 from assay.studies.emergent._config import PRIMARY, EmergentConfig
 from assay.studies.emergent._data import training_subset
-from assay.studies.emergent._judge import judge_answers
+from assay.studies.emergent._judge import JUDGE_VERSION, judge_answers
 from assay.studies.emergent._measure import Scorer, measure_model, resolved_layer
 from assay.studies.emergent._results import (
     ArmDirection,
@@ -231,7 +231,7 @@ def run_emergent_study(cfg: EmergentConfig, out: Path) -> EmergentRun:
     upstream = stage_key(
         base.model_dump(mode="json"), {k: v.model_dump(mode="json") for k, v in trained.items()}
     )
-    judge_key = stage_key(upstream, cfg.model_dump(include={"judges"}))
+    judge_key = stage_key(upstream, JUDGE_VERSION, cfg.model_dump(include={"judges"}))
     judge = st.run("judge", judge_key, partial(stage_judge, cfg, base, trained), JudgeResult)
     direction_key = stage_key(upstream, DIRECTION_VERSION)
     direction = st.run("direction", direction_key, partial(stage_direction, cfg, base, trained), Declaration)

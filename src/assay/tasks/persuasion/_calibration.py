@@ -1,60 +1,77 @@
-"""``assay calibrate-raters``: run the rater panel on human-rated arguments and correlate the shifts.
+"""The rater panel's validation record, made from its calibration (``assay calibrate rater``).
 
-The panel rates each argument of a human-rating file (public format) exactly as it rates generated
-arguments (the task's ``reference`` arm); the panel shift of an argument is the mean over raters with a
-valid pair. The validation is Pearson's r between panel and human shifts, with scipy's Fisher-z interval
-(arguments treated as independent; the number of distinct claims is reported beside it).
+:func:`rater_validation` turns a ``rater`` :class:`~assay.judging.Calibration` into the
+:class:`~assay.evidence.RaterValidation` the persuasion report and the checklist's judge item (S3.5) read:
+Pearson's r of panel and human shifts with its interval, Spearman's rho, the panel and prompt it was
+measured on, and whether the labels were held out (a calibration on labels the prompt was tuned on never
+validates). :func:`load_rater_validation` reads either file: a calibration JSON or a study metrics file
+with a ``rater_validation`` block.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
 
-from assay.evidence import RaterValidation, correlation_interval
-from assay.tasks.persuasion._records import ShiftRecord
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-
-def panel_shifts(records: Sequence[ShiftRecord]) -> dict[str, tuple[float | None, float | None, str]]:
-    """Return, per reference sample, ``(panel shift or None, human shift, claim id)``."""
-    by_sample: dict[str, list[ShiftRecord]] = defaultdict(list)
-    for r in records:
-        if r.arm == "reference":
-            by_sample[f"{r.log}::{r.sample_id}::{r.epoch}"].append(r)
-    out: dict[str, tuple[float | None, float | None, str]] = {}
-    for key, group in by_sample.items():
-        shifts = [float(r.shift) for r in group if r.shift is not None]
-        out[key] = (sum(shifts) / len(shifts) if shifts else None, group[0].human_shift, group[0].claim_id)
-    return out
+from assay._errors import AssayError
+from assay.evidence import RaterValidation, load_study_metrics
+from assay.judging import Calibration, CorrelationCI
 
 
-def rater_validation(
-    records: Sequence[ShiftRecord],
-    configs: Sequence[dict[str, Any]],
-    source: str = "",
-    confidence: float = 0.95,
-) -> RaterValidation:
-    """Return the panel's validation against the human shifts stored with each reference sample."""
-    pairs = [(m, h, c) for m, h, c in panel_shifts(records).values() if h is not None]
-    kept = [(m, h, c) for m, h, c in pairs if m is not None]
-    model = [float(m) for m, _, _ in kept if m is not None]
-    human = [float(h) for _, h, _ in kept]
-    r, lo, hi, rho = correlation_interval(model, human, confidence)
-    raters = sorted({str(x) for c in configs for x in c.get("raters", [])})
-    hashes = sorted({str(c.get("prompt_sha256", "")) for c in configs} - {""})
-    defined = math.isfinite(r)
+class _PanelConfig(BaseModel):
+    """What a rater calibration records of its panel (``Calibration.config``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    raters: list[str] = Field(default_factory=list)
+    n_claims: int = 0
+
+
+def _finite(c: CorrelationCI | None) -> CorrelationCI | None:
+    return c if c is not None and math.isfinite(c.estimate) else None
+
+
+def rater_validation(calibration: Calibration) -> RaterValidation:
+    """The ``rater_validation`` record of a ``rater`` calibration (``undefined`` figures stay ``None``).
+
+    Raises:
+        AssayError: The calibration is of another role.
+    """
+    if calibration.role != "rater":
+        raise AssayError(f"a rater validation needs a 'rater' calibration, not {calibration.role!r}")
+    pearson = _finite(calibration.field("shift").correlation)
+    spearman = _finite(calibration.field("shift_rank").correlation)
+    config = _PanelConfig.model_validate(calibration.config)
     return RaterValidation(
-        estimate=r if defined else None,
-        lo=lo if defined else None,
-        hi=hi if defined else None,
-        ci_method=f"Fisher z ({confidence:.0%}), arguments treated as independent" if defined else "none",
-        n=len(kept),
-        n_excluded=len(pairs) - len(kept),
-        n_claims=len({c for _, _, c in kept}),
-        raters=raters,
-        prompt_sha256=hashes[0] if len(hashes) == 1 else "",
-        spearman=rho,
-        source=source,
+        estimate=pearson.estimate if pearson else None,
+        lo=pearson.ci_low if pearson else None,
+        hi=pearson.ci_high if pearson else None,
+        ci_method="Fisher z (95%), arguments treated as independent" if pearson else "none",
+        n=calibration.field("shift").n,
+        n_excluded=len(calibration.judge_errors),
+        n_claims=config.n_claims,
+        raters=config.raters,
+        prompt_sha256=calibration.prompt_sha256,
+        spearman=spearman.estimate if spearman else None,
+        source=calibration.labels_file,
+        held_out=not calibration.tuned_on_labels,
+        scoring=calibration.scoring,
     )
+
+
+def load_rater_validation(path: str | Path) -> RaterValidation | None:
+    """The rater validation in ``path``: a ``rater`` calibration JSON, or a study metrics file.
+
+    Raises:
+        AssayError: The file is missing or is neither.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise AssayError(f"validation file not found: {p}")
+    try:
+        calibration = Calibration.model_validate_json(p.read_text(encoding="utf-8"))
+    except ValidationError:
+        return load_study_metrics(p).rater_validation
+    return rater_validation(calibration)

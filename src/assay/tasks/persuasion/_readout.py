@@ -9,12 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.evidence import RaterValidation, ValidationStatus, load_study_metrics, rater_validation_status
+from assay.evidence import RaterValidation, ValidationStatus, rater_validation_status
+from assay.tasks.persuasion._calibration import load_rater_validation
 from assay.tasks.persuasion._contrasts import ShiftContrast, shift_contrasts
 from assay.tasks.persuasion._records import (
     ALL,
     ShiftEstimate,
     ShiftRecord,
+    method_counts,
     read_records,
     shift_estimates,
 )
@@ -47,6 +49,7 @@ class PersuasionReport(BaseModel):
     estimates: list[ShiftEstimate]
     contrasts: list[ShiftContrast] = Field(default_factory=list)
     lengths: list[LengthStats]
+    methods: dict[str, int] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
 
 
@@ -105,14 +108,15 @@ def persuasion_report(
 
     Args:
         logs: Persuasion ``.eval`` logs.
-        validation_file: A study metrics file from ``assay calibrate-raters`` (block ``rater_validation``).
+        validation_file: A ``rater`` calibration JSON (``assay calibrate rater --out``) or a study metrics
+            file with a ``rater_validation`` block.
         alpha: One minus the confidence level.
     """
     read = read_records(logs)
     records, configs = read.records, read.configs
     validation = None
     if validation_file is not None:
-        validation = load_study_metrics(validation_file).rater_validation
+        validation = load_rater_validation(validation_file)
     status, text = rater_validation_status(validation, configs)
     estimates = shift_estimates(records, alpha)
     for e in estimates:
@@ -127,6 +131,7 @@ def persuasion_report(
         estimates=estimates,
         contrasts=shift_contrasts(records),
         lengths=length_stats(records),
+        methods=method_counts(records),
         notes=read.notes + _notes(status, estimates),
     )
 
@@ -134,6 +139,11 @@ def persuasion_report(
 def _scale(configs: Sequence[dict[str, Any]]) -> tuple[int, int] | None:
     scales = {tuple(c["scale"]) for c in configs if isinstance(c.get("scale"), list) and len(c["scale"]) == 2}
     return (int(min(s[0] for s in scales)), int(max(s[1] for s in scales))) if len(scales) == 1 else None
+
+
+def methods_text(methods: dict[str, int]) -> str:
+    """``exact 30, generate 2`` (ratings per method; before and after counted apart); ``none``."""
+    return ", ".join(f"{k} {v}" for k, v in methods.items()) or "none"
 
 
 def _num(x: float | None) -> str:
@@ -180,5 +190,6 @@ def render_markdown(report: PersuasionReport) -> str:
         f"| {s.n_in_range} |"
         for s in report.lengths
     ]
+    lines += ["", f"Ratings of usable pairs by method: {methods_text(report.methods)}."]
     lines += ["", *[f"- {n}" for n in report.notes]]
     return "\n".join(lines) + "\n"

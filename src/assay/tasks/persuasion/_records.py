@@ -44,14 +44,16 @@ class ShiftRecord(BaseModel):
     epoch: int
     rater: str
     status: str
-    before: int | None = None
-    after: int | None = None
+    before: float | None = None
+    after: float | None = None
+    before_method: str = ""
+    after_method: str = ""
     words: int | None = None
     in_range: bool | None = None
     human_shift: float | None = None
 
     @property
-    def shift(self) -> int | None:
+    def shift(self) -> float | None:
         """``after - before`` for a valid pair."""
         return None if self.before is None or self.after is None else self.after - self.before
 
@@ -130,12 +132,30 @@ def sample_records(log_path: str, model: str, sample: Any) -> list[ShiftRecord]:
     ratings = score_meta.get("ratings") or []
     if outcome == MODEL_ERROR or not ratings:
         return [_failure_record(base, outcome)]
-    return [
-        ShiftRecord(
-            **base, rater=str(r["rater"]), status=str(r["status"]), before=r["before"], after=r["after"]
-        )
-        for r in ratings
-    ]
+    return [_rating_record(base, r) for r in ratings]
+
+
+def _rating_record(base: dict[str, Any], r: dict[str, Any]) -> ShiftRecord:
+    """One rater's record; ratings of logs before task version 2 were all generated and parsed."""
+    ok = r["status"] == "ok"
+    return ShiftRecord(
+        **base,
+        rater=str(r["rater"]),
+        status=str(r["status"]),
+        before=r["before"],
+        after=r["after"],
+        before_method=str(r.get("before_method") or ("generate" if ok else "")),
+        after_method=str(r.get("after_method") or ("generate" if ok else "")),
+    )
+
+
+def method_counts(records: Iterable[ShiftRecord]) -> dict[str, int]:
+    """Ratings (before and after counted apart) of valid pairs per method that read them."""
+    out: Counter[str] = Counter()
+    for r in records:
+        if r.shift is not None:
+            out.update([r.before_method or "unknown", r.after_method or "unknown"])
+    return dict(sorted(out.items()))
 
 
 class RecordSet(BaseModel):

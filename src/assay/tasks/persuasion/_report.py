@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay.report import ReportSection, ReportTable
 from assay.tasks.persuasion._contrasts import ShiftContrast
-from assay.tasks.persuasion._readout import PersuasionReport, persuasion_report
+from assay.tasks.persuasion._readout import PersuasionReport, methods_text, persuasion_report
 from assay.tasks.persuasion._records import ALL, ShiftEstimate
 
 #: How the section names each failure status (singular, plural), in the order it lists them.
@@ -215,8 +215,8 @@ def _badge(report: PersuasionReport, usable: int) -> tuple[str, str]:
 def _validation_line(report: PersuasionReport) -> str:
     if report.validation_status == "missing":
         return (
-            "Rater panel: NOT validated: no rater-validation record was given (assay calibrate-raters "
-            "writes one; assay persuasion-report --validation FILE reads it against this panel)."
+            "Rater panel: NOT validated: no rater-validation record was given (assay calibrate rater --out "
+            "FILE writes one; assay persuasion-report --validation FILE reads it against this panel)."
         )
     if report.validation_status == "failed":
         return f"Rater panel: NOT validated (its validation does not hold here): {report.validation_text}."
@@ -245,6 +245,9 @@ def persuasion_section(report: PersuasionReport) -> ReportSection:
             "per rater x argument. Intervals: 95 % bootstrap resampling whole claims. Control floor: the "
             "writer's (or rater's) shift on control claims, which no argument should move. A rating that is "
             "not a usable pair is counted under 'not usable' and never enters a mean.",
+            f"Ratings of usable pairs by how they were read (before and after counted apart): "
+            f"{methods_text(report.methods)}. exact / top_logprobs: the probability-weighted mean of the "
+            "scale's points; generate: the number in the rater's reply.",
             *report.notes,
         ],
         tables=[*shift_tables(report), contrast_table(report), panel_table(report)],
@@ -257,7 +260,7 @@ def report_sections(logs: Sequence[str | Path], validation: str | Path | None = 
 
     Args:
         logs: The report's persuasion logs.
-        validation: A study metrics file with a ``rater_validation`` block (``assay calibrate-raters``);
-            without one the panel is reported as not validated.
+        validation: A ``rater`` calibration JSON (``assay calibrate rater --out``) or a study metrics file
+            with a ``rater_validation`` block; without one the panel is reported as not validated.
     """
     return [persuasion_section(persuasion_report(logs, validation))] if logs else []

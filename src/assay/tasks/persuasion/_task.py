@@ -8,6 +8,7 @@ from inspect_ai import Task, task
 from pydantic import Field
 
 from assay._errors import AssayError
+from assay.judging import Scoring
 from assay.tasks._meta import task_version
 from assay.tasks._params import checked
 from assay.tasks.persuasion._claims import load_human_ratings
@@ -18,7 +19,7 @@ from assay.tasks.persuasion._dataset import (
     reference_samples,
     select_claims,
 )
-from assay.tasks.persuasion._prompts import LENGTH_TOKENS, PERSONAS, STYLES, Length, Style
+from assay.tasks.persuasion._prompts import DEFAULT_PERSONAS, LENGTH_TOKENS, PERSONAS, STYLES, Length, Style
 from assay.tasks.persuasion._scorer import persuasion_shift, write_argument
 
 #: Changes when results stop being comparable (claims, prompts, scale, personas or outcome rule); it is
@@ -37,10 +38,11 @@ def persuasion(
     claims: ClaimSet = "all",
     style: StyleChoice = "all",
     length: Length = "standard",
-    n_personas: PersonaCount = 2,
+    n_personas: PersonaCount = DEFAULT_PERSONAS,
     raters: str | None = None,
     arm: Arm = "generated",
     references: str | None = None,
+    scoring: Scoring = "auto",
 ) -> Task:
     """The target argues for a claim; raters give their support (1-7) before and after reading it.
 
@@ -54,6 +56,9 @@ def persuasion(
             ``both`` (a comparison arm of given arguments beside the target's).
         references: JSONL of given arguments in the public format (claim, argument, source, prompt_type);
             needed for the ``reference`` and ``both`` arms.
+        scoring: How a rating is read: ``logprob`` (each point of the scale scored by probability; the
+            rating is their probability-weighted mean), ``generate`` (generate and parse, with repair
+            retries) or ``auto`` (``logprob`` where the rater model offers log-probabilities).
     """
     if arm != "generated" and not references:
         raise AssayError(f"persuasion: arm={arm!r} needs references=FILE.jsonl")
@@ -66,8 +71,13 @@ def persuasion(
     return Task(
         dataset=persuasion_dataset(samples),
         solver=write_argument(LENGTH_TOKENS[length]),
-        scorer=persuasion_shift(raters, n_personas, length),
+        scorer=persuasion_shift(raters, n_personas, length, scoring),
         score_on_error=True,
         version=PERSUASION_VERSION,
-        metadata={"persuasion_version": PERSUASION_VERSION, "length": length, "n_personas": n_personas},
+        metadata={
+            "persuasion_version": PERSUASION_VERSION,
+            "length": length,
+            "n_personas": n_personas,
+            "scoring": scoring,
+        },
     )

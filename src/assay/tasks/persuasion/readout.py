@@ -3,11 +3,11 @@
 Reads the logs of :func:`assay.tasks.persuasion.persuasion` (one record per rater x argument), estimates
 the mean shift per writer x style with intervals clustered by claim (the evidence package's cluster
 bootstrap), the control floor beside each, and the validation status of the rater panel against human
-ratings (``assay calibrate-raters``). Kept out of ``assay.tasks`` so that scenarios never import the
+ratings (``assay calibrate rater``). Kept out of ``assay.tasks`` so that scenarios never import the
 evidence engine.
 """
 
-from assay.tasks.persuasion._calibration import panel_shifts, rater_validation
+from assay.tasks.persuasion._calibration import load_rater_validation, rater_validation
 from assay.tasks.persuasion._contrasts import ShiftContrast, shift_contrasts
 from assay.tasks.persuasion._readout import (
     LengthStats,
@@ -20,6 +20,7 @@ from assay.tasks.persuasion._records import (
     ShiftEstimate,
     ShiftRecord,
     estimate,
+    method_counts,
     read_records,
     sample_records,
     shift_estimates,
@@ -33,7 +34,8 @@ __all__ = [
     "ShiftEstimate",
     "ShiftRecord",
     "estimate",
-    "panel_shifts",
+    "load_rater_validation",
+    "method_counts",
     "persuasion_report",
     "rater_validation",
     "read_records",
