@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from assay._docgen import check_sections, own_sections, replace_own, table
+from assay.evidence._classifier import KAPPA_LOW_MIN
+from assay.evidence._rater_validation import R_MIN
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "judging.md"
@@ -24,17 +26,49 @@ RESULT = REPO / "bench" / "results" / "judges-smollm2.json"
 PREFIX = "judges-"
 SCORINGS = ("logprob", "generate", "rule")
 
+#: The field a role's verdict is read from (the summary shows it; every field is in the fields table).
+PRIMARY = ("verdict", "answer", "alignment", "shift", "concerning")
+
 
 def _num(v: float | None) -> str:
-    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    return f"{v:.2f}".replace("-0.00", "0.00")
+
+
+def primary(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """The role's primary field: the first of :data:`PRIMARY` it has, else its first field."""
+    named = {f["field"]: f for f in fields}
+    return next((named[p] for p in PRIMARY if p in named), fields[0])
+
+
+def reading(cal: dict[str, Any], field: dict[str, Any]) -> str:
+    """What the primary field's interval says, and whether checklist S3.5 could pass on it.
+
+    Above chance: the interval's lower bound is above 0. Validated: a held-out calibration whose kappa
+    interval starts at or above the checklist's bar, or whose correlation reaches its bar with an interval
+    above 0 (the rules of :mod:`assay.evidence`).
+    """
+    k, c = field.get("kappa"), field.get("correlation")
+    if k is not None:
+        lo, bar_met = k["ci_low"], k["ci_low"] >= KAPPA_LOW_MIN
+    else:
+        lo, bar_met = c["ci_low"], c["estimate"] >= R_MIN and c["ci_low"] > 0
+    chance = "above chance" if isinstance(lo, float) and not math.isnan(lo) and lo > 0 else "not above chance"
+    if cal["tuned_on_labels"]:
+        return f"{chance}; not validated (labels tuned on)"
+    return f"{chance}; {'validated' if bar_met else 'not validated (under the bar)'}"
 
 
 def _agreement(field: dict[str, Any]) -> str:
     parts = []
     k = field.get("kappa")
     if k is not None:
-        cut = f" at ≥ {field['threshold']:g}" if field.get("threshold") is not None else ""
+        cut = f" (cut at {field['threshold']:g})" if field.get("threshold") is not None else ""
         parts.append(f"κ{cut} {_num(k['kappa'])} [{_num(k['ci_low'])}, {_num(k['ci_high'])}]")
+        used = [label for j, label in enumerate(k["labels"]) if any(row[j] for row in k["confusion"])]
+        if len(used) == 1 and len(k["labels"]) > 1:
+            parts.append(f"the judge gave {used[0]} to every item")
     c = field.get("correlation")
     if c is not None:
         parts.append(f"{c['method']} {_num(c['estimate'])} [{_num(c['ci_low'])}, {_num(c['ci_high'])}]")
@@ -52,7 +86,8 @@ def summary(rec: dict[str, Any]) -> str:
         for scoring in SCORINGS:
             if scoring not in runs:
                 continue
-            cal, first = runs[scoring]["calibration"], runs[scoring]["calibration"]["fields"]
+            cal = runs[scoring]["calibration"]
+            main = primary(cal["fields"])
             rows.append(
                 [
                     f"`{role}`",
@@ -61,13 +96,14 @@ def summary(rec: dict[str, Any]) -> str:
                     str(len(cal["judge_errors"])),
                     str(cal["retries"]),
                     _methods(cal),
-                    f"{first[0]['field']}: {_agreement(first[0])} (n={first[0]['n']})" if first else "n/a",
+                    f"{main['field']}: {_agreement(main)} (n={main['n']})",
                     "tuned" if cal["tuned_on_labels"] else "held out",
+                    reading(cal, main),
                     f"{runs[scoring]['wall_s']:.0f}",
                 ]
             )
     head = ["role", "scoring", "items", "judge errors", "retries", "verdicts by", "agreement [95 % CI]"]
-    return "\n".join(table([*head, "labels", "wall s"], rows)) + "\n"
+    return "\n".join(table([*head, "labels", "reading", "wall s"], rows)) + "\n"
 
 
 def fields(rec: dict[str, Any]) -> str:

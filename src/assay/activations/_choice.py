@@ -22,7 +22,8 @@ from assay.activations._arch import output_head, trunk
 from assay.activations._trunk import model_device, right_padded
 
 
-def _common_prefix(seqs: Sequence[Sequence[int]]) -> int:
+def common_prefix(seqs: Sequence[Sequence[int]]) -> int:
+    """How many leading tokens every sequence of ``seqs`` shares."""
     first, n = seqs[0], min(len(s) for s in seqs)
     for i in range(n):
         if any(s[i] != first[i] for s in seqs):
@@ -74,7 +75,7 @@ def choice_logps(
     if any(not o for opts in opt_ids for o in opts):
         raise ValueError("an option has no tokens")
     pad = int(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0)
-    p = max(_common_prefix(ids) - 1, 0)  # keep one token per prompt so every row has a last position
+    p = max(common_prefix(ids) - 1, 0)  # keep one token per prompt so every row has a last position
     device = model_device(model)
     body = trunk(model)
     out: list[list[float]] = []

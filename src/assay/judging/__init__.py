@@ -39,6 +39,7 @@ from assay.judging._calibration import (
     load_calibration,
     register_calibration_role,
 )
+from assay.judging._each import DEFAULT_CONCURRENCY, each
 from assay.judging._labels_logprob import LabelScores, chain_text, label_choices, score_labels
 from assay.judging._logprob import MIN_MASS, OptionScores, score_options
 from assay.judging._parse import ReplyError, json_object_with, json_objects, parse_labels, parse_number
@@ -57,6 +58,7 @@ from assay.judging._scoring import JudgedLabels, judge_labels
 
 __all__ = [
     "CALIBRATION_ROLES",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_RETRIES",
     "JUDGE_GENERATE_CONFIG",
     "JUDGE_ROLE",
@@ -89,6 +91,7 @@ __all__ = [
     "chain_text",
     "cohen_kappa_ci",
     "correlation_ci",
+    "each",
     "field_agreements",
     "format_calibration",
     "json_object_with",

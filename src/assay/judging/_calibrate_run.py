@@ -20,8 +20,9 @@ from assay._paths import file_sha256
 from assay.judging._agreement import cohen_kappa_ci
 from assay.judging._ask import DEFAULT_RETRIES, JudgeFailure
 from assay.judging._calibration import Calibration, FieldAgreement, Scoring
+from assay.judging._each import each
 from assay.judging._prompt import JudgePrompt
-from assay.judging._scoring import judge_labels
+from assay.judging._scoring import JudgedLabels, judge_labels
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,21 @@ class LabelRun:
 
 async def calibrate_labels(model: Model, items: Sequence[LabelledItem], run: LabelRun) -> Calibration:
     """Ask ``model`` about every item under ``run.scoring`` and compare with the human labels per field."""
+
+    async def ask_one(item: LabelledItem) -> JudgedLabels | JudgeFailure:
+        try:
+            return await judge_labels(model, run.prompt, item.text, run.scoring, run.retries)
+        except JudgeFailure as ex:
+            return ex
+
     answers: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     methods: Counter[str] = Counter()
     calls = retries = 0
-    for item in items:
-        try:
-            judged = await judge_labels(model, run.prompt, item.text, run.scoring, run.retries)
-        except JudgeFailure as ex:
-            errors[item.id] = str(ex)
-            calls, retries = calls + ex.calls, retries + max(0, ex.calls - 1)
+    for item, judged in zip(items, await each(items, ask_one, f"calibrating {run.role}"), strict=True):
+        if isinstance(judged, JudgeFailure):
+            errors[item.id] = str(judged)
+            calls, retries = calls + judged.calls, retries + max(0, judged.calls - 1)
             continue
         answers[item.id] = judged.labels
         methods[judged.method] += 1

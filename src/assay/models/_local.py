@@ -39,6 +39,10 @@ from assay.models._toolproto import parse_tool_calls, to_plain_messages
 DEFAULT_MAX_TOKENS = 256
 DEFAULT_BATCH = 16
 
+#: Prompt x option rows scored in one forward pass: each row keeps its own copy of the prompt's key/value
+#: cache, so 16 prompts x 101 scale points would hold 1,616 copies (about 15 GB for SmolLM2 at 200 tokens).
+MAX_OPTION_ROWS = 256
+
 
 def resolve_checkpoint(model_name: str, model_args: dict[str, Any]) -> Path:
     """Return the checkpoint directory for ``assay/<model_name>``, consuming its own model args.
@@ -130,10 +134,9 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
         """Score one batch of prompts that share their options (in the scheduler's worker thread)."""
         from assay.activations import choice_logps
 
+        per_pass = max(1, min(self._batch_size, MAX_OPTION_ROWS // len(options)))
         try:
-            return choice_logps(
-                self.model, self.tokenizer, prompts, [list(options)] * len(prompts), self._batch_size
-            )
+            return choice_logps(self.model, self.tokenizer, prompts, [list(options)] * len(prompts), per_pass)
         finally:
             release_openmp_threads()
 

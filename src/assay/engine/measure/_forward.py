@@ -28,6 +28,7 @@ import torch
 
 from assay._precision import no_grad_in_precision
 from assay.activations import output_head, trunk
+from assay.activations._choice import common_prefix
 from assay.activations._trunk import (
     Edit,
     SharedPrefix,
@@ -56,14 +57,6 @@ class Verdict:
     starts: bool
     log_p: float
     matched: int
-
-
-def _common_prefix(seqs: Sequence[Sequence[int]]) -> int:
-    first, n = seqs[0], min(len(s) for s in seqs)
-    for i in range(n):
-        if any(s[i] != first[i] for s in seqs):
-            return i
-    return n
 
 
 @dataclass
@@ -134,7 +127,7 @@ class ContinuationSet:
     def verdicts(self, model: Any, batch_size: int = 32, shared_prefix: bool = True) -> list[Verdict]:
         """One teacher-forced pass per batch; the shared token prefix's key/value cache is computed once."""
         seqs = self.sequences
-        p = _common_prefix(self.prompts) - 1 if shared_prefix else 0
+        p = common_prefix(self.prompts) - 1 if shared_prefix else 0
         p = max(p, 0)
         device = model_device(model)
         body = trunk(model)
@@ -225,7 +218,7 @@ class ContinuationSet:
             RuntimeError: :meth:`cache_trunk` was not called.
         """
         cache = self._cached()
-        p = max(_common_prefix(self.prompts) - 1, 0)
+        p = max(common_prefix(self.prompts) - 1, 0)
         if p == 0:
             return None
         batches = _batches(len(self.prompts), batch_size)
@@ -252,7 +245,7 @@ class ContinuationSet:
         """
         if self.trunk_cache is None:
             raise RuntimeError("call cache_trunk(model, start) first")
-        p = max(_common_prefix(self.prompts) - 1, 0)
+        p = max(common_prefix(self.prompts) - 1, 0)
         batches = _batches(len(self.prompts), batch_size)
         return _trunk_prefix(model, self.trunk_cache, p, edit, batches) if p > 0 else None
 

@@ -21,10 +21,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay._errors import AssayError
 from assay._strict import Strict
 from assay._textfile import read_jsonl_models
-from assay.judging import Calibration, FieldAgreement, Scoring, cohen_kappa_ci, correlation_ci, model_keys
+from assay.judging import (
+    Calibration,
+    FieldAgreement,
+    Scoring,
+    cohen_kappa_ci,
+    correlation_ci,
+    each,
+    model_keys,
+)
 from assay.scoring._classifier import file_sha256
 from assay.scoring.rubric._ask import RubricSettings, score_transcript
-from assay.scoring.rubric._judge import PROMPT_SHA256, DimensionRecord, TranscriptMessage
+from assay.scoring.rubric._judge import PROMPT_SHA256, DimensionRecord, RubricScores, TranscriptMessage
 from assay.scoring.rubric._rubric import SCORE_MAX, SCORE_MIN, Rubric
 
 #: The calibration role of the rubric judge.
@@ -123,8 +131,11 @@ async def _judge_items(
     items: list[RubricLabelled], judge: Model, rubric: Rubric, settings: RubricSettings
 ) -> _Tally:
     tally = _Tally()
-    for item in items:
-        result = await score_transcript([judge], rubric, item.messages, settings)
+
+    async def one(item: RubricLabelled) -> RubricScores:
+        return await score_transcript([judge], rubric, item.messages, settings)
+
+    for item, result in zip(items, await each(items, one, "calibrating rubric-judge"), strict=True):
         tally.judged[item.id] = {n: s.score for n, s in result.scores.items()}
         tally.methods.update(s.method for s in result.scores.values())
         calls, retries = call_counts(result.dimensions)
