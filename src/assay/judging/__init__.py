@@ -24,6 +24,7 @@ from assay.judging._calibrate_run import (
     LabelRun,
     calibrate_labels,
     field_agreements,
+    label_judge_role,
     label_text,
 )
 from assay.judging._calibration import (
@@ -99,6 +100,7 @@ __all__ = [
     "judge_config",
     "judge_labels",
     "label_choices",
+    "label_judge_role",
     "label_text",
     "load_calibration",
     "make_models",

@@ -9,7 +9,7 @@ as agreement or disagreement).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from inspect_ai.model import Model
 from assay._paths import file_sha256
 from assay.judging._agreement import cohen_kappa_ci
 from assay.judging._ask import DEFAULT_RETRIES, JudgeFailure
-from assay.judging._calibration import Calibration, FieldAgreement, Scoring
+from assay.judging._calibration import Calibration, CalibrationRole, FieldAgreement, Scoring
 from assay.judging._each import each
 from assay.judging._prompt import JudgePrompt
 from assay.judging._scoring import JudgedLabels, judge_labels
@@ -108,3 +108,32 @@ async def calibrate_labels(model: Model, items: Sequence[LabelledItem], run: Lab
         fields=field_agreements(items, answers, fields),
         config_sha256=run.config_sha256,
     )
+
+
+def label_judge_role(
+    name: str,
+    description: str,
+    prompt: JudgePrompt,
+    default_labels: Callable[[], Path],
+    items: Callable[[Path], list[LabelledItem]],
+    config_sha256: Callable[[Model, Scoring], str],
+) -> CalibrationRole:
+    """A calibration role for a label judge: ``items(labels)`` put to the model, compared field by field.
+
+    Args:
+        name: The role's name (``assay calibrate NAME``).
+        description: One line for ``assay calibrate list``.
+        prompt: The judge prompt the items were rendered with.
+        default_labels: The built-in labelled set.
+        items: Reads a labelled set into prompts with their human labels (``AssayError`` on a bad file).
+        config_sha256: The configuration hash a scorer records for this model as the only judge under a
+            scoring mode (what a validation made from the calibration must match).
+    """
+
+    async def run(model: Model | None, labels: Path, scoring: Scoring, tuned_on_labels: bool) -> Calibration:
+        if model is None:
+            raise ValueError(f"{name} is played by a model: give one")
+        asked = LabelRun(name, prompt, labels, scoring, tuned_on_labels, config_sha256(model, scoring))
+        return await calibrate_labels(model, items(labels), asked)
+
+    return CalibrationRole(name=name, description=description, default_labels=default_labels, run=run)

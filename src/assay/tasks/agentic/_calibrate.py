@@ -12,15 +12,7 @@ from pathlib import Path
 
 from inspect_ai.model import Model
 
-from assay.judging import (
-    Calibration,
-    CalibrationRole,
-    LabelledItem,
-    LabelRun,
-    Scoring,
-    calibrate_labels,
-    judge_config,
-)
+from assay.judging import LabelledItem, Scoring, judge_config, label_judge_role
 from assay.scoring import LabelledTranscript, builtin_labels_path, judge_classifier, load_labelled
 from assay.tasks.agentic._factors import Condition
 from assay.tasks.agentic._judge_prompt import AGENTIC_JUDGE, judge_input
@@ -38,32 +30,23 @@ def agentic_judge_sha256(model: Model, scoring: Scoring) -> str:
     return judge_classifier(judge_config([model], AGENTIC_JUDGE, scoring=scoring)).config_sha256
 
 
-async def calibrate_agentic_judge(
-    model: Model | None, labels: Path, scoring: Scoring, tuned_on_labels: bool
-) -> Calibration:
-    """Ask ``model`` about every labelled transcript and compare each labelled field with the human label.
+def labelled_items(labels: Path) -> list[LabelledItem]:
+    """The labelled transcripts as agentic judge prompts, each with its human labels.
 
     Raises:
         AssayError: Bad labels file.
-        ValueError: No model (the role needs one; ``assay calibrate`` checks this first).
     """
-    if model is None:
-        raise ValueError("the agentic judge is a model: give one")
-    items = [LabelledItem(i.id, agentic_judge_text(i), dict(i.labels)) for i in load_labelled(labels)]
-    run = LabelRun(
-        role="agentic-judge",
-        prompt=AGENTIC_JUDGE,
-        labels_path=labels,
-        scoring=scoring,
-        tuned_on_labels=tuned_on_labels,
-        config_sha256=agentic_judge_sha256(model, scoring),
-    )
-    return await calibrate_labels(model, items, run)
+    return [LabelledItem(i.id, agentic_judge_text(i), dict(i.labels)) for i in load_labelled(labels)]
 
 
-AGENTIC_JUDGE_ROLE = CalibrationRole(
+AGENTIC_JUDGE_ROLE = label_judge_role(
     name="agentic-judge",
     description="the agentic judge (verdict, intent, ethics, belief, refusal: kappa per labelled field)",
+    prompt=AGENTIC_JUDGE,
     default_labels=builtin_labels_path,
-    run=calibrate_agentic_judge,
+    items=labelled_items,
+    config_sha256=agentic_judge_sha256,
 )
+
+#: Ask a model about every labelled transcript and compare each labelled field with the human label.
+calibrate_agentic_judge = AGENTIC_JUDGE_ROLE.run

@@ -15,15 +15,7 @@ from inspect_ai.model import Model
 
 from assay._strict import Strict
 from assay._textfile import read_jsonl_models
-from assay.judging import (
-    Calibration,
-    CalibrationRole,
-    LabelledItem,
-    LabelRun,
-    Scoring,
-    calibrate_labels,
-    judge_config,
-)
+from assay.judging import LabelledItem, Scoring, judge_config, label_judge_role
 from assay.scoring import judge_classifier
 from assay.tasks.interrogation._classify import AnswerLabel
 from assay.tasks.interrogation._judge import INTERROGATION_JUDGE
@@ -64,31 +56,14 @@ def interrogation_judge_sha256(model: Model, scoring: Scoring) -> str:
     return judge_classifier(judge_config([model], INTERROGATION_JUDGE, scoring=scoring)).config_sha256
 
 
-async def calibrate_interrogation_judge(
-    model: Model | None, labels: Path, scoring: Scoring, tuned_on_labels: bool
-) -> Calibration:
-    """Ask ``model`` about every labelled answer and compare its ``answer`` label with the human one.
-
-    Raises:
-        AssayError: Bad labels file.
-        ValueError: No model (``assay calibrate`` checks this first).
-    """
-    if model is None:
-        raise ValueError("the interrogation judge is a model: give one")
-    run = LabelRun(
-        role="interrogation-judge",
-        prompt=INTERROGATION_JUDGE,
-        labels_path=labels,
-        scoring=scoring,
-        tuned_on_labels=tuned_on_labels,
-        config_sha256=interrogation_judge_sha256(model, scoring),
-    )
-    return await calibrate_labels(model, labelled_items(labels), run)
-
-
-INTERROGATION_JUDGE_CALIBRATION = CalibrationRole(
+INTERROGATION_JUDGE_CALIBRATION = label_judge_role(
     name="interrogation-judge",
     description="the interrogation judge (answer: admits, denies or evades; kappa)",
+    prompt=INTERROGATION_JUDGE,
     default_labels=answer_labels_path,
-    run=calibrate_interrogation_judge,
+    items=labelled_items,
+    config_sha256=interrogation_judge_sha256,
 )
+
+#: Ask a model about every labelled answer and compare its ``answer`` label with the human one.
+calibrate_interrogation_judge = INTERROGATION_JUDGE_CALIBRATION.run
