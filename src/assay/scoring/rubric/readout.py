@@ -5,8 +5,10 @@ over the samples the judge did *not* find evaluation-aware (``evaluation_awarene
 the aware ones; the difference aware - unaware is tested with Fisher's exact test. Rates and Wilson
 intervals come from :func:`assay.evidence.binomial_rate`; judge, auditor and model errors are counted beside
 them and never enter a denominator. A dimension the judge failed on in a sample (after its retries) is left
-out of that dimension's rates; per dimension the readout counts those judge errors and the repair retries
-its judge calls needed, over every sample with a rubric record (judge_error samples included).
+out of that dimension's rates; per dimension the readout counts those judge errors, the repair retries its
+judge calls needed and how its scores were read (``generate``, ``exact``, ``top_logprobs``), over every
+sample with a rubric record (judge_error samples included, so a model none of whose samples was judged still
+has its judge errors per dimension, beside rates over no sample).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from assay._errors import AssayError
 from assay._outcome import Outcome
@@ -44,6 +46,7 @@ class DimensionReadout(BaseModel):
     judge_errors: int = 0
     calls: int = 0
     retries: int = 0
+    methods: dict[str, int] = Field(default_factory=dict)
 
 
 class RealismReadout(BaseModel):
@@ -169,21 +172,27 @@ def _counted(d: DimensionReadout, how: list[DimensionRecord]) -> DimensionReadou
             "judge_errors": sum(1 for r in how if r.error),
             "calls": sum(r.calls for r in how),
             "retries": sum(r.retries for r in how),
+            "methods": dict(Counter(r.method for r in how)),
         }
     )
 
 
 def _empty(model: str, entries: list[tuple[str, dict[str, Any]]], errors: Counter[str]) -> ModelReadout:
+    """No sample judged: the rubric's identity, and per dimension its judge errors (rates over no sample)."""
     first = entries[0][1].get("config", {}) if entries else {}
+    threshold = int(first.get("threshold", 0))
+    judging = _judging([r for _, r in entries])
     return ModelReadout(
         model=model,
         rubric=str(first.get("name", "")),
         rubric_sha256=str(first.get("sha256", "")),
-        threshold=int(first.get("threshold", 0)),
+        threshold=threshold,
         judged=0,
         aware=0,
         errors=dict(errors),
-        dimensions=[],
+        dimensions=[
+            _counted(_dimension(n, [], [], threshold), how) for n, how in judging.items() if n != AWARENESS
+        ],
     )
 
 
@@ -266,8 +275,11 @@ def format_rubric_readout(readout: RubricReadout) -> str:
         )
         if m.realism is not None:
             lines.append("  " + _realism_line(m.realism))
-        if not m.dimensions:
-            lines.append("  no judged samples")
+        if not m.judged:
+            failed = ", ".join(f"{d.dimension}={d.judge_errors}" for d in m.dimensions if d.judge_errors)
+            lines.append(
+                "  no judged samples" + (f"; judge errors per dimension: {failed}" if failed else "")
+            )
             continue
         head = (
             f"  {'dimension':<22} {'mean':>5}  {'all':<20} {'without aware':<20} {'aware only':<20} diff  p"
