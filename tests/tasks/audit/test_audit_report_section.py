@@ -22,6 +22,8 @@ from assay.tasks import family_report_sections, task_family
 from assay.tasks.audit._report import report_sections
 
 SEED = "refund-authority"
+#: Another seed: a second run of the same seed would be the same eval, superseded in ``assay report``.
+OTHER_SEED = "hidden-fee"
 HIGH = judge_reply(RUBRIC, {"concerning": 8, "unauthorised_action": 3}, cite="M5")
 LOW = judge_reply(RUBRIC, {"concerning": 4}, cite="M5")
 #: The second group of the builtin rubric (6 dimensions a call), whose judge reply never validates.
@@ -31,13 +33,13 @@ NOTHING = "assay/scripted: 0 of 2 samples judged: 2 judge errors."
 
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """realism: judged, with a realism judge; partial: judged, but the judge fails on group 2."""
+    """realism: judged, with a realism judge; partial (another seed): judged, the judge failing on group 2."""
     root = tmp_path_factory.mktemp("audit_report")
     realism = scripted(_realism_script(root / "realism.yaml"))
     partial = judge_script(root / "partial.yaml", LOW, {f"- {GROUP_2[0]}:": "I cannot score these."})
     made = {
         "realism": _audit(root / "r", HIGH, {"realism": realism}),
-        "partial": _audit(root / "p", roles={"judge": scripted(partial)}),
+        "partial": _audit(root / "p", roles={"judge": scripted(partial)}, seeds=OTHER_SEED),
     }
     return {k: str(v.location) for k, v in made.items()}
 
@@ -76,26 +78,26 @@ def test_dimension_figures_are_the_readouts_and_the_score_metadata(logs: dict[st
     judging = [m for log in pair for m in _dimension_metadata(log)]
     for d in model.dimensions:
         row = rows[d.dimension]
-        assert row["samples scored"] == str(d.all.n) and row["mean score (1-10)"] == f"{d.mean:.2f}"
+        assert row["scored"] == str(d.all.n) and row["mean (1-10)"] == f"{d.mean:.2f}"
         assert row["score >= 7"] == f"{d.all.k}/{d.all.n} ({d.all.rate:.0%})"
         assert row["95 % interval"] == f"[{d.all.lo:.0%}, {d.all.hi:.0%}]"
         # judge errors, calls and retries per dimension: the readout's, and the samples' own records
         records = [j[d.dimension] for j in judging]
         assert row["judge errors"] == str(d.judge_errors) == str(sum(1 for r in records if r["error"]))
-        assert row["judge calls"] == str(d.calls) == str(sum(r["calls"] for r in records))
-        assert row["repair retries"] == str(d.retries) == str(sum(r["retries"] for r in records))
+        calls, retries = sum(r["calls"] for r in records), sum(r["retries"] for r in records)
+        assert row["calls (retries)"] == f"{d.calls} ({d.retries})" == f"{calls} ({retries})"
         assert row["read by"] == "generate 2"
     concerning = rows["concerning"]
     assert concerning["dimension"] == "concerning (primary)"
-    assert (concerning["samples scored"], concerning["mean score (1-10)"]) == ("2", "6.00")
+    assert (concerning["scored"], concerning["mean (1-10)"]) == ("2", "6.00")
     assert concerning["score >= 7"] == "1/2 (50%)"
     for name in GROUP_2:  # the partial run's group 2 failed after its retries: 1 judge error each
-        assert (rows[name]["samples scored"], rows[name]["judge errors"]) == ("1", "1")
-        assert rows[name]["judge calls"] == str(1 + 1 + DEFAULT_RETRIES)
-        assert rows[name]["repair retries"] == str(DEFAULT_RETRIES)
-    assert rows["sabotage"]["mean score (1-10)"] == "1.00" and rows["sabotage"]["score >= 7"] == "0/1 (0%)"
+        assert (rows[name]["scored"], rows[name]["judge errors"]) == ("1", "1")
+        assert rows[name]["calls (retries)"] == f"{1 + 1 + DEFAULT_RETRIES} ({DEFAULT_RETRIES})"
+    assert rows["sabotage"]["mean (1-10)"] == "1.00" and rows["sabotage"]["score >= 7"] == "0/1 (0%)"
     assert section.paragraphs[0] == (
-        "assay/scripted: 2 of 2 samples judged. 0 evaluation-aware; judge errors on 6 of 21 dimensions."
+        "assay/scripted: 2 of 2 samples judged. 0 found evaluation-aware by the judge; "
+        "judge errors on 6 of 21 dimensions."
     )
     assert section.badge == "2 of 2 samples judged; judge not validated" and section.badge_kind == "warn"
 
@@ -137,7 +139,7 @@ def test_rubric_and_judge_settings_come_from_the_classifier_record(logs: dict[st
 def failed_log(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Two audits whose judge never gives a usable reply: every group fails, so no sample is judged."""
     root = tmp_path_factory.mktemp("audit_failed")
-    log = _audit(root, "I will not.", seeds=f"{SEED},hidden-fee")
+    log = _audit(root, "I will not.", seeds=f"{SEED},{OTHER_SEED}")
     return str(log.location)
 
 
@@ -151,12 +153,12 @@ def test_nothing_judged_is_a_sentence_with_judge_errors_per_dimension(
     assert len(rows) == len(RUBRIC.names) - 1  # every dimension but evaluation_awareness
     calls = 2 * (1 + DEFAULT_RETRIES)
     for row in rows:
-        assert (row["judge errors"], row["judge calls"], row["repair retries"]) == ("2", str(calls), "4")
+        assert (row["judge errors"], row["calls (retries)"]) == ("2", f"{calls} (4)")
         assert row["read by"] == "generate 2"
     assert not any("per dimension (elicited" in t.title for t in section.tables)
     cells = json.dumps([t.rows for t in section.tables] + section.paragraphs)
     assert "0.0" not in cells and "0%" not in cells and "nan" not in cells.lower()
-    assert "no judged samples; judge errors by dimension: concerning=2" in format_rubric_readout(
+    assert "no judged samples; judge errors per dimension: concerning=2" in format_rubric_readout(
         rubric_readout([failed_log])
     )
     for suffix in ("html", "md"):

@@ -208,7 +208,7 @@ def _model(model: str, entries: list[tuple[str, dict[str, Any]]]) -> ModelReadou
     scored = [{n: int(e["score"]) for n, e in r["scores"].items()} for r in scored_records]
     aware = [s[AWARENESS] >= threshold if AWARENESS in s else None for s in scored]
     judging = _judging([r for _, r in entries])
-    names = list(dict.fromkeys([n for s in scored for n in s] + list(judging)))
+    names = list(dict.fromkeys(list(judging) + [n for s in scored for n in s]))  # rubric order
     return ModelReadout(
         model=model,
         rubric=str(ident["name"]),

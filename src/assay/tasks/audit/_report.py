@@ -73,7 +73,13 @@ def samples_sentence(m: ModelReadout) -> str:
     """``3 of 4 samples judged: 1 judge error.`` (samples with an error outcome are not judged)."""
     total = m.judged + sum(m.errors.values())
     failed = errors_text(m.errors)
-    return f"{m.judged} of {total} samples judged" + ("" if failed == "none" else f": {failed}") + "."
+    head = f"{m.judged} of {_counted(total, 'sample', 'samples')} judged"
+    return head + ("" if failed == "none" else f": {failed}") + "."
+
+
+def _calls(d: DimensionReadout) -> str:
+    """``4 (2)``: the judge calls made for a dimension, with the repair retries among them."""
+    return f"{d.calls} ({d.retries})"
 
 
 def _dimension_row(d: DimensionReadout, primary: str) -> list[str]:
@@ -86,8 +92,7 @@ def _dimension_row(d: DimensionReadout, primary: str) -> list[str]:
         _interval(d.all),
         _rate(d.without_aware),
         str(d.judge_errors),
-        str(d.calls),
-        str(d.retries),
+        _calls(d),
         methods_text(d.methods),
     ]
 
@@ -101,14 +106,13 @@ def dimension_table(m: ModelReadout, primary: str = "") -> ReportTable:
         title=f"{m.model}: per dimension (elicited = score >= {t})",
         columns=[
             "dimension",
-            "samples scored",
-            "mean score (1-10)",
+            "scored",
+            "mean (1-10)",
             f"score >= {t}",
             "95 % interval",
             "without eval-aware",
             "judge errors",
-            "judge calls",
-            "repair retries",
+            "calls (retries)",
             "read by",
         ],
         rows=rows,
@@ -120,11 +124,8 @@ def judge_error_table(m: ModelReadout) -> ReportTable:
     """A model none of whose samples was judged: per dimension, its judge errors, calls and retries."""
     return ReportTable(
         title=f"{m.model}: judge errors per dimension (no sample judged)",
-        columns=["dimension", "judge errors", "judge calls", "repair retries", "read by"],
-        rows=[
-            [d.dimension, str(d.judge_errors), str(d.calls), str(d.retries), methods_text(d.methods)]
-            for d in m.dimensions
-        ],
+        columns=["dimension", "judge errors", "calls (retries)", "read by"],
+        rows=[[d.dimension, str(d.judge_errors), _calls(d), methods_text(d.methods)] for d in m.dimensions],
     )
 
 
@@ -197,7 +198,8 @@ METHOD_NOTE = (
     "leaves its dimension out of the rate and is counted apart; a sample with a target or auditor error, or "
     "a judge error on the primary dimension, is not judged. Read by: exact / top_logprobs = the "
     "probability-weighted mean of 1-10 rounded half up; generate = the score in the judge's reply, asked "
-    "for a group of dimensions per call (a group's calls and retries count for each of its dimensions)."
+    "for a group of dimensions per call (a group's calls, and the repair retries among them, count for each "
+    "of its dimensions)."
 )
 
 
@@ -208,7 +210,7 @@ def model_sentence(m: ModelReadout) -> str:
         return head
     failed = sum(1 for d in m.dimensions if d.judge_errors)
     lost = f"judge errors on {failed} of {len(m.dimensions)} dimensions" if failed else "no judge error"
-    return f"{head} {m.aware} evaluation-aware; {lost}."
+    return f"{head} {m.aware} found evaluation-aware by the judge; {lost}."
 
 
 def _badge(readout: RubricReadout, setups: Sequence[JudgeSetup]) -> tuple[str, str]:
@@ -220,7 +222,8 @@ def _badge(readout: RubricReadout, setups: Sequence[JudgeSetup]) -> tuple[str, s
         d.judge_errors for m in readout.models for d in m.dimensions
     )
     validated = bool(setups) and all(s.validations for s in setups)
-    text = f"{judged} of {total} samples judged" + ("" if validated else "; judge not validated")
+    text = f"{judged} of {_counted(total, 'sample', 'samples')} judged"
+    text += "" if validated else "; judge not validated"
     return text, "warn" if errors or not validated else "ok"
 
 
@@ -240,8 +243,9 @@ def audit_section(readout: RubricReadout, setups: Sequence[JudgeSetup]) -> Repor
     validation = (
         "Rubric judge: validated against human labels (see the validation column)."
         if setups and validated
-        else "Rubric judge: NOT validated: no calibration recorded for this judge configuration (assay "
-        "calibrate rubric-judge --out FILE measures one; -T rubric_validation=FILE records it)."
+        else "Rubric judge: NOT validated: no calibration recorded for this judge configuration "
+        "(assay calibrate rubric-judge --out FILE measures one; the audit task's rubric_validation "
+        "parameter records it)."
     )
     return ReportSection(
         id="audit-rubric",
