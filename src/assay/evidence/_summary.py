@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -88,6 +89,31 @@ class PowerSummary(BaseModel):
     mde: float
 
 
+def classifier_lines(table: pd.DataFrame) -> list[str]:
+    """One line per distinct classifier behind the outcomes: kind, name, version, hash, validations.
+
+    Read from the table's ``classifier`` cells (JSON lists of records); rows without one, and records that do
+    not read (checklist S3.4 reports those), add nothing.
+    """
+    seen: dict[str, str] = {}
+    cells: list[str] = table["classifier"].tolist() if "classifier" in table.columns else []
+    for cell in cells:
+        try:
+            records = json.loads(cell) if cell else []
+        except (TypeError, ValueError):
+            continue
+        for rec in records if isinstance(records, list) else []:
+            if not isinstance(rec, dict) or not {"kind", "name", "version", "config_sha256"} <= set(rec):
+                continue
+            checked = len(rec.get("validations") or [])
+            validated = f"{checked} validation record(s)" if checked else "no validation record"
+            config = rec["config_sha256"]
+            seen.setdefault(
+                config, f"{rec['kind']} {rec['name']} v{rec['version']} ({config[:12]}; {validated})"
+            )
+    return sorted(seen.values())
+
+
 class Provenance(BaseModel):
     """Where the numbers come from: logs, models, prompts, judges, seeds, tokens."""
 
@@ -96,6 +122,7 @@ class Provenance(BaseModel):
     tasks: list[str] = Field(default_factory=list)
     scorers: list[str] = Field(default_factory=list)
     judge_configs: list[str] = Field(default_factory=list)
+    classifiers: list[str] = Field(default_factory=list)
     n_prompt_hashes: int = 0
     n_rows_without_hash: int = 0
     prompt_set_sha256: str = ""
@@ -214,6 +241,7 @@ def _provenance(table: pd.DataFrame) -> Provenance:
         tasks=_distinct(table["task"]),
         scorers=_distinct(table["scorer"]),
         judge_configs=_distinct(table["judge_config"]),
+        classifiers=classifier_lines(table),
         n_prompt_hashes=len(hashes),
         n_rows_without_hash=int((table["prompt_sha256"] == "").sum()),
         prompt_set_sha256=hashlib.sha256("\n".join(hashes).encode()).hexdigest() if hashes else "",

@@ -332,6 +332,8 @@ def provenance_section(s: EvidenceSummary) -> ReportSection:
     paras.append(
         "Judge configurations: " + ("; ".join(judges) if judges else "none (no LLM judge recorded)") + "."
     )
+    if p.classifiers:
+        paras.append("Classifiers behind the outcomes: " + "; ".join(p.classifiers) + ".")
     cols = ["log", "task", "model", "scorer", "created", "rows", "epochs", "temperature", "seed", "tokens"]
     rows = [[str(log.get(c if c != "tokens" else "total_tokens", "")) for c in cols] for log in p.logs]
     return ReportSection(

@@ -187,6 +187,9 @@ def test_assay_report_shows_the_section_in_html_markdown_and_json(
         assert "1/2 (50%)" in body and "Realism of the auditor" in body
     [data] = [s["data"] for s in json.loads(text["json"])["extra_sections"] if s["id"] == "audit-rubric"]
     assert data["readout"]["models"][0]["judged"] == 2 and data["judges"][0]["samples"] == 2
+    # provenance names the rubric judge behind the outcomes (no LLM-judge record is written for it)
+    assert "Classifiers behind the outcomes: rubric_judge assay-builtin v1 (" in text["md"]
+    assert "no validation record" in text["md"]
 
 
 def test_a_log_probability_judge_is_counted_by_method(logs: dict[str, str], tmp_path: Path) -> None:
