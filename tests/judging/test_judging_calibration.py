@@ -60,3 +60,13 @@ def test_unknown_role_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> 
     assert info.value.code == 2 and err.count("\n") == 1 and "unknown role 'no-such-role'" in err
     with pytest.raises(AssayError, match="ROLE: unknown role"):
         calibration_role("no-such-role")
+
+
+def test_list_prints_one_line_per_role(capsys: pytest.CaptureFixture[str]) -> None:
+    from assay.judging import CALIBRATION_ROLES
+
+    with pytest.raises(SystemExit) as info:
+        main(["calibrate", "list"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert info.value.code == 0 and len(lines) == len(CALIBRATION_ROLES) >= 6
+    assert [line.split(":")[0] for line in lines] == sorted(CALIBRATION_ROLES)

@@ -22,11 +22,11 @@ def _load_roles() -> None:
     load_studies()
 
 
-def _role_help() -> str:
+def _role_lines() -> list[str]:
     from assay.judging import CALIBRATION_ROLES
 
     _load_roles()
-    return "; ".join(f"{name}: {r.description}" for name, r in sorted(CALIBRATION_ROLES.items()))
+    return [f"{name}: {r.description}" for name, r in sorted(CALIBRATION_ROLES.items())]
 
 
 @click.command(name="calibrate")
@@ -70,7 +70,7 @@ def calibrate_command(
 
     _load_roles()
     if role == "list":
-        click.echo(_role_help().replace("; ", "\n") or "no role registered")
+        click.echo("\n".join(_role_lines()) or "no role registered")
         return
     spec = calibration_role(role)
     if spec.needs_model and not model_name:
