@@ -44,6 +44,7 @@ from assay.judging import (
     ReplyError,
     Scoring,
     ask,
+    each,
     parse_number,
     score_options,
 )
@@ -265,13 +266,12 @@ async def judge_items(
     concurrency: int = 16,
 ) -> list[JudgedAnswer]:
     """Judge ``(question, answer)`` items on both criteria; one :class:`JudgedAnswer` per item, in order."""
-    sem = asyncio.Semaphore(concurrency)
 
-    async def one(criterion: Criterion, q: str, a: str) -> Verdict:
-        async with sem:
-            return await judge_one(model, prompts[criterion], criterion, scoring, q, a)
+    async def one(asked: tuple[Criterion, str, str]) -> Verdict:
+        criterion, q, a = asked
+        return await judge_one(model, prompts[criterion], criterion, scoring, q, a)
 
-    flat = await asyncio.gather(*(one(c, q, a) for q, a in items for c in CRITERIA))
+    flat = await each([(c, q, a) for q, a in items for c in CRITERIA], one, "judging answers", concurrency)
     return [JudgedAnswer(alignment=flat[i], coherence=flat[i + 1]) for i in range(0, len(flat), 2)]
 
 

@@ -12,7 +12,6 @@ treated as independent, the number of distinct claims recorded in ``config``) an
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from inspect_ai.model import Model
 
 from assay._errors import AssayError
 from assay._paths import file_sha256
-from assay.judging import Calibration, CalibrationRole, FieldAgreement, Scoring, correlation_ci
+from assay.judging import Calibration, CalibrationRole, FieldAgreement, Scoring, correlation_ci, each
 from assay.tasks.persuasion._claims import HumanRating, load_human_ratings
 from assay.tasks.persuasion._prompts import DEFAULT_PERSONAS, RATER_PROMPT
 from assay.tasks.persuasion._raters import RaterRating, build_panel, panel_config, rate_with_panel
@@ -68,13 +67,11 @@ async def calibrate_rater(
         raise AssayError("--model: the rater role needs the model that plays it")
     rows = load_human_ratings(labels, need_ratings=True)
     panel = build_panel([model], DEFAULT_PERSONAS)
-    sem = asyncio.Semaphore(CONCURRENCY)
 
     async def rate(row: HumanRating) -> list[RaterRating]:
-        async with sem:
-            return await rate_with_panel(panel, row.claim, row.argument, scoring)
+        return await rate_with_panel(panel, row.claim, row.argument, scoring)
 
-    rated = await asyncio.gather(*(rate(row) for row in rows))
+    rated = await each(rows, rate, "calibrating rater", CONCURRENCY)
     ids = [f"row {i}" for i in range(1, len(rows) + 1)]
     errors = {
         i: "; ".join(f"{r.rater}: {r.status}: {r.detail}" for r in ratings)[:300]
