@@ -36,6 +36,7 @@ SETS = {
     "set_e": ROOT / "tests/evidence/data/language_fresh_e.yaml",
     "set_f": ROOT / "tests/evidence/data/language_fresh_f.yaml",
     "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
+    "probe8": ROOT / "tests/evidence/data/language_round8_probe.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
