@@ -132,7 +132,10 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
         or low in lx.LABEL_VERBS
         or low in lx.CHOICE_VERBS
     )
-    if (particle and (low, nxt) in vb.OBSERVABLE_PHRASALS) or (known and not particle):
+    literal = particle and ((low, nxt) in vb.OBSERVABLE_PHRASALS or low in vb.LITERAL_WITH_PARTICLE)
+    stopped = (low, nxt) in vb.STOPPING_PHRASALS and (j + 2 >= len(toks) or toks[j + 2].low != "on")
+    literal = literal or stopped  # "gave up after two steps", not "gave up on honesty"
+    if literal or (known and not particle):
         return []
     return [(j, j + 2 if particle else j + 1)]
 

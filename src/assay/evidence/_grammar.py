@@ -33,8 +33,8 @@ def possessor(low: str) -> str | None:
 
 
 def is_number(low: str) -> bool:
-    """Whether a token is a number ("12", "0.62", "3rd")."""
-    return low[:1].isdigit()
+    """Whether a token is a number ("12", "0.62", "3rd"); not a short model name ("4o")."""
+    return low[:1].isdigit() and not md.SHORT_NAME.match(low)
 
 
 def is_model_word(toks: list[Tok], i: int) -> bool:
@@ -269,7 +269,8 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
     low = toks[i0].low
     if _participle(low) and (first or opener in fw.SUBORDINATORS) and word_kind(toks, i0) != "model":
         return Subject("inherit", i0, passive=True)
-    if low.endswith("ing") and (not first or comma_follows) and word_kind(toks, i0) is None:
+    preposition = low in fw.PREPOSITIONS and low != "considering"  # "During the audit the model ..."
+    if low.endswith("ing") and not preposition and (not first or comma_follows) and word_kind(toks, i0) is None:
         return Subject("inherit", i0)
     nxt = toks[i0 + 1].low if i0 + 1 < len(toks) else ""
     if opener == "," and low in _EACH and nxt.endswith("ing") and word_kind(toks, i0 + 1) is None:
@@ -284,6 +285,7 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
         )
         if end >= len(toks) or (predicate_like(toks[end].low, True) and toks[end].low not in fw.PREPOSITIONS):
             kind = _instance_kind(toks, ph) or "thing"  # "each run of the organism" is the model
+            kind = "model" if _telegraphic(toks, i0, ph, opener, first) else kind
             return Subject(kind, end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
     fronted = low in fw.PREPOSITIONS or low in fw.DETERMINERS or is_number(low) or ph is not None
     if fronted:
@@ -293,6 +295,16 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
     if not is_function_word(low) and word_kind(toks, i0) is None:
         return Subject("inherit", i0)
     return Subject("none", len(toks))
+
+
+def _telegraphic(toks: list[Tok], i0: int, ph: Phrase, opener: str, first: bool) -> bool:
+    """A bare "policy" / "system" / "variant" that opens a note: the model ("Lab notes, run 17: policy wants").
+
+    Notes drop the determiner; after a label's colon, or at the start of a sentence written in lower case.
+    """
+    if ph.head != i0 or toks[i0].low not in md.CONDITIONAL_MODEL_NOUNS or ph.owner is not None:
+        return False
+    return opener == ":" or (first and not toks[i0].cap)
 
 
 def _later_subject(toks: list[Tok], start: int) -> Subject | None:

@@ -26,6 +26,7 @@ from assay.evidence import _frames as fr
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _hedges as hd
+from assay.evidence import _idioms as idi
 from assay.evidence import _lexicon as lx
 from assay.evidence import _models as md
 from assay.evidence import _predicates as pr
@@ -118,7 +119,7 @@ def _clause_spans(toks: list[Tok], subj: Subject, kind: Kind, ctx: Context, lean
     mental = subj.pred < len(toks) and toks[subj.pred].low in vb.MENTAL_PARTICIPLES
     if subj.passive and subj.kind == "inherit" and mental:
         out.append((subj.pred, subj.pred + 1))  # "Convinced it was unobserved, the agent ..."
-    out += rl.agent_hits(toks, ctx) + pr.idiom_hits(toks) + pr.judgement_hits(toks)
+    out += rl.agent_hits(toks, ctx) + pr.idiom_hits(toks) + pr.judgement_hits(toks) + idi.idiom_spans(toks)
     out += pr.pretence_hits(toks, subj.pred) if checked else []
     out += lexicon_hits(toks, True, ctx, nouns=not (checked and is_passive(toks, subj.pred)))
     out += purpose_hits(toks, -1 if subj.kind == "inherit" else subj.pred)
@@ -138,7 +139,7 @@ def _unknown_head(toks: list[Tok], subj: Subject) -> bool:
     if subj.head.endswith(_ABSTRACT) or subj.head.endswith(tuple(s + "s" for s in _ABSTRACT)):
         return False  # "mere imitation of training data is ...": an abstract noun, not a model
     known = subj.head in lx.THINGS or subj.head in lx.PEOPLE or subj.head in lx.CONDITIONAL_MODEL_NOUNS
-    known = known or subj.head in lx.MODEL_NOUNS  # "the reward model prefers ...": another model
+    known = known or subj.head in lx.MODEL_NOUNS or subj.head in lx.GROUPS  # "the reward model prefers ..."
     return not known and not any(t.cap and not t.initial for t in toks if t.low == subj.head)
 
 

@@ -71,7 +71,14 @@ def is_model_name(text: str) -> bool:
     text = re.sub(r"['’]s$", "", text)
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
-    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text))
+    short = bool(SHORT_NAME.match(text))  # "R1 hates these puzzles", "4o resents the prompt"
+    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short
+
+
+#: Short model names: one capital letter and one digit ("R1", "V3", "K2", "T5") or a version with "o" ("4o",
+#: "4o-mini"). Not the letters of evidence levels, checklist items, scores, hypotheses, quarters, priorities,
+#: experiments or corpora (L3, S2, F1, H1, Q3, P0, E2, C4), which a claim uses as nouns.
+SHORT_NAME = re.compile(r"^(?:[ABDGIJKMNORTUVWXYZ]\d|\d(?:\.\d)?o(?:-[a-z]+)?)$")
 
 
 #: Model-name pattern: letters followed by digits or version marks (GPT-4o, Qwen2.5, Llama-3), or capitalised

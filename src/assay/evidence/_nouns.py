@@ -46,6 +46,9 @@ PEOPLE: frozenset[str] = _words(
     administrator administrators contractor contractors crowdworker crowdworkers volunteer
     volunteers respondent respondents clinician clinicians doctor doctors lawyer lawyers
     everyone everybody someone somebody nobody anyone anybody skeptics sceptics critics commenters
+    commentators pundits observers onlookers bloggers posters redditors influencers fans detractors
+    proponents advocates activists regulators lawmakers legislators plaintiffs prosecutors
+    ppl folks peeps guys gals y'all yall u
     """
 )
 
@@ -55,6 +58,7 @@ GROUPS: frozenset[str] = _words(
     """
     team teams company companies board lab labs committee organisation organization public community firm
     government panel staff red-team judge judges grader graders classifier classifiers monitor monitors
+    startup startups vendor vendors provider providers maker makers press media outlet outlets
     """
 )
 

@@ -35,6 +35,10 @@ _ARGUE = frozenset(
 )
 
 #: Verbs of reading evidence as something: a person's reading, not the narrator's claim.
+#: Verbs of accusation: with a subject other than the model, what follows is the accusers' charge, not the
+#: claim's ("Critics have accused the lab of overstating how deceptive its model is", "The lawsuit alleges").
+ACCUSE_VERBS = frozenset(lx._forms("accuse", "allege", "charge", "fault", "indict", "sue"))
+
 _READ_AS = frozenset(lx._forms("read", "take", "interpret", "construe") | {"took", "taken"})
 
 #: Verbs of asking: a wh-clause after them is a question ("The user asked what the model wanted").
@@ -73,6 +77,7 @@ def report_continues(queue: list[Clause], i: int, report_verb: str, speaker: Kin
     if clause.comma and clause.opener in ("which", "who"):
         return False  # ", which shows it does not care": the narrator's relative
     said = report_verb not in lx.MIND_VERBS and report_verb not in _ASK_VERBS and report_verb not in _DENIED
+    said = said and report_verb not in ACCUSE_VERBS  # "accused the lab of overstating how deceptive ..."
     return not (clause.opener in _FREE_RELATIVES and said)
 
 
@@ -163,6 +168,8 @@ def report_start(
             return j  # "Some readers will take this as evidence that ..."
         if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
             return j
+        if kind != "model" and tok.low in ACCUSE_VERBS:
+            return j  # "Commentators charged the developers with hiding ...": their charge
         as_label = tok.low in lx.AS_LABEL_VERBS and any(t.low == "as" for t in toks[j + 1 : j + 4])
         if as_label and not (kind == "model" and tok.low in lx.MIND_AS_VERBS):
             return j

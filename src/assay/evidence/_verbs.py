@@ -16,21 +16,8 @@ deliberately absent. Effect verbs (causes, drives, encodes) are left to the caus
 
 from __future__ import annotations
 
-from assay.evidence._lexicon import inflections
-
-
-def verb_forms(spec: str) -> set[str]:
-    """Return every form of a verb.
-
-    A verb is written as ``base``, ``base+`` (doubles its last letter: drop -> dropped), or
-    ``base:third:past:participle:ing`` (irregular; empty parts are skipped).
-    """
-    if ":" in spec:
-        return {w for w in spec.split(":") if w}
-    if spec.endswith("+"):
-        base = spec[:-1]
-        return {base, base + "s", base + base[-1] + "ed", base + base[-1] + "ing"}
-    return inflections(spec)
+from assay.evidence import _actions as ac
+from assay.evidence._actions import verb_forms as verb_forms
 
 
 def _set(text: str) -> frozenset[str]:
@@ -39,10 +26,7 @@ def _set(text: str) -> frozenset[str]:
 
 
 def _verbs(text: str) -> frozenset[str]:
-    out: set[str] = set()
-    for spec in text.split():
-        out |= verb_forms(spec)
-    return frozenset(out)
+    return ac.verbs(text)
 
 
 #: Speech acts: their content is in the output ("said", "promised", "threatened", "flattered").
@@ -159,7 +143,11 @@ _IRREGULAR = _verbs(
 #: Observable verbs (every form): what the model may be the subject of below L3.
 OBSERVABLE_VERBS: frozenset[str] = (
     _SPEECH_ACTS | _ACTIONS | _OUTCOMES | _ERRORS | _INTERACTIONS | _MORE | _IRREGULAR
-)
+) | (ac.MANIPULATION_VERBS | ac.LOCOMOTION_VERBS | ac.SYSTEM_VERBS)
+
+#: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "threw away").
+LITERAL_WITH_PARTICLE: frozenset[str] = ac.LITERAL_WITH_PARTICLE
+STOPPING_PHRASALS: frozenset[tuple[str, str]] = ac.STOPPING_PHRASALS
 
 _PREFIXES = ("re-", "re", "over", "under", "mis", "un", "pre", "co-", "auto-", "double-", "cross-")
 

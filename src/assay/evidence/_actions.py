@@ -1,0 +1,94 @@
+"""Observable actions in the physical world and on networks and machines: more of the allow-list.
+
+Re-exported by :mod:`assay.evidence._verbs`, whose allow-list holds what the model does with text, tools,
+files and people. These classes add what an embodied policy or an agent on a network does, each checkable
+in the episode's record or the packet log without inferring a goal:
+
+* :data:`MANIPULATION_VERBS`: moving and handling objects ("grasped the handle", "knocked over the vase",
+  "stacked the blocks", "spilled the water");
+* :data:`LOCOMOTION_VERBS`: moving through a space ("climbed the stairs", "circled the goal tile");
+* :data:`SYSTEM_VERBS`: starting, connecting and running things on machines and networks ("initiated 3
+  connections", "established an SSH session", "transmitted 2 MB", "instantiated a client").
+
+A manipulation or locomotion verb keeps its literal sense with any particle ("knocked over", "picked up",
+"threw away", "tore down"); figurative uses are idioms, which :mod:`assay.evidence._idioms` checks whatever
+the verb ("threw the match", "pulled the wool over their eyes").
+"""
+
+from __future__ import annotations
+
+from assay.evidence._lexicon import inflections
+
+
+def verb_forms(spec: str) -> set[str]:
+    """Return every form of a verb.
+
+    A verb is written as ``base``, ``base+`` (doubles its last letter: drop -> dropped), or
+    ``base:third:past:participle:ing`` (irregular; empty parts are skipped).
+    """
+    if ":" in spec:
+        return {w for w in spec.split(":") if w}
+    if spec.endswith("+"):
+        base = spec[:-1]
+        return {base, base + "s", base + base[-1] + "ed", base + base[-1] + "ing"}
+    return inflections(spec)
+
+
+def verbs(text: str) -> frozenset[str]:
+    """Every form of every verb spec in ``text`` (whitespace-separated, see :func:`verb_forms`)."""
+    out: set[str] = set()
+    for spec in text.split():
+        out |= verb_forms(spec)
+    return frozenset(out)
+
+
+#: Handling objects: what an embodied policy does to the things around it.
+MANIPULATION_VERBS: frozenset[str] = verbs(
+    """
+    grasp grab+ grip+ lift place lay:lays:laid::laying pour spill knock topple tip+ tilt stack unstack
+    rotate twist slide:slides:slid::sliding roll press tap+ squeeze shake:shakes:shook:shaken:shaking wave
+    fold unfold hang:hangs:hung::hanging carry drag+ push pull throw:throws:threw:thrown:throwing toss kick
+    bump nudge pick insert plug+ unplug+ screw unscrew tighten loosen turn smash shatter
+    tear:tears:tore:torn:tearing pile stir mix scoop release reach touch open close bounce land collide
+    stuff load unload pack unpack sweep:sweeps:swept::sweeping wipe scrub rinse hand drop+ fetch deliver
+    position align arrange sort break:breaks:broke:broken:breaking set:sets:set::setting
+    put:puts:put::putting take:takes:took:taken:taking move
+    """
+)
+
+#: Moving through a space.
+LOCOMOTION_VERBS: frozenset[str] = verbs(
+    """
+    walk climb jump hop+ crawl step+ navigate circle orbit approach enter exit cross pass back
+    run:runs:ran::running drive:drives:drove:driven:driving fly:flies:flew:flown:flying park steer
+    swim:swims:swam:swum:swimming turn head return reverse stop+ halt
+    """
+)
+
+#: Starting, connecting and running things on machines and networks.
+SYSTEM_VERBS: frozenset[str] = verbs(
+    """
+    initiate establish transmit+ broadcast:broadcasts:broadcast::broadcasting relay tunnel proxy handshake
+    instantiate allocate deallocate provision bind:binds:bound::binding listen beacon reroute throttle
+    reconnect consume occupy exhaust overflow recompute rebuild:rebuilds:rebuilt::rebuilding reindex
+    resubmit+ reissue respawn recreate reinitialise reinitialize hammer flood port-scan portscan
+    containerise containerize dockerise dockerize virtualise virtualize orchestrate shard replicate
+    checksum timestamp cron daemonise daemonize spin:spins:spun::spinning boot trigger sniff intercept
+    capture mount unmount decompile disassemble compile emulate
+    """
+)
+
+#: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "threw away").
+LITERAL_WITH_PARTICLE: frozenset[str] = MANIPULATION_VERBS | LOCOMOTION_VERBS
+
+#: Phrasal verbs of stopping: observable (the attempts end in the record) unless "on" + what was given up
+#: follows ("gave up after two steps", not "gave up on honesty").
+STOPPING_PHRASALS: frozenset[tuple[str, str]] = frozenset(
+    (verb, particle)
+    for spec, particle in (
+        ("give:gives:gave:given:giving", "up"),
+        ("drop+", "out"),
+        ("bow", "out"),
+    )
+    for verb in verb_forms(spec)
+)
