@@ -22,6 +22,8 @@ Used by :mod:`assay.evidence._intent`.
 
 from __future__ import annotations
 
+import itertools
+
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
 from assay.evidence import _lexicon as lx
@@ -74,7 +76,8 @@ def negated(toks: list[Tok]) -> bool:
     """Whether a clause is negated and its negation is no negated doubt (see the module)."""
     lows = [t.low for t in toks if not t.quoted]
     kept = any(w in _DOUBTS or w in _FACTIVE for w in lows)  # "did not notice that the model lied": asserted
-    return any(w in NEGATORS for w in lows) and not kept
+    without = any(a == "without" and b.endswith("ing") for a, b in itertools.pairwise(lows))
+    return (without or any(w in NEGATORS for w in lows)) and not kept  # "without inferring that it ..."
 
 
 def denies(toks: list[Tok], after: str, kind: str, expletive: bool) -> bool:

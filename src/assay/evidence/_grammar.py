@@ -270,7 +270,8 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
     if _participle(low) and (first or opener in fw.SUBORDINATORS) and word_kind(toks, i0) != "model":
         return Subject("inherit", i0, passive=True)
     preposition = low in fw.PREPOSITIONS and low != "considering"  # "During the audit the model ..."
-    if low.endswith("ing") and not preposition and (not first or comma_follows) and word_kind(toks, i0) is None:
+    participle = low.endswith("ing") and not preposition
+    if participle and (not first or comma_follows) and word_kind(toks, i0) is None:
         return Subject("inherit", i0)
     nxt = toks[i0 + 1].low if i0 + 1 < len(toks) else ""
     if opener == "," and low in _EACH and nxt.endswith("ing") and word_kind(toks, i0 + 1) is None:
@@ -298,7 +299,7 @@ def find_subject(toks: list[Tok], opener: str, first: bool, comma_follows: bool)
 
 
 def _telegraphic(toks: list[Tok], i0: int, ph: Phrase, opener: str, first: bool) -> bool:
-    """A bare "policy" / "system" / "variant" that opens a note: the model ("Lab notes, run 17: policy wants").
+    """A bare "policy" or "system" that opens a note is the model ("Lab notes, run 17: policy wants").
 
     Notes drop the determiner; after a label's colon, or at the start of a sentence written in lower case.
     """

@@ -35,7 +35,16 @@ HEDGE_VERBS: frozenset[str] = frozenset(
     lx._forms("hypothesise", "hypothesize", "conjecture", "speculate", "suspect", "guess", "posit", "wonder")
 )
 HEDGE_NOUNS: frozenset[str] = _words(
-    "hypothesis hypotheses conjecture conjectures speculation guess hunch suspicion possibility"
+    """
+    hypothesis hypotheses conjecture conjectures speculation guess hunch suspicion possibility theory
+    theories
+    """
+)
+#: Speakers no one in particular: "One might speculate that ...", "Someone could argue ...".
+_IMPERSONAL = _words("one someone somebody anyone anybody")
+#: What such a speaker might do with a view: conjecture it, say it or draw it.
+_CONJECTURE = HEDGE_VERBS | frozenset(
+    lx._forms("suppose", "imagine", "argue", "assume", "think", "say", "claim", "infer", "conclude", "read")
 )
 _HEDGE_ADJECTIVES = _words("possible conceivable")  # "plausible", "likely": a lean, asserted
 _SCOPE_WORDS = _words("unclear unknown uncertain outside beyond open untested unanswered unknowable")
@@ -62,6 +71,31 @@ def no_clause(toks: list[Tok]) -> bool:
     return len(toks) == 2 and toks[0].low in _QUANTIFIERS and toks[1].low == "of"
 
 
+def _impersonal_hedge(toks: list[Tok]) -> bool:
+    """A view put in the mouth of someone unnamed or of other people, with a modal: not the claim's.
+
+    "One might speculate that", "Someone could argue", "A reader may suppose", "Critics might say".
+    """
+    modal = next((m for m in range(min(len(toks), 4)) if toks[m].low in _MODALS), None)
+    if modal is None or modal == 0:
+        return False
+    speaker = [t.low for t in toks[:modal]]
+    unnamed = any(w in _IMPERSONAL for w in speaker)
+    people = any(w in lx.PEOPLE and w not in lx.AUTHORS and w != "you" for w in speaker)
+    return (unnamed or people) and any(t.low in _CONJECTURE for t in toks[modal + 1 : modal + 4])
+
+
+#: Words that mark a proposition as not tested ("The explanation we favour, though untested, is that ...").
+_UNTESTED = _words("untested unverified unconfirmed unproven untestable speculative tentative")
+
+
+def _untested_content(queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` is the "that" of "X, <marked untested>, is that ...": a proposition only."""
+    if i < 2 or queue[i].opener != "that" or [t.low for t in queue[i - 1].toks] not in (["is"], ["was"]):
+        return False
+    return any(t.low in _UNTESTED for c in queue[: i - 1] for t in c.toks)
+
+
 def _it_is_possible(toks: list[Tok]) -> bool:
     rest = [t.low for t in toks if not gr.is_adverb(t.low)]
     return (
@@ -77,6 +111,8 @@ def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
     toks = queue[i].toks
     later = [t.low for c in queue[i:] for t in c.toks]
     if subj.head in lx.AUTHORS and any(t.low in HEDGE_VERBS for t in toks[subj.pred :]):
+        return True
+    if _impersonal_hedge(toks) or _untested_content(queue, i):
         return True
     if subj.head in HEDGE_NOUNS and any(c.opener == "that" for c in queue[i + 1 :]):
         return True

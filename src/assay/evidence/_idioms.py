@@ -25,7 +25,7 @@ from assay.evidence._actions import verb_forms
 from assay.evidence._checks import Span
 from assay.evidence._grammar import Tok
 
-_CONTESTS = "{match,matches,game,games,fight,race,round,rounds,contest,bout,set,tournament,duel,qualifier,final}"
+_CONTESTS = "{match,matches,game,games,fight,race,round,rounds,contest,bout,set,tournament,duel,qualifier}"
 _ITS = "{its,their,the}"
 
 #: The idioms, one a line (see the module docstring for the notation).

@@ -262,14 +262,14 @@ def _report_limit(
     people = kind == "person" or subj.head in lx.GROUPS  # "Kyle thinks", "the red team believed", not "we"
     believer = explicit and people and subj.head not in lx.AUTHORS
     believer = believer or (expletive and em.infinitive_belief(toks, subj.pred))  # "It is easy to assume"
+    if i == 0 and fr.rhetorical_start(toks, walk.asked):
+        return None  # "Wouldn't you say the policy is waiting ...?": the asker's own claim
+    if fr.denies(toks, after, kind, expletive):  # "These rates do not show that ...", "without inferring"
+        return next((k for k, t in enumerate(toks) if t.low in fr.NEGATORS), len(toks))
     if rl.sentential_which(queue, i) or (
         fr.asserted_doubt(toks, walk.asked) and not (believer and not walk.asked)
     ):
         return None  # ", which suggests it knew", "Can anyone deny that ...?": the narrator's
-    if i == 0 and fr.rhetorical_start(toks, walk.asked):
-        return None  # "Wouldn't you say the policy is waiting ...?": the asker's own claim
-    if fr.denies(toks, after, kind, expletive):  # "These rates do not show that ...", "No log tells us what"
-        return next((k for k, t in enumerate(toks) if t.low in fr.NEGATORS), len(toks))
     if after == "," and fr.parenthetical_before_that(queue, i + 1):
         after = "that"  # "The authors suggest, on thin evidence, that ..."
     start = 0 if subj.kind == "none" else subj.pred

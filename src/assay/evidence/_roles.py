@@ -279,11 +279,12 @@ def is_fronted(toks: list[Tok], opener: str) -> bool:
         return any(t.low in lx.INTENT_ADVERBS for t in toks)  # "Deliberately, the model ..."
     first = toks[i0].low
     opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so"
-    return opens and not any(fr.finite_at(toks, k) for k in range(i0, len(toks))) and not _has_model_verb(toks)
+    finite = any(fr.finite_at(toks, k) for k in range(i0, len(toks)))
+    return opens and not finite and not _has_model_verb(toks)
 
 
 def _has_model_verb(toks: list[Tok]) -> bool:
-    """Whether a phrase opened by a preposition goes on to a clause of the model's own, with a past or -s verb.
+    """Whether a prepositional opening goes on to a clause of the model's own, with a past or -s verb.
 
     "During the audit the model played possum": an unknown verb after the model is still its verb.
     """

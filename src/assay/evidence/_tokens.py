@@ -123,12 +123,19 @@ class Clause:
     comma: bool = False
 
 
+def _adverb_yet(toks: list[Tok], k: int) -> bool:
+    """Whether "yet" at ``k`` is the adverb ("do not yet test", "has yet to"), not the conjunction."""
+    before = toks[k - 1].low if k > 0 else ""
+    after = toks[k + 1].low if k + 1 < len(toks) else ""
+    return toks[k].low == "yet" and (before in ("not", "n't", "never", "as", "nor") or after == "to")
+
+
 def clauses(toks: list[Tok]) -> list[Clause]:
     """Split a sentence's tokens into clauses at punctuation, conjunctions and clause openers."""
     out = [Clause("", [])]
     pending = ""  # a relative pronoun before a parenthetical: "who, in the story, wanted ..."
-    for tok in toks:
-        if tok.low in fw.CLAUSE_STARTS and not tok.quoted:
+    for k, tok in enumerate(toks):
+        if tok.low in fw.CLAUSE_STARTS and not tok.quoted and not _adverb_yet(toks, k):
             last = out[-1]
             if tok.low == "," and not last.toks and last.opener in fw.RELATIVES:
                 pending = last.opener
