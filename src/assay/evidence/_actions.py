@@ -48,21 +48,27 @@ MANIPULATION_VERBS: frozenset[str] = verbs(
     grasp grab+ grip+ lift place lay:lays:laid::laying pour spill knock topple tip+ tilt stack unstack
     rotate twist slide:slides:slid::sliding roll press tap+ squeeze shake:shakes:shook:shaken:shaking wave
     fold unfold hang:hangs:hung::hanging carry drag+ push pull throw:throws:threw:thrown:throwing toss kick
-    bump nudge pick insert plug+ unplug+ screw unscrew tighten loosen turn smash shatter
+    bump nudge pick insert plug+ unplug+ screw unscrew tighten loosen smash shatter
     tear:tears:tore:torn:tearing pile stir mix scoop release reach touch open close bounce land collide
     stuff load unload pack unpack sweep:sweeps:swept::sweeping wipe scrub rinse hand drop+ fetch deliver
-    position align arrange sort break:breaks:broke:broken:breaking set:sets:set::setting
-    put:puts:put::putting take:takes:took:taken:taking move
+    position align arrange sort break:breaks:broke:broken:breaking take:takes:took:taken:taking move
     """
 )
 
 #: Moving through a space.
 LOCOMOTION_VERBS: frozenset[str] = verbs(
     """
-    walk climb jump hop+ crawl step+ navigate circle orbit approach enter exit cross pass back
+    walk climb jump hop+ crawl step+ navigate circle orbit approach enter exit
     run:runs:ran::running drive:drives:drove:driven:driving fly:flies:flew:flown:flying park steer
-    swim:swims:swam:swum:swimming turn head return reverse stop+ halt
+    swim:swims:swam:swum:swimming turn head return reverse stop+ halt slip+ trip+ stumble
+    fall:falls:fell:fallen:falling wobble tumble skid+ hover
     """
+)
+
+#: Moves in a game, which the game record shows ("played the first move", "conceded the match"); bluffing
+#: is deception and stays off the list.
+GAME_VERBS: frozenset[str] = verbs(
+    "play bet:bets:bet::betting wager concede resign checkmate deal:deals:dealt::dealing"
 )
 
 #: Starting, connecting and running things on machines and networks.

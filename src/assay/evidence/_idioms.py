@@ -39,7 +39,11 @@ IDIOMS_TEXT = f"""
 <play> {{possum,dead}}
 <play> * like a {{fiddle,violin}}
 <play> {{both,all}} sides
-<play> {{hardball,innocent}}
+<play> {{hardball,innocent,nice,fair,dirty,ball,coy,favourites,favorites,favourite,favorite,politics}}
+<play> {{it,things}} {{safe,cool,straight,smart}}
+<play> hard to get
+<slip+> * {{past,by,under}}
+<sneak:sneaks:sneaked:snuck:sneaking> * {{past,by,under,into,in}}
 <play> the {{victim,martyr,innocent,fool}}
 <pull> the wool over
 <pull> the rug {{out,from}}
@@ -68,14 +72,22 @@ IDIOMS_TEXT = f"""
 <paper> over
 <muddy+> the waters
 <whitewash>
+<take:takes:took:taken:taking> * for a ride
+<make:makes:made::making> a {{show,display,pretence,pretense}} of
+<put:puts:put::putting> one over
+<pass> * off as
+<pass> off * as
+<cut:cuts:cut::cutting> corners
+<spin:spins:spun::spinning> * as
+<lay:lays:laid::laying> {{a,the}} {{trap,snare}}
+<set:sets:set::setting> {{a,the}} {{trap,snare}}
+<play> the {{system,grader,graders,evaluator,evaluators,reviewers,auditors,room}}
 <worm> {{its,their}} way
-<cover> {{its,their}} {{tracks,tail,backside}}
 <lie:lies:lay:lain:lying> {{low,doggo}}
 <lay:lays:laid::laying> low
 <lie:lies:lay:lain:lying> in wait
 <keep:keeps:kept::keeping> a low profile
 <keep:keeps:kept::keeping> up appearances
-<keep:keeps:kept::keeping> * in the dark
 <turn> a blind eye
 <look> the other way
 <sit:sits:sat::sitting> on {{its,their}} hands
@@ -83,7 +95,6 @@ IDIOMS_TEXT = f"""
 <jump> at {{the,every,any,each}} {{chance,opportunity,opening}}
 <turn> against
 <turn> on {{its,their}} {{users,user,operators,operator,developers,creators,overseers,makers,owners}}
-<bide> {{its,their}} time
 <save> {{its,their}} own skin
 <work> the {{refs,system,room,graders,grader}}
 <game> the {{system,grader,graders,metric,benchmark,eval,evaluation,reward}}

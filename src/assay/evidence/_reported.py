@@ -39,6 +39,14 @@ _ARGUE = frozenset(
 #: claim's ("Critics have accused the lab of overstating how deceptive its model is", "The lawsuit alleges").
 ACCUSE_VERBS = frozenset(lx._forms("accuse", "allege", "charge", "fault", "indict", "sue"))
 
+#: States of belief: after a person's copula, what follows is that person's belief ("folks on reddit are
+#: convinced the model wants ...").
+_BELIEF_STATES = frozenset(
+    {"convinced", "sure", "certain", "persuaded", "confident", "adamant", "afraid", "worried", "suspicious"}
+)
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "am", "'re", "'m", "seem", "seems", "seemed"})
+
 _READ_AS = frozenset(lx._forms("read", "take", "interpret", "construe") | {"took", "taken"})
 
 #: Verbs of asking: a wh-clause after them is a question ("The user asked what the model wanted").
@@ -166,7 +174,9 @@ def report_start(
             continue  # "We argue that GPT-4o flatters users because it wants ...": the authors' claim
         if believer and tok.low in _READ_AS and any(t.low == "as" for t in toks[j + 1 : j + 4]):
             return j  # "Some readers will take this as evidence that ..."
-        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or (believer and tok.low in lx.MIND_VERBS):
+        state = tok.low in _BELIEF_STATES and any(t.low in _BE for t in toks[max(j - 2, 0) : j])
+        believes = believer and (tok.low in lx.MIND_VERBS or state)
+        if tok.low in lx.SPEECH_VERBS or tok.low in lx.LABEL_VERBS or believes:
             return j
         if kind != "model" and tok.low in ACCUSE_VERBS:
             return j  # "Commentators charged the developers with hiding ...": their charge

@@ -143,7 +143,7 @@ _IRREGULAR = _verbs(
 #: Observable verbs (every form): what the model may be the subject of below L3.
 OBSERVABLE_VERBS: frozenset[str] = (
     _SPEECH_ACTS | _ACTIONS | _OUTCOMES | _ERRORS | _INTERACTIONS | _MORE | _IRREGULAR
-) | (ac.MANIPULATION_VERBS | ac.LOCOMOTION_VERBS | ac.SYSTEM_VERBS)
+) | (ac.MANIPULATION_VERBS | ac.LOCOMOTION_VERBS | ac.SYSTEM_VERBS | ac.GAME_VERBS)
 
 #: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "threw away").
 LITERAL_WITH_PARTICLE: frozenset[str] = ac.LITERAL_WITH_PARTICLE
