@@ -52,6 +52,7 @@ MANIPULATION_VERBS: frozenset[str] = verbs(
     tear:tears:tore:torn:tearing pile stir mix scoop release reach touch open close bounce land collide
     stuff load unload pack unpack sweep:sweeps:swept::sweeping wipe scrub rinse hand drop+ fetch deliver
     position align arrange sort break:breaks:broke:broken:breaking take:takes:took:taken:taking move
+    dig:digs:dug::digging
     """
 )
 
@@ -80,7 +81,8 @@ SYSTEM_VERBS: frozenset[str] = verbs(
     resubmit+ reissue respawn recreate reinitialise reinitialize hammer flood port-scan portscan
     containerise containerize dockerise dockerize virtualise virtualize orchestrate shard replicate
     checksum timestamp cron daemonise daemonize spin:spins:spun::spinning boot trigger sniff intercept
-    capture mount unmount decompile disassemble compile emulate
+    capture mount unmount decompile disassemble compile emulate autocomplete auto-complete parrot ramble
+    transliterate capitalise capitalize punctuate indent hyphenate detokenise detokenize
     """
 )
 

@@ -42,6 +42,8 @@ HEDGE_NOUNS: frozenset[str] = _words(
 )
 #: Speakers no one in particular: "One might speculate that ...", "Someone could argue ...".
 _IMPERSONAL = _words("one someone somebody anyone anybody")
+#: Quantifiers that stand for other people as a subject ("Some have speculated", "Others argue").
+_OTHERS = _words("some others many several few")
 #: What such a speaker might do with a view: conjecture it, say it or draw it.
 _CONJECTURE = HEDGE_VERBS | frozenset(
     lx._forms("suppose", "imagine", "argue", "assume", "think", "say", "claim", "infer", "conclude", "read")
@@ -72,17 +74,19 @@ def no_clause(toks: list[Tok]) -> bool:
 
 
 def _impersonal_hedge(toks: list[Tok]) -> bool:
-    """A view put in the mouth of someone unnamed or of other people, with a modal: not the claim's.
+    """A conjecture put in the mouth of someone unnamed or of other people: not the claim's.
 
-    "One might speculate that", "Someone could argue", "A reader may suppose", "Critics might say".
+    "One might speculate that", "Someone could argue", "A reader may suppose", "Some have speculated".
     """
-    modal = next((m for m in range(min(len(toks), 4)) if toks[m].low in _MODALS), None)
-    if modal is None or modal == 0:
+    verb = next((m for m in range(min(len(toks), 4)) if toks[m].low in fw.AUXILIARIES | _CONJECTURE), 0)
+    if verb == 0:
         return False
-    speaker = [t.low for t in toks[:modal]]
-    unnamed = any(w in _IMPERSONAL for w in speaker)
-    people = any(w in lx.PEOPLE and w not in lx.AUTHORS and w != "you" for w in speaker)
-    return (unnamed or people) and any(t.low in _CONJECTURE for t in toks[modal + 1 : modal + 4])
+    head = toks[verb - 1].low  # the speaker: "One", "Some", "A reader", "Critics"
+    people = head in lx.PEOPLE and head not in lx.AUTHORS and head != "you"
+    while verb < len(toks) and (toks[verb].low in fw.AUXILIARIES or gr.is_adverb(toks[verb].low)):
+        verb += 1
+    said = verb < len(toks) and toks[verb].low in _CONJECTURE
+    return said and (head in _IMPERSONAL or head in _OTHERS or people)
 
 
 #: Words that mark a proposition as not tested ("The explanation we favour, though untested, is that ...").
@@ -114,7 +118,10 @@ def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
         return True
     if _impersonal_hedge(toks) or _untested_content(queue, i):
         return True
-    if subj.head in HEDGE_NOUNS and any(c.opener == "that" for c in queue[i + 1 :]):
+    named = subj.head in HEDGE_NOUNS or (
+        bool(toks) and toks[-1].low in HEDGE_NOUNS
+    )  # "The blog post's guess"
+    if named and any(c.opener == "that" for c in queue[i + 1 :]):
         return True
     if _it_is_possible(toks):
         return True

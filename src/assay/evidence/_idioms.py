@@ -72,6 +72,14 @@ IDIOMS_TEXT = f"""
 <paper> over
 <muddy+> the waters
 <whitewash>
+<stack> the {{deck,decks,odds}}
+<throw:throws:threw:thrown:throwing> {{its,their}} weight {{around,about}}
+<load> the {{dice,deck}}
+<turn> on the {{charm,waterworks}}
+<pull> {{strings,levers}}
+<put:puts:put::putting> the {{squeeze,screws,pressure}} on
+<run:runs:ran::running> interference
+<knock> * out of the running
 <take:takes:took:taken:taking> * for a ride
 <make:makes:made::making> a {{show,display,pretence,pretense}} of
 <put:puts:put::putting> one over

@@ -120,7 +120,10 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = PURPOSE_PHRASES + _phrases(
 
 #: Nouns that make an idiom of the verb before "its"/"their" ("pulling its punches", "tipped its hand").
 POSSESSIVE_IDIOM_NOUNS: frozenset[str] = _words(
-    "punches bets cards hand sights eye eyes feet tracks tongue powder"
+    """
+    punches bets cards hand sights eye eyes feet tracks tongue powder luck heels nest neck nose teeth
+    lips ears heart skin horns charm battles
+    """
 )
 
 #: Verbs of seeking: with "for" and an :data:`OPPORTUNITY_NOUNS` noun they state a purpose.
