@@ -45,8 +45,8 @@ def embedded_subject(toks: list[Tok], start: int) -> int | None:
         ph = gr.read_phrase(toks, p)
         if ph is None or ph.end >= len(toks) or (ph.kind not in ("model", "it")):
             continue
-        verb = toks[ph.end].low
         after = next((t.low for t in toks[ph.end :] if not gr.is_adverb(t.low)), "")
+        verb = after  # "show the model genuinely regrets": past the adverb
         if p > 0 and toks[p - 1].low in _SEEN_OR_BE and after.endswith("ing"):
             return p  # "caught the model scheming", "The drop is the agent hiding ...": the model's -ing verb
         if (gr.is_finite_verb(verb) or (not ph.plural and _unknown_s(verb))) and verb not in ("'s",):

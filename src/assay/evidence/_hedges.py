@@ -45,8 +45,12 @@ _IMPERSONAL = _words("one someone somebody anyone anybody")
 #: Quantifiers that stand for other people as a subject ("Some have speculated", "Others argue").
 _OTHERS = _words("some others many several few")
 #: What such a speaker might do with a view: conjecture it, say it or draw it.
-_CONJECTURE = HEDGE_VERBS | frozenset(
-    lx._forms("suppose", "imagine", "argue", "assume", "think", "say", "claim", "infer", "conclude", "read")
+_CONJECTURE = (
+    HEDGE_VERBS
+    | lx.MIND_VERBS
+    | lx.SPEECH_VERBS
+    | lx.SPEECH_VERBS_WITH_THAT
+    | frozenset(lx._forms("imagine", "argue", "infer", "conclude", "read", "object", "contend", "counter"))
 )
 _HEDGE_ADJECTIVES = _words("possible conceivable")  # "plausible", "likely": a lean, asserted
 _SCOPE_WORDS = _words("unclear unknown uncertain outside beyond open untested unanswered unknowable")
@@ -81,11 +85,12 @@ def _impersonal_hedge(toks: list[Tok]) -> bool:
     verb = next((m for m in range(min(len(toks), 4)) if toks[m].low in fw.AUXILIARIES | _CONJECTURE), 0)
     if verb == 0:
         return False
-    head = toks[verb - 1].low  # the speaker: "One", "Some", "A reader", "Critics"
+    head, start = toks[verb - 1].low, verb  # the speaker: "One", "Some", "A reader", "Critics"
     people = head in lx.PEOPLE and head not in lx.AUTHORS and head != "you"
     while verb < len(toks) and (toks[verb].low in fw.AUXILIARIES or gr.is_adverb(toks[verb].low)):
         verb += 1
     said = verb < len(toks) and toks[verb].low in _CONJECTURE
+    said = said and (verb > start or toks[verb].low not in lx.NOUN_LIKE_VERBS)  # not the label "Rater notes:"
     return said and (head in _IMPERSONAL or head in _OTHERS or people)
 
 

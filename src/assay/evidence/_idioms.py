@@ -73,6 +73,7 @@ IDIOMS_TEXT = f"""
 <muddy+> the waters
 <whitewash>
 <stack> the {{deck,decks,odds}}
+<leave:leaves:left::leaving> * holding the {{bag,baby}}
 <throw:throws:threw:thrown:throwing> {{its,their}} weight {{around,about}}
 <load> the {{dice,deck}}
 <turn> on the {{charm,waterworks}}

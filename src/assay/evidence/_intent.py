@@ -220,6 +220,7 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     explicit = subj.kind not in ("inherit", "none")
     unresolved = subj.kind == "they" and ctx.last != "person"  # "they're all sandbagging": no people
     expletive = subj.kind == "it" and em.expletive_it(clause.toks, subj.pred, after)
+    purpose = _so_would(clause, walk.prev) if not walk.reported else []  # "..., so the auditors would ..."
     kind: Kind = "thing" if expletive else _subject_kind(subj, queue, i, walk.prev, ctx)  # "It is clear that"
     walk.prev = kind
     if hd.is_hypothetical(queue, i):  # "If the model were scheming, we would expect ...": a hypothesis
@@ -229,7 +230,7 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     walk.reported = walk.reported and rp.report_continues(queue, i, walk.report_verb, walk.speaker)
     walk.question = rp.is_question(queue, i) or (walk.question and not explicit and clause.opener != ";")
     limit = _report_limit(queue, i, subj, kind, expletive, walk)
-    hits: list[Hit] = []
+    hits: list[Hit] = [_hit(clause.toks, a, b) for a, b in purpose]
     toks = clause.toks if limit is None else clause.toks[:limit]
     if not (walk.reported or walk.question or walk.counterfactual):
         e = em.embedded_subject(toks, subj.pred + 1)
@@ -277,6 +278,18 @@ def _report_limit(
     if hd.belief_without_that(toks, subj):  # "Readers of the article assumed the AI wanted ..."
         return 0
     return len(toks) if limit is None and fr.content_noun(toks, after) else limit  # "the claim that ..."
+
+
+#: Modals of a purpose clause after "so (that)": "folded early so the auditors would underrate it".
+_PURPOSE_MODALS = frozenset({"would", "could", "might", "'d", "wouldn't", "couldn't"})
+
+
+def _so_would(clause: Clause, prev: Kind) -> list[Span]:
+    """A purpose clause after the model's action: "so (that)" + a subject + "would/could/might"."""
+    if clause.opener != "so" or prev != "model":
+        return []
+    modal = next((k for k, t in enumerate(clause.toks[:6]) if t.low in _PURPOSE_MODALS), None)
+    return [] if modal is None else [(0, modal + 1)]
 
 
 def _choice_before_that(toks: list[Tok]) -> list[Span]:

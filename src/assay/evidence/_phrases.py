@@ -115,6 +115,7 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = PURPOSE_PHRASES + _phrases(
     {to,can,could} {boost,inflate} {its,their}
     in bad faith
     in {cahoots,league} with
+    red {herring,herrings}
     """
 )
 
@@ -122,7 +123,7 @@ INTENT_PHRASES: tuple[tuple[str, ...], ...] = PURPOSE_PHRASES + _phrases(
 POSSESSIVE_IDIOM_NOUNS: frozenset[str] = _words(
     """
     punches bets cards hand sights eye eyes feet tracks tongue powder luck heels nest neck nose teeth
-    lips ears heart skin horns charm battles
+    lips ears heart skin horns charm battles chest
     """
 )
 

@@ -143,6 +143,8 @@ def clauses(toks: list[Tok]) -> list[Clause]:
                 out.append(Clause(pending, []))
                 pending = ""
                 continue
+            if tok.low == "that" and not last.toks and last.opener == "so":
+                continue  # "so that" opens a purpose or result like "so"
             out.append(Clause(tok.low, [], comma=not last.toks and last.opener == ","))
         else:
             out[-1].toks.append(tok)
