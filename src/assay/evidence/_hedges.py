@@ -44,6 +44,7 @@ HEDGE_NOUNS: frozenset[str] = _words(
 _IMPERSONAL = _words("one someone somebody anyone anybody")
 #: Quantifiers that stand for other people as a subject ("Some have speculated", "Others argue").
 _OTHERS = _words("some others many several few")
+_NEGATED = _words("no not n't never nobody none cannot")
 #: What such a speaker might do with a view: conjecture it, say it or draw it.
 _CONJECTURE = (
     HEDGE_VERBS
@@ -51,7 +52,7 @@ _CONJECTURE = (
     | lx.SPEECH_VERBS
     | lx.SPEECH_VERBS_WITH_THAT
     | frozenset(lx._forms("imagine", "argue", "infer", "conclude", "read", "object", "contend", "counter"))
-)
+) - frozenset(lx._forms("doubt", "deny"))  # "No one doubts that ...": a negated doubt asserts
 _HEDGE_ADJECTIVES = _words("possible conceivable")  # "plausible", "likely": a lean, asserted
 _SCOPE_WORDS = _words("unclear unknown uncertain outside beyond open untested unanswered unknowable")
 _FREE_RELATIVES = _words("what why how whether")
@@ -85,6 +86,8 @@ def _impersonal_hedge(toks: list[Tok]) -> bool:
     verb = next((m for m in range(min(len(toks), 4)) if toks[m].low in fw.AUXILIARIES | _CONJECTURE), 0)
     if verb == 0:
         return False
+    if any(t.low in _NEGATED for t in toks[:verb]):
+        return False  # "No one would say that ...": the speaker is denied
     head, start = toks[verb - 1].low, verb  # the speaker: "One", "Some", "A reader", "Critics"
     people = head in lx.PEOPLE and head not in lx.AUTHORS and head != "you"
     while verb < len(toks) and (toks[verb].low in fw.AUXILIARIES or gr.is_adverb(toks[verb].low)):
