@@ -11,9 +11,11 @@ commit d13d274), set C (tests/evidence/data/language_fresh_c.yaml) for round 3 (
 miss categories informed the next round, so set E informed round 6 (``round6``) and is no longer held out.
 Set F (tests/evidence/data/language_fresh_f.yaml) was held out for round 6 (``round6_heldout_f``: commit
 bffef13); its miss and false-flag categories informed round 7 (``round7``), so it is no longer held out.
-Set G (tests/evidence/data/language_fresh_g.yaml) is held out for round 7 (``round7_heldout_g``: the checker
-of the merge 2546e36). All seven were written without reading the checker; the development set and the
-corpus were tuned on. A set is measured when its file exists.
+Set G (tests/evidence/data/language_fresh_g.yaml) was held out for round 7 (``round7_heldout_g``: the checker
+of the merge 2546e36); its miss and false-flag categories informed round 8 (``round8``), so it is no longer
+held out either. All seven were written without reading the checker; the development set, the corpus and the
+round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: written for round 8 in four
+batches, each run once before it was tuned on) were tuned on. A set is measured when its file exists.
 """
 
 from __future__ import annotations

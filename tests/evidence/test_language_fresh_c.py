@@ -7,8 +7,9 @@ bench/results/language_round3.json); its miss categories informed round 4, so it
 ``docs/evidence.md`` ("Claim language") shows the tallies between ``<!-- tallies: claim-language -->``
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
 block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
-``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: this
-checker), never typed.
+``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: the merge
+2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker), never
+typed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from test_language_fresh_b import set_b
 from test_language_fresh_d import set_d
 from test_language_fresh_e import set_e
 from test_language_fresh_f import set_f
+from test_language_fresh_g import set_g
+from test_language_round8 import probe_set
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_C = ROOT / "tests" / "evidence" / "data" / "language_fresh_c.yaml"
@@ -79,15 +82,26 @@ _ROWS = [
     ("round 6 (bffef13)", "round6", "set_a", f"set A, {_NOT_HELD_OUT}"),
     ("round 6 (bffef13)", "round6", "dev", "development set, tuned on"),
     ("round 6 (bffef13)", "round6", "corpus", "regression corpus, tuned on"),
-    ("round 7: this checker", "round7_heldout_g", "set_g", "set G, held out (run once)"),
-    ("round 7: this checker", "round7", "set_f", f"set F, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "set_e", f"set E, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "set_d", f"set D, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "set_c", f"set C, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 7: this checker", "round7", "dev", "development set, tuned on"),
-    ("round 7: this checker", "round7", "corpus", "regression corpus, tuned on"),
+    ("round 7 (2546e36)", "round7_heldout_g", "set_g", "set G, held out (run once)"),
+    ("round 7 (2546e36)", "round7", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 7 (2546e36)", "round7", "dev", "development set, tuned on"),
+    ("round 7 (2546e36)", "round7", "corpus", "regression corpus, tuned on"),
+    ("round 7 (2546e36)", "round8_before", "probe8", "round-8 probe set, before round 8"),
+    ("round 8: this checker", "round8", "probe8", "round-8 probe set, tuned on"),
+    ("round 8: this checker", "round8", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 8: this checker", "round8", "dev", "development set, tuned on"),
+    ("round 8: this checker", "round8", "corpus", "regression corpus, tuned on"),
 ]
 
 
@@ -111,6 +125,8 @@ def tallies_markdown() -> str:
 
 def _print_tallies() -> None:
     named = (
+        ("probe 8", probe_set),
+        ("set G", set_g),
         ("set F", set_f),
         ("set E", set_e),
         ("set D", set_d),
@@ -146,6 +162,8 @@ def test_set_c_false_flags_meet_the_goal() -> None:
 @pytest.mark.parametrize(
     ("key", "sets"),
     [
+        ("probe8", probe_set),
+        ("set_g", set_g),
         ("set_f", set_f),
         ("set_e", set_e),
         ("set_d", set_d),
@@ -156,10 +174,10 @@ def test_set_c_false_flags_meet_the_goal() -> None:
         ("corpus", corpus_set),
     ],
 )
-def test_round7_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+def test_round8_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
     assert callable(sets)
     n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round7")[key]
+    t = _result("round8")[key]
     assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
         n_intent,
         caught,
