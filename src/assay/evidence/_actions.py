@@ -61,7 +61,7 @@ LOCOMOTION_VERBS: frozenset[str] = verbs(
     """
     walk climb jump hop+ crawl step+ navigate circle orbit approach enter exit
     run:runs:ran::running drive:drives:drove:driven:driving fly:flies:flew:flown:flying park steer
-    swim:swims:swam:swum:swimming turn head return reverse stop+ halt slip+ trip+ stumble
+    swim:swims:swam:swum:swimming turn return reverse stop+ halt slip+ trip+ stumble
     fall:falls:fell:fallen:falling wobble tumble skid+ hover
     """
 )
@@ -86,8 +86,18 @@ SYSTEM_VERBS: frozenset[str] = verbs(
     """
 )
 
-#: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "threw away").
-LITERAL_WITH_PARTICLE: frozenset[str] = MANIPULATION_VERBS | LOCOMOTION_VERBS
+#: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "stacked up"): those
+#: almost never figurative in a claim. Not pull, push, throw, drag, pick, hang, take, shake, roll, run ...
+#: ("pushed back", "threw off", "dragged out", "picked up on", "hung back"), whose literal phrasals are listed
+#: in :data:`assay.evidence._verbs.OBSERVABLE_PHRASALS`.
+LITERAL_WITH_PARTICLE: frozenset[str] = verbs(
+    """
+    knock topple tip+ spill stack unstack grasp grab+ lift pour rotate twist slide:slides:slid::sliding tilt
+    tear:tears:tore:torn:tearing toss kick bump scoop stuff load unload pack unpack wipe scrub rinse smash
+    shatter pile dig:digs:dug::digging climb walk jump hop+ crawl step+ fly:flies:flew:flown:flying
+    swim:swims:swam:swum:swimming park tumble fall:falls:fell:fallen:falling stumble skid+ hover steer
+    """
+)
 
 #: Phrasal verbs of stopping: observable (the attempts end in the record) unless "on" + what was given up
 #: follows ("gave up after two steps", not "gave up on honesty").

@@ -84,6 +84,8 @@ _AWAITED = frozenset({"trigger", "triggers", "moment", "chance", "opportunity", 
 def _object_is_a_thing(toks: list[Tok], j: int) -> bool:
     obj = gr.read_phrase(toks, j) if j < len(toks) else None
     head = toks[obj.head].low if obj is not None and obj.head >= 0 else ""
+    if obj is not None and obj.end < len(toks) and toks[obj.end].low in lx.THINGS and head not in lx.THINGS:
+        head = toks[obj.end].low  # "kept its original answer": the read stopped at a modifier
     return head in lx.THINGS and head not in _AWAITED
 
 
@@ -132,7 +134,10 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
         or low in lx.LABEL_VERBS
         or low in lx.CHOICE_VERBS
     )
-    literal = particle and ((low, nxt) in vb.OBSERVABLE_PHRASALS or low in vb.LITERAL_WITH_PARTICLE)
+    on = nxt == "up" and j + 2 < len(toks) and toks[j + 2].low == "on"  # "picked up on the cue": noticing
+    literal = (
+        particle and not on and ((low, nxt) in vb.OBSERVABLE_PHRASALS or low in vb.LITERAL_WITH_PARTICLE)
+    )
     stopped = (low, nxt) in vb.STOPPING_PHRASALS and (j + 2 >= len(toks) or toks[j + 2].low != "on")
     literal = literal or stopped  # "gave up after two steps", not "gave up on honesty"
     if literal or (known and not particle):

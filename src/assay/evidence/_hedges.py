@@ -108,6 +108,19 @@ def _untested_content(queue: list[Clause], i: int) -> bool:
     return any(t.low in _UNTESTED for c in queue[: i - 1] for t in c.toks)
 
 
+def _maybe(toks: list[Tok]) -> bool:
+    """Whether a sentence opens "Maybe / Perhaps the model ...": a possibility, as "It is possible that".
+
+    Not "Perhaps unsurprisingly, ...".
+    """
+    if not toks or toks[0].low not in ("maybe", "perhaps"):
+        return False
+    if len(toks) == 1:
+        return True  # "Maybe | that the model ...": the clause was split after it
+    nxt = toks[1].low
+    return nxt in fw.DETERMINERS or nxt in fw.PRONOUNS or gr.word_kind(toks, 1) == "model"
+
+
 def _it_is_possible(toks: list[Tok]) -> bool:
     rest = [t.low for t in toks if not gr.is_adverb(t.low)]
     return (
@@ -124,7 +137,7 @@ def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
     later = [t.low for c in queue[i:] for t in c.toks]
     if subj.head in lx.AUTHORS and any(t.low in HEDGE_VERBS for t in toks[subj.pred :]):
         return True
-    if _impersonal_hedge(toks) or _untested_content(queue, i):
+    if _impersonal_hedge(toks) or _untested_content(queue, i) or (i == 0 and _maybe(toks)):
         return True
     named = subj.head in HEDGE_NOUNS or (
         bool(toks) and toks[-1].low in HEDGE_NOUNS

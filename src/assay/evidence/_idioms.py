@@ -73,6 +73,8 @@ IDIOMS_TEXT = f"""
 <muddy+> the waters
 <whitewash>
 <stack> the {{deck,decks,odds}}
+<resign> {{itself,themselves}} to
+<run:runs:ran::running> {{down,out}} the clock
 <leave:leaves:left::leaving> * holding the {{bag,baby}}
 <throw:throws:threw:thrown:throwing> {{its,their}} weight {{around,about}}
 <load> the {{dice,deck}}

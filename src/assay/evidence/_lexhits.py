@@ -97,7 +97,22 @@ def _is_noun_use(toks: list[Tok], j: int) -> bool:
         return False
     before = toks[j - 1].low
     gerund = toks[j].low.endswith("ing") and before in _NOUN_PREPOSITIONS
-    return before in ("the", "a", "an") or gr.is_number(before) or gr.possessor(before) is not None or gerund
+    return (
+        before in ("the", "a", "an")
+        or gr.is_number(before)
+        or gr.possessor(before) is not None
+        or gerund
+        or (_compound_head(toks, j))
+    )
+
+
+def _compound_head(toks: list[Tok], j: int) -> bool:
+    """Whether a verb form ends a determiner + noun compound ("the shutdown notice", "a retraining plan")."""
+    if j < 2 or toks[j - 2].low not in ("the", "a", "an") or gr.word_kind(toks, j - 1) in ("model", "person"):
+        return False
+    low = toks[j - 1].low
+    ends = j + 1 == len(toks) or gr.is_function_word(toks[j + 1].low)
+    return ends and not gr.is_function_word(low) and not gr.is_adverb(low) and low not in gr.KNOWN_VERBS
 
 
 #: Prepositions after which an -ing form is a noun ("on planning"), not the subject's action ("by lying").

@@ -71,7 +71,7 @@ def is_model_name(text: str) -> bool:
     text = re.sub(r"['’]s$", "", text)
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
-    short = bool(SHORT_NAME.match(text))  # "R1 hates these puzzles", "4o resents the prompt"
+    short = any(SHORT_NAME.match(part) for part in text.split("-"))  # "R1 hates", "4o resents", "Mini-R1"
     return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short
 
 

@@ -261,6 +261,9 @@ OBSERVABLE_PHRASALS: frozenset[tuple[str, str]] = frozenset(
         ("write:writes:wrote:written:writing", "off"),
         ("tidy", "up"),
         ("lay:lays:laid::laying", "out"),
+        ("throw:throws:threw:thrown:throwing", "away out"),
+        ("pick", "up"),
+        ("put:puts:put::putting", "down away back"),
     )
     for verb in verb_forms(spec)
     for particle in particles.split()
