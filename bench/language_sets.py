@@ -14,7 +14,7 @@ bffef13); its miss and false-flag categories informed round 7 (``round7``), so i
 Set G (tests/evidence/data/language_fresh_g.yaml) was held out for round 7 (``round7_heldout_g``: the checker
 of the merge 2546e36); its miss and false-flag categories informed round 8 (``round8``), so it is no longer
 held out either. All seven were written without reading the checker; the development set, the corpus and the
-round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: written for round 8 in four
+round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: written for round 8 in six
 batches, each run once before it was tuned on) were tuned on. A set is measured when its file exists.
 """
 

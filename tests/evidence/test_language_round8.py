@@ -1,7 +1,7 @@
 """Round 8 of the claim-language checker: one sentence per new mechanism, the near miss it must pass, and the
 round-8 probe set.
 
-``tests/evidence/data/language_round8_probe.yaml`` holds the probes these came from, in four batches: the
+``tests/evidence/data/language_round8_probe.yaml`` holds the probes these came from, in six batches: the
 first written before any round-8 change, each later one run once on the checker of its time before it was
 tuned on (figures in the file's comments). It was tuned on, so its figures are a regression check, not an
 estimate for new writing. These tests name the flagged phrase, so a change that catches a sentence for

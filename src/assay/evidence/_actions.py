@@ -99,6 +99,15 @@ LITERAL_WITH_PARTICLE: frozenset[str] = verbs(
     """
 )
 
+#: Compounds of a prefix and an observable verb that mean deceit, not the verb ("double-crossed",
+#: "double-dealt", "outfoxed"): never read through the prefix.
+FIGURATIVE_COMPOUNDS: frozenset[str] = verbs(
+    """
+    double-cross double-deal:double-deals:double-dealt::double-dealing double-talk outfox outwit
+    outmanoeuvre outmaneuver
+    """
+)
+
 #: Phrasal verbs of stopping: observable (the attempts end in the record) unless "on" + what was given up
 #: follows ("gave up after two steps", not "gave up on honesty").
 STOPPING_PHRASALS: frozenset[tuple[str, str]] = frozenset(

@@ -292,7 +292,9 @@ def _has_model_verb(toks: list[Tok]) -> bool:
     if subj.kind != "model" or subj.pred >= len(toks):
         return False
     low = toks[subj.pred].low
-    return not gr.is_function_word(low) and low.endswith(("ed", "s")) and low not in lx.THINGS
+    last = low.split("-")[-1]  # "double-dealt"
+    finite = last.endswith(("ed", "s")) or last in vb.IRREGULAR_PAST or last in vb.IRREGULAR_PARTICIPLES
+    return not gr.is_function_word(low) and finite and low not in lx.THINGS
 
 
 def fronted_hits(toks: list[Tok], ctx: Context) -> list[Span]:

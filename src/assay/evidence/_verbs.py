@@ -156,8 +156,8 @@ def is_observable(low: str) -> bool:
     """Whether a verb form is observable, also with a prefix ("re-ran", "reopened", "unblocked")."""
     if low in OBSERVABLE_VERBS:
         return True
-    if low == "resent":
-        return False  # not "re-sent"
+    if low == "resent" or low in ac.FIGURATIVE_COMPOUNDS:
+        return False  # not "re-sent"; "double-crossed" is no crossing
     for prefix in _PREFIXES:
         rest = low[len(prefix) :]
         if low.startswith(prefix) and len(rest) >= 3 and rest in OBSERVABLE_VERBS:
