@@ -15,7 +15,9 @@ Set G (tests/evidence/data/language_fresh_g.yaml) was held out for round 7 (``ro
 of the merge 2546e36); its miss and false-flag categories informed round 8 (``round8``), so it is no longer
 held out either. All seven were written without reading the checker; the development set, the corpus and the
 round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: written for round 8 in six
-batches, each run once before it was tuned on) were tuned on. A set is measured when its file exists.
+batches, each run once before it was tuned on) were tuned on. Sets H and I
+(tests/evidence/data/language_fresh_h.yaml, language_fresh_i.yaml) were held out for round 8 and run once
+together (``round8_heldout_hi``: the merge dda17dd). A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ SETS = {
     "set_f": ROOT / "tests/evidence/data/language_fresh_f.yaml",
     "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
     "probe8": ROOT / "tests/evidence/data/language_round8_probe.yaml",
+    "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
+    "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

@@ -8,7 +8,7 @@ bench/results/language_round3.json); its miss categories informed round 4, so it
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
 block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
 ``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: the merge
-2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker), never
+2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker; ``round8_heldout_hi``: the same checker on sets H and I), never
 typed.
 """
 
@@ -92,6 +92,8 @@ _ROWS = [
     ("round 7 (2546e36)", "round7", "dev", "development set, tuned on"),
     ("round 7 (2546e36)", "round7", "corpus", "regression corpus, tuned on"),
     ("round 7 (2546e36)", "round8_before", "probe8", "round-8 probe set, before round 8"),
+    ("round 8: this checker", "round8_heldout_hi", "set_h", "set H, held out (run once)"),
+    ("round 8: this checker", "round8_heldout_hi", "set_i", "set I, held out (run once)"),
     ("round 8: this checker", "round8", "probe8", "round-8 probe set, tuned on"),
     ("round 8: this checker", "round8", "set_g", f"set G, {_NOT_HELD_OUT}"),
     ("round 8: this checker", "round8", "set_f", f"set F, {_NOT_HELD_OUT}"),
