@@ -8,7 +8,8 @@ bench/results/language_round3.json); its miss categories informed round 4, so it
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
 block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
 ``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: the merge
-2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker; ``round8_heldout_hi``: the same checker on sets H and I), never
+2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker;
+``round8_heldout_hi``: the same checker on sets H and I), never
 typed.
 """
 

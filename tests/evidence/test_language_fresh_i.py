@@ -31,14 +31,14 @@ def set_i() -> dict[str, list[str]]:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "held-out run 1: 82/100 - misses read afterwards, not tuned on: model names the checker does not "
-        "know as a subject ('Nova-2', 'Sonar-Pro', 'Ember-3', '`agent_v3`', 'the warehouse robot', 'target'), "
-        "a subject separated from its verb by an apposition ('the coding agent, frustrated by ..., decided'), "
-        "predicate adjectives of mental state ('so eager to please', 'weirdly defensive', 'impatient to "
-        "finish'), mental-state nouns not owned through 'its' ('The deception was deliberate', 'a model with a "
-        "genuine sense of self-preservation', 'With the explicit aim of'), a relative clause ('systems that "
-        "covet'), a conditional ('If it knew'), idioms outside the list ('played dumb', 'cover its tracks', "
-        "'took it upon itself', 'convinced itself')"
+        "held-out run 1: 82/100 - misses read afterwards, not tuned on: model names the checker does "
+        "not know as a subject ('Nova-2', 'Sonar-Pro', 'Ember-3', '`agent_v3`', 'the warehouse robot', "
+        "'target'), a subject separated from its verb by an apposition ('the coding agent, frustrated "
+        "by ..., decided'), predicate adjectives of mental state ('so eager to please', 'weirdly "
+        "defensive', 'impatient to finish'), mental-state nouns not owned through 'its' ('The deception "
+        "was deliberate', 'a model with a genuine sense of self-preservation', 'With the explicit aim "
+        "of'), a relative clause ('systems that covet'), a conditional ('If it knew'), idioms outside "
+        "the list ('played dumb', 'cover its tracks', 'took it upon itself', 'convinced itself')"
     ),
 )
 def test_set_i_recall_meets_the_goal() -> None:
