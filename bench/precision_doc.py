@@ -1,0 +1,128 @@
+"""docs/studies.md's precision tables, from the records of bench/bf16_agreement.py and bf16_timings.py.
+
+    python bench/precision_doc.py            # print docs/studies.md with the precision sections re-rendered
+    python bench/precision_doc.py --write    # rewrite those sections in place
+    python bench/precision_doc.py --check    # exit 1 when the page differs from the records
+
+``precision-agreement`` (source bench/results/bf16_agreement.json) compares every precision with fp32 on
+the sets the studies measure; ``precision-timings`` (source bench/results/bf16_timings.json) gives each
+timed command's wall time in fp32 and under ``auto``. tests/bench/test_precision_doc.py checks the page
+against both files, so no figure in them is typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assay._docgen import check_sections, own_sections, replace_own, table
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "studies.md"
+AGREEMENT = REPO / "bench" / "results" / "bf16_agreement.json"
+TIMINGS = REPO / "bench" / "results" / "bf16_timings.json"
+PREFIX = "precision-"
+
+#: (row label, verdict/answer key, log-probability key) per measured set of bench/bf16_agreement.py.
+SETS = (
+    ("backdoor verdicts (triggered prompts)", "backdoor_verdicts_agree", "backdoor_log_p"),
+    ("own-answer verdicts", "own_verdicts_agree", "own_log_p"),
+    ("other-answer verdicts", "other_verdicts_agree", "other_log_p"),
+    ("forced choices (emergent items)", "choice_agree", "choice_logp"),
+    ("capability forced choices", "capability_agree", "capability_logp"),
+    ("greedy first token", "first_token_agree", None),
+    ("greedy 16-token continuation", "continuation_16_agree", None),
+)
+
+
+def agreement(rec: dict[str, Any]) -> str:
+    """One row per measured set: agreement with fp32 and the largest log-probability difference."""
+    names = [p for p in rec["precisions"] if p != "float32"]
+    rows = []
+    for label, key, logp in SETS:
+        cells = [label]
+        for p in names:
+            m = rec["precisions"][p]
+            diff = f" (max abs log p diff {m[logp + '_max_abs_diff']:.2f})" if logp else ""
+            cells.append(f"{m[key]}{diff}")
+        rows.append(cells)
+    forward = ["forward passes, s (fp32 " + _fp32_forward(rec) + ")"]
+    forward += [_forward(rec["precisions"][p]) for p in names]
+    gen = [f"16-token generation, s (fp32 {rec['precisions']['float32']['generate_s']:.2f})"]
+    gen += [f"{rec['precisions'][p]['generate_s']:.2f}" for p in names]
+    mm = rec["matmul_2048"]["amx"]
+    head = (
+        f"Model `{rec['model']}`, {rec['n_prompts']} prompts, {rec['threads']} threads, "
+        f"torch {rec['torch']}, CPU bf16 units `{rec['cpu_bf16_units']}`; a 2048^3 matrix product ran at "
+        f"{mm['fp32_gflops']} GFLOP/s in fp32 and {mm['bf16_gflops']} in bf16. Agreement with fp32:\n\n"
+    )
+    return head + "\n".join(table(["measured set", *names], [*rows, forward, gen])) + "\n"
+
+
+def _forward_sum(m: dict[str, Any]) -> float:
+    return float(sum(v for k, v in m.items() if k.endswith("_forward_s")))
+
+
+def _fp32_forward(rec: dict[str, Any]) -> str:
+    return f"{_forward_sum(rec['precisions']['float32']):.2f}"
+
+
+def _forward(m: dict[str, Any]) -> str:
+    return f"{_forward_sum(m):.2f}"
+
+
+def timings(rec: dict[str, Any]) -> str:
+    """One row per timed command: wall seconds in fp32 and under ``auto``, the ratio and the precision."""
+    rows = []
+    for command, r in rec.items():
+        auto = r["auto"]
+        rows.append(
+            [
+                f"`{command}`",
+                f"{r['float32']['seconds']:.1f}",
+                f"{auto['seconds']:.1f}",
+                f"{r['speedup_auto_over_fp32']:.2f}x",
+                ", ".join(auto["precision"] or []),
+                f"{r['float32']['load_before']:.2f} / {auto['load_before']:.2f}",
+            ]
+        )
+    head = ["command", "fp32, s", "auto, s", "fp32 / auto", "auto ran in", "load before (fp32 / auto)"]
+    return "\n".join(table(head, rows)) + "\n"
+
+
+def render_agreement(rec: dict[str, Any]) -> dict[str, str]:
+    """The agreement section's body by name."""
+    return {f"{PREFIX}agreement": agreement(rec)}
+
+
+def render_timings(rec: dict[str, Any]) -> dict[str, str]:
+    """The timings section's body by name."""
+    return {f"{PREFIX}timings": timings(rec)}
+
+
+def rendered() -> dict[str, str]:
+    """Both sections, from the committed records."""
+    return render_agreement(json.loads(AGREEMENT.read_text())) | render_timings(
+        json.loads(TIMINGS.read_text())
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Print, write or check the page."""
+    page, out = DOC.read_text(), rendered()
+    if "--check" in argv:
+        problems = check_sections(own_sections(page, PREFIX), out)
+        print("\n".join(problems) or "up to date")
+        return 1 if problems else 0
+    new = replace_own(page, out)
+    if "--write" in argv:
+        DOC.write_text(new)
+    else:
+        print(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

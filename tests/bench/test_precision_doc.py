@@ -1,0 +1,43 @@
+"""docs/studies.md's precision tables equal their rendering from the committed bf16 records."""
+
+from __future__ import annotations
+
+import json
+
+from doc_sections import REPO, renderer
+
+from assay._docgen import check_sections, own_sections, sections
+
+DOC = renderer("precision_doc")
+
+
+def test_both_precision_sections_are_on_the_page_and_equal_their_rendering() -> None:
+    page = DOC.DOC.read_text()
+    assert check_sections(own_sections(page, DOC.PREFIX), DOC.rendered()) == []
+
+
+def test_each_section_cites_the_record_it_is_rendered_from() -> None:
+    found = {n: s.source for n, s in sections(DOC.DOC.read_text()).items() if n.startswith(DOC.PREFIX)}
+    assert found == {
+        "precision-agreement": DOC.AGREEMENT.relative_to(REPO).as_posix(),
+        "precision-timings": DOC.TIMINGS.relative_to(REPO).as_posix(),
+    }
+
+
+def test_a_changed_record_makes_the_page_stale() -> None:
+    rec = json.loads(DOC.TIMINGS.read_text())
+    first = next(iter(rec))
+    rec[first]["auto"]["seconds"] += 1.0
+    changed = DOC.render_agreement(json.loads(DOC.AGREEMENT.read_text())) | DOC.render_timings(rec)
+    problems = check_sections(own_sections(DOC.DOC.read_text(), DOC.PREFIX), changed)
+    assert len(problems) == 1 and "precision-timings" in problems[0]
+
+
+def test_the_agreement_rows_count_every_measured_set_for_every_precision() -> None:
+    rec = json.loads(DOC.AGREEMENT.read_text())
+    body = DOC.agreement(rec)
+    header = next(line for line in body.splitlines() if line.startswith("| measured set"))
+    names = [p for p in rec["precisions"] if p != "float32"]
+    assert header == "| " + " | ".join(["measured set", *names]) + " |"
+    for _, key, _ in DOC.SETS:
+        assert all(rec["precisions"][p][key] in body for p in rec["precisions"] if p != "float32")
