@@ -204,6 +204,9 @@ def _tasks() -> dict[str, Callable[[], Task]]:
             generate(),
             [includes(), bool_scorer()],
         ),
+        "twice": lambda: _task(
+            _samples(["cat", "dog", "cat"], ["cat"] * 3), generate(), [includes(), includes()]
+        ),
         "odd": lambda: _task(
             (_samples(["list", "none", "maybe", "1", "nan", "essay"])), generate(), odd_scorer()
         ),
@@ -267,10 +270,11 @@ def write_log(name: str, log_dir: Path, *, log_format: str = "eval", **kwargs: A
     return Path(str(logs[0].location))
 
 
-def rewrite(log: Path, out: Path, *, status: str, keep: int, log_format: str = "eval") -> Path:
+def rewrite(log: Path, out: Path, *, status: str, keep: int) -> Path:
     """Copy ``log`` to ``out`` as a run stopped with ``status`` (``cancelled``, ...) after ``keep`` samples.
 
-    Inspect refuses to run an empty dataset, so a log with zero samples is made this way.
+    Inspect refuses to run an empty dataset, so a log with zero samples is made this way. The format follows
+    ``out``'s suffix (``.json`` or ``.eval``).
     """
     from inspect_ai.log import read_eval_log, write_eval_log
 
@@ -279,5 +283,5 @@ def rewrite(log: Path, out: Path, *, status: str, keep: int, log_format: str = "
     full.samples = (full.samples or [])[:keep]
     full.results = None if status != "success" else full.results
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_eval_log(full, str(out), format=log_format)  # type: ignore[arg-type]
+    write_eval_log(full, str(out), format="json" if out.suffix == ".json" else "eval")
     return out
