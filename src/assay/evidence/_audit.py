@@ -43,12 +43,19 @@ from assay.evidence._checklist import (
 )
 from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evidence, table_files
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
+from assay.evidence._logrows import outcome_notes
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
 from assay.evidence._schema import FACTOR_PREFIX
 from assay.evidence._statement import supported_statement
 from assay.evidence._summary import ConditionSummary, EvidenceSummary, group_summaries, summarize
-from assay.evidence._table import factor_columns, resolve_positive, tidy_table, validate_table
+from assay.evidence._table import (
+    check_positive_matches,
+    factor_columns,
+    resolve_positive,
+    tidy_table,
+    validate_table,
+)
 from assay.evidence._tablefile import read_table_file
 
 LEVEL_ITEMS: dict[str, tuple[str, ...]] = {
@@ -168,7 +175,8 @@ def audit_claim(
     logs, metrics_paths, notes = resolve_evidence(claim, base_dir)
     logs = _with_extra(logs, extra_logs)
     tables = _with_extra(table_files(claim, base_dir), extra_tables) if table is None else []
-    table = _rows(logs, tables, score_key, factors) if table is None else table
+    scorer = claim.decision_rule.scorer if claim.decision_rule else None
+    table = _rows(logs, tables, score_key, factors, scorer) if table is None else table
     log_status = table_log_status(table) if table is not None else None
     notes = [*notes, *(log_status.notes() if log_status else [])]  # incomplete / superseded logs
     metrics = [load_study_metrics(p) for p in metrics_paths]
@@ -178,7 +186,9 @@ def audit_claim(
     subject_rate = None
     if table is not None:
         table = measure_rows(claim, table)
+        notes += outcome_notes(table)  # unscored and unreadable scores, rows a limit stopped
         positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
+        check_positive_matches(claim, table, positive)
         subject = select_rows(table, claim.subject)
         if subject.empty:
             raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
@@ -259,10 +269,18 @@ def _with_extra(logs: list[Path], extra_logs: Sequence[str | Path]) -> list[Path
 
 
 def _rows(
-    logs: Sequence[Path], tables: Sequence[Path], score_key: str | None, factors: Sequence[str]
+    logs: Sequence[Path],
+    tables: Sequence[Path],
+    score_key: str | None,
+    factors: Sequence[str],
+    scorer: str | None = None,
 ) -> pd.DataFrame | None:
-    """The rows a claim is audited on: its logs' tidy table and its evidence tables, in that order."""
-    frames = [tidy_table(logs, score_key=score_key, factors=factors)] if logs else []
+    """The rows a claim is audited on: its logs' tidy table and its evidence tables, in that order.
+
+    The logs are read with the scorer the decision rule names (a log without it is an error listing the
+    log's scorers), else each log's first scorer.
+    """
+    frames = [tidy_table(logs, scorer, score_key=score_key, factors=factors)] if logs else []
     frames += [read_table_file(p) for p in tables]
     if len(frames) < 2:
         return frames[0] if frames else None

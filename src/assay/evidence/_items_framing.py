@@ -67,7 +67,11 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
             checks.append(f"scorer {rule.scorer}")
     counted = set(t["outcome"].astype(str)) - {N_NOT_REPORTED}  # a rate without n names no outcome
     vocabulary = counted | {o.value for o in Outcome}
-    unknown = [p for p in rule.positive if p not in vocabulary and negative_outcome(p) not in counted]
+    unknown = [
+        p
+        for p, read in zip(rule.positive, ctx.positive, strict=False)  # read: 1.0 and true as 1
+        if p not in vocabulary and read not in vocabulary and negative_outcome(p) not in counted
+    ]
     if unknown and counted:
         problems.append(f"positive outcome(s) {unknown} never occur in the logs")
     if rule.judge is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assay._outcome import Outcome
-from assay.evidence._logs import score_text
+from assay.evidence._logs import UNREADABLE, UNSCORED, picked_value, score_text, unreadable_reason
 from assay.evidence._schema import CONSTRUCTS_METADATA_KEY, FACTOR_PREFIX
 
 
@@ -27,13 +27,23 @@ def first_scorer(header: Any, summaries: Sequence[Any]) -> str:
     return ""
 
 
-def _outcome(summary: Any, scorer: str, score_key: str | None, where: str) -> tuple[str, str]:
+def _outcome(summary: Any, scorer: str, score_key: str | None, where: str) -> tuple[str, str, str]:
+    """``(outcome, dict key used, why the value was not read)``; the last is ``""`` for a read value."""
     if summary.error:
-        return Outcome.MODEL_ERROR.value, ""
+        return Outcome.MODEL_ERROR.value, "", ""
     scores = summary.scores or {}
     if scorer not in scores:
-        return "unscored", ""
-    return score_text(scores[scorer].value, score_key, where)
+        return UNSCORED, "", ""
+    score = scores[scorer]
+    text, key = score_text(score.value, score_key, where)
+    if text == UNSCORED:
+        reason = getattr(score, "reason", None)
+        return text, key, f"scorer {scorer!r} left the sample unscored" + (f" ({reason})" if reason else "")
+    if text == UNREADABLE:
+        at = f" at key {key!r}" if key else ""
+        why = unreadable_reason(picked_value(score.value, key))
+        return text, key, f"scorer {scorer!r} value{at} is no outcome: {why}"
+    return text, key, ""
 
 
 def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: str = "log") -> dict[str, Any]:
@@ -49,7 +59,7 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
     usage = list((summary.model_usage or {}).values())
     text = summary.input if isinstance(summary.input, str) else _messages_text(summary.input)
     judge_score = judge.get("score") if isinstance(judge, dict) else None
-    outcome, used_key = _outcome(summary, scorer, score_key, where)
+    outcome, used_key, problem = _outcome(summary, scorer, score_key, where)
     costs = [u.total_cost for u in usage if u.total_cost is not None]
     return {
         "_meta_raw": {"metadata": meta, "score": score_meta},
@@ -66,7 +76,7 @@ def sample_row(summary: Any, scorer: str, score_key: str | None = None, where: s
         "outcome": outcome,
         "_score_key": used_key,
         "engaged": _engaged(score_meta.get("engagement")),
-        "error": str(summary.error or ""),
+        "error": str(summary.error or problem),
         "limit": str(summary.limit or ""),
         "judge": json.dumps(judge, sort_keys=True, default=str) if judge is not None else "",
         "judge_config": (
@@ -115,3 +125,28 @@ def rows_from_full_samples(
         summary.metadata, summary.scores = sample.metadata, sample.scores  # summary() thins them again
         rows.append(sample_row(summary, scorer, score_key, where))
     return rows
+
+
+def outcome_notes(table: Any) -> list[str]:
+    """Sentences on rows whose score was not read (unscored, unreadable) and rows a limit stopped.
+
+    Args:
+        table: The tidy table (``outcome``, ``error``, ``limit`` and ``scorer`` columns).
+    """
+    notes = []
+    for outcome in (UNREADABLE, UNSCORED):
+        rows = table[table["outcome"] == outcome]
+        if len(rows):
+            said = rows["error"].astype(str)
+            reasons = sorted(
+                set(said.where(said != "", "no value from scorer '" + rows["scorer"].astype(str) + "'"))
+            )
+            shown = "; ".join(reasons[:3]) + (f"; ... {len(reasons) - 3} more" if len(reasons) > 3 else "")
+            notes.append(f"{len(rows)} row(s) {outcome}, kept out of n: {shown}")
+    limited = table[table["limit"].astype(str) != ""]
+    if len(limited):
+        kinds = ", ".join(f"{k} ({c})" for k, c in limited["limit"].astype(str).value_counts().items())
+        notes.append(
+            f"{len(limited)} row(s) stopped by a limit ({kinds}) and scored as the scorer scored them"
+        )
+    return notes

@@ -6,7 +6,9 @@
   turns a value into the outcome text of the tidy table: numbers in ``%g`` form (``1.0`` -> ``"1"``),
   booleans as ``"1"``/``"0"``, and for a dict the value under one key — the key given (``--score-key``),
   else ``outcome``, else the first of :data:`COMMON_SCORE_KEYS` present. A dict with none of them is an
-  error that lists its keys: never a silent zero.
+  error that lists its keys: never a silent zero. NaN (Inspect's ``Score.unscored()``) reads
+  :data:`UNSCORED`; a value that is no outcome (``None``, a list, free text) reads :data:`UNREADABLE`;
+  both are kept out of n and reported.
 * **Factors.** assay tasks store their condition factors in ``metadata["factors"]``. For other evals,
   :func:`detect_factors` picks the categorical sample-metadata fields (scalars with 2 to
   :data:`MAX_LEVELS` distinct values, not unique per sample, not long text), or the keys given
@@ -15,11 +17,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from assay._errors import AssayError
+
+#: Outcome of a score value that is no outcome (``None``, a list, a nested dict, free text): kept out of n and
+#: reported with its reason in the row's ``error`` column, never read as a negative.
+UNREADABLE = "unreadable"
+#: Outcome of a sample without a value from the main scorer (also Inspect's ``Score.unscored()``, a NaN).
+UNSCORED = "unscored"
 
 #: Dict keys that hold the verdict in common scorers, tried in this order after ``outcome``.
 COMMON_SCORE_KEYS: tuple[str, ...] = (
@@ -115,9 +124,39 @@ def score_text(value: Any, key: str | None, where: str) -> tuple[str, str]:
 def _scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, float) and math.isnan(value):
+        return UNSCORED  # Inspect's Score.unscored(): kept out of metrics, so out of n here too
+    if unreadable_reason(value):
+        return UNREADABLE
     if isinstance(value, int | float):
         return number_text(value)
     return str(value)
+
+
+def unreadable_reason(value: Any) -> str:
+    """Why a score value (after the dict key is applied) is no outcome; ``""`` when it is one.
+
+    An outcome is a boolean, a finite number or a short one-line label. ``None``, lists, nested dicts,
+    infinities, empty text and free text (longer than :data:`MAX_LEVEL_CHARS` or multi-line) are not.
+    """
+    if isinstance(value, bool | int):
+        return ""
+    if isinstance(value, float):
+        return "" if math.isfinite(value) or math.isnan(value) else f"non-finite number {value}"
+    if isinstance(value, str):
+        if not value.strip():
+            return "empty text"
+        if "\n" in value or len(value) > MAX_LEVEL_CHARS:
+            return f"free text ({len(value)} characters), not a label"
+        return ""
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+def picked_value(value: Any, key: str) -> Any:
+    """The part of a score value an outcome is read from: ``value[key]`` for a dict read at ``key``."""
+    return value[key] if key and isinstance(value, Mapping) else value
 
 
 def normalise_positive(value: str) -> str:

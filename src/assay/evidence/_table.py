@@ -21,8 +21,17 @@ import pandas as pd
 
 from assay._errors import AssayError
 from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
-from assay.evidence._logrows import first_scorer, flatten_row, rows_from_full_samples, sample_row
+from assay.evidence._counts import negative_outcome
+from assay.evidence._logrows import (
+    first_scorer,
+    flatten_row,
+    outcome_notes,
+    rows_from_full_samples,
+    sample_row,
+)
 from assay.evidence._logs import (
+    UNREADABLE,
+    UNSCORED,
     detect_factors,
     expand_logs,
     flat_metadata,
@@ -38,9 +47,11 @@ from assay.evidence._schema import TABLE_COLUMNS as TABLE_COLUMNS
 #: beside it. This is the one rule for n: every assay outcome outside ``BEHAVIOUR_OUTCOMES`` — the pipeline
 #: failures (model, judge, sandbox, auditor errors) and the replies with nothing to score (``empty``,
 #: ``invalid_action``) — plus ``unscored``, a sample that finished without an error but has no value from
-#: the main scorer. Foreign scorers' values (``C``/``I``, numbers) stay in n.
+#: the main scorer (or Inspect's ``Score.unscored()``), and ``unreadable``, a score value that is no outcome
+#: (``None``, a list, free text; its reason is in the row's ``error``). Foreign scorers' values (``C``/``I``,
+#: numbers) stay in n.
 ERROR_OUTCOMES: frozenset[str] = frozenset(
-    {o.value for o in Outcome if o not in BEHAVIOUR_OUTCOMES} | {"unscored", N_NOT_REPORTED}
+    {o.value for o in Outcome if o not in BEHAVIOUR_OUTCOMES} | {UNSCORED, UNREADABLE, N_NOT_REPORTED}
 )
 
 #: Inspect's own score letters (correct, incorrect, partial, no answer).
@@ -101,7 +112,7 @@ def tidy_table(
         ``table.attrs["assay_notes"]`` lists how scores, factors and prompt hashes were read.
 
     Raises:
-        AssayError: A log is missing or unreadable, has no samples, lacks the named scorer, has dict
+        AssayError: A log is missing or unreadable, no log has samples, a log lacks the named scorer, has dict
             scores without a usable key, or the logs score outcomes in vocabularies that cannot be compared.
     """
     paths = expand_logs(logs) if logs else []
@@ -111,14 +122,21 @@ def tidy_table(
     metas: list[dict[str, Any]] = []
     keys_used: set[str] = set()
     statuses: list[LogStatus] = []
+    empty: list[str] = []
     for p in paths:
         frame, meta, status = _read_log(p, scorer, score_key)
         statuses.append(status)
+        if frame is None:
+            empty.append(f"{p} (status {status.status!r})")
+            continue
         keys_used |= set(frame["_score_key"]) - {""}
         frames.append(frame.drop(columns="_score_key"))
         metas += meta
+    if not frames:
+        raise AssayError(f"no samples in any log: {'; '.join(empty)}")
     table = pd.concat(frames, ignore_index=True, sort=False)
-    notes = _add_factors(table, metas, factors)
+    notes = [f"log with no samples skipped: {e}" for e in empty]
+    notes += _add_factors(table, metas, factors)
     if keys_used:
         how = "given" if score_key else "auto-detected; --score-key to choose"
         notes.append(f"dict-valued scores read at key {', '.join(sorted(keys_used))} ({how})")
@@ -131,6 +149,7 @@ def tidy_table(
     for col in factor_columns(table):
         table[col] = table[col].astype("string").fillna("").astype(str)
     table = validate_table(table)
+    notes += outcome_notes(table)
     check_comparable(table)
     table.attrs["assay_notes"] = notes
     table, _ = reconcile_logs(table, statuses, strict)
@@ -139,11 +158,12 @@ def tidy_table(
 
 def _read_log(
     p: Path, scorer: str | None, score_key: str | None
-) -> tuple[pd.DataFrame, list[dict[str, Any]], LogStatus]:
+) -> tuple[pd.DataFrame | None, list[dict[str, Any]], LogStatus]:
     """Read one log: its rows, the flattened metadata of each distinct sample, and its status.
 
     The metadata is for factor detection; the status comes from the header read here (one header read per
-    log, one read of its sample summaries).
+    log, one read of its sample summaries). A log without samples (a run cancelled before its first
+    sample) gives no frame.
     """
     from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
 
@@ -154,7 +174,7 @@ def _read_log(
         detail = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
         raise AssayError(f"cannot read log {p}: {detail}") from None
     if not summaries:
-        raise AssayError(f"log has no samples: {p}")
+        return None, [], status_from_header(p, header)
     main = scorer or first_scorer(header, summaries)
     names = {str(sc.name) for sc in header.eval.scorers or []} | {
         k for s in summaries for k in s.scores or {}
@@ -299,6 +319,30 @@ def resolve_positive(
         return ("C",)
     shown = ", ".join(sorted(values)[:6])
     raise AssayError(f"cannot tell which outcome is the behaviour among: {shown}; pass --positive VALUE")
+
+
+def check_positive_matches(claim: Any, table: pd.DataFrame, positive: Sequence[str]) -> None:
+    """Raise when none of a claim's positive values can occur in the evidence: every rate would be 0 of n.
+
+    One value outside the vocabulary beside others inside it is left to checklist item S1.3.
+
+    Raises:
+        AssayError: One line naming the claim, its positive values and the outcomes the evidence holds.
+    """
+    values = set(table["outcome"].astype(str)) - ERROR_OUTCOMES
+    if not values:
+        return
+    vocab = values | _vocabulary(values)
+    if any(p in vocab or negative_outcome(p) in values for p in positive):  # a count's non-events
+        return
+    shown = ", ".join(sorted(values)[:8]) + (", ..." if len(values) > 8 else "")
+    field = (
+        "decision_rule.positive" if claim.decision_rule else "decision_rule (none declared; default positive)"
+    )
+    raise AssayError(
+        f"claim {claim.id}: {field} {list(positive)} matches no outcome of the evidence "
+        f"(scorer {', '.join(sorted(set(table['scorer'].astype(str))))}; outcomes: {shown})"
+    )
 
 
 def _vocabulary(values: set[str]) -> set[str]:
