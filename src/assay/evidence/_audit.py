@@ -42,6 +42,7 @@ from assay.evidence._checklist import (
     select_rows,
 )
 from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evidence, table_files
+from assay.evidence._claimbind import bind_claim
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
@@ -178,6 +179,7 @@ def audit_claim(
     subject_rate = None
     if table is not None:
         table = measure_rows(claim, table)
+        claim = bind_claim(claim, table)  # values spelled as the rows spell them; unbound names refused
         positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
         subject = select_rows(table, claim.subject)
         if subject.empty:

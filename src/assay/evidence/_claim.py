@@ -11,9 +11,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assay._errors import AssayError, validation_problem
+from assay._errors import AssayError
 from assay._paths import relative_if_under
-from assay._textfile import load_yaml, read_text_file
+from assay._textfile import load_yaml, read_text_file, yaml_problem
 
 Level = Literal["L1", "L2", "L3"]
 
@@ -200,11 +200,18 @@ def claim_from_dict(raw: Any, source: str = "claim") -> Claim:
         AssayError: Naming ``source`` and the first invalid field.
     """
     if not isinstance(raw, dict):
-        raise AssayError(f"malformed claim {source}: expected a mapping at the top level")
+        got = "an empty file" if raw is None else f"{type(raw).__name__} {str(raw)[:40]!r}"
+        if isinstance(raw, list):
+            got = "a list (one claim per file)"
+        raise AssayError(
+            f"malformed claim {source}: expected a mapping of claim fields at the top level, got {got}"
+        )
     try:
         return Claim.model_validate(raw)
     except ValidationError as ex:
-        raise AssayError(f"malformed claim {source}: {validation_problem(ex, 'claim')}") from None
+        from assay.evidence._claimerrors import claim_problem
+
+        raise AssayError(f"malformed claim {source}: {claim_problem(ex, Claim)}") from None
 
 
 def load_claim(path: str | Path) -> Claim:
@@ -219,7 +226,7 @@ def load_claim(path: str | Path) -> Claim:
     try:
         raw = load_yaml(read_text_file(p, "claim file"))
     except yaml.YAMLError as ex:
-        raise AssayError(f"malformed claim {p}: {str(ex).splitlines()[0]}") from None
+        raise AssayError(f"malformed claim {p}: {yaml_problem(ex)}") from None
     except OSError as ex:
         raise AssayError(f"cannot read claim {p}: {ex.strerror}") from None
     return claim_from_dict(raw, str(p))

@@ -67,7 +67,10 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
             checks.append(f"scorer {rule.scorer}")
     counted = set(t["outcome"].astype(str)) - {N_NOT_REPORTED}  # a rate without n names no outcome
     vocabulary = counted | {o.value for o in Outcome}
-    unknown = [p for p in rule.positive if p not in vocabulary and negative_outcome(p) not in counted]
+    spelled = dict(zip(rule.positive, ctx.positive, strict=False))  # 1.0 is the outcome 1, as in the rates
+    unknown = [
+        p for p in rule.positive if spelled.get(p, p) not in vocabulary and negative_outcome(p) not in counted
+    ]
     if unknown and counted:
         problems.append(f"positive outcome(s) {unknown} never occur in the logs")
     if rule.judge is not None:
