@@ -42,7 +42,7 @@ from assay.evidence._checklist import (
     select_rows,
 )
 from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evidence, table_files
-from assay.evidence._claimbind import bind_claim
+from assay.evidence._claimbind import bind_claim, bind_subject
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._logstatus import table_log_status
 from assay.evidence._metrics import load_study_metrics
@@ -179,11 +179,12 @@ def audit_claim(
     subject_rate = None
     if table is not None:
         table = measure_rows(claim, table)
-        claim = bind_claim(claim, table)  # values spelled as the rows spell them; unbound names refused
         positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
+        claim = bind_subject(claim, table)  # factor values spelled as the rows spell them (true, 1.0)
         subject = select_rows(table, claim.subject)
         if subject.empty:
             raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
+        claim = bind_claim(claim, table)  # controls and comparisons: unbound names refused, never graded
         if not subject.empty:
             summary = summarize(subject, positive, cues=claim.surface_cues)
             subject_rate = summarize_subject(subject, positive)

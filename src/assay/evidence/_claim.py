@@ -71,7 +71,7 @@ class DecisionRule(_Strict):
 
 
 class Selector(_Strict):
-    """Rows of the tidy table: every field given must match (factor values compared as text).
+    """Rows of the tidy table: every field given must match (factor values as text; `1.0` matches `1`).
 
     Attributes:
         task: The table's ``task`` (the task, or the study for study rows).

@@ -22,10 +22,10 @@ from assay.evidence._schema import FACTOR_PREFIX
 
 
 def _canonical(text: str) -> str:
-    """``true``/``True``/``TRUE`` -> ``true``; ``1``/``1.0``/``1e0`` -> ``1``; other text unchanged."""
+    """``True``, ``yes``, ``on`` -> ``true`` (likewise false); ``1.0`` -> ``1``; other text as it is."""
     low = text.strip().lower()
-    if low in ("true", "false"):
-        return low
+    if low in ("true", "yes", "on", "false", "no", "off"):  # YAML 1.1 reads `yes` and `on` as true
+        return "true" if low in ("true", "yes", "on") else "false"
     try:
         number = float(low)
     except ValueError:
@@ -115,27 +115,35 @@ class _Binder:
         return comp.model_copy(update={"treatment": treatment, "control": control})
 
 
+def bind_subject(claim: Claim, table: pd.DataFrame) -> Claim:
+    """``claim`` with its subject's factor values spelled as ``table`` spells them (``true`` as ``True``).
+
+    A subject that still matches nothing is left to the caller, whose error lists everything the table holds.
+    """
+    if claim.subject is None:
+        return claim
+    return claim.model_copy(
+        update={"subject": _Binder(claim, table).selector("subject", claim.subject, strict=False)}
+    )
+
+
 def bind_claim(claim: Claim, table: pd.DataFrame) -> Claim:
-    """``claim`` with its factor values spelled as ``table`` spells them (see the module docstring).
+    """``claim`` with its controls and comparisons bound to ``table`` (see the module docstring).
 
     Args:
-        claim: The claim.
+        claim: The claim, its subject already checked (:func:`bind_subject`).
         table: The rows of the claim's measure (what the audit grades).
 
     Returns:
-        A copy of the claim; the subject, negative controls, primary comparison and predictions' comparisons
-        name values the table holds.
+        A copy of the claim; its negative controls, primary comparison and predictions' comparisons name
+        values the table holds, spelled as it spells them.
 
     Raises:
         AssayError: A negative control or comparison names a factor, level, model, task or condition the
             table lacks, or a control matches no row (one line naming the field and what the table holds).
-            A subject that matches nothing is left to the caller, whose error lists everything the table
-            holds.
     """
     b = _Binder(claim, table)
     update: dict[str, object] = {}
-    if claim.subject is not None:
-        update["subject"] = b.selector("subject", claim.subject, strict=False)
     controls = []
     for i, sel in enumerate(claim.negative_controls):
         bound = b.selector(f"negative_controls[{i}]", sel, strict=True)
