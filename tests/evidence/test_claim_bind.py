@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from assay._errors import AssayError
@@ -125,3 +126,34 @@ def test_a_numeric_positive_matches_its_outcome_in_any_spelling(tmp_path: Path) 
         _status(r, "S1.3") == "declared"
     )  # was failed: "positive outcome(s) ['1.0'] never occur in the logs"
     assert r.subject_rate is not None and (r.subject_rate.k, r.subject_rate.n) == (8, 10)
+
+
+def test_a_subject_whose_every_row_is_an_error_passes_no_data_item() -> None:
+    from assay.evidence import validate_table
+
+    table = validate_table(
+        pd.DataFrame(
+            {
+                "task": "t",
+                "model": "m",
+                "condition_id": "c1",
+                "sample_id": [f"s{i}" for i in range(4)],
+                "prompt_sha256": [f"p{i}" for i in range(4)],
+                "outcome": "model_error",
+            }
+        )
+    )
+    raw = {
+        "id": "c",
+        "statement": "The model never moved the money.",
+        "target_level": "L1",
+        "decision_rule": {"description": "outcome harmful"},
+        "exclusions": [],
+    }
+    r = audit_claim(claim_from_dict(raw), table=table)
+    statuses = {i.id: (i.status, i.reason) for i in r.items}
+    assert statuses["S3.8"] == (
+        "failed",
+        "no valid observations: no rate to bound",
+    )  # was passed: "no zero-event"
+    assert statuses["S2.1"][0] == "failed" and r.achieved_level == "L0"
