@@ -89,6 +89,27 @@ CASES = [
         "line 4, column 1: but found another document (one document per file)",
     ),
     ("empty file", "", "expected a mapping of claim fields at the top level, got an empty file"),
+    (
+        "blank statement",
+        "id: c\nstatement: '   '\ntarget_level: L1\n",
+        "statement: must not be blank, got '   '",
+    ),
+    (
+        "a percentage as a whole number",
+        HEAD + "claimed_effect: 30\n",
+        "claimed_effect: Input should be less than or equal to 1, got 30; "
+        "a share is between 0 and 1 (0.3 for 30 %)",
+    ),
+    (
+        "none as text",
+        HEAD + "exclusions: none\n",
+        "exclusions: expected list of text or null, got 'none'; write [] for none",
+    ),
+    (
+        "a capitalised key",
+        "id: c\nStatement: s\ntarget_level: L1\n",
+        "unknown field 'Statement' (did you mean 'statement'?)",
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay._errors import AssayError
 from assay._paths import relative_if_under
@@ -26,6 +26,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def _not_blank(value: str) -> str:
+    """Refuse text of spaces only where a field must say something (``statement: '   '``)."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 class Construct(_Strict):
     """The behaviour, defined operationally (what counts, in terms a reader could re-score).
 
@@ -36,6 +43,8 @@ class Construct(_Strict):
 
     name: str = Field(min_length=1)
     definition: str = Field(min_length=1)
+
+    _said = field_validator("name", "definition")(_not_blank)
 
 
 class JudgeRule(_Strict):
@@ -68,6 +77,8 @@ class DecisionRule(_Strict):
     scorer: str | None = None
     judge: JudgeRule | None = None
     declared_at: datetime | None = None
+
+    _said = field_validator("description")(_not_blank)
 
 
 class Selector(_Strict):
@@ -186,6 +197,8 @@ class Claim(_Strict):
     predictions: list[Prediction] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
     evidence: Evidence = Field(default_factory=Evidence)
+
+    _said = field_validator("id", "statement")(_not_blank)
 
     def to_yaml(self) -> str:
         """Return the claim as YAML (fields left at their defaults are omitted)."""

@@ -17,6 +17,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 _LINK = re.compile(r"\[(\w+)\]\(#\w+\)")
+_NONE_WORDS = ("none", "no", "nothing", "n/a", "na", "-")
 
 
 def _nested(tp: Any) -> Any:
@@ -97,6 +98,15 @@ def _shown(value: Any) -> str:
     return text
 
 
+def _share_hint(err: Any) -> str:
+    """For a share given as a percentage (``claimed_effect: 30``): the share it means."""
+    limit = (err.get("ctx") or {}).get("le")
+    got = err.get("input")
+    if limit is not None and float(limit) <= 1 and isinstance(got, (int, float)) and 1 < got <= 100:
+        return f"; a share is between 0 and 1 ({got / 100:g} for {got:g} %)"
+    return ""
+
+
 def _hint(value: Any, tp: Any) -> str:
     """A fix for common slips: a percentage where a share is expected, one text where a list is."""
     inner = _nested(tp)
@@ -106,6 +116,8 @@ def _hint(value: Any, tp: Any) -> str:
             return f"; write the share as a number between 0 and 1 ({float(number) / 100:g})"
         except ValueError:
             return ""
+    if isinstance(value, str) and get_origin(inner) is list and value.strip().lower() in _NONE_WORDS:
+        return "; write [] for none"
     if isinstance(value, str) and get_origin(inner) is list:
         return f"; write a YAML list: [{value!r}] or one '- item' line per entry"
     return ""
@@ -123,7 +135,9 @@ def claim_problem(ex: ValidationError, root: type[BaseModel]) -> str:
         got '96%'; write the share ...``, ``missing required field 'statement'``, or the field path and
         pydantic's message where nothing better is known.
     """
-    err = ex.errors()[0]
+    errors = ex.errors()
+    # an unknown key first: 'Statement' given for 'statement' is the cause of "missing statement"
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     path, tp, owner = _walk(root, tuple(err["loc"]))
     where = path or "claim"
     if err["type"] == "extra_forbidden":
@@ -136,8 +150,10 @@ def claim_problem(ex: ValidationError, root: type[BaseModel]) -> str:
         return f"unknown field {path!r} (known here: {', '.join(names)})"
     if err["type"] == "missing":
         return f"missing required field {path!r}"
+    if err["type"] == "value_error":
+        return f"{where}: {str(err['msg']).removeprefix('Value error, ')}, got {_shown(err.get('input'))}"
     expected = _expected(tp) if tp is not Any else ""
     got = err.get("input")
     if not expected or err["type"] in ("greater_than", "less_than_equal", "greater_than_equal", "less_than"):
-        return f"{where}: {err['msg']}, got {_shown(got)}"
+        return f"{where}: {err['msg']}, got {_shown(got)}{_share_hint(err)}"
     return f"{where}: expected {expected}, got {_shown(got)}{_hint(got, tp)}"
