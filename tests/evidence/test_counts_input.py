@@ -53,6 +53,10 @@ def test_a_malformed_csv_is_refused_naming_the_row(tmp_path: Path, text: str, me
 
 YAML_REFUSED = [
     (
+        "citation: P\nnote: n not public\nrows:\n  - {threat: a, rate: 96%}\n",
+        "row 1: rate must be a number, got '96%' (a share between 0 and 1: 0.96)",
+    ),
+    (
         "citation: P\nrows:\n  - {threat: a, k: 8, N: 10}\n",
         "row 1: column 'N' is not a count column; did you mean 'n'? (every other column is read as a "
         "condition factor)",

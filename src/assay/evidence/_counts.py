@@ -133,11 +133,23 @@ def _number(raw: dict[str, Any], key: str, where: str, *, integer: bool) -> floa
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise AssayError(f"{where}: {key} must be a number, got {value!r}") from None
+        hint = ""
+        if isinstance(value, str) and value.strip().endswith("%"):
+            share = value.strip().rstrip("%").strip()
+            hint = f" (a share between 0 and 1: {float(share) / 100:g})" if _is_number(share) else ""
+        raise AssayError(f"{where}: {key} must be a number, got {value!r}{hint}") from None
     if math.isnan(number) or number < 0 or (integer and not number.is_integer()):
         kind = "a whole number >= 0" if integer else "a number >= 0"
         raise AssayError(f"{where}: {key} must be {kind}, got {value!r}")
     return number
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _checked(raw: dict[str, Any], where: str) -> dict[str, Any]:
