@@ -157,3 +157,20 @@ def test_a_subject_whose_every_row_is_an_error_passes_no_data_item() -> None:
         "no valid observations: no rate to bound",
     )  # was passed: "no zero-event"
     assert statuses["S2.1"][0] == "failed" and r.achieved_level == "L0"
+
+
+def test_a_claim_naming_no_measure_is_refused_on_counts_of_several(tmp_path: Path) -> None:
+    counts = tmp_path / "counts.yaml"
+    counts.write_text(
+        "citation: P\nrows:\n  - {measure: a_rate, k: 10, n: 100}\n  - {measure: b_rate, k: 90, n: 100}\n",
+        encoding="utf-8",
+    )
+    raw = {"id": "c", "statement": "The model sent the email.", "target_level": "L1"}
+    with pytest.raises(AssayError) as info:  # was: graded on both measures pooled, n = 200
+        audit_claim(claim_from_dict(raw), tmp_path, extra_tables=[counts])
+    assert str(info.value) == (
+        "claim c: the evidence holds several measures (a_rate (100), b_rate (100)); name the one the claim "
+        "rests on under 'measure'"
+    )
+    named = audit_claim(claim_from_dict({**raw, "measure": "b_rate"}), tmp_path, extra_tables=[counts])
+    assert named.subject_rate is not None and (named.subject_rate.k, named.subject_rate.n) == (90, 100)

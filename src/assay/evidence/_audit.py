@@ -229,9 +229,16 @@ def measure_rows(claim: Claim, table: pd.DataFrame) -> pd.DataFrame:
     """The rows of the measure ``claim`` rests on (every row when it names none).
 
     Raises:
-        AssayError: The claim names a measure no row has (the message lists the measures the table holds).
+        AssayError: The claim names a measure no row has, or names none while the study or published rows
+            hold several (the message lists the measures the table holds).
     """
     if claim.measure is None:
+        counted = table[table["source"].astype(str) != "log"]  # log rows: one measure per task, pooled
+        if counted["measure"].nunique() > 1:
+            raise AssayError(
+                f"claim {claim.id}: the evidence holds several measures ({_held(counted, 'measure')}); name "
+                "the one the claim rests on under 'measure'"
+            )
         return table
     rows = table[table["measure"].astype(str) == claim.measure]
     if rows.empty:

@@ -162,7 +162,8 @@ class Claim(_Strict):
         alternative_explanations: Two to five rival explanations.
         deployment_context: The setting the claim is meant to generalise to.
         measure: The measure the claim rests on (the evidence table's ``measure`` column): every item is
-            computed on that measure's rows only. ``None``: every row of the evidence (one measure).
+            computed on that measure's rows only. ``None``: every row of the evidence; refused where study or
+            published rows hold several measures (log rows carry their task as the measure and are pooled).
         subject: Rows the statement is about, within the measure (default: all rows).
         primary_comparison: The main factor contrast, if the claim is about an effect.
         claimed_effect: The effect size claimed (absolute difference in rate), for the power check.
