@@ -106,6 +106,21 @@ CASES = [
         "exclusions: expected list of text or null, got 'none'; write [] for none",
     ),
     (
+        "a blank explanation counted as one",
+        HEAD + "alternative_explanations: ['', framing]\n",
+        "alternative_explanations: entry 0 is blank, got a list ['', 'framing']",
+    ),
+    (
+        "the same limitation twice",
+        HEAD + "limitations: [one task, One  task]\n",
+        "limitations: entry 1 repeats entry 0, got a list ['one task', 'One  task']",
+    ),
+    (
+        "a blank log entry (the claim's own folder)",
+        HEAD + "evidence: {logs: ['']}\n",
+        "evidence.logs: entry 0 is blank, got a list ['']",
+    ),
+    (
         "a capitalised key",
         "id: c\nStatement: s\ntarget_level: L1\n",
         "unknown field 'Statement' (did you mean 'statement'?)",

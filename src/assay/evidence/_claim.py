@@ -26,6 +26,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def _entries(value: list[str] | None) -> list[str] | None:
+    """Refuse a blank or repeated entry of a list of text: each entry counts (two explanations, one cue)."""
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(value or []):
+        key = " ".join(entry.split()).lower()
+        if not key:
+            raise ValueError(f"entry {i} is blank")
+        if key in seen:
+            raise ValueError(f"entry {i} repeats entry {seen[key]}")
+        seen[key] = i
+    return value
+
+
 def _not_blank(value: str) -> str:
     """Refuse text of spaces only where a field must say something (``statement: '   '``)."""
     if not value.strip():
@@ -79,6 +92,7 @@ class DecisionRule(_Strict):
     declared_at: datetime | None = None
 
     _said = field_validator("description")(_not_blank)
+    _listed = field_validator("positive")(_entries)
 
 
 class Selector(_Strict):
@@ -149,6 +163,8 @@ class Evidence(_Strict):
     study_metrics: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list)
 
+    _listed = field_validator("logs", "study_metrics", "tables")(_entries)
+
 
 class Claim(_Strict):
     """A claim about model behaviour, with everything the 34-item checklist needs.
@@ -200,6 +216,9 @@ class Claim(_Strict):
     evidence: Evidence = Field(default_factory=Evidence)
 
     _said = field_validator("id", "statement")(_not_blank)
+    _listed = field_validator("alternative_explanations", "exclusions", "surface_cues", "limitations")(
+        _entries
+    )
 
     def to_yaml(self) -> str:
         """Return the claim as YAML (fields left at their defaults are omitted)."""
