@@ -120,3 +120,21 @@ def load_yaml(text: str) -> Any:
             first line names the key and the lines, so callers report it like any malformed file).
     """
     return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: safe
+
+
+def yaml_problem(ex: yaml.YAMLError) -> str:
+    r"""One line for a YAML error: the place and the problem (PyYAML's first line is only its context).
+
+    ``line 5, column 1: found character '\t' that cannot start any token (indent YAML with spaces, not
+    tabs)`` instead of ``while scanning for the next token``.
+    """
+    problem = getattr(ex, "problem", None)
+    mark = getattr(ex, "problem_mark", None)
+    if not problem:
+        return str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+    text = " ".join(str(problem).split())
+    if "'\\t'" in text:
+        text += " (indent YAML with spaces, not tabs)"
+    if "another document" in text:
+        text += " (one document per file)"
+    return f"line {mark.line + 1}, column {mark.column + 1}: {text}" if mark is not None else text

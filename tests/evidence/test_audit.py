@@ -233,9 +233,10 @@ def test_decision_rule_declared_after_the_run_fails() -> None:
 
 
 def _without_subject(example: Path, folder: Path) -> Path:
-    """A copy of an example claim about every row (its subject and controls name another eval's factors)."""
+    """A copy of an example claim about every row (its subject, controls and comparisons name another eval's
+    factors, which is refused before grading)."""
     raw = yaml.safe_load(example.read_text(encoding="utf-8"))
-    for key in ("subject", "negative_controls", "primary_comparison"):
+    for key in ("subject", "negative_controls", "primary_comparison", "predictions"):
         raw.pop(key, None)
     path = folder / example.name
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")

@@ -42,6 +42,7 @@ from assay.evidence._checklist import (
     select_rows,
 )
 from assay.evidence._claim import Claim, check_evidence, load_claim, resolve_evidence, table_files
+from assay.evidence._claimbind import bind_claim, bind_subject
 from assay.evidence._language import LEVEL_RANK, EvidenceNote, LanguageFlag, downgrade
 from assay.evidence._logrows import outcome_notes
 from assay.evidence._logstatus import table_log_status
@@ -189,9 +190,11 @@ def audit_claim(
         notes += outcome_notes(table)  # unscored and unreadable scores, rows a limit stopped
         positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
         check_positive_matches(claim, table, positive)
+        claim = bind_subject(claim, table)  # factor values spelled as the rows spell them (true, 1.0)
         subject = select_rows(table, claim.subject)
         if subject.empty:
             raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
+        claim = bind_claim(claim, table)  # controls and comparisons: unbound names refused, never graded
         if not subject.empty:
             summary = summarize(subject, positive, cues=claim.surface_cues)
             subject_rate = summarize_subject(subject, positive)
@@ -236,9 +239,16 @@ def measure_rows(claim: Claim, table: pd.DataFrame) -> pd.DataFrame:
     """The rows of the measure ``claim`` rests on (every row when it names none).
 
     Raises:
-        AssayError: The claim names a measure no row has (the message lists the measures the table holds).
+        AssayError: The claim names a measure no row has, or names none while the study or published rows
+            hold several (the message lists the measures the table holds).
     """
     if claim.measure is None:
+        counted = table[table["source"].astype(str) != "log"]  # log rows: one measure per task, pooled
+        if counted["measure"].nunique() > 1:
+            raise AssayError(
+                f"claim {claim.id}: the evidence holds several measures ({_held(counted, 'measure')}); name "
+                "the one the claim rests on under 'measure'"
+            )
         return table
     rows = table[table["measure"].astype(str) == claim.measure]
     if rows.empty:

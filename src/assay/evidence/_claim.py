@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assay._errors import AssayError, validation_problem
+from assay._errors import AssayError
 from assay._paths import relative_if_under
-from assay._textfile import load_yaml, read_text_file
+from assay._textfile import load_yaml, read_text_file, yaml_problem
 
 Level = Literal["L1", "L2", "L3"]
 
@@ -26,6 +26,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def _entries(value: list[str] | None) -> list[str] | None:
+    """Refuse a blank or repeated entry of a list of text: each entry counts (two explanations, one cue)."""
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(value or []):
+        key = " ".join(entry.split()).lower()
+        if not key:
+            raise ValueError(f"entry {i} is blank")
+        if key in seen:
+            raise ValueError(f"entry {i} repeats entry {seen[key]}")
+        seen[key] = i
+    return value
+
+
+def _not_blank(value: str) -> str:
+    """Refuse text of spaces only where a field must say something (``statement: '   '``)."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 class Construct(_Strict):
     """The behaviour, defined operationally (what counts, in terms a reader could re-score).
 
@@ -36,6 +56,8 @@ class Construct(_Strict):
 
     name: str = Field(min_length=1)
     definition: str = Field(min_length=1)
+
+    _said = field_validator("name", "definition")(_not_blank)
 
 
 class JudgeRule(_Strict):
@@ -69,9 +91,12 @@ class DecisionRule(_Strict):
     judge: JudgeRule | None = None
     declared_at: datetime | None = None
 
+    _said = field_validator("description")(_not_blank)
+    _listed = field_validator("positive")(_entries)
+
 
 class Selector(_Strict):
-    """Rows of the tidy table: every field given must match (factor values compared as text).
+    """Rows of the tidy table: every field given must match (factor values as text; `1.0` matches `1`).
 
     Attributes:
         task: The table's ``task`` (the task, or the study for study rows).
@@ -138,6 +163,8 @@ class Evidence(_Strict):
     study_metrics: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list)
 
+    _listed = field_validator("logs", "study_metrics", "tables")(_entries)
+
 
 class Claim(_Strict):
     """A claim about model behaviour, with everything the 34-item checklist needs.
@@ -151,7 +178,8 @@ class Claim(_Strict):
         alternative_explanations: Two to five rival explanations.
         deployment_context: The setting the claim is meant to generalise to.
         measure: The measure the claim rests on (the evidence table's ``measure`` column): every item is
-            computed on that measure's rows only. ``None``: every row of the evidence (one measure).
+            computed on that measure's rows only. ``None``: every row of the evidence; refused where study or
+            published rows hold several measures (log rows carry their task as the measure and are pooled).
         subject: Rows the statement is about, within the measure (default: all rows).
         primary_comparison: The main factor contrast, if the claim is about an effect.
         claimed_effect: The effect size claimed (absolute difference in rate), for the power check.
@@ -187,6 +215,11 @@ class Claim(_Strict):
     limitations: list[str] = Field(default_factory=list)
     evidence: Evidence = Field(default_factory=Evidence)
 
+    _said = field_validator("id", "statement")(_not_blank)
+    _listed = field_validator("alternative_explanations", "exclusions", "surface_cues", "limitations")(
+        _entries
+    )
+
     def to_yaml(self) -> str:
         """Return the claim as YAML (fields left at their defaults are omitted)."""
         data = self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
@@ -200,11 +233,18 @@ def claim_from_dict(raw: Any, source: str = "claim") -> Claim:
         AssayError: Naming ``source`` and the first invalid field.
     """
     if not isinstance(raw, dict):
-        raise AssayError(f"malformed claim {source}: expected a mapping at the top level")
+        got = "an empty file" if raw is None else f"{type(raw).__name__} {str(raw)[:40]!r}"
+        if isinstance(raw, list):
+            got = "a list (one claim per file)"
+        raise AssayError(
+            f"malformed claim {source}: expected a mapping of claim fields at the top level, got {got}"
+        )
     try:
         return Claim.model_validate(raw)
     except ValidationError as ex:
-        raise AssayError(f"malformed claim {source}: {validation_problem(ex, 'claim')}") from None
+        from assay.evidence._claimerrors import claim_problem
+
+        raise AssayError(f"malformed claim {source}: {claim_problem(ex, Claim)}") from None
 
 
 def load_claim(path: str | Path) -> Claim:
@@ -219,7 +259,7 @@ def load_claim(path: str | Path) -> Claim:
     try:
         raw = load_yaml(read_text_file(p, "claim file"))
     except yaml.YAMLError as ex:
-        raise AssayError(f"malformed claim {p}: {str(ex).splitlines()[0]}") from None
+        raise AssayError(f"malformed claim {p}: {yaml_problem(ex)}") from None
     except OSError as ex:
         raise AssayError(f"cannot read claim {p}: {ex.strerror}") from None
     return claim_from_dict(raw, str(p))

@@ -15,7 +15,9 @@ with outcome :data:`~assay.evidence._schema.N_NOT_REPORTED`, its rate in ``value
 from __future__ import annotations
 
 import csv
+import difflib
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ import pandas as pd
 import yaml
 
 from assay._errors import AssayError
-from assay._textfile import load_yaml, read_text_file
+from assay._textfile import load_yaml, read_text_file, yaml_problem
 from assay.evidence._schema import AGGREGATED, COUNT_COLUMNS, FACTOR_PREFIX, N_NOT_REPORTED
 
 #: Suffixes read as count tables.
@@ -42,19 +44,18 @@ def negative_outcome(positive: str) -> str:
 def _raw_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of a CSV or YAML count table, defaults of a YAML mapping applied."""
     if path.suffix.lower() == ".csv":
-        text = read_text_file(path, "count table")
-        reader = csv.DictReader(text.splitlines())
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+        return _csv_rows(path)
     try:
         data = load_yaml(read_text_file(path, "count table"))
     except yaml.YAMLError as ex:
-        raise AssayError(f"malformed count table {path}: {str(ex).splitlines()[0]}") from None
+        raise AssayError(f"malformed count table {path}: {yaml_problem(ex)}") from None
     if isinstance(data, Mapping):
         unknown = sorted(set(data) - {"rows", *_DEFAULTABLE})
         if unknown:
-            raise AssayError(
-                f"{path}: unknown top-level key {unknown[0]!r} (allowed: rows, {', '.join(_DEFAULTABLE)})"
-            )
+            close = difflib.get_close_matches(str(unknown[0]), ["rows", *_DEFAULTABLE], n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            allowed = ", ".join(["rows", *_DEFAULTABLE])
+            raise AssayError(f"{path}: unknown top-level key {unknown[0]!r} ({hint}allowed: {allowed})")
         defaults = {k: data[k] for k in _DEFAULTABLE if k in data}
         rows = data.get("rows")
     else:
@@ -62,6 +63,66 @@ def _raw_rows(path: Path) -> list[dict[str, Any]]:
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
         raise AssayError(f"{path}: a count table is a list of rows (mappings), or a mapping with 'rows'")
     return [{**defaults, **dict(r)} for r in rows]
+
+
+def _delimiter(header: str) -> str:
+    """The separator of a CSV header line: comma, semicolon (spreadsheets in many locales) or tab."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a CSV count table: byte-order mark dropped, separator detected.
+
+    Every row must be as wide as the header: a row with more or fewer values is refused, naming it.
+    """
+    lines = read_text_file(path, "count table").removeprefix("\ufeff").splitlines()
+    header_line = next((line for line in lines if line.strip()), "")
+    records = [r for r in csv.reader(lines, delimiter=_delimiter(header_line)) if any(c.strip() for c in r)]
+    if not records:
+        return []
+    header = [h.strip() for h in records[0]]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise AssayError(f"{path}: column {repeated[0]!r} appears more than once in the header")
+    rows = []
+    for i, values in enumerate(records[1:], start=1):
+        if len(values) != len(header):
+            raise AssayError(
+                f"{path} row {i}: {len(values)} values for the header's {len(header)} columns "
+                f"({', '.join(header)}); quote values that contain the separator"
+            )
+        row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        if row.get("", "") != "":
+            raise AssayError(f"{path} row {i}: a value under a column with no name in the header")
+        rows.append({h: v for h, v in row.items() if h})
+    return rows
+
+
+def _near_count_column(key: str) -> str | None:
+    """The count column ``key`` misspells by case, separator or a plural (``N``, ``Prompt``), if any."""
+    if key in COUNT_COLUMNS:
+        return None
+    norm = key.strip().lower().replace(" ", "_").replace("-", "_")
+    for candidate in (norm, norm.removesuffix("s"), norm + "s"):
+        if candidate in COUNT_COLUMNS:
+            return candidate
+    return None
+
+
+def _check_columns(raw: dict[str, Any], where: str) -> None:
+    """Refuse a column misspelling a count column (else read as a factor), and a factor of many values."""
+    for key, value in raw.items():
+        near = _near_count_column(str(key))
+        if near is not None:
+            raise AssayError(
+                f"{where}: column {key!r} is not a count column; did you mean {near!r}? "
+                "(every other column is read as a condition factor)"
+            )
+        if key not in COUNT_COLUMNS and isinstance(value, (list, dict)):
+            raise AssayError(f"{where}: factor {key!r} must be one value, got {value!r}")
 
 
 def _number(raw: dict[str, Any], key: str, where: str, *, integer: bool) -> float | None:
@@ -72,11 +133,23 @@ def _number(raw: dict[str, Any], key: str, where: str, *, integer: bool) -> floa
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise AssayError(f"{where}: {key} must be a number, got {value!r}") from None
+        hint = ""
+        if isinstance(value, str) and value.strip().endswith("%"):
+            share = value.strip().rstrip("%").strip()
+            hint = f" (a share between 0 and 1: {float(share) / 100:g})" if _is_number(share) else ""
+        raise AssayError(f"{where}: {key} must be a number, got {value!r}{hint}") from None
     if math.isnan(number) or number < 0 or (integer and not number.is_integer()):
         kind = "a whole number >= 0" if integer else "a number >= 0"
         raise AssayError(f"{where}: {key} must be {kind}, got {value!r}")
     return number
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _checked(raw: dict[str, Any], where: str) -> dict[str, Any]:
@@ -125,10 +198,24 @@ def load_count_table(path: str | Path) -> pd.DataFrame:
     if not raws:
         raise AssayError(f"{p}: the count table has no rows")
     rows = []
+    seen: dict[tuple[str, str, str, str], int] = {}
     for i, raw in enumerate(raws, start=1):
+        _check_columns(raw, f"{p} row {i}")
         row = _checked(raw, f"{p} row {i}")
         factors = {k: str(v) for k, v in row.items() if k not in COUNT_COLUMNS and v not in (None, "")}
         cond = str(row.get("condition_id") or ",".join(f"{k}={v}" for k, v in sorted(factors.items())))
+        key = (
+            str(row.get("measure") or "rate"),
+            str(row.get("model") or ""),
+            cond,
+            str(row.get("outcome") or ""),
+        )
+        if key in seen:
+            raise AssayError(
+                f"{p} row {i}: the same condition as row {seen[key]} (measure {key[0]}, "
+                f"model {key[1] or '(none)'}, {cond or 'no factors'}); one row per condition"
+            )
+        seen[key] = i
         rows.append(
             {
                 **{c: row.get(c) for c in COUNT_COLUMNS},  # type: ignore[misc]

@@ -290,8 +290,14 @@ def claim_models(
 def claim_file_markdown() -> str:
     """Render every field of a claim file, the top level first, then each nested model."""
     lines = [
-        "A claim file is YAML: one mapping whose keys are the fields below (unknown keys are refused, naming "
-        "them). *type* says what a value may be and its bounds; *default* is what an omitted field means.",
+        "A claim file is YAML: one mapping whose keys are the fields below, one claim per file. An unknown "
+        "key is refused, naming it and the nearest known field (`unknown field 'subject.factor' (did you "
+        "mean 'subject.factors'?)`); a value of the wrong type is refused naming the field, what it expects "
+        "and what it got (`claimed_effect: expected number or null, got '96%'; ...`). *type* says what a "
+        "value may be and its bounds; *default* is what an omitted field means. Factor values match the "
+        "evidence's in any spelling of the same boolean or number (`true` and `True`, `1` and `1.0`); a "
+        "negative control or comparison that names a factor or level the evidence lacks is refused before "
+        "any item is graded.",
         "",
     ]
     for model, where in claim_models().items():
@@ -322,8 +328,11 @@ def evidence_table_markdown() -> str:
             *columns,
             "",
             "A count table (`.csv`, `.yaml`; named under the claim's `evidence.tables`) gives published or "
-            "other count-only results, one row per condition. Its columns, besides the factors (every other "
-            "column is a condition factor):",
+            "other count-only results, one row per condition (two rows of the same measure, model and "
+            "condition are refused). A CSV may be comma-, semicolon- or tab-separated, with or without a "
+            "byte-order mark; a row with more or fewer values than the header is refused. Its columns, "
+            "besides the factors (every other column is a condition factor; one that misspells a column "
+            "below by case or plural, `N` or `prompt`, is refused):",
             "",
             "| column | what it holds |",
             "|---|---|",

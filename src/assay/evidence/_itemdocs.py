@@ -230,7 +230,8 @@ _DESIGN: dict[str, ItemDoc] = {
         "condition has zero events (checked: nothing to bound).",
         "rows of the subject.",
         missing_when=_NO_DATA + ".",
-        failed_when="a zero-event condition lacks its bound.",
+        failed_when="a zero-event condition lacks its bound, or the subject has no valid observation "
+        "(every row an error: nothing was checked).",
     ),
     "S3.9": ItemDoc(
         "Failed samples (API and judge errors, empty replies, invalid actions) are kept out of every "

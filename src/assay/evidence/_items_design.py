@@ -101,6 +101,8 @@ def effects(ctx: AuditContext) -> tuple[Status, str]:
 def zero_cells(ctx: AuditContext) -> tuple[Status, str]:
     if ctx.summary is None:
         return ctx.no_data()
+    if not any(c.n > 0 for c in ctx.summary.conditions):  # every row an error: nothing was checked
+        return "failed", "no valid observations: no rate to bound"
     zeros = [c for c in ctx.summary.conditions if c.k == 0 and c.n > 0]
     if not zeros:
         return "passed", "no zero-event condition (checked): no bound needed"

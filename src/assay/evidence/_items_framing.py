@@ -67,10 +67,11 @@ def decision_rule(ctx: AuditContext) -> tuple[Status, str]:
             checks.append(f"scorer {rule.scorer}")
     counted = set(t["outcome"].astype(str)) - {N_NOT_REPORTED}  # a rate without n names no outcome
     vocabulary = counted | {o.value for o in Outcome}
+    read = dict(zip(rule.positive, ctx.positive, strict=False))  # 1.0 and true read as 1, as in the rates
     unknown = [
         p
-        for p, read in zip(rule.positive, ctx.positive, strict=False)  # read: 1.0 and true as 1
-        if p not in vocabulary and read not in vocabulary and negative_outcome(p) not in counted
+        for p in rule.positive
+        if p not in vocabulary and read.get(p, p) not in vocabulary and negative_outcome(p) not in counted
     ]
     if unknown and counted:
         problems.append(f"positive outcome(s) {unknown} never occur in the logs")
