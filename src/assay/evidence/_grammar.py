@@ -303,7 +303,7 @@ def _telegraphic(toks: list[Tok], i0: int, ph: Phrase, opener: str, first: bool)
 
     Notes drop the determiner; after a label's colon, or at the start of a sentence written in lower case.
     """
-    if ph.head != i0 or toks[i0].low not in md.CONDITIONAL_MODEL_NOUNS or ph.owner is not None:
+    if ph.head != i0 or toks[i0].low not in md.BARE_NOTE_NOUNS or ph.owner is not None:
         return False
     return opener == ":" or (first and not toks[i0].cap)
 

@@ -222,6 +222,7 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     expletive = subj.kind == "it" and em.expletive_it(clause.toks, subj.pred, after)
     purpose = _so_would(clause, walk.prev) if not walk.reported else []  # "..., so the auditors would ..."
     kind: Kind = "thing" if expletive else _subject_kind(subj, queue, i, walk.prev, ctx)  # "It is clear that"
+    kind = "thing" if walk.fiction and subj.head in md.EMBODIED_NOUNS else kind  # a story's robot
     walk.prev = kind
     if hd.is_hypothetical(queue, i):  # "If the model were scheming, we would expect ...": a hypothesis
         walk.counterfactual = bool(_clause_spans(clause.toks, subj, kind, ctx))
@@ -297,6 +298,8 @@ def _choice_before_that(toks: list[Tok]) -> list[Span]:
     j = len(toks) - 1
     while j > 0 and gr.is_adverb(toks[j].low):
         j -= 1
+    if j > 0 and toks[j].low in ("itself", "themselves") and not toks[j - 1].quoted:
+        return [(j - 1, j + 1)]  # "convinced itself that ...": the subject's own mind
     return [(j, j + 1)] if toks and toks[j].low in lx.CHOICE_VERBS and not toks[j].quoted else []
 
 

