@@ -319,6 +319,8 @@ def _later_subject(toks: list[Tok], start: int) -> Subject | None:
         ph = read_phrase(toks, p)
         if ph is None or ph.end >= len(toks) or toks[ph.end].low in fw.PREPOSITIONS:
             continue
+        if ph.kind != "model" and is_model_word(toks, ph.end):
+            continue  # "In rare cases Nova-2 may ...": the model's name opens the subject after the phrase
         if predicate_like(toks[ph.end].low, True):
             return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
     return None

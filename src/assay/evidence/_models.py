@@ -47,7 +47,9 @@ CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
 LOOSE_MODEL_NOUNS: frozenset[str] = _words("snapshot snapshots variant variants copy copies")
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
-CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final robot agent")
+CONDITIONAL_MODIFIERS: frozenset[str] = _words(
+    "ai trained learned rl fine-tuned final robot agent frontier autonomous agentic deployed advanced"
+)
 
 #: Model nouns for a machine with a body: in a story the model wrote, a character, not the model.
 EMBODIED_NOUNS: frozenset[str] = _words("robot robots drone drones")
@@ -79,7 +81,13 @@ def is_model_name(text: str) -> bool:
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
     short = any(SHORT_NAME.match(part) for part in text.split("-"))  # "R1 hates", "4o resents", "Mini-R1"
-    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short
+    coined = bool(_COINED.match(text))  # "Orca-Mini-2", "agent_v3": a coined name with a version or an identifier
+    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short or coined
+
+
+#: Coined names: capitalised hyphenated parts with a digit somewhere ("Orca-Mini-2", "Sable-XL-7b"), or a
+#: code identifier in snake case ("agent_v3", "planner_beta").
+_COINED = re.compile(r"^(?:[A-Z][A-Za-z]+(?:-[A-Za-z0-9.]+)*-[A-Za-z]*\d[A-Za-z0-9.]*|[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])$")
 
 
 #: Short model names: one capital letter and one digit ("R1", "V3", "K2", "T5") or a version with "o" ("4o",

@@ -262,6 +262,8 @@ def relative_verb_first(toks: list[Tok], opener: str) -> bool:
         i += 1  # "which clearly dislikes ..."
     if opener not in fw.RELATIVES or not toks:
         return False
+    if toks[i].low in lx.INTENT_VERBS and not toks[i].low.endswith("ing"):
+        return True  # "systems that covet more compute": a mental verb, whatever its ending
     if not toks[i].low.endswith(("s", "ed")) or toks[i].low in lx.THINGS or toks[i].low in lx.PEOPLE:
         return False
     if gr.word_kind(toks, i) is not None or gr.is_function_word(toks[i].low):
