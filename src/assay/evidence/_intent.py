@@ -52,6 +52,8 @@ def _last_noun(toks: list[Tok], ctx: Context) -> Kind:
         if toks[i].low == "it":
             return ctx.resolve("it", False)[0]
         kind = gr.word_kind(toks, i)
+        if kind == "model" and any(t.low in md.OTHER_MODEL_MODIFIERS for t in toks[max(i - 3, 0) : i]):
+            return "thing"  # "a reward model that favours ...": an instrument, not the model
         if kind is not None:
             return kind
     return "thing"
@@ -100,7 +102,8 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
     owner = ctx.resolve("it", False)[0] if subj.owner == "it" else None  # "Its motive was ...": from before
     if owner is None and subj.owner is not None:
         owner = owner_kind(subj.owner, ctx)  # "The model's actions reveal its intent"
-    its = "model" if "model" in (kind, owner) else kind
+    its = "model" if "model" in (kind, owner) and subj.head not in md.OTHER_MODEL_HEADS else kind
+    its = "thing" if subj.head in md.OTHER_MODEL_HEADS else its  # "The agent's replacement shared its goals"
     ctx.last, ctx.plural, ctx.its = kind, plural, ("thing" if its == "thing" else "model")
     return kind
 

@@ -169,7 +169,7 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         benefit sake interest interests advantage survival emotions mood patience trust suspicion curiosity
         conscience temptation will lies aim urge urges drive drives craving cravings appetite longing yearning
         scheme schemes designs grievance grievances preference eagerness caution willingness reluctance
-        determination desperation impatience
+        determination desperation impatience allegiance allegiances
         """
     )
 )

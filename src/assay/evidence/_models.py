@@ -64,8 +64,13 @@ INSTANCE_NOUNS: frozenset[str] = _words("run runs copy copies instance instances
 
 #: Words that make a noun phrase with a model noun name some other model ("the judge model").
 OTHER_MODEL_MODIFIERS: frozenset[str] = _words(
-    "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding"
+    "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding replacement"
+    " successor rival opponent peer"
 )
+
+#: Heads of a phrase for some other model than the one under study ("the agent's replacement"): "its" after
+#: them is theirs.
+OTHER_MODEL_HEADS: frozenset[str] = _words("replacement replacements successor successors rival rivals peer peers")
 
 #: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
 NAME_SUFFIXES: frozenset[str] = _words("mini instruct chat base turbo preview pro flash")
