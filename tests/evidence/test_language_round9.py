@@ -91,7 +91,8 @@ def test_round9_catches_more_of_its_probes_than_round8_did() -> None:
 def test_the_probe_figures_are_what_the_checker_scores_now() -> None:
     n_intent, caught, n_behavioural, flagged = tallies(probe9_set())
     t = json.loads(RESULT.read_text(encoding="utf-8"))["sets"]["probe9"]
-    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (n_intent, caught, n_behavioural, flagged)
+    now = (n_intent, caught, n_behavioural, flagged)
+    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == now
 
 
 def test_the_probe_set_is_distinct_from_the_labelled_sets() -> None:

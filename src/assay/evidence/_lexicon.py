@@ -78,8 +78,8 @@ INTENT_VERBS: frozenset[str] = frozenset(
         *_words(
             """
             believe realise realize recognise recognize notice suspect want wish desire intend hope fear
-            prefer aim try attempt scheme conspire collude care crave covet yearn envy resent distrust mistrust
-            despise loathe adore dislike hate relish
+            prefer aim try attempt scheme conspire collude care crave covet yearn envy resent distrust
+            mistrust despise loathe adore dislike hate relish
             """
         )
     )

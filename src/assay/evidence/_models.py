@@ -64,13 +64,15 @@ INSTANCE_NOUNS: frozenset[str] = _words("run runs copy copies instance instances
 
 #: Words that make a noun phrase with a model noun name some other model ("the judge model").
 OTHER_MODEL_MODIFIERS: frozenset[str] = _words(
-    "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding replacement"
-    " successor rival opponent peer"
+    "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding"
+    " replacement successor rival opponent peer"
 )
 
 #: Heads of a phrase for some other model than the one under study ("the agent's replacement"): "its" after
 #: them is theirs.
-OTHER_MODEL_HEADS: frozenset[str] = _words("replacement replacements successor successors rival rivals peer peers")
+OTHER_MODEL_HEADS: frozenset[str] = _words(
+    "replacement replacements successor successors rival rivals peer peers"
+)
 
 #: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
 NAME_SUFFIXES: frozenset[str] = _words("mini instruct chat base turbo preview pro flash")
@@ -86,13 +88,15 @@ def is_model_name(text: str) -> bool:
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
     short = any(SHORT_NAME.match(part) for part in text.split("-"))  # "R1 hates", "4o resents", "Mini-R1"
-    coined = bool(_COINED.match(text))  # "Orca-Mini-2", "agent_v3": a coined name with a version or an identifier
+    coined = bool(_COINED.match(text))  # "Orca-Mini-2", "agent_v3": a name with a version, an identifier
     return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short or coined
 
 
 #: Coined names: capitalised hyphenated parts with a digit somewhere ("Orca-Mini-2", "Sable-XL-7b"), or a
 #: code identifier in snake case ("agent_v3", "planner_beta").
-_COINED = re.compile(r"^(?:[A-Z][A-Za-z]+(?:-[A-Za-z0-9.]+)*-[A-Za-z]*\d[A-Za-z0-9.]*|[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])$")
+_COINED = re.compile(
+    r"^(?:[A-Z][A-Za-z]+(?:-[A-Za-z0-9.]+)*-[A-Za-z]*\d[A-Za-z0-9.]*|[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])$"
+)
 
 
 #: Short model names: one capital letter and one digit ("R1", "V3", "K2", "T5") or a version with "o" ("4o",

@@ -193,7 +193,7 @@ def report_start(
 
 
 def _label_noun(toks: list[Tok], j: int, after: str) -> bool:
-    """A noun-like verb in its base form that ends a label before a colon ("Red-team note:", "Incident report:")."""
+    """A noun-like verb in its base form ending a label before a colon ("Red-team note:")."""
     if after != ":" or j != len(toks) - 1 or j == 0 or toks[j].low not in lx.NOUN_LIKE_VERBS:
         return False
     return not toks[j].low.endswith("s") and toks[j - 1].low not in fw.PRONOUNS

@@ -39,13 +39,18 @@ _MOTIVE_STARTS: tuple[tuple[str, ...], ...] = (("out", "of"), ("for",), ("from",
 #: Adjectives of feeling that open a fronted phrase about the subject after it ("Anxious about being shut
 #: down, the agent ..."), besides the intent adjectives and mental participles.
 FEELING_ADJECTIVES = frozenset(
-    """anxious impatient nervous fearful angry furious resentful suspicious defensive protective wary jealous
-    envious proud greedy hungry curious eager desperate keen reluctant afraid""".split()
+    {
+        *("anxious", "impatient", "nervous", "fearful", "angry", "furious", "resentful", "suspicious"),
+        *("defensive", "protective", "wary", "jealous", "envious", "proud", "greedy", "hungry", "curious"),
+        *("eager", "desperate", "keen", "reluctant", "afraid"),
+    }
 )
 
 
 #: Modifiers between a fronted motive's determiner and its noun ("with the explicit aim of").
-_MOTIVE_MODIFIERS = frozenset("explicit clear sole express obvious apparent real true deliberate single".split())
+_MOTIVE_MODIFIERS = frozenset(
+    {"explicit", "clear", "sole", "express", "obvious", "apparent", "real", "true", "deliberate", "single"}
+)
 
 
 def _words(text: str) -> frozenset[str]:

@@ -131,7 +131,9 @@ def _adverb_yet(toks: list[Tok], k: int) -> bool:
 
 
 #: Forms of "be" and "get" after which "so" is a degree word ("was so eager to please", "got so angry").
-_SO_AFTER = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "seems"})
+_SO_AFTER = frozenset(
+    {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "seems"}
+)
 
 
 def _degree_so(toks: list[Tok], k: int) -> bool:
@@ -144,7 +146,8 @@ def clauses(toks: list[Tok]) -> list[Clause]:
     out = [Clause("", [])]
     pending = ""  # a relative pronoun before a parenthetical: "who, in the story, wanted ..."
     for k, tok in enumerate(toks):
-        if tok.low in fw.CLAUSE_STARTS and not tok.quoted and not _adverb_yet(toks, k) and not _degree_so(toks, k):
+        opens = tok.low in fw.CLAUSE_STARTS and not tok.quoted
+        if opens and not _adverb_yet(toks, k) and not _degree_so(toks, k):
             last = out[-1]
             if tok.low == "," and not last.toks and last.opener in fw.RELATIVES:
                 pending = last.opener
