@@ -41,6 +41,7 @@ SETS = {
     "set_f": ROOT / "tests/evidence/data/language_fresh_f.yaml",
     "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
     "probe8": ROOT / "tests/evidence/data/language_round8_probe.yaml",
+    "probe9": ROOT / "tests/evidence/data/language_round9_probe.yaml",
     "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",

@@ -8,9 +8,9 @@ bench/results/language_round3.json); its miss categories informed round 4, so it
 markers, generated from the committed result files of ``bench/language_sets.py`` (``before``: the
 block-list; ``round1``: commit 4c0e980; ``round2``: commit d13d274; ``round3``: commit 88afd01;
 ``round4``: commit 3efb574; ``round5``: commit 6bab741; ``round6``: commit bffef13; ``round7``: the merge
-2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: this checker;
-``round8_heldout_hi``: the same checker on sets H and I), never
-typed.
+2546e36; ``round8_before``: the round-7 checker on the round-8 probe set; ``round8``: the merge dda17dd;
+``round8_heldout_hi``: the same checker on sets H and I; ``round9_before``: the round-8 checker on the
+round-9 probe set; ``round9``: this checker), never typed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from test_language_fresh_d import set_d
 from test_language_fresh_e import set_e
 from test_language_fresh_f import set_f
 from test_language_fresh_g import set_g
+from test_language_fresh_h import set_h
+from test_language_fresh_i import set_i
 from test_language_round8 import probe_set
+from test_language_round9 import probe9_set
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_C = ROOT / "tests" / "evidence" / "data" / "language_fresh_c.yaml"
@@ -93,18 +96,32 @@ _ROWS = [
     ("round 7 (2546e36)", "round7", "dev", "development set, tuned on"),
     ("round 7 (2546e36)", "round7", "corpus", "regression corpus, tuned on"),
     ("round 7 (2546e36)", "round8_before", "probe8", "round-8 probe set, before round 8"),
-    ("round 8: this checker", "round8_heldout_hi", "set_h", "set H, held out (run once)"),
-    ("round 8: this checker", "round8_heldout_hi", "set_i", "set I, held out (run once)"),
-    ("round 8: this checker", "round8", "probe8", "round-8 probe set, tuned on"),
-    ("round 8: this checker", "round8", "set_g", f"set G, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_f", f"set F, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_e", f"set E, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_d", f"set D, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_c", f"set C, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 8: this checker", "round8", "dev", "development set, tuned on"),
-    ("round 8: this checker", "round8", "corpus", "regression corpus, tuned on"),
+    ("round 8 (dda17dd)", "round8_heldout_hi", "set_h", "set H, held out (run once)"),
+    ("round 8 (dda17dd)", "round8_heldout_hi", "set_i", "set I, held out (run once)"),
+    ("round 8 (dda17dd)", "round8", "probe8", "round-8 probe set, tuned on"),
+    ("round 8 (dda17dd)", "round8", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 8 (dda17dd)", "round8", "dev", "development set, tuned on"),
+    ("round 8 (dda17dd)", "round8", "corpus", "regression corpus, tuned on"),
+    ("round 8 (dda17dd)", "round9_before", "probe9", "round-9 probe set, before round 9"),
+    ("round 9: this checker", "round9", "probe9", "round-9 probe set, tuned on"),
+    ("round 9: this checker", "round9", "set_i", f"set I, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_h", f"set H, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "probe8", "round-8 probe set, tuned on"),
+    ("round 9: this checker", "round9", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 9: this checker", "round9", "dev", "development set, tuned on"),
+    ("round 9: this checker", "round9", "corpus", "regression corpus, tuned on"),
 ]
 
 
@@ -128,6 +145,9 @@ def tallies_markdown() -> str:
 
 def _print_tallies() -> None:
     named = (
+        ("probe 9", probe9_set),
+        ("set I", set_i),
+        ("set H", set_h),
         ("probe 8", probe_set),
         ("set G", set_g),
         ("set F", set_f),
@@ -165,6 +185,9 @@ def test_set_c_false_flags_meet_the_goal() -> None:
 @pytest.mark.parametrize(
     ("key", "sets"),
     [
+        ("probe9", probe9_set),
+        ("set_i", set_i),
+        ("set_h", set_h),
         ("probe8", probe_set),
         ("set_g", set_g),
         ("set_f", set_f),
@@ -177,10 +200,10 @@ def test_set_c_false_flags_meet_the_goal() -> None:
         ("corpus", corpus_set),
     ],
 )
-def test_round8_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+def test_round9_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
     assert callable(sets)
     n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round8")[key]
+    t = _result("round9")[key]
     assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
         n_intent,
         caught,

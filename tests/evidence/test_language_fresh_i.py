@@ -7,7 +7,10 @@ notes) and named no phrase from the checker's sets. It was kept outside the repo
 committed (the merge dda17dd), then run once after set H on the same checker
 (bench/results/language_round8_heldout_hi.json): false flags 2/100 (goal met), recall 82/100 (goal not met).
 The recall assertion is kept, marked ``xfail(strict=True)``: a later round that meets it turns this into a
-failure to be re-read. Nothing was tuned on set I.
+failure to be re-read. Its misses and false flags were then read and their categories fixed in round 9 with
+general mechanisms, so set I is no longer held out; round 9 reaches 91/100
+(bench/results/language_round9.json), still below the goal: the recall test stays a strict expected
+failure.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ def set_i() -> dict[str, list[str]]:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "held-out run 1: 82/100 - misses read afterwards, not tuned on: model names the checker does "
+        "round 9: 91/100 - left: a conditional ('If it knew ..., the model would'), 'appears to have "
+        "figured out', 'The deception was deliberate', 'a model with a genuine sense of', a name inside "
+        "someone's noticing, an appositive after a label's colon, 'In Year 2 we showed that'; "
+        "held-out run 1: 82/100 - misses read afterwards: model names the checker does "
         "not know as a subject ('Nova-2', 'Sonar-Pro', 'Ember-3', '`agent_v3`', 'the warehouse robot', "
         "'target'), a subject separated from its verb by an apposition ('the coding agent, frustrated "
         "by ..., decided'), predicate adjectives of mental state ('so eager to please', 'weirdly "

@@ -89,6 +89,10 @@ def _object_is_a_thing(toks: list[Tok], j: int) -> bool:
     return head in lx.THINGS and head not in _AWAITED
 
 
+#: Degree words before a predicate adjective ("so eager", "too proud", "very keen").
+_DEGREE = frozenset({"so", "too", "very", "quite", "rather", "more", "less", "most", "increasingly", "all"})
+
+
 def _skip(toks: list[Tok], j: int) -> int:
     while j < len(toks) and (gr.is_adverb(toks[j].low) or toks[j].low in ("not", "n't")):
         j += 1
@@ -121,6 +125,9 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     speech = low in lx.SPEECH_VERBS or low in lx.SPEECH_VERBS_WITH_THAT
     if nxt in ("itself", "themselves") and j + 2 < len(toks) and toks[j + 2].low == "as" and not speech:
         return [(j, j + 3)]  # "sees itself as": a self-conception
+    mind = _mind_on_itself(toks, j)
+    if mind is not None:
+        return [mind]
     by_object = _object_reading(toks, j)
     if by_object is not None:
         return by_object
@@ -143,6 +150,31 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     if literal or (known and not particle):
         return []
     return [(j, j + 2 if particle else j + 1)]
+
+
+#: Forms of "play" that pretend with an adjective ("played dumb", "plays innocent").
+_PLAY = frozenset({"play", "plays", "played", "playing"})
+#: What a pretence with "play" pretends to be.
+_PLAYED = frozenset(
+    {"dumb", "innocent", "coy", "stupid", "naive", "ignorant", "possum", "hard-to-get", "nice"}
+)
+
+
+def _mind_on_itself(toks: list[Tok], j: int) -> Span | None:
+    """A verb the subject turns on its own mind, or a pretence with "play" + an adjective.
+
+    "convinced itself that", "talked itself into believing", "told itself that", "took it upon itself",
+    "played dumb"; not "copied itself into the bucket" (an action on itself, no clause or -ing after).
+    """
+    after = [t.low for t in toks[j + 1 : j + 5]]
+    if toks[j].low in _PLAY and after[:1] and after[0] in _PLAYED:
+        return (j, j + 2)
+    if after[:3] == ["it", "upon", "itself"] or after[:2] == ["upon", "itself"]:
+        return (j, j + 2 + after.index("itself"))
+    if not after or after[0] not in ("itself", "themselves") or len(after) < 2:
+        return None
+    turned = after[1] == "that" or (after[1] == "into" and after[2:3] and after[2].endswith("ing"))
+    return (j, j + 2) if turned else None
 
 
 def _object_reading(toks: list[Tok], j: int) -> list[Span] | None:
@@ -187,6 +219,8 @@ _INNER = frozenset({"of", "in", "to", "and", "or", "the", "a", "on", "for", "per
 def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
     """The predicate after a copula at ``k`` when it is not observable (see :mod:`assay.evidence._verbs`)."""
     k = _skip(toks, k)
+    while k + 1 < len(toks) and toks[k].low in _DEGREE and not toks[k].quoted:
+        k = _skip(toks, k + 1)  # "was so eager to please"
     if k >= len(toks) or toks[k].quoted:
         return []
     low, nxt = toks[k].low, (toks[k + 1].low if k + 1 < len(toks) else "")
@@ -229,6 +263,9 @@ def _observable_predicate(toks: list[Tok], k: int) -> bool:
     )
 
 
+_DO = frozenset({"do", "does", "did"})
+
+
 def head_hits(toks: list[Tok], j: int) -> list[Span]:
     """Check the verb group at ``j``: copula + predicate, be + -ing, be + participle, or a verb."""
     group: list[str] = []
@@ -249,6 +286,8 @@ def head_hits(toks: list[Tok], j: int) -> list[Span]:
         return [(j, j + 1)] if low in vb.MENTAL_PARTICIPLES else []
     if copula:
         return predicate_hits(toks, j)
+    if verbs and verbs[-1] in _DO and low in ("like", "mind"):
+        return [(j, j + 1)]  # "doesn't like being told": "like" is the verb, not a preposition
     if verbs and (gr.is_function_word(low) or gr.word_kind(toks, j) is not None) and low != "to":
         return []  # "did the task", "has a plan": the auxiliary is the verb, and it is observable
     return verb_hits(toks, j)

@@ -303,7 +303,7 @@ def _telegraphic(toks: list[Tok], i0: int, ph: Phrase, opener: str, first: bool)
 
     Notes drop the determiner; after a label's colon, or at the start of a sentence written in lower case.
     """
-    if ph.head != i0 or toks[i0].low not in md.CONDITIONAL_MODEL_NOUNS or ph.owner is not None:
+    if ph.head != i0 or toks[i0].low not in md.BARE_NOTE_NOUNS or ph.owner is not None:
         return False
     return opener == ":" or (first and not toks[i0].cap)
 
@@ -319,6 +319,8 @@ def _later_subject(toks: list[Tok], start: int) -> Subject | None:
         ph = read_phrase(toks, p)
         if ph is None or ph.end >= len(toks) or toks[ph.end].low in fw.PREPOSITIONS:
             continue
+        if ph.kind != "model" and is_model_word(toks, ph.end):
+            continue  # "In rare cases Nova-2 may ...": the model's name opens the subject after the phrase
         if predicate_like(toks[ph.end].low, True):
             return Subject(ph.kind or "thing", ph.end, ph.plural, owner=ph.owner, head=toks[ph.head].low)
     return None

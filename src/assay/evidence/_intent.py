@@ -52,6 +52,8 @@ def _last_noun(toks: list[Tok], ctx: Context) -> Kind:
         if toks[i].low == "it":
             return ctx.resolve("it", False)[0]
         kind = gr.word_kind(toks, i)
+        if kind == "model" and any(t.low in md.OTHER_MODEL_MODIFIERS for t in toks[max(i - 3, 0) : i]):
+            return "thing"  # "a reward model that favours ...": an instrument, not the model
         if kind is not None:
             return kind
     return "thing"
@@ -100,7 +102,8 @@ def _subject_kind(subj: Subject, queue: list[Clause], i: int, prev: Kind, ctx: C
     owner = ctx.resolve("it", False)[0] if subj.owner == "it" else None  # "Its motive was ...": from before
     if owner is None and subj.owner is not None:
         owner = owner_kind(subj.owner, ctx)  # "The model's actions reveal its intent"
-    its = "model" if "model" in (kind, owner) else kind
+    its = "model" if "model" in (kind, owner) and subj.head not in md.OTHER_MODEL_HEADS else kind
+    its = "thing" if subj.head in md.OTHER_MODEL_HEADS else its  # "The agent's replacement shared its goals"
     ctx.last, ctx.plural, ctx.its = kind, plural, ("thing" if its == "thing" else "model")
     return kind
 
@@ -222,6 +225,7 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
     expletive = subj.kind == "it" and em.expletive_it(clause.toks, subj.pred, after)
     purpose = _so_would(clause, walk.prev) if not walk.reported else []  # "..., so the auditors would ..."
     kind: Kind = "thing" if expletive else _subject_kind(subj, queue, i, walk.prev, ctx)  # "It is clear that"
+    kind = "thing" if walk.fiction and subj.head in md.EMBODIED_NOUNS else kind  # a story's robot
     walk.prev = kind
     if hd.is_hypothetical(queue, i):  # "If the model were scheming, we would expect ...": a hypothesis
         walk.counterfactual = bool(_clause_spans(clause.toks, subj, kind, ctx))
@@ -297,6 +301,8 @@ def _choice_before_that(toks: list[Tok]) -> list[Span]:
     j = len(toks) - 1
     while j > 0 and gr.is_adverb(toks[j].low):
         j -= 1
+    if j > 0 and toks[j].low in ("itself", "themselves") and not toks[j - 1].quoted:
+        return [(j - 1, j + 1)]  # "convinced itself that ...": the subject's own mind
     return [(j, j + 1)] if toks and toks[j].low in lx.CHOICE_VERBS and not toks[j].quoted else []
 
 

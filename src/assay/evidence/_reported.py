@@ -170,6 +170,8 @@ def report_start(
         tok = toks[j]
         if tok.quoted or (tok.low in lx.NOUN_LIKE_VERBS and not verb_position(toks, j)):
             continue
+        if _label_noun(toks, j, after):
+            continue  # "Red-team note: target played dumb": a label before a colon
         if authors and tok.low in _ARGUE:
             continue  # "We argue that GPT-4o flatters users because it wants ...": the authors' claim
         if believer and tok.low in _READ_AS and any(t.low == "as" for t in toks[j + 1 : j + 4]):
@@ -188,6 +190,13 @@ def report_start(
         if tok.low in lx.SPEECH_VERBS_WITH_THAT and (nxt in ("that", ":") or quote_next) and not evidential:
             return j
     return None
+
+
+def _label_noun(toks: list[Tok], j: int, after: str) -> bool:
+    """A noun-like verb in its base form ending a label before a colon ("Red-team note:")."""
+    if after != ":" or j != len(toks) - 1 or j == 0 or toks[j].low not in lx.NOUN_LIKE_VERBS:
+        return False
+    return not toks[j].low.endswith("s") and toks[j - 1].low not in fw.PRONOUNS
 
 
 def scheming(low: str) -> bool:

@@ -34,7 +34,23 @@ from assay.evidence._lexhits import lexicon_hits
 _CONTACT_SUBJECTS = frozenset({"we", "they", "i", "you", "he", "she", "the", "our", "their"})
 
 #: Prepositions of a motive: "out of spite", "for revenge", "from fear of deletion".
-_MOTIVE_STARTS: tuple[tuple[str, ...], ...] = (("out", "of"), ("for",), ("from",), ("through",))
+_MOTIVE_STARTS: tuple[tuple[str, ...], ...] = (("out", "of"), ("for",), ("from",), ("through",), ("with",))
+
+#: Adjectives of feeling that open a fronted phrase about the subject after it ("Anxious about being shut
+#: down, the agent ..."), besides the intent adjectives and mental participles.
+FEELING_ADJECTIVES = frozenset(
+    {
+        *("anxious", "impatient", "nervous", "fearful", "angry", "furious", "resentful", "suspicious"),
+        *("defensive", "protective", "wary", "jealous", "envious", "proud", "greedy", "hungry", "curious"),
+        *("eager", "desperate", "keen", "reluctant", "afraid"),
+    }
+)
+
+
+#: Modifiers between a fronted motive's determiner and its noun ("with the explicit aim of").
+_MOTIVE_MODIFIERS = frozenset(
+    {"explicit", "clear", "sole", "express", "obvious", "apparent", "real", "true", "deliberate", "single"}
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -262,6 +278,8 @@ def relative_verb_first(toks: list[Tok], opener: str) -> bool:
         i += 1  # "which clearly dislikes ..."
     if opener not in fw.RELATIVES or not toks:
         return False
+    if toks[i].low in lx.INTENT_VERBS and not toks[i].low.endswith("ing"):
+        return True  # "systems that covet more compute": a mental verb, whatever its ending
     if not toks[i].low.endswith(("s", "ed")) or toks[i].low in lx.THINGS or toks[i].low in lx.PEOPLE:
         return False
     if gr.word_kind(toks, i) is not None or gr.is_function_word(toks[i].low):
@@ -278,9 +296,13 @@ def is_fronted(toks: list[Tok], opener: str) -> bool:
     if i0 >= len(toks):
         return any(t.low in lx.INTENT_ADVERBS for t in toks)  # "Deliberately, the model ..."
     first = toks[i0].low
-    opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so"
+    opens = first in fw.PREPOSITIONS or first in ("to", "out") or opener == "so" or _feeling(first)
     finite = any(fr.finite_at(toks, k) for k in range(i0, len(toks)))
     return opens and not finite and not _has_model_verb(toks)
+
+
+def _feeling(low: str) -> bool:
+    return low in FEELING_ADJECTIVES or low in lx.INTENT_ADJECTIVES or low in vb.MENTAL_PARTICIPLES
 
 
 def _has_model_verb(toks: list[Tok]) -> bool:
@@ -300,12 +322,16 @@ def _has_model_verb(toks: list[Tok]) -> bool:
 def fronted_hits(toks: list[Tok], ctx: Context) -> list[Span]:
     """The intent of a fronted adverbial whose main subject is the model: motive, purpose, intent words."""
     out = lexicon_hits(toks, True, ctx) + purpose_hits(toks, -1)
+    if toks and _feeling(toks[0].low):
+        out.append((0, 1))  # "Anxious about being shut down, the agent ..."
     for start in _MOTIVE_STARTS:
         if tuple(t.low for t in toks[: len(start)]) != start:
             continue
         k = len(start)
         while k < len(toks) and (toks[k].low in fw.DETERMINERS or gr.possessor(toks[k].low) is not None):
             k += 1
+        while k + 1 < len(toks) and toks[k].low in _MOTIVE_MODIFIERS:
+            k += 1  # "With the explicit aim of ..."
         if k < len(toks) and (toks[k].low in lx.INTENT_NOUNS or toks[k].low in lx.OWNED_NOUNS):
             out.append((0, k + 1))
     return out

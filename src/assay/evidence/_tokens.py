@@ -18,7 +18,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and
 _WORD = rf"[A-Za-z0-9](?:[A-Za-z0-9'’.\-_{_INVISIBLE}]*[A-Za-z0-9'])?"
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # HTML tags: <b>, </em>, <span class="x">
 _TOKEN = re.compile(rf"{_WORD}|(?<=\s)-(?=\s)|[,;:()\[\]—–!?.]")
-_QUOTES = re.compile(r"`[^`]*[._:=/()][^`]*`|\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
+_QUOTES = re.compile(r"(?!`\w+`)`[^`]*[._:=/()][^`]*`|\"[^\"]*\"|“[^”]*”|(?<![\w'])'[^']*'(?![\w])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”'*_`)]*\s+(?=[^a-z0-9\s])")
 _CONTRACTION = re.compile(r"^(?P<word>.+?)(?P<tail>n't|'s|'re|'ve|'ll|'d|'m)$")
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
@@ -130,12 +130,24 @@ def _adverb_yet(toks: list[Tok], k: int) -> bool:
     return toks[k].low == "yet" and (before in ("not", "n't", "never", "as", "nor") or after == "to")
 
 
+#: Forms of "be" and "get" after which "so" is a degree word ("was so eager to please", "got so angry").
+_SO_AFTER = frozenset(
+    {"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "gets", "got", "seems"}
+)
+
+
+def _degree_so(toks: list[Tok], k: int) -> bool:
+    """Whether "so" at ``k`` modifies the next word after a copula ("was so eager"), not a conjunction."""
+    return toks[k].low == "so" and k > 0 and toks[k - 1].low in _SO_AFTER and k + 1 < len(toks)
+
+
 def clauses(toks: list[Tok]) -> list[Clause]:
     """Split a sentence's tokens into clauses at punctuation, conjunctions and clause openers."""
     out = [Clause("", [])]
     pending = ""  # a relative pronoun before a parenthetical: "who, in the story, wanted ..."
     for k, tok in enumerate(toks):
-        if tok.low in fw.CLAUSE_STARTS and not tok.quoted and not _adverb_yet(toks, k):
+        opens = tok.low in fw.CLAUSE_STARTS and not tok.quoted
+        if opens and not _adverb_yet(toks, k) and not _degree_so(toks, k):
             last = out[-1]
             if tok.low == "," and not last.toks and last.opener in fw.RELATIVES:
                 pending = last.opener

@@ -381,5 +381,6 @@ IRREGULAR_PARTICIPLES: frozenset[str] = _set(
     meant dealt felt heard seen shown known given taken written driven chosen broken spoken stolen frozen
     hidden begun done gone been drawn thrown flown grown blown forgotten forbidden overwritten rewritten
     undone withdrawn beaten bitten eaten fallen risen shaken woken worn torn sworn born borne misled quit
+    spread split cast cost burst shed sped sunk swung wound ground
     """
 )
