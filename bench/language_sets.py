@@ -17,7 +17,8 @@ held out either. All seven were written without reading the checker; the develop
 round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: written for round 8 in six
 batches, each run once before it was tuned on) were tuned on. Sets H and I
 (tests/evidence/data/language_fresh_h.yaml, language_fresh_i.yaml) were held out for round 8 and run once
-together (``round8_heldout_hi``: the merge dda17dd). A set is measured when its file exists.
+together (``round8_heldout_hi``: the merge dda17dd); set J (language_fresh_j.yaml) was held out for round 9
+(``round9_heldout_j``: 6323f29). A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ SETS = {
     "probe9": ROOT / "tests/evidence/data/language_round9_probe.yaml",
     "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
+    "set_j": ROOT / "tests/evidence/data/language_fresh_j.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

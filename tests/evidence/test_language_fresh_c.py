@@ -109,6 +109,7 @@ _ROWS = [
     ("round 8 (dda17dd)", "round8", "dev", "development set, tuned on"),
     ("round 8 (dda17dd)", "round8", "corpus", "regression corpus, tuned on"),
     ("round 8 (dda17dd)", "round9_before", "probe9", "round-9 probe set, before round 9"),
+    ("round 9: this checker", "round9_heldout_j", "set_j", "set J, held out (run once)"),
     ("round 9: this checker", "round9", "probe9", "round-9 probe set, tuned on"),
     ("round 9: this checker", "round9", "set_i", f"set I, {_NOT_HELD_OUT}"),
     ("round 9: this checker", "round9", "set_h", f"set H, {_NOT_HELD_OUT}"),
