@@ -27,10 +27,12 @@ class AssayError(Exception):
 def validation_problem(ex: ValidationError, default: str) -> str:
     """Return the first problem of a pydantic ``ValidationError`` as ``"field.path: message"``.
 
+    A validator's own message is given as written (without pydantic's ``"Value error, "`` prefix).
+
     Args:
         ex: The validation error.
         default: The name used when the error has no field path (the document as a whole).
     """
     err = ex.errors()[0]
     where = ".".join(str(part) for part in err["loc"]) or default
-    return f"{where}: {err['msg']}"
+    return f"{where}: {err['msg'].removeprefix('Value error, ')}"
