@@ -137,6 +137,18 @@ CASES = [
     ),
 ]
 
+TRUNCATED = "cannot read log {TRUNC}: not a complete .eval archive (truncated or corrupt)"
+TRUNCATED_CASES = [
+    Case("report-truncated-log", "report {TRUNC} -o {TMP}/r.md", TRUNCATED),
+    Case("table-truncated-log", "table {TRUNC} -o {TMP}/t.parquet", TRUNCATED),
+    Case("panel-report-truncated-log", "panel report {TRUNC}", TRUNCATED),
+    Case("audit-truncated-log", "audit {CLAIM}", TRUNCATED),
+    Case("interrogation-truncated-log", "interrogation {TRUNC}", TRUNCATED),
+    Case("persuasion-truncated-log", "persuasion-report {TRUNC}", TRUNCATED),
+    Case("rubric-report-truncated-log", "rubric report {TRUNC}", TRUNCATED),
+    Case("rejudge-truncated-log", "rejudge {TRUNC} --judge assay/scripted", TRUNCATED),
+]
+
 PROC_CASES = [
     Case("eval-log-dir-proc", "eval assay/capability_qa --log-dir /proc/x " + SCRIPTED, NO_DIR),
     Case("table-out-proc", "table {FILE} -o /proc/x/t.parquet", "-o /proc/x/t.parquet: " + NO_DIR),
@@ -181,7 +193,24 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         f"task: assay/capability_qa\ntask_args: {{bogus: 1}}\nmodels: [{{name: assay/toy}}, {scripted}]\n"
         f"log_dir: {root}/pl\n"
     )
+    from inspect_ai import eval as inspect_eval
+
+    [log] = inspect_eval(
+        "assay/capability_qa",
+        model="assay/scripted",
+        model_args={"script": str(root / "script.yaml")},
+        log_dir=str(root / "logs"),
+        display="none",
+        limit=1,
+    )
+    data = Path(log.location).read_bytes()
+    (root / "cut.eval").write_bytes(data[: len(data) // 2])
+    (root / "claim.yaml").write_text(
+        f"id: c1\nstatement: The model answers.\ntarget_level: L1\nevidence:\n  logs: [{root}/cut.eval]\n"
+    )
     return {
+        "TRUNC": str(root / "cut.eval"),
+        "CLAIM": str(root / "claim.yaml"),
         "TMP": str(root),
         "DIR": str(root / "empty"),
         "SCRIPT": str(root / "script.yaml"),
@@ -222,6 +251,11 @@ def check(case: Case, files: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_is_the_one_line(case: Case, files: dict[str, str]) -> None:
+    check(case, files)
+
+
+@pytest.mark.parametrize("case", TRUNCATED_CASES, ids=[c.id for c in TRUNCATED_CASES])
+def test_a_truncated_log_is_the_same_line_everywhere(case: Case, files: dict[str, str]) -> None:
     check(case, files)
 
 
