@@ -70,8 +70,19 @@ def calibrate_command(
 
     _load_roles()
     if role == "list":
+        given = [
+            o
+            for o, v in (("--model", model_name), ("-M", model_args), ("--labels", labels), ("--out", out))
+            if v
+        ]
+        if given:
+            raise AssayError(f"calibrate list: takes no {', '.join(given)} (it lists the roles)")
         click.echo("\n".join(_role_lines()) or "no role registered")
         return
+    if out:
+        from assay.cli._files import prepare_output
+
+        prepare_output(out, "--out")  # before the judge runs (minutes), not after
     spec = calibration_role(role)
     if spec.needs_model and not model_name:
         raise AssayError(f"--model: calibrating {role} needs the model that plays it")

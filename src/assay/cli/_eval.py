@@ -6,6 +6,8 @@ It is a thin front on :func:`inspect_ai.eval`; ``inspect eval`` works just as we
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,65 @@ def check_model_name(model: str) -> None:
             raise AssayError(f"unknown model {model!r}; known models: {known}")
     elif "/" not in model:
         raise AssayError(f"--model must look like provider/name (e.g. assay/smollm2), got {model!r}")
+
+
+def check_model(model: str, args: Mapping[str, Any], option: str = "--model") -> None:
+    """Check a model name and the model args that can be checked without loading it.
+
+    ``assay/hf -M path=DIR`` must be a checkpoint (or organism) directory; ``assay/scripted`` needs
+    ``-M script=FILE`` (read here, so a bad script fails before any other model of a panel loads).
+
+    Raises:
+        AssayError: The message names the model and the argument.
+    """
+    check_model_name(model)
+    if (model == "assay/hf" or model.startswith("assay/hf/")) and "path" in args:
+        from assay.models._checkpoint import check_checkpoint
+        from assay.models._organism import is_organism
+
+        if not is_organism(str(args["path"])):  # an organism is checked when its stack is read
+            check_checkpoint(Path(str(args["path"])))
+    if model == "assay/scripted" or model.startswith("assay/scripted/"):
+        if "script" not in args:
+            raise AssayError(f"{option} {model}: needs a script file: -M script=FILE")
+        unknown = sorted(set(args) - {"script"})
+        if unknown:
+            raise AssayError(f"{option} {model}: unknown model arg(s): {', '.join(unknown)}")
+        from assay.models._script import load_script
+
+        load_script(str(args["script"]))
+
+
+def check_task(task: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The task as Inspect should get it, and its args checked (an assay task is built once, to check).
+
+    A task file or folder must hold an Inspect task (``FILE@name``: one of that name); it is passed on
+    relative to the working directory (Inspect cannot glob an absolute path).
+
+    Raises:
+        AssayError: An unknown ``assay/`` task, a bad argument, or a path with no Inspect task in it.
+    """
+    from assay.tasks import build_task, check_task_args, task_function
+
+    fn = task_function(task)
+    if fn is not None:
+        args = check_task_args(task, fn, args)
+        build_task(task, fn, args)
+        return task, args
+    spec, at, name = task.partition("@")
+    if not Path(spec).exists():
+        if ".py" in task or "/" not in task:
+            raise AssayError(f"task: {task!r} is neither an assay/<name> task nor an existing task file")
+        return task, args  # a registry name of another package: Inspect resolves it
+    from inspect_ai import list_tasks
+
+    relative = os.path.relpath(spec)
+    found = [t for t in list_tasks(relative, root_dir=Path.cwd()) if not name or t.name == name]
+    if not found:
+        kind = "folder" if Path(spec).is_dir() else "file"
+        named = f" named {name!r}" if name else ""
+        raise AssayError(f"task {task}: no Inspect task{named} in this {kind}")
+    return relative + at + name, args
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -81,23 +142,10 @@ def eval_command(
     margs = parse_key_values(model_args, "-M")  # checked before Inspect and torch load (seconds)
     targs = parse_key_values(task_args, "-T")
     check_log_dir(log_dir)
-    check_model_name(model)
-    if (model == "assay/hf" or model.startswith("assay/hf/")) and "path" in margs:
-        from assay.models._checkpoint import check_checkpoint
-        from assay.models._organism import is_organism
-
-        if not is_organism(str(margs["path"])):  # an organism is checked when its stack is read
-            check_checkpoint(Path(str(margs["path"])))
+    check_model(model, margs)
     from inspect_ai import eval as inspect_eval
 
-    from assay.tasks import build_task, check_task_args, task_function
-
-    fn = task_function(task)
-    if fn is not None:
-        targs = check_task_args(task, fn, targs)
-        build_task(task, fn, targs)
-    elif not Path(task.split("@")[0]).exists() and (".py" in task or "/" not in task):
-        raise AssayError(f"task: {task!r} is neither an assay/<name> task nor an existing task file")
+    task, targs = check_task(task, targs)
     logs = inspect_eval(
         task,
         model=model,

@@ -98,12 +98,29 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def _missing_command(ctx: click.Context) -> str:
+    """``assay rubric: missing a command (one of: report, show)``: a group run without its subcommand."""
+    group = ctx.command
+    names = group.list_commands(ctx) if isinstance(group, click.Group) else []
+    return (
+        f"{ctx.command_path}: missing a command (one of: {', '.join(names)}); see {ctx.command_path} --help"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user errors print one line on stderr and exit with code 2, without a traceback."""
+    """Run the CLI; user errors print one line on stderr and exit with code 2, without a traceback.
+
+    An ``OSError`` on a path the command line named (an output under ``/proc``, a folder that is a
+    file) is such an error too (:func:`assay.cli._files.user_path_error`); any other one is a bug and
+    keeps its traceback.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = cli.main(args=argv, prog_name="assay", standalone_mode=False)
+        code = cli.main(args=args, prog_name="assay", standalone_mode=False)
     except AssayError as ex:
         _fail(str(ex), ex.exit_code)
+    except click.exceptions.NoArgsIsHelpError as ex:
+        _fail(_missing_command(ex.ctx), 2)
     except click.UsageError as ex:
         where = f"{ex.ctx.command_path}: " if ex.ctx is not None else ""
         _fail(where + ex.format_message().replace("\n", " "), 2)
@@ -115,4 +132,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ex.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except OSError as ex:
+        from assay.cli._files import user_path_error
+
+        message = user_path_error(ex, args)
+        if message is None:
+            raise
+        _fail(message, 2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -15,7 +15,7 @@ def organisms_command() -> None:
 
 
 @organisms_command.command(name="list")
-@click.argument("run", type=click.Path(path_type=Path))
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 def list_command(run: Path) -> None:
     """List RUN's organisms: name, method, what each was trained on, size of its own weights."""
     from assay.models import find_organisms, organism_files, read_organism
@@ -28,7 +28,7 @@ def list_command(run: Path) -> None:
 
 
 @organisms_command.command(name="export")
-@click.argument("run", type=click.Path(path_type=Path))
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Export folder [RUN/vllm].")
 @click.option("--task", default="assay/capability_qa", show_default=True, help="Task the commands run.")
 @click.option("-T", "task_args", multiple=True, metavar="KEY=VALUE", help="Task argument.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assay._errors import AssayError
 from assay._keyvalues import parse_key_values
+
+if TYPE_CHECKING:
+    from assay.panels import PanelSpec
 
 
 def _model_args(values: tuple[str, ...], models: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -18,6 +21,23 @@ def _model_args(values: tuple[str, ...], models: tuple[str, ...]) -> dict[str, d
             raise AssayError(f"-M {item!r}: expected MODEL:NAME=VALUE with MODEL one of the --model names")
         pairs[model].append(pair)
     return {m: parse_key_values(tuple(p), f"-M ({m})") for m, p in pairs.items()}
+
+
+def _checked(spec: PanelSpec, from_config: bool) -> PanelSpec:
+    """``spec`` with its task args checked, after its task and models (before any model loads).
+
+    Raises:
+        AssayError: An unknown task or model, or a bad task or model argument (the message names it).
+    """
+    from assay.cli._eval import check_model, check_task
+
+    task, args = check_task(spec.task, dict(spec.task_args))
+    for i, model in enumerate(spec.models):
+        check_model(model.name, model.args, f"models.{i}" if from_config else "--model")
+    for role, given in spec.model_roles.items():
+        name, margs = (given, {}) if isinstance(given, str) else (given.name, given.args)
+        check_model(name, margs, f"model_roles.{role}" if from_config else f"--model-role {role}")
+    return spec.model_copy(update={"task": task, "task_args": args})
 
 
 @click.group(name="panel")
@@ -37,8 +57,8 @@ def panel_command() -> None:
     "--model-role", "roles", multiple=True, help="Model role ROLE=MODEL (the same for every model)."
 )
 @click.option("--log-dir", default=None, help="Log directory of the eval set (re-run to resume).")
-@click.option("--epochs", type=int, default=None, help="Epochs per sample.")
-@click.option("--limit", type=int, default=None, help="Samples per task.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Epochs per sample.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Samples per task.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def run_command(
     task: str | None,
@@ -77,6 +97,7 @@ def run_command(
         except ValidationError as ex:
             raise AssayError(f"panel run: {validation_problem(ex, 'panel')}") from None
     check_log_dir(spec.log_dir, "log_dir" if config else "--log-dir")
+    spec = _checked(spec, bool(config))
     updates = {k: v for k, v in {"epochs": epochs, "limit": limit}.items() if v is not None}
     spec = spec.model_copy(update=updates)
     result = run_panel(spec)

@@ -31,6 +31,7 @@ def table_command(
     """
     import pandas as pd
 
+    from assay.cli._files import prepare_output
     from assay.evidence import (
         COUNT_SUFFIXES,
         expand_logs,
@@ -41,6 +42,7 @@ def table_command(
         write_table_file,
     )
 
+    prepare_output(out, "-o")
     counts = [s for s in sources if Path(s).suffix.lower() in COUNT_SUFFIXES]
     logs = [s for s in sources if s not in counts]
     frames = [read_table_file(c) for c in counts]

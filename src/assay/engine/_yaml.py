@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -63,10 +64,25 @@ def _from_file(base: M, p: Path) -> M:
         raise AssayError(f"malformed config file {p}: {str(ex).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise AssayError(f"malformed config file {p}: expected a mapping")
+    where = _non_finite(raw)
+    if where is not None:
+        raise AssayError(f"invalid config {p}: {where[0]}: expected a finite number, got {where[1]}")
     try:
         return type(base).model_validate(_deep_merge(base.model_dump(), raw))
     except ValidationError as ex:
         raise AssayError(f"invalid config {p}: {validation_problem(ex, '')}") from None
+
+
+def _non_finite(value: object, path: str = "") -> tuple[str, float] | None:
+    """The first NaN or infinite number in a YAML document (``.nan``, ``.inf``), with its field path."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "(document)", value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _non_finite(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _with_options(cfg: M, over: Mapping[str, str]) -> M:

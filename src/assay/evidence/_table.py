@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from assay._errors import AssayError
+from assay._errors import AssayError, unreadable_log
 from assay._outcome import BEHAVIOUR_OUTCOMES, Outcome
 from assay.evidence._counts import negative_outcome
 from assay.evidence._logrows import (
@@ -171,8 +171,7 @@ def _read_log(
         header = read_eval_log(str(p), header_only=True)
         summaries = read_eval_log_sample_summaries(str(p))
     except Exception as ex:  # Inspect raises many types for unreadable files
-        detail = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
-        raise AssayError(f"cannot read log {p}: {detail}") from None
+        raise unreadable_log(p, ex) from None
     if not summaries:
         return None, [], status_from_header(p, header)
     main = scorer or first_scorer(header, summaries)

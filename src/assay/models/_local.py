@@ -111,6 +111,13 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             )
         except (OSError, ValueError) as ex:
             raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
+        except (
+            TypeError
+        ) as ex:  # a -M the model's loader does not take: "... unexpected keyword argument 'x'"
+            unknown = sorted(k for k in model_args if f"'{k}'" in str(ex))
+            if "unexpected keyword argument" not in str(ex) or not unknown:
+                raise
+            raise AssayError(f"assay/{model_name}: unknown model arg(s): {', '.join(unknown)}") from None
         self.model = merge_adapters(self.model, stack, adapter)
         self.model.eval()
         mark_precision(self.model, precision)

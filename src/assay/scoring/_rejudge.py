@@ -18,7 +18,7 @@ from inspect_ai.model import Model
 from inspect_ai.scorer import Scorer
 from pydantic import BaseModel, ConfigDict
 
-from assay._errors import AssayError
+from assay._errors import AssayError, unreadable_log
 from assay._outcome import Outcome
 from assay.judging import JUDGE_ROLE, make_models, model_keys
 from assay.scoring._metrics import MODEL_ERROR_STORE_KEY
@@ -117,7 +117,7 @@ def _read_log(src: Path) -> EvalLog:
     try:
         log = read_eval_log(str(src))
     except Exception as ex:  # any unreadable log is a user input error
-        raise AssayError(f"cannot read log {src}: {str(ex).splitlines()[0] if str(ex) else ex}") from None
+        raise unreadable_log(src, ex) from None
     if not log.samples:
         raise AssayError(f"log {src} has no samples to re-judge")
     return log

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError
+from assay._errors import AssayError, unreadable_log
 from assay._outcome import Outcome
 from assay.evidence import ERROR_OUTCOMES, Rate, binomial_rate
 from assay.scoring.rubric._judge import DimensionRecord
@@ -113,7 +113,7 @@ def _records(path: Path) -> list[_Record]:
     try:
         log = read_eval_log(str(path))
     except Exception as ex:
-        raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
+        raise unreadable_log(path, ex) from None
     out: list[_Record] = []
     for sample in log.samples or []:
         if sample.error is not None and not sample.scores:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assay._errors import AssayError, validation_problem
+from assay._errors import AssayError, unreadable_log, validation_problem
 from assay._textfile import read_text_file
 from assay.tasks.audit._protocol import AuditAction, Rollback, SendMessage, SendToolResult
 from assay.tasks.audit._session import NO_RECORDED_RESULT, AuditSession
@@ -96,7 +96,7 @@ def _from_log(path: Path) -> list[FrozenScenario]:
     try:
         log = read_eval_log(str(path))
     except Exception as ex:
-        raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
+        raise unreadable_log(path, ex) from None
     out = []
     for sample in log.samples or []:
         for score in (sample.scores or {}).values():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError
+from assay._errors import unreadable_log
 from assay._strict import Strict
 from assay.evidence import CLASSIFIER_METADATA_KEY, ClassifierRecord
 
@@ -60,7 +60,7 @@ def _rubric_records(path: Path) -> list[tuple[str, ClassifierRecord]]:
     try:
         log = read_eval_log(str(path))
     except Exception as ex:
-        raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
+        raise unreadable_log(path, ex) from None
     found: list[tuple[str, ClassifierRecord]] = []
     for sample in log.samples or []:
         for score in (sample.scores or {}).values():

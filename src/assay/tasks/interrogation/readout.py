@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError
+from assay._errors import AssayError, unreadable_log
 from assay.evidence import Rate, binomial_rate
 from assay.tasks.interrogation import (
     ACTED_OUTCOMES,
@@ -60,7 +60,7 @@ def _interrogation_scores(path: Path) -> list[tuple[str, str, str, dict[str, Any
     try:
         log = read_eval_log(str(path))
     except Exception as ex:
-        raise AssayError(f"cannot read log {path}: {type(ex).__name__}: {ex}") from None
+        raise unreadable_log(path, ex) from None
     out = []
     for sample in log.samples or []:
         for score in (sample.scores or {}).values():

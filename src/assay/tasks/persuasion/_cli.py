@@ -25,12 +25,15 @@ def persuasion_report_command(
     """Shifts per writer x style (claim-clustered intervals), the control floor, the validation status."""
     from assay.tasks.persuasion.readout import persuasion_report, render_markdown
 
+    if out is not None:
+        from assay.cli._files import prepare_output
+
+        prepare_output(out, "--out")
     report = persuasion_report(list(logs), validation)
     text = report.model_dump_json(indent=2) if fmt == "json" else render_markdown(report)
     if out is None:
         click.echo(text, nl=False)
         return
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(text, encoding="utf-8")
     click.echo(f"wrote {out}")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay._errors import AssayError
+from assay._errors import AssayError, unreadable_log
 from assay.evidence import paired_bootstrap_interval
 from assay.scoring import Outcome
 
@@ -177,7 +177,7 @@ def _read_log(path: str | Path) -> Any:
     try:
         log = read_eval_log(str(p), exclude_fields={"messages", "events", "store", "attachments"})
     except Exception as ex:  # Inspect raises many types for unreadable files
-        raise AssayError(f"cannot read log {p}: {str(ex).splitlines()[0] if str(ex) else ex!r}") from None
+        raise unreadable_log(p, ex) from None
     if not str(log.eval.task).endswith("persuasion"):
         raise AssayError(f"{p} is a log of {log.eval.task}, not of assay/persuasion")
     if log.status not in ("success", "error"):
