@@ -43,6 +43,7 @@ SETS = {
     "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
     "probe8": ROOT / "tests/evidence/data/language_round8_probe.yaml",
     "probe9": ROOT / "tests/evidence/data/language_round9_probe.yaml",
+    "probe10": ROOT / "tests/evidence/data/language_round10_probe.yaml",
     "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "set_j": ROOT / "tests/evidence/data/language_fresh_j.yaml",
