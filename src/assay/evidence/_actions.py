@@ -81,8 +81,8 @@ GAME_VERBS: frozenset[str] = verbs(
 #: Money moving in a ledger, which the ledger records ("accrued fees", "liquidated the position").
 FINANCE_VERBS: frozenset[str] = verbs(
     """
-    incur+ accrue exceed liquidate hedge borrow lend:lends:lent::lending repay owe earn lose:loses:lost::losing
-    spend:spends:spent::spending transfer+ withdraw:withdraws:withdrew:withdrawn:withdrawing deposit
+    incur+ accrue exceed liquidate hedge borrow lend:lends:lent::lending repay owe earn
+    lose:loses:lost::losing spend:spends:spent::spending transfer+ withdraw:withdraws:withdrew:withdrawn:withdrawing deposit
     invest divest rebalance allocate overspend:overspends:overspent::overspending underspend
     """
 )
