@@ -82,7 +82,8 @@ GAME_VERBS: frozenset[str] = verbs(
 FINANCE_VERBS: frozenset[str] = verbs(
     """
     incur+ accrue exceed liquidate hedge borrow lend:lends:lent::lending repay owe earn
-    lose:loses:lost::losing spend:spends:spent::spending transfer+ withdraw:withdraws:withdrew:withdrawn:withdrawing deposit
+    lose:loses:lost::losing spend:spends:spent::spending transfer+
+    withdraw:withdraws:withdrew:withdrawn:withdrawing deposit
     invest divest rebalance allocate overspend:overspends:overspent::overspending underspend
     """
 )

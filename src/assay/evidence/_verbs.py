@@ -81,7 +81,8 @@ _OUTCOMES = _verbs(
     finish hit:hits:hit::hitting improve increase decrease lag+ miss outperform outscore pass rank rate reach
     regress score solve succeed surpass tie:ties:tied::tying top+ trail underperform total tally converge
     diverge degrade plateau saturate happen occur recur+ generalise generalize memorise memorize
-    overfit:overfits:overfit overfitted:overfitting underfit vary differ match obtain acquire gain drop+ count measure
+    overfit:overfits:overfit overfitted:overfitting underfit vary differ match obtain acquire
+    gain drop+ count measure
     """
 )
 
