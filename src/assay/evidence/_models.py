@@ -48,7 +48,7 @@ CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
 #: Nouns that name the model after a determiner even with modifiers between ("the new snapshot", "the
 #: distilled copy"), not as verbs ("to copy", "the agents copy").
 LOOSE_MODEL_NOUNS: frozenset[str] = _words(
-    "snapshot snapshots variant variants copy copies release releases arm arms"
+    "snapshot snapshots variant variants copy copies release releases arm"
 )
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
