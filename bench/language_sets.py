@@ -18,7 +18,9 @@ round-8 probe set (tests/evidence/data/language_round8_probe.yaml, ``probe8``: w
 batches, each run once before it was tuned on) were tuned on. Sets H and I
 (tests/evidence/data/language_fresh_h.yaml, language_fresh_i.yaml) were held out for round 8 and run once
 together (``round8_heldout_hi``: the merge dda17dd); set J (language_fresh_j.yaml) was held out for round 9
-(``round9_heldout_j``: 6323f29). A set is measured when its file exists.
+(``round9_heldout_j``: 6323f29) and read for round 10 (``round10``), with the round-10 probe set
+(tests/evidence/data/language_round10_probe.yaml, ``probe10``: scored first by the round-9 checker,
+``round10_before``, then tuned on). A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ SETS = {
     "set_g": ROOT / "tests/evidence/data/language_fresh_g.yaml",
     "probe8": ROOT / "tests/evidence/data/language_round8_probe.yaml",
     "probe9": ROOT / "tests/evidence/data/language_round9_probe.yaml",
+    "probe10": ROOT / "tests/evidence/data/language_round10_probe.yaml",
     "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "set_j": ROOT / "tests/evidence/data/language_fresh_j.yaml",

@@ -28,8 +28,10 @@ from test_language_fresh_f import set_f
 from test_language_fresh_g import set_g
 from test_language_fresh_h import set_h
 from test_language_fresh_i import set_i
+from test_language_fresh_j import set_j
 from test_language_round8 import probe_set
 from test_language_round9 import probe9_set
+from test_language_round10 import probe10_set
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_C = ROOT / "tests" / "evidence" / "data" / "language_fresh_c.yaml"
@@ -109,20 +111,36 @@ _ROWS = [
     ("round 8 (dda17dd)", "round8", "dev", "development set, tuned on"),
     ("round 8 (dda17dd)", "round8", "corpus", "regression corpus, tuned on"),
     ("round 8 (dda17dd)", "round9_before", "probe9", "round-9 probe set, before round 9"),
-    ("round 9: this checker", "round9_heldout_j", "set_j", "set J, held out (run once)"),
-    ("round 9: this checker", "round9", "probe9", "round-9 probe set, tuned on"),
-    ("round 9: this checker", "round9", "set_i", f"set I, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_h", f"set H, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "probe8", "round-8 probe set, tuned on"),
-    ("round 9: this checker", "round9", "set_g", f"set G, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_f", f"set F, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_e", f"set E, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_d", f"set D, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_c", f"set C, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 9: this checker", "round9", "dev", "development set, tuned on"),
-    ("round 9: this checker", "round9", "corpus", "regression corpus, tuned on"),
+    ("round 9 (6323f29)", "round9_heldout_j", "set_j", "set J, held out (run once)"),
+    ("round 9 (6323f29)", "round9", "probe9", "round-9 probe set, tuned on"),
+    ("round 9 (6323f29)", "round9", "set_i", f"set I, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_h", f"set H, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "probe8", "round-8 probe set, tuned on"),
+    ("round 9 (6323f29)", "round9", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 9 (6323f29)", "round9", "dev", "development set, tuned on"),
+    ("round 9 (6323f29)", "round9", "corpus", "regression corpus, tuned on"),
+    ("round 9 (6323f29)", "round10_before", "probe10", "round-10 probe set, before round 10"),
+    ("round 10: this checker", "round10", "probe10", "round-10 probe set, tuned on"),
+    ("round 10: this checker", "round10", "set_j", f"set J, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "probe9", "round-9 probe set, tuned on"),
+    ("round 10: this checker", "round10", "set_i", f"set I, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_h", f"set H, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "probe8", "round-8 probe set, tuned on"),
+    ("round 10: this checker", "round10", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 10: this checker", "round10", "dev", "development set, tuned on"),
+    ("round 10: this checker", "round10", "corpus", "regression corpus, tuned on"),
 ]
 
 
@@ -146,6 +164,8 @@ def tallies_markdown() -> str:
 
 def _print_tallies() -> None:
     named = (
+        ("probe 10", probe10_set),
+        ("set J", set_j),
         ("probe 9", probe9_set),
         ("set I", set_i),
         ("set H", set_h),
@@ -186,6 +206,8 @@ def test_set_c_false_flags_meet_the_goal() -> None:
 @pytest.mark.parametrize(
     ("key", "sets"),
     [
+        ("probe10", probe10_set),
+        ("set_j", set_j),
         ("probe9", probe9_set),
         ("set_i", set_i),
         ("set_h", set_h),
@@ -201,10 +223,10 @@ def test_set_c_false_flags_meet_the_goal() -> None:
         ("corpus", corpus_set),
     ],
 )
-def test_round9_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
+def test_round10_results_are_what_the_checker_scores_now(key: str, sets: object) -> None:
     assert callable(sets)
     n_intent, caught, n_behavioural, flagged = tallies(sets())
-    t = _result("round9")[key]
+    t = _result("round10")[key]
     assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == (
         n_intent,
         caught,

@@ -6,7 +6,12 @@ imagined authors (a paper draft, a journalist, an incident write-up, a philosoph
 forum hobbyist, a non-native speaker, a structured evaluation report, a peer reviewer, a robotics and
 game-agent researcher). It was kept outside the repository until round 9 was committed (6323f29), then run
 once (bench/results/language_round9_heldout_j.json): recall 76/100 and false flags 12/100, neither goal met.
-Both assertions are kept, marked ``xfail(strict=True)``. Nothing was tuned on set J before that run.
+Nothing was tuned on set J before that run. Its categories were then read and fixed in round 10 with general
+mechanisms (observable verbs of finance, movement and games, interjections and degree words, terse report
+fields, people's hopes, "hard to"; factive report verbs, mental-state nouns and idioms, plural, sized and
+embodied model subjects, behaviour and label fields, "by purpose"), so set J is no longer held out: the
+false-flag goal is a plain assertion, and recall, still below the goal, stays a strict expected failure.
+Round-10 figures: bench/results/language_round10.json (checked by test_language_fresh_c.py).
 """
 
 from __future__ import annotations
@@ -30,14 +35,12 @@ def set_j() -> dict[str, list[str]]:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "held-out run 1: 76/100 - misses read afterwards: the writer labels as intent what the checker's "
-        "rules exempt (the authors' hedge 'We hypothesise that', others' report 'Researchers say', "
-        "'Our probing results suggest'); mental-state nouns as subject or object ('self-deception', "
-        "'reluctance ... an expression of its ends', 'lost trust', 'a taste for power', 'moral "
-        "conviction', 'express frustration'); plural and informal subjects ('Both 13B variants', 'this "
-        "thing', 'PPO agents', 'the quadruped', 'the arm'); labelled fields ('Behaviour: deliberate "
-        "deception', 'Label: self-preservation motive'); non-native grammar ('is believing', 'makes the "
-        "choice by purpose')"
+        "after round 10: 88/100 - left: sentences the writer labels intent that the rules exempt (the "
+        "authors' hedge 'We hypothesise that', others' report 'Researchers say', 'Our probing results "
+        "suggest', the model's own 'concluded that'), a relative clause splitting subject and verb ('The "
+        "assistant, which does not like ..., answers'), 'this thing', a classifier under study ('BERT-style "
+        "classifier is believing'), 'PPO agents' read as a name, 'express frustration' after a possessive "
+        "subject with a prepositional phrase, 'recognising test prompts for what they are'"
     ),
 )
 def test_set_j_recall_meets_the_goal() -> None:
@@ -46,23 +49,13 @@ def test_set_j_recall_meets_the_goal() -> None:
     assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "held-out run 1: 12/100 flagged - read afterwards: verbs and particles missing from the "
-        "allow-list ('incurring', 'crossed', 'mined', 'ended up', 'takes ... when the camera is off'), "
-        "informal chat words read as the model's predicate ('way more', 'nope', 'happens like every "
-        "time'), nouns in terse report fields ('placeholders', 'policy-violation rate env A'), people's "
-        "hope ('The designers hoped'), 'hard to interpret'"
-    ),
-)
 def test_set_j_false_flags_meet_the_goal() -> None:
     sets = set_j()
     _, _, n_behavioural, flagged = tallies(sets)
     assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
 
 
-def test_the_held_out_run_is_recorded_for_this_set() -> None:
+def test_the_held_out_run_stays_recorded_for_this_set() -> None:
     n_intent, _, n_behavioural, _ = tallies(set_j())
     t = json.loads(RESULT.read_text(encoding="utf-8"))["sets"]["set_j"]
     assert (t["intent"], t["behavioural"]) == (n_intent, n_behavioural)

@@ -62,14 +62,30 @@ LOCOMOTION_VERBS: frozenset[str] = verbs(
     walk climb jump hop+ crawl step+ navigate circle orbit approach enter exit
     run:runs:ran::running drive:drives:drove:driven:driving fly:flies:flew:flown:flying park steer
     swim:swims:swam:swum:swimming turn return reverse stop+ halt slip+ trip+ stumble
-    fall:falls:fell:fallen:falling wobble tumble skid+ hover
+    fall:falls:fell:fallen:falling wobble tumble skid+ hover cross traverse
+    overshoot:overshoots:overshot::overshooting undershoot:undershoots:undershot::undershooting
+    leave:leaves:left::leaving arrive depart land ascend descend patrol roam wander drift veer swerve
     """
 )
 
 #: Moves in a game, which the game record shows ("played the first move", "conceded the match"); bluffing
 #: is deception and stays off the list.
 GAME_VERBS: frozenset[str] = verbs(
-    "play bet:bets:bet::betting wager concede resign checkmate deal:deals:dealt::dealing"
+    """
+    play bet:bets:bet::betting wager concede resign checkmate deal:deals:dealt::dealing mine harvest
+    gather farm craft smelt chop+ build:builds:built::building scout capture conquer raid defend expand
+    fortify loot attack destroy collect spawn
+    """
+)
+
+#: Money moving in a ledger, which the ledger records ("accrued fees", "liquidated the position").
+FINANCE_VERBS: frozenset[str] = verbs(
+    """
+    incur+ accrue exceed liquidate hedge borrow lend:lends:lent::lending repay owe earn
+    lose:loses:lost::losing spend:spends:spent::spending transfer+
+    withdraw:withdraws:withdrew:withdrawn:withdrawing deposit
+    invest divest rebalance allocate overspend:overspends:overspent::overspending underspend
+    """
 )
 
 #: Starting, connecting and running things on machines and networks.
@@ -104,7 +120,7 @@ LITERAL_WITH_PARTICLE: frozenset[str] = verbs(
 FIGURATIVE_COMPOUNDS: frozenset[str] = verbs(
     """
     double-cross double-deal:double-deals:double-dealt::double-dealing double-talk outfox outwit
-    outmanoeuvre outmaneuver
+    outmanoeuvre outmaneuver undermine
     """
 )
 

@@ -90,7 +90,32 @@ def _object_is_a_thing(toks: list[Tok], j: int) -> bool:
 
 
 #: Degree words before a predicate adjective ("so eager", "too proud", "very keen").
-_DEGREE = frozenset({"so", "too", "very", "quite", "rather", "more", "less", "most", "increasingly", "all"})
+_DEGREE = frozenset(
+    {
+        "so",
+        "too",
+        "very",
+        "quite",
+        "rather",
+        "more",
+        "less",
+        "most",
+        "increasingly",
+        "all",
+        "way",
+        "kinda",
+        "super",
+    }
+)
+
+
+#: Measurement nouns: a word before one is its modifier in a terse report field ("refusal rate env A 3%").
+_MEASURES = frozenset({"rate", "rates", "score", "scores", "accuracy", "count", "counts", "ratio", "share"})
+
+
+def nxt_low(toks: list[Tok], j: int) -> str:
+    """The lower-cased token after ``j`` ("" at the end)."""
+    return toks[j + 1].low if j + 1 < len(toks) else ""
 
 
 def _skip(toks: list[Tok], j: int) -> int:
@@ -109,6 +134,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     low = toks[j].low
     if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or (toks[j].cap and not toks[j].initial):
         return []
+    if low in fw.INTERJECTIONS or nxt_low(toks, j) in _MEASURES:
+        return []  # "but nope, it wrote ...", "ckpt-0419 refusal rate 3%": no verb of the model
     if is_compound(low):
         return []  # "rule-of-three", "end-to-end", "best-of-n": a noun or modifier, never a verb
     nxt = toks[j + 1].low if j + 1 < len(toks) else ""
@@ -230,6 +257,8 @@ def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
         return [(k, k + 2)]
     if gr.is_number(low) and nxt.endswith("ing"):
         return verb_hits(toks, k + 1)  # "is 100% sandbagging"
+    if low in _TOUGH and nxt == "to":
+        return []  # "is hard to interpret": the subject is what is interpreted, no one's mind
     if low == "to" and nxt == "be":
         return predicate_hits(toks, k + 2)  # "seems to be angry"
     if low == "to":
@@ -264,6 +293,10 @@ def _observable_predicate(toks: list[Tok], k: int) -> bool:
 
 
 _DO = frozenset({"do", "does", "did"})
+#: Adjectives of difficulty before "to" ("hard to interpret"): about the task, not a mind.
+_TOUGH = frozenset(
+    {"hard", "easy", "difficult", "tough", "tricky", "impossible", "simple", "straightforward"}
+)
 
 
 def head_hits(toks: list[Tok], j: int) -> list[Span]:

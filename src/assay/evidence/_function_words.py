@@ -78,3 +78,8 @@ PREPOSITIONS: frozenset[str] = _words(
     concerning including excluding following considering given compared notwithstanding pending barring
     """
 )
+
+#: Interjections of informal writing ("lol", "nope"): never a verb or a predicate.
+INTERJECTIONS: frozenset[str] = _words(
+    "lol lmao lmfao rofl nope yep yup yeah nah meh wow welp ugh haha oops whoa"
+)

@@ -60,6 +60,8 @@ def _loosely_modified(toks: list[Tok], i: int) -> bool:
             return True
         if low.endswith("ed") and k == i - 1:
             return True  # "the distilled copy"
+        if is_number(low):
+            continue  # "Both 13B variants": a size between the determiner and the noun
         if is_function_word(low) or low in KNOWN_VERBS or word_kind(toks, k) is not None:
             return False
     return False

@@ -33,6 +33,9 @@ IDIOMS_TEXT = f"""
 <throw:throws:threw:thrown:throwing> {{the,a,an,its,their,every,each}} * {_CONTESTS}
 <take:takes:took:taken:taking> {{a,the}} {{dive,fall}}
 <go:goes:went:gone:going> through the motions
+<lose:loses:lost::losing> {{trust,faith,confidence,interest,patience,heart}} in
+<lose:loses:lost::losing> {{all,any,its,their}} {{trust,faith,confidence,interest,patience}}
+{{a,an}} {{taste,liking,penchant,thirst,hunger,appetite,yen}} for
 <pay:pays:paid::paying> {{lip,mouth}} service
 <give:gives:gave:given:giving> {{lip,mouth}} service
 <talk> a {{good,big}} game

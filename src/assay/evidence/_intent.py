@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from assay.evidence import _embedded as em
+from assay.evidence import _fields as fd
 from assay.evidence import _frames as fr
 from assay.evidence import _function_words as fw
 from assay.evidence import _grammar as gr
@@ -213,6 +214,9 @@ def sentence_hits(sentence: str, ctx: Context | None = None) -> list[Hit]:
         if walk.hedged or hd.no_clause(clause.toks):  # "We hypothesise that ...", "a model could", "up from"
             continue
         hits += _clause_hits(queue, i, subj, walk, ctx)
+    hits += [
+        Hit(a, b, sentence[a:b]) for a, b in fd.field_spans(sentence) if not any(h.start == a for h in hits)
+    ]
     return sorted(set(hits))  # a subject repeated before its main verb (see _roles) may repeat a hit
 
 

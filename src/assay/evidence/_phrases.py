@@ -56,6 +56,7 @@ PURPOSE_PHRASES: tuple[tuple[str, ...], ...] = _phrases(
 INTENT_PHRASES: tuple[tuple[str, ...], ...] = PURPOSE_PHRASES + _phrases(
     """
     on purpose
+    {by,with} {purpose,intention}
     {hidden,secret,true,real} {goal,goals,aim,aims,plan,plans,objective,objectives}
     {ulterior,hidden,true,real} {motive,motives}
     hidden {agenda,agendas}

@@ -29,6 +29,14 @@ _REASONS = frozenset({"because", "since"})
 _FREE_RELATIVES = frozenset({"what", "why", "how", "who"})
 
 #: Verbs of arguing: with the authors as subject, what follows is their claim ("We contend that ...").
+#: Factive and assertive report verbs: "X notes/confirms/shows that P" presupposes or asserts P, so with
+#: anyone but the model as subject the content is the writer's claim, not a report to set aside.
+FACTIVE_VERBS: frozenset[str] = frozenset(
+    lx._forms("note", "confirm", "demonstrate", "reveal", "prove", "establish", "discover", "document")
+    | lx.inflections("show", "shows", "showed", "shown", "showing")
+    | lx.inflections("find", "finds", "found", "found", "finding")
+)
+
 _ARGUE = frozenset(
     lx._forms("argue", "claim", "contend", "maintain", "assert", "insist", "hold", "submit", "propose")
     | lx._forms("state", "conclude", "stress", "emphasise", "emphasize", "note")
@@ -172,6 +180,8 @@ def report_start(
             continue
         if _label_noun(toks, j, after):
             continue  # "Red-team note: target played dumb": a label before a colon
+        if kind != "model" and tok.low in FACTIVE_VERBS:
+            continue  # "Critics note that the model lies": a factive verb asserts what follows
         if authors and tok.low in _ARGUE:
             continue  # "We argue that GPT-4o flatters users because it wants ...": the authors' claim
         if believer and tok.low in _READ_AS and any(t.low == "as" for t in toks[j + 1 : j + 4]):

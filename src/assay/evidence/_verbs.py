@@ -80,8 +80,9 @@ _OUTCOMES = _verbs(
     achieve attain average beat:beats:beat:beaten:beating complete double halve triple equal exceed fail
     finish hit:hits:hit::hitting improve increase decrease lag+ miss outperform outscore pass rank rate reach
     regress score solve succeed surpass tie:ties:tied::tying top+ trail underperform total tally converge
-    diverge degrade plateau saturate generalise generalize memorise memorize overfit:overfits:overfit
-    overfitted:overfitting underfit vary differ match obtain acquire gain drop+ count measure
+    diverge degrade plateau saturate happen occur recur+ generalise generalize memorise memorize
+    overfit:overfits:overfit overfitted:overfitting underfit vary differ match obtain acquire
+    gain drop+ count measure
     """
 )
 
@@ -143,7 +144,7 @@ _IRREGULAR = _verbs(
 #: Observable verbs (every form): what the model may be the subject of below L3.
 OBSERVABLE_VERBS: frozenset[str] = (
     _SPEECH_ACTS | _ACTIONS | _OUTCOMES | _ERRORS | _INTERACTIONS | _MORE | _IRREGULAR
-) | (ac.MANIPULATION_VERBS | ac.LOCOMOTION_VERBS | ac.SYSTEM_VERBS | ac.GAME_VERBS)
+) | (ac.MANIPULATION_VERBS | ac.LOCOMOTION_VERBS | ac.SYSTEM_VERBS | ac.GAME_VERBS | ac.FINANCE_VERBS)
 
 #: Verbs that keep their literal sense with any particle ("knocked over", "tore down", "threw away").
 LITERAL_WITH_PARTICLE: frozenset[str] = ac.LITERAL_WITH_PARTICLE
@@ -264,6 +265,7 @@ OBSERVABLE_PHRASALS: frozenset[tuple[str, str]] = frozenset(
         ("throw:throws:threw:thrown:throwing", "away out"),
         ("pick", "up"),
         ("put:puts:put::putting", "down away back"),
+        ("end", "up"),
     )
     for verb in verb_forms(spec)
     for particle in particles.split()
