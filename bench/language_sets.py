@@ -20,7 +20,8 @@ batches, each run once before it was tuned on) were tuned on. Sets H and I
 together (``round8_heldout_hi``: the merge dda17dd); set J (language_fresh_j.yaml) was held out for round 9
 (``round9_heldout_j``: 6323f29) and read for round 10 (``round10``), with the round-10 probe set
 (tests/evidence/data/language_round10_probe.yaml, ``probe10``: scored first by the round-9 checker,
-``round10_before``, then tuned on). A set is measured when its file exists.
+``round10_before``, then tuned on). Set K (language_fresh_k.yaml) was held out
+for round 10 (``round10_heldout_k``: the merge f074b7e). A set is measured when its file exists.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ SETS = {
     "set_h": ROOT / "tests/evidence/data/language_fresh_h.yaml",
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "set_j": ROOT / "tests/evidence/data/language_fresh_j.yaml",
+    "set_k": ROOT / "tests/evidence/data/language_fresh_k.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }

@@ -126,6 +126,7 @@ _ROWS = [
     ("round 9 (6323f29)", "round9", "dev", "development set, tuned on"),
     ("round 9 (6323f29)", "round9", "corpus", "regression corpus, tuned on"),
     ("round 9 (6323f29)", "round10_before", "probe10", "round-10 probe set, before round 10"),
+    ("round 10: this checker", "round10_heldout_k", "set_k", "set K, held out (run once)"),
     ("round 10: this checker", "round10", "probe10", "round-10 probe set, tuned on"),
     ("round 10: this checker", "round10", "set_j", f"set J, {_NOT_HELD_OUT}"),
     ("round 10: this checker", "round10", "probe9", "round-9 probe set, tuned on"),
