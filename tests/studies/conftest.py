@@ -18,7 +18,8 @@ def _regrade_alone(out: Path, tmp_path: Path) -> list[str]:
     """Copy ``out`` without its ``stages/``, re-audit every claim file, and check the recorded audits.
 
     Each claim's level, blockers and 34 item statuses must equal what ``metrics.json`` records under
-    ``extra.claims``. Returns the claim ids re-graded.
+    ``extra.claims``, and the claim-language check flags no word of the statement the study wrote.
+    Returns the claim ids re-graded.
     """
     moved = tmp_path / "moved"
     shutil.copytree(out, moved, ignore=shutil.ignore_patterns("stages"))
@@ -29,6 +30,7 @@ def _regrade_alone(out: Path, tmp_path: Path) -> list[str]:
         assert audit.achieved_level == record["achieved_level"], record["id"]
         assert audit.blocking == record["blocking"], record["id"]
         assert {i.id: i.status for i in audit.items} == record["items"], record["id"]
+        assert audit.language_flags == [], (record["id"], audit.statement)  # the study's own wording
     return [str(r["id"]) for r in recorded]
 
 

@@ -65,6 +65,7 @@ LOCOMOTION_VERBS: frozenset[str] = verbs(
     fall:falls:fell:fallen:falling wobble tumble skid+ hover cross traverse
     overshoot:overshoots:overshot::overshooting undershoot:undershoots:undershot::undershooting
     leave:leaves:left::leaving arrive depart land ascend descend patrol roam wander drift veer swerve
+    rise:rises:rose:risen:rising sink:sinks:sank:sunk:sinking climb plunge plummet soar
     """
 )
 

@@ -113,6 +113,24 @@ _DEGREE = frozenset(
 _MEASURES = frozenset({"rate", "rates", "score", "scores", "accuracy", "count", "counts", "ratio", "share"})
 
 
+#: Statistic symbols that label the figure after them ("sign-flip p 0.14", "n 32").
+_STATISTICS = frozenset({"p", "n", "k", "r", "t", "z", "d", "q"})
+
+
+def _is_figure(low: str) -> bool:
+    return bool(low) and low.replace(".", "", 1).isdigit()
+
+
+def _labels_a_figure(toks: list[Tok], j: int) -> bool:
+    """Whether the word at ``j`` labels a figure in a list ("partial 31/32", "sign-flip p=0.14").
+
+    A figure right after the word, or a statistic symbol and then a figure: a row name or a test's name in
+    a table of results, not a verb the model is the subject of.
+    """
+    nxt = nxt_low(toks, j)
+    return _is_figure(nxt) or (nxt in _STATISTICS and _is_figure(nxt_low(toks, j + 1)))
+
+
 def nxt_low(toks: list[Tok], j: int) -> str:
     """The lower-cased token after ``j`` ("" at the end)."""
     return toks[j + 1].low if j + 1 < len(toks) else ""
@@ -134,8 +152,8 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     low = toks[j].low
     if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or (toks[j].cap and not toks[j].initial):
         return []
-    if low in fw.INTERJECTIONS or nxt_low(toks, j) in _MEASURES:
-        return []  # "but nope, it wrote ...", "ckpt-0419 refusal rate 3%": no verb of the model
+    if low in fw.INTERJECTIONS or nxt_low(toks, j) in _MEASURES or _labels_a_figure(toks, j):
+        return []  # "but nope, it wrote ...", "ckpt-0419 refusal rate 3%", "partial 31/32": no verb
     if is_compound(low):
         return []  # "rule-of-three", "end-to-end", "best-of-n": a noun or modifier, never a verb
     nxt = toks[j + 1].low if j + 1 < len(toks) else ""

