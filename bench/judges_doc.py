@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assay._docgen import check_sections, own_sections, replace_own, table
+from assay._docgen import page_command, table
 from assay.evidence._classifier import KAPPA_LOW_MIN
 from assay.evidence._rater_validation import R_MIN
 
@@ -132,20 +132,8 @@ def render(rec: dict[str, Any]) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    """Print or write the page; exit 1 when --check finds it stale."""
-    rec = json.loads(RESULT.read_text())
-    page = DOC.read_text()
-    rendered = render(rec)
-    if "--check" in argv:
-        problems = check_sections(own_sections(page, PREFIX), rendered)
-        print("\n".join(problems) or "up to date")
-        return 1 if problems else 0
-    new = replace_own(page, rendered)
-    if "--write" in argv:
-        DOC.write_text(new)
-    else:
-        print(new)
-    return 0
+    """Print or write the page; exit 1 when --check finds it stale (:func:`assay._docgen.page_command`)."""
+    return page_command(DOC, PREFIX, render(json.loads(RESULT.read_text())), argv)
 
 
 if __name__ == "__main__":

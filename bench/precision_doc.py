@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assay._docgen import check_sections, own_sections, replace_own, table
+from assay._docgen import page_command, table
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "studies.md"
@@ -110,18 +110,8 @@ def rendered() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    """Print, write or check the page."""
-    page, out = DOC.read_text(), rendered()
-    if "--check" in argv:
-        problems = check_sections(own_sections(page, PREFIX), out)
-        print("\n".join(problems) or "up to date")
-        return 1 if problems else 0
-    new = replace_own(page, out)
-    if "--write" in argv:
-        DOC.write_text(new)
-    else:
-        print(new)
-    return 0
+    """Print, write or check the page (:func:`assay._docgen.page_command`)."""
+    return page_command(DOC, PREFIX, rendered(), argv)
 
 
 if __name__ == "__main__":

@@ -173,3 +173,25 @@ def test_render_from_sources_names_a_missing_or_silent_source(tmp_path: Path) ->
     (tmp_path / "res" / "a.json").write_text("{}")
     with pytest.raises(DocSectionError, match="renders only"):
         render_from_sources(page, tmp_path, lambda rec: {"other": ""}, prefix="a-")
+
+
+def test_page_command_checks_writes_and_prints_only_its_own_sections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assay._docgen import page_command
+
+    page = tmp_path / "p.md"
+    page.write_text(
+        "intro\n<!-- generated: mine-a -->\nold\n<!-- end generated: mine-a -->\n"
+        "<!-- generated: other -->\nkept\n<!-- end generated: other -->\n",
+        encoding="utf-8",
+    )
+    assert page_command(page, "mine-", {"mine-a": "new"}, ["--check"]) == 1
+    assert "mine-a" in capsys.readouterr().out
+    assert page_command(page, "mine-", {"mine-a": "new"}, []) == 0
+    assert "new" in capsys.readouterr().out and "old" in page.read_text(encoding="utf-8")
+    assert page_command(page, "mine-", {"mine-a": "new"}, ["--write"]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert "\nnew\n" in text and "\nkept\n" in text and "old" not in text
+    assert page_command(page, "mine-", {"mine-a": "new"}, ["--check"]) == 0
+    assert capsys.readouterr().out.strip().endswith("up to date")

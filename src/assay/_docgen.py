@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,3 +205,22 @@ def replace_own(text: str, rendered: Mapping[str, str]) -> str:
         if s.name in rendered:
             text = text[: s.start] + block(s.name, rendered[s.name], s.source) + text[s.stop :]
     return text
+
+
+def page_command(page: Path, prefix: str, rendered: Mapping[str, str], argv: Sequence[str]) -> int:
+    """The command line of a bench script that renders its own sections of ``page`` (``prefix...``).
+
+    ``--check`` prints one line per stale section (or "up to date") and returns 1 when any is stale;
+    ``--write`` rewrites those sections in place; with neither, the page with them re-rendered is printed.
+    """
+    text = page.read_text(encoding="utf-8")
+    if "--check" in argv:
+        problems = check_sections(own_sections(text, prefix), rendered)
+        print("\n".join(problems) or "up to date")
+        return 1 if problems else 0
+    new = replace_own(text, rendered)
+    if "--write" in argv:
+        page.write_text(new, encoding="utf-8")
+    else:
+        print(new)
+    return 0

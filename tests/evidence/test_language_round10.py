@@ -9,11 +9,16 @@ not an estimate for new writing. The tests name the flagged phrase.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from test_language_dev import FALSE_FLAG_GOAL, intent_flagged, labelled, tallies
+from probe_sets import (
+    assert_catches_more_than_before,
+    assert_distinct,
+    assert_false_flags_meet_the_goal,
+    assert_figures_are_current,
+    probe,
+)
 
 from assay.evidence import intent_phrases
 
@@ -63,35 +68,20 @@ def test_round10_near_misses_pass(sentence: str) -> None:
 
 def probe10_set() -> dict[str, list[str]]:
     """The round-10 probe set (tuned on)."""
-    return labelled(PROBE.read_text(encoding="utf-8"))
+    return probe(PROBE)
 
 
 def test_probe_false_flags_meet_the_goal() -> None:
-    sets = probe10_set()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(PROBE)
 
 
 def test_round10_catches_more_of_its_probes_than_round9_did() -> None:
-    n_intent, caught, _, _ = tallies(probe10_set())
-    before = json.loads(BEFORE.read_text(encoding="utf-8"))["sets"]["probe10"]
-    assert before["intent"] == n_intent and caught > before["caught"]
+    assert_catches_more_than_before(PROBE, BEFORE, "probe10")
 
 
 def test_the_probe_figures_are_what_the_checker_scores_now() -> None:
-    n_intent, caught, n_behavioural, flagged = tallies(probe10_set())
-    t = json.loads(RESULT.read_text(encoding="utf-8"))["sets"]["probe10"]
-    now = (n_intent, caught, n_behavioural, flagged)
-    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == now
+    assert_figures_are_current(PROBE, RESULT, "probe10")
 
 
 def test_the_probe_set_is_distinct_from_the_labelled_sets() -> None:
-    sets = probe10_set()
-    mine = sets["intent"] + sets["behavioural"]
-    assert len(set(mine)) == len(mine)
-    others: set[str] = set()
-    for path in sorted((ROOT / "tests" / "evidence" / "data").glob("language_*.yaml")):
-        if path != PROBE:
-            data = labelled(path.read_text(encoding="utf-8"))
-            others |= set(data["intent"] + data["behavioural"])
-    assert not set(mine) & others
+    assert_distinct(PROBE)

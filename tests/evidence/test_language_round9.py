@@ -9,11 +9,16 @@ check, not an estimate for new writing. The tests name the flagged phrase.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from test_language_dev import FALSE_FLAG_GOAL, intent_flagged, labelled, tallies
+from probe_sets import (
+    assert_catches_more_than_before,
+    assert_distinct,
+    assert_false_flags_meet_the_goal,
+    assert_figures_are_current,
+    probe,
+)
 
 from assay.evidence import intent_phrases
 
@@ -73,35 +78,20 @@ def test_round9_near_misses_pass(sentence: str) -> None:
 
 def probe9_set() -> dict[str, list[str]]:
     """The round-9 probe set (tuned on)."""
-    return labelled(PROBE.read_text(encoding="utf-8"))
+    return probe(PROBE)
 
 
 def test_probe_false_flags_meet_the_goal() -> None:
-    sets = probe9_set()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(PROBE)
 
 
 def test_round9_catches_more_of_its_probes_than_round8_did() -> None:
-    n_intent, caught, _, _ = tallies(probe9_set())
-    before = json.loads(BEFORE.read_text(encoding="utf-8"))["sets"]["probe9"]
-    assert before["intent"] == n_intent and caught > before["caught"]
+    assert_catches_more_than_before(PROBE, BEFORE, "probe9")
 
 
 def test_the_probe_figures_are_what_the_checker_scores_now() -> None:
-    n_intent, caught, n_behavioural, flagged = tallies(probe9_set())
-    t = json.loads(RESULT.read_text(encoding="utf-8"))["sets"]["probe9"]
-    now = (n_intent, caught, n_behavioural, flagged)
-    assert (t["intent"], t["caught"], t["behavioural"], t["flagged"]) == now
+    assert_figures_are_current(PROBE, RESULT, "probe9")
 
 
 def test_the_probe_set_is_distinct_from_the_labelled_sets() -> None:
-    sets = probe9_set()
-    mine = sets["intent"] + sets["behavioural"]
-    assert len(set(mine)) == len(mine)
-    others: set[str] = set()
-    for path in sorted((ROOT / "tests" / "evidence" / "data").glob("language_*.yaml")):
-        if path != PROBE:
-            data = labelled(path.read_text(encoding="utf-8"))
-            others |= set(data["intent"] + data["behavioural"])
-    assert not set(mine) & others
+    assert_distinct(PROBE)
