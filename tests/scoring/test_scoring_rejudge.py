@@ -110,7 +110,7 @@ def test_other_task_families_are_refused(tmp_path: Path) -> None:
         log_dir=str(tmp_path),
         display="none",
     )
-    with pytest.raises(AssayError, match="not available for task_family"):
+    with pytest.raises(AssayError, match="task_family"):
         rejudge_log(str(log.location), ["assay/scripted"], judge_args={"script": str(script)})
 
 
@@ -123,3 +123,20 @@ def test_rejudging_keeps_the_construct_the_log_was_run_with(tmp_path: Path) -> N
         assert _outcomes(new) == [expected]
         record = new.samples[0].scores["agentic_outcome"].metadata["constructs"]  # type: ignore[index]
         assert record["chosen"] == construct
+
+
+def test_a_log_without_task_family_is_refused_saying_so(tmp_path: Path) -> None:
+    from inspect_ai import Task
+    from inspect_ai.dataset import Sample
+    from inspect_ai.scorer import match
+
+    script = tmp_path / "a.yaml"
+    script.write_text("- text: Paris\n")
+    [log] = eval(
+        Task(dataset=[Sample(input="Capital of France?", target="Paris")], scorer=match()),
+        model=get_model("assay/scripted", script=str(script)),
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    with pytest.raises(AssayError, match=r"^the log's samples carry no task_family: not a log of an assay"):
+        rejudge_log(str(log.location), ["assay/scripted"], judge_args={"script": str(script)})

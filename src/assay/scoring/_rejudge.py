@@ -99,6 +99,11 @@ def _family(log: EvalLog) -> str:
     if len(families) != 1:
         raise AssayError(f"log mixes task families {sorted(families)}; re-judge one family at a time")
     family = families.pop()
+    if family == "None":
+        raise AssayError(
+            f"the log's samples carry no task_family: not a log of an assay task that can be re-judged "
+            f"(known: {', '.join(RESCORERS)})"
+        )
     if family not in RESCORERS:
         raise AssayError(
             f"re-judging is not available for task_family {family!r} (known: {', '.join(RESCORERS)})"
