@@ -17,7 +17,7 @@ ROOT = SRC / "assay"
 #: Layers from the bottom up (docs/architecture.md): a unit may import units of lower layers only.
 LAYERS: list[set[str]] = [
     {"_errors", "_strict", "_outcome", "_paths", "_precision"},
-    {"_cachefs", "_textfile", "_keyvalues", "_docgen"},
+    {"_cachefs", "_textfile", "_keyvalues", "_docgen", "_files"},
     {"activations"},
     {"evidence", "sandbox", "models", "judging"},
     {"report", "scoring"},

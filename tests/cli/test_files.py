@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assay._errors import AssayError
-from assay.cli._files import prepare_output, user_path_error
+from assay._files import prepare_output, user_path_error
 
 
 def test_an_error_under_a_named_output_names_it(tmp_path: Path) -> None:

@@ -48,9 +48,15 @@ def test_the_family_records_its_rule_and_the_checklist_grades_it(family: str, tm
     records = {r.key: r for cell in set(table["classifier"]) for r in read_records(cell) or []}
     assert [(r.name, r.kind) for r in records.values()] == [(name, kind)]
     assert (next(iter(records.values())).exempt != "") == (kind == "exact")
+    rule = (
+        {"decision_rule": {"description": "correct answer", "positive": ["C"]}}
+        if family == "capability"
+        else {}
+    )
     claim = claim_from_dict(
         {"id": "c", "statement": "The model did X.", "construct": {"name": "x", "definition": "x"}}
         | {"target_level": "L1"}
+        | rule
     )
     items = {i.id: i for i in audit_claim(claim, table=table).items}
     assert items["S3.4"].status == "passed" and name in items["S3.4"].reason

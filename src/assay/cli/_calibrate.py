@@ -80,7 +80,7 @@ def calibrate_command(
         click.echo("\n".join(_role_lines()) or "no role registered")
         return
     if out:
-        from assay.cli._files import prepare_output
+        from assay._files import prepare_output
 
         prepare_output(out, "--out")  # before the judge runs (minutes), not after
     spec = calibration_role(role)

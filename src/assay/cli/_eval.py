@@ -142,10 +142,10 @@ def eval_command(
     margs = parse_key_values(model_args, "-M")  # checked before Inspect and torch load (seconds)
     targs = parse_key_values(task_args, "-T")
     check_log_dir(log_dir)
+    task, targs = check_task(task, targs)  # the task's own parameters first, then the model's
     check_model(model, margs)
     from inspect_ai import eval as inspect_eval
 
-    task, targs = check_task(task, targs)
     logs = inspect_eval(
         task,
         model=model,

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors print one line on stderr and exit with code 2, without a traceback.
 
     An ``OSError`` on a path the command line named (an output under ``/proc``, a folder that is a
-    file) is such an error too (:func:`assay.cli._files.user_path_error`); any other one is a bug and
+    file) is such an error too (:func:`assay._files.user_path_error`); any other one is a bug and
     keeps its traceback.
     """
     args = list(sys.argv[1:] if argv is None else argv)
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except OSError as ex:
-        from assay.cli._files import user_path_error
+        from assay._files import user_path_error
 
         message = user_path_error(ex, args)
         if message is None:

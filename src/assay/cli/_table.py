@@ -31,7 +31,7 @@ def table_command(
     """
     import pandas as pd
 
-    from assay.cli._files import prepare_output
+    from assay._files import prepare_output
     from assay.evidence import (
         COUNT_SUFFIXES,
         expand_logs,

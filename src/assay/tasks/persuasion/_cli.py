@@ -26,7 +26,7 @@ def persuasion_report_command(
     from assay.tasks.persuasion.readout import persuasion_report, render_markdown
 
     if out is not None:
-        from assay.cli._files import prepare_output
+        from assay._files import prepare_output
 
         prepare_output(out, "--out")
     report = persuasion_report(list(logs), validation)
