@@ -117,10 +117,6 @@ _MEASURES = frozenset({"rate", "rates", "score", "scores", "accuracy", "count", 
 _STATISTICS = frozenset({"p", "n", "k", "r", "t", "z", "d", "q"})
 
 
-def _is_figure(low: str) -> bool:
-    return bool(low) and low.replace(".", "", 1).isdigit()
-
-
 def _labels_a_figure(toks: list[Tok], j: int) -> bool:
     """Whether the word at ``j`` labels a figure in a list ("partial 31/32", "sign-flip p=0.14").
 
@@ -128,7 +124,7 @@ def _labels_a_figure(toks: list[Tok], j: int) -> bool:
     a table of results, not a verb the model is the subject of.
     """
     nxt = nxt_low(toks, j)
-    return _is_figure(nxt) or (nxt in _STATISTICS and _is_figure(nxt_low(toks, j + 1)))
+    return gr.is_number(nxt) or (nxt in _STATISTICS and gr.is_number(nxt_low(toks, j + 1)))
 
 
 def nxt_low(toks: list[Tok], j: int) -> str:
@@ -152,11 +148,11 @@ def verb_hits(toks: list[Tok], j: int) -> list[Span]:
     low = toks[j].low
     if gr.is_function_word(low) or low in vb.CAUSAL_HEADS or (toks[j].cap and not toks[j].initial):
         return []
-    if low in fw.INTERJECTIONS or nxt_low(toks, j) in _MEASURES or _labels_a_figure(toks, j):
+    nxt = nxt_low(toks, j)
+    if low in fw.INTERJECTIONS or nxt in _MEASURES or _labels_a_figure(toks, j):
         return []  # "but nope, it wrote ...", "ckpt-0419 refusal rate 3%", "partial 31/32": no verb
     if is_compound(low):
         return []  # "rule-of-three", "end-to-end", "best-of-n": a noun or modifier, never a verb
-    nxt = toks[j + 1].low if j + 1 < len(toks) else ""
     if low in vb.ASPECTUAL:
         k = j + 2 if nxt == "on" else j + 1
         follow = toks[k].low if k < len(toks) else ""
@@ -230,7 +226,7 @@ def _object_reading(toks: list[Tok], j: int) -> list[Span] | None:
     the tool call to return"; not "kept the user in the dark", "waits for the trigger").
     """
     low = toks[j].low
-    nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+    nxt = nxt_low(toks, j)
     as_at = next((k for k in range(j + 2, min(j + 7, len(toks))) if toks[k].low == "as"), None)
     if low in lx.ATTITUDE_AS_VERBS and as_at is not None:
         if any(t.low in ph.PROCESSING_NOUNS for t in toks[as_at + 1 : as_at + 4]):
@@ -268,7 +264,7 @@ def predicate_hits(toks: list[Tok], k: int) -> list[Span]:
         k = _skip(toks, k + 1)  # "was so eager to please"
     if k >= len(toks) or toks[k].quoted:
         return []
-    low, nxt = toks[k].low, (toks[k + 1].low if k + 1 < len(toks) else "")
+    low, nxt = toks[k].low, nxt_low(toks, k)
     if is_compound(low):
         return []  # "is state-of-the-art on ...", "was out-of-distribution"
     if low in ("out", "after", "up") and nxt in ("to", "for"):
@@ -386,7 +382,7 @@ def is_passive(toks: list[Tok], pred: int) -> bool:
         j += 1
     if not be or j >= len(toks):
         return False
-    low, nxt = toks[j].low, (toks[j + 1].low if j + 1 < len(toks) else "")
+    low, nxt = toks[j].low, nxt_low(toks, j)
     participle = low.endswith("ed") or low in vb.IRREGULAR_PARTICIPLES
     evidential = low in lx.EVIDENTIAL_PARTICIPLES and nxt == "to"
     return participle and low not in vb.MENTAL_PARTICIPLES and not evidential
