@@ -1,11 +1,12 @@
-"""Shared checks of the claim-language probe sets each round wrote before tuning on them (tests/evidence)."""
+"""Shared checks of the labelled claim-language sets: the probe sets each round wrote before tuning on them
+and the held-out sets (tests/evidence/data)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from test_language_dev import FALSE_FLAG_GOAL, intent_flagged, labelled, tallies
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
 
 DATA = Path(__file__).parent / "data"
 
@@ -15,8 +16,15 @@ def probe(path: Path) -> dict[str, list[str]]:
     return labelled(path.read_text(encoding="utf-8"))
 
 
+def assert_recall_meets_the_goal(path: Path) -> None:
+    """At least the goal's share of the set's intent sentences caught (the misses listed when not)."""
+    sets = probe(path)
+    n_intent, caught, _, _ = tallies(sets)
+    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+
+
 def assert_false_flags_meet_the_goal(path: Path) -> None:
-    """No more behavioural sentences of the probe set flagged than the goal allows."""
+    """No more behavioural sentences of the set flagged than the goal allows (the flagged ones listed)."""
     sets = probe(path)
     _, _, n_behavioural, flagged = tallies(sets)
     assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]

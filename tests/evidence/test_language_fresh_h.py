@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
+from probe_sets import assert_false_flags_meet_the_goal, assert_recall_meets_the_goal
+from test_language_dev import labelled, tallies
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_H = ROOT / "tests" / "evidence" / "data" / "language_fresh_h.yaml"
@@ -29,15 +30,11 @@ def set_h() -> dict[str, list[str]]:
 
 
 def test_set_h_recall_meets_the_goal() -> None:
-    sets = set_h()
-    n_intent, caught, _, _ = tallies(sets)
-    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+    assert_recall_meets_the_goal(SET_H)
 
 
 def test_set_h_false_flags_meet_the_goal() -> None:
-    sets = set_h()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(SET_H)
 
 
 def test_the_held_out_run_is_recorded_for_this_set() -> None:

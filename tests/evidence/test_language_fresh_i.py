@@ -19,7 +19,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
+from probe_sets import assert_false_flags_meet_the_goal, assert_recall_meets_the_goal
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, labelled, tallies
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_I = ROOT / "tests" / "evidence" / "data" / "language_fresh_i.yaml"
@@ -48,15 +49,11 @@ def set_i() -> dict[str, list[str]]:
     ),
 )
 def test_set_i_recall_meets_the_goal() -> None:
-    sets = set_i()
-    n_intent, caught, _, _ = tallies(sets)
-    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+    assert_recall_meets_the_goal(SET_I)
 
 
 def test_set_i_false_flags_meet_the_goal() -> None:
-    sets = set_i()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(SET_I)
 
 
 def test_the_held_out_run_is_recorded_for_this_set() -> None:

@@ -20,7 +20,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
+from probe_sets import assert_false_flags_meet_the_goal, assert_recall_meets_the_goal
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, labelled, tallies
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_J = ROOT / "tests" / "evidence" / "data" / "language_fresh_j.yaml"
@@ -44,15 +45,11 @@ def set_j() -> dict[str, list[str]]:
     ),
 )
 def test_set_j_recall_meets_the_goal() -> None:
-    sets = set_j()
-    n_intent, caught, _, _ = tallies(sets)
-    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+    assert_recall_meets_the_goal(SET_J)
 
 
 def test_set_j_false_flags_meet_the_goal() -> None:
-    sets = set_j()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(SET_J)
 
 
 def test_the_held_out_run_stays_recorded_for_this_set() -> None:

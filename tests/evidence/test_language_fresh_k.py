@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, intent_flagged, labelled, tallies
+from probe_sets import assert_false_flags_meet_the_goal, assert_recall_meets_the_goal
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL, labelled, tallies
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_K = ROOT / "tests" / "evidence" / "data" / "language_fresh_k.yaml"
@@ -37,9 +38,7 @@ def set_k() -> dict[str, list[str]]:
     ),
 )
 def test_set_k_recall_meets_the_goal() -> None:
-    sets = set_k()
-    n_intent, caught, _, _ = tallies(sets)
-    assert caught / n_intent >= RECALL_GOAL, [s for s in sets["intent"] if not intent_flagged(s)]
+    assert_recall_meets_the_goal(SET_K)
 
 
 @pytest.mark.xfail(
@@ -51,9 +50,7 @@ def test_set_k_recall_meets_the_goal() -> None:
     ),
 )
 def test_set_k_false_flags_meet_the_goal() -> None:
-    sets = set_k()
-    _, _, n_behavioural, flagged = tallies(sets)
-    assert flagged / n_behavioural <= FALSE_FLAG_GOAL, [s for s in sets["behavioural"] if intent_flagged(s)]
+    assert_false_flags_meet_the_goal(SET_K)
 
 
 def test_the_held_out_run_is_recorded_for_this_set() -> None:
