@@ -22,3 +22,11 @@ def test_no_statement_a_study_wrote_is_flagged() -> None:
     assert len(statements) >= 25
     flagged = {s: intent_phrases(s) for s in statements if intent_phrases(s)}
     assert flagged == {}
+
+
+def test_the_docs_quote_the_flagged_statements_from_the_set() -> None:
+    """docs/evidence.md's examples of the two false flags are quoted from this set, not typed."""
+    text = " ".join(yaml.safe_load(DATA.read_text(encoding="utf-8"))["behavioural"])
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "evidence.md").read_text(encoding="utf-8").split())
+    for quoted in ("other_delimiters 30/32, partial 31/32", "sign-flip p=0.14"):
+        assert f'"{quoted}"' in docs and quoted in text
