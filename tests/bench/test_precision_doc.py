@@ -41,3 +41,10 @@ def test_the_agreement_rows_count_every_measured_set_for_every_precision() -> No
     assert header == "| " + " | ".join(["measured set", *names]) + " |"
     for _, key, _ in DOC.SETS:
         assert all(rec["precisions"][p][key] in body for p in rec["precisions"] if p != "float32")
+
+
+def test_the_prose_names_the_small_model_bound_the_code_uses() -> None:
+    from assay.models._load import MIN_HIDDEN_FOR_CPU_AUTOCAST
+
+    page = " ".join(DOC.DOC.read_text().split())
+    assert f"keeps models under hidden size {MIN_HIDDEN_FOR_CPU_AUTOCAST} in fp32" in page
