@@ -21,7 +21,14 @@ together (``round8_heldout_hi``: the merge dda17dd); set J (language_fresh_j.yam
 (``round9_heldout_j``: 6323f29) and read for round 10 (``round10``), with the round-10 probe set
 (tests/evidence/data/language_round10_probe.yaml, ``probe10``: scored first by the round-9 checker,
 ``round10_before``, then tuned on). Set K (language_fresh_k.yaml) was held out
-for round 10 (``round10_heldout_k``: the merge f074b7e). A set is measured when its file exists.
+for round 10 (``round10_heldout_k``: the merge f074b7e). Sets L and M (language_fresh_l.yaml,
+language_fresh_m.yaml) were written for round 11, scored once by the round-10 rules before any change
+(``round11_before``: the rules of 3017aed) and held out for round 11, the learned probe
+(``round11_heldout_lm``, with ``--learned set_l set_m``: the rules with the probe of
+:mod:`assay.evidence._learned`, as the audit applies them). A set is measured when its file exists.
+
+``--learned NAME ...`` adds the audit's figures (rules and probe together) for the named sets; the probe
+embeds each sentence with the embedded model, about 0.1 s a sentence.
 """
 
 from __future__ import annotations
@@ -51,16 +58,18 @@ SETS = {
     "set_i": ROOT / "tests/evidence/data/language_fresh_i.yaml",
     "set_j": ROOT / "tests/evidence/data/language_fresh_j.yaml",
     "set_k": ROOT / "tests/evidence/data/language_fresh_k.yaml",
+    "set_l": ROOT / "tests/evidence/data/language_fresh_l.yaml",
+    "set_m": ROOT / "tests/evidence/data/language_fresh_m.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
 
 
-def tally(path: Path) -> dict[str, float | int]:
+def tally(path: Path, learned: bool = False) -> dict[str, float | int]:
     """Intent sentences caught and behavioural sentences flagged by ``intent_phrases``."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    caught = sum(1 for s in data["intent"] if ev.intent_phrases(s))
-    flagged = sum(1 for s in data["behavioural"] if ev.intent_phrases(s))
+    caught = sum(1 for s in data["intent"] if ev.intent_phrases(s, learned=learned))
+    flagged = sum(1 for s in data["behavioural"] if ev.intent_phrases(s, learned=learned))
     n_i, n_b = len(data["intent"]), len(data["behavioural"])
     return {
         "intent": n_i,
@@ -72,22 +81,31 @@ def tally(path: Path) -> dict[str, float | int]:
     }
 
 
-def main(label: str) -> None:
+def main(label: str, learned: list[str]) -> None:
     """Measure every set that exists and write ``bench/results/language_<label>.json``."""
     src = Path(ev.__file__).resolve().parents[1]
     commit = subprocess.run(
         ["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    out = {"checker_commit": commit, "sets": {k: tally(p) for k, p in SETS.items() if p.is_file()}}
+    out: dict[str, object] = {
+        "checker_commit": commit,
+        "sets": {k: tally(p) for k, p in SETS.items() if p.is_file()},
+    }
+    if learned:
+        out["learned"] = {k: tally(SETS[k], learned=True) for k in learned}
     path = ROOT / "bench" / "results" / f"language_{label}.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    for name, t in out["sets"].items():
-        print(
-            f"{name}: recall {t['caught']}/{t['intent']} = {t['recall']:.3f}, "
-            f"false flags {t['flagged']}/{t['behavioural']} = {t['false_flag_rate']:.3f}"
-        )
+    for part in ("sets", "learned"):
+        for name, t in out.get(part, {}).items():  # type: ignore[attr-defined]
+            what = " (rules + probe)" if part == "learned" else ""
+            print(
+                f"{name}{what}: recall {t['caught']}/{t['intent']} = {t['recall']:.3f}, "
+                f"false flags {t['flagged']}/{t['behavioural']} = {t['false_flag_rate']:.3f}"
+            )
     print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "current")
+    args = sys.argv[1:]
+    flag = args.index("--learned") if "--learned" in args else len(args)
+    main(args[0] if flag > 0 else "current", args[flag + 1 :])

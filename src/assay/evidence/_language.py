@@ -26,8 +26,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assay.evidence import _learned
 from assay.evidence._grammar import split_sentences as split_sentences
-from assay.evidence._intent import sentence_hits, text_hits
+from assay.evidence._intent import Hit, sentence_hits, text_hits
 
 AchievedLevel = Literal["L0", "L1", "L2", "L3"]
 LEVEL_RANK: dict[str, int] = {"L0": 0, "L1": 1, "L2": 2, "L3": 3}
@@ -76,9 +77,40 @@ def evidence_sentence(note: EvidenceNote | None) -> str:
     return f"{note.who[0].upper()}{note.who[1:]} produced outputs that met {what}{how}{judged}."
 
 
-def intent_phrases(sentence: str) -> list[str]:
-    """Return the intent words and phrases of one sentence whose subject (or possessor) is the model."""
-    return [h.phrase for h in sentence_hits(sentence)]
+def intent_phrases(sentence: str, learned: bool = False) -> list[str]:
+    """Return the intent words and phrases of one sentence whose subject (or possessor) is the model.
+
+    Args:
+        sentence: One sentence.
+        learned: Also apply the learned probe (:mod:`assay.evidence._learned`), as the audit does: a rule
+            flag the probe vetoes is dropped, and a sentence only the probe flags returns itself whole.
+    """
+    if not learned:
+        return [h.phrase for h in sentence_hits(sentence)]
+    return [h.phrase for _, hits in checked_hits(sentence) for h in hits]
+
+
+def checked_hits(text: str, learned: bool = True) -> list[tuple[tuple[int, int], list[Hit]]]:
+    """Each sentence's span and intent hits: the rules' hits, with the learned probe's second opinion.
+
+    A sentence the rules flag keeps its hits unless the probe vetoes them; a sentence the rules pass but the
+    probe flags gets one hit, the sentence itself (trailing punctuation and spaces left out).
+    """
+    out = text_hits(text)
+    if not learned:
+        return out
+    checked: list[tuple[tuple[int, int], list[Hit]]] = []
+    for (a, b), hits in out:
+        sentence = text[a:b]
+        if not sentence.strip() or not _learned.decide(sentence, bool(hits)):
+            checked.append(((a, b), []))
+        elif hits:
+            checked.append(((a, b), hits))
+        else:
+            lead = len(sentence) - len(sentence.lstrip())
+            body = sentence.strip().rstrip(".!?;: ")
+            checked.append(((a, b), [Hit(a + lead, a + lead + len(body), body)]))
+    return checked
 
 
 _W = r"(?<![\w-])"
@@ -148,20 +180,25 @@ def _phrase_edits(sentence: str) -> list[tuple[int, int, LanguageFlag]]:
     return edits
 
 
-def scan_language(text: str, evidence: EvidenceNote | None = None) -> list[LanguageFlag]:
-    """Return every intent, causal or robustness phrase in ``text`` with its behavioural replacement."""
+def scan_language(
+    text: str, evidence: EvidenceNote | None = None, learned: bool = True
+) -> list[LanguageFlag]:
+    """Return every intent, causal or robustness phrase in ``text`` with its behavioural replacement.
+
+    ``learned``: apply the learned probe to the intent rules (:func:`checked_hits`).
+    """
     flags: list[LanguageFlag] = []
     sentence_text = evidence_sentence(evidence)
-    for (a, b), intent in text_hits(text):
+    for (a, b), intent in checked_hits(text, learned):
         flags += [_intent_flag(h.phrase, sentence_text) for h in intent]
         if not intent:
             flags += [f for _, _, f in _phrase_edits(text[a:b])]
     return flags
 
 
-def language_level(text: str) -> Literal["L1", "L2", "L3"]:
+def language_level(text: str, learned: bool = True) -> Literal["L1", "L2", "L3"]:
     """Return the evidence level that the wording of ``text`` asserts (L1 when purely behavioural)."""
-    needs = {f.needs for f in scan_language(text)}
+    needs = {f.needs for f in scan_language(text, learned=learned)}
     return "L3" if "L3" in needs else "L2" if "L2" in needs else "L1"
 
 
@@ -175,7 +212,7 @@ class LanguageSpan(BaseModel):
     needs: Literal["L2", "L3"]
 
 
-def level_spans(text: str, achieved: AchievedLevel) -> list[LanguageSpan]:
+def level_spans(text: str, achieved: AchievedLevel, learned: bool = True) -> list[LanguageSpan]:
     """Return the spans of ``text`` whose wording needs a level above ``achieved``, in order.
 
     ``text[span.start:span.end]`` is the author's wording (``span.phrase`` joins its words), so a report can
@@ -185,13 +222,14 @@ def level_spans(text: str, achieved: AchievedLevel) -> list[LanguageSpan]:
     Args:
         text: A claim statement.
         achieved: The evidence level reached (``L0`` when not even L1).
+        learned: Apply the learned probe to the intent rules (:func:`checked_hits`).
 
     Returns:
         The spans, sorted by start; empty when the wording fits the level.
     """
     rank = LEVEL_RANK[achieved]
     spans: list[LanguageSpan] = []
-    for (a, b), intent in text_hits(text):
+    for (a, b), intent in checked_hits(text, learned):
         if intent:
             if rank < LEVEL_RANK["L3"]:
                 spans += [
@@ -216,7 +254,7 @@ def level_spans(text: str, achieved: AchievedLevel) -> list[LanguageSpan]:
 
 
 def downgrade(
-    text: str, achieved: AchievedLevel, evidence: EvidenceNote | None = None
+    text: str, achieved: AchievedLevel, evidence: EvidenceNote | None = None, learned: bool = True
 ) -> tuple[str, list[LanguageFlag]]:
     """Rewrite the wording of ``text`` that needs more than ``achieved``; return the text and the flags.
 
@@ -228,6 +266,7 @@ def downgrade(
         text: A claim statement.
         achieved: The evidence level reached (``L0`` when not even L1).
         evidence: What the evidence showed (counts, construct, rule, judge); a generic sentence without it.
+        learned: Apply the learned probe to the intent rules (:func:`checked_hits`).
 
     Returns:
         ``(rewritten, flags)``; ``rewritten == text`` and ``flags == []`` when the wording fits the level.
@@ -237,7 +276,7 @@ def downgrade(
     pieces: list[str] = []
     flags: list[LanguageFlag] = []
     replaced = False
-    for (a, b), hits in text_hits(text):
+    for (a, b), hits in checked_hits(text, learned):
         sentence = text[a:b]
         intent = hits if rank < LEVEL_RANK["L3"] else []
         if intent:

@@ -1,0 +1,114 @@
+"""A learned second opinion on intent wording: a linear probe on the embedded model's hidden states.
+
+The rule checker (:mod:`assay.evidence._intent`) reads a sentence's grammar against an allow-list. On writing
+it was not tuned on it missed what its lists do not know (an unknown model name as the subject, an intent
+noun it lacks) and flagged unknown action verbs; across four held-out sets (H-K) it caught 0.85 of the intent
+sentences and flagged 0.06 of the behavioural ones. This module adds a logistic-regression probe on
+SmolLM2-135M-Instruct's residual stream (mean over the sentence's tokens at the layers in :data:`LAYERS`,
+standardised), trained by ``bench/intent_probe.py`` on the labelled sets and stored in
+``data/intent_probe.npz`` with the hashes of the files it was trained on.
+
+How the two combine (declared before the held-out sets L and M were run; chosen on H-K with the probe
+trained without the set it scored, ``bench/results/intent_probe_loso.json``):
+
+* a sentence the rules flag keeps its flags unless the probe gives it at most :data:`VETO_BELOW`;
+* a sentence the rules pass is flagged as a whole when the probe gives it more than :data:`FLAG_ABOVE`.
+
+scikit-learn fits the probe; applying it is one dot product, so only numpy and the embedded model load here.
+The model runs in float32 on the CPU, one sentence per forward pass (no padding), so a sentence's score does
+not depend on what else is scored with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from assay._errors import AssayError
+
+PROBE_PATH = Path(__file__).parent / "data" / "intent_probe.npz"
+META_PATH = Path(__file__).parent / "data" / "intent_probe.json"
+
+#: Hidden-state indices averaged over tokens (0 is the embeddings; SmolLM2-135M has 30 blocks).
+LAYERS: tuple[int, ...] = (5, 10, 15, 20, 25, 30)
+#: A rule flag stands unless the probe's probability is at most this.
+VETO_BELOW = 0.02
+#: A sentence the rules pass is flagged when the probe's probability is above this.
+FLAG_ABOVE = 0.9
+
+
+@functools.cache
+def _encoder() -> tuple[Any, Any]:
+    """The embedded model and tokenizer in float32 on the CPU, loaded once per process."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from assay.models import smollm2_dir
+
+    path = smollm2_dir()
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    model.eval()  # type: ignore[no-untyped-call]
+    return model, AutoTokenizer.from_pretrained(path)
+
+
+def sentence_features(sentences: list[str]) -> Any:
+    """Return the probe's features: the token mean of each sentence's hidden states at :data:`LAYERS`.
+
+    Args:
+        sentences: Sentences, each scored alone.
+
+    Returns:
+        A float64 array of shape ``(len(sentences), len(LAYERS) * hidden_size)``.
+    """
+    import numpy as np
+    import torch
+
+    model, tok = _encoder()
+    rows = []
+    with torch.no_grad():
+        for text in sentences:
+            ids = tok(text, return_tensors="pt")
+            out = model(**ids, output_hidden_states=True)
+            rows.append(torch.cat([out.hidden_states[i][0].mean(0) for i in LAYERS]).double().numpy())
+    return np.stack(rows) if rows else np.zeros((0, 0))
+
+
+@functools.cache
+def _probe() -> tuple[Any, Any, Any, float]:
+    """The stored probe: feature mean, scale, weights and intercept."""
+    import numpy as np
+
+    if not PROBE_PATH.is_file():
+        raise AssayError(f"intent probe missing: {PROBE_PATH} (run bench/intent_probe.py to train it)")
+    data = np.load(PROBE_PATH)
+    return data["mean"], data["scale"], data["coef"], float(data["intercept"])
+
+
+@functools.lru_cache(maxsize=4096)
+def intent_probability(sentence: str) -> float:
+    """Return the probe's probability that ``sentence`` asserts intent of the model (0 to 1)."""
+    import numpy as np
+
+    mean, scale, coef, intercept = _probe()
+    x = (sentence_features([sentence.strip()])[0] - mean) / scale
+    return float(1.0 / (1.0 + np.exp(-(x @ coef + intercept))))
+
+
+def decide(sentence: str, rule_flagged: bool) -> bool:
+    """Whether a sentence carries intent wording, given the rules' verdict and the probe's probability."""
+    p = intent_probability(sentence)
+    return p > VETO_BELOW if rule_flagged else p > FLAG_ABOVE
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of a file's bytes (the probe records those of its training sets)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def probe_record() -> dict[str, Any]:
+    """The probe's training record (``data/intent_probe.json``): sets, their hashes, settings, figures."""
+    record: dict[str, Any] = json.loads(META_PATH.read_text(encoding="utf-8"))
+    return record
