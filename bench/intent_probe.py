@@ -18,7 +18,9 @@ the few in :data:`EXPLORED`; they are fixed in :mod:`assay.evidence._learned` be
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,11 +33,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from assay.evidence import _learned
+from assay.evidence._intent import Hit
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests/evidence/data"
 TRAIN: dict[str, Path] = {
-    **{f"set_{c}": DATA / f"language_fresh_{c}.yaml" for c in "bcdefghijk"},
+    **{f"set_{c}": DATA / f"language_fresh_{c}.yaml" for c in "bcdefghijklm"},
     "set_a": DATA / "language_fresh.yaml",
     "probe8": DATA / "language_round8_probe.yaml",
     "probe9": DATA / "language_round9_probe.yaml",
@@ -44,7 +47,14 @@ TRAIN: dict[str, Path] = {
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
 #: Each set's held-out run: the commit of the rule checker that ran it once.
-HELD_OUT_AT: dict[str, str] = {"set_h": "dda17dd", "set_i": "dda17dd", "set_j": "6323f29", "set_k": "f074b7e"}
+HELD_OUT_AT: dict[str, str] = {
+    "set_h": "dda17dd",
+    "set_i": "dda17dd",
+    "set_j": "6323f29",
+    "set_k": "f074b7e",
+    "set_l": "0aa7c2e",
+    "set_m": "0aa7c2e",
+}
 C = 0.1
 EXPLORED = {
     "features": [
@@ -64,8 +74,9 @@ EXPLORED = {
 _OLD_RULES = """
 import json, sys, yaml
 import assay.evidence as ev
+from assay.evidence._language import _phrase_edits
 d = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
-print(json.dumps([bool(ev.intent_phrases(s)) for s in d["intent"] + d["behavioural"]]))
+print(json.dumps([[ev.intent_phrases(s), bool(_phrase_edits(s))] for s in d["intent"] + d["behavioural"]]))
 """
 
 
@@ -75,8 +86,11 @@ def load(path: Path) -> tuple[list[str], list[int]]:
     return data["intent"] + data["behavioural"], [1] * len(data["intent"]) + [0] * len(data["behavioural"])
 
 
-def old_rule_flags(commit: str, path: Path) -> list[bool]:
-    """The rule checker of ``commit`` on a set, run from a ``git archive`` of its ``src``."""
+def old_rule_hits(commit: str, path: Path) -> list[tuple[list[str], bool]]:
+    """The rule checker of ``commit`` on a set, run from a ``git archive`` of its ``src``.
+
+    Each sentence's intent phrases, and whether it has causal or robustness wording.
+    """
     with tempfile.TemporaryDirectory(prefix="old-checker-") as tmp:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", commit, "src"], capture_output=True, check=True
@@ -86,8 +100,23 @@ def old_rule_flags(commit: str, path: Path) -> list[bool]:
         out = subprocess.run(
             [sys.executable, "-c", _OLD_RULES, str(path)], capture_output=True, text=True, env=env, check=True
         )
-    flags: list[bool] = json.loads(out.stdout)
-    return flags
+    return [(phrases, bool(effect)) for phrases, effect in json.loads(out.stdout)]
+
+
+def features(texts: list[str]) -> np.ndarray:
+    """:func:`assay.evidence._learned.sentence_features`, kept in a cache keyed by sentence and layers.
+
+    The cache (``$XDG_CACHE_HOME/assay/intent_features``, else ``~/.cache/...``) only saves time on a re-run;
+    delete it to recompute.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assay" / "intent_features"
+    base.mkdir(parents=True, exist_ok=True)
+    keys = [hashlib.sha256(f"{_learned.LAYERS}|{t}".encode()).hexdigest() for t in texts]
+    todo = [t for t, k in zip(texts, keys, strict=True) if not (base / f"{k}.npy").is_file()]
+    for text, row in zip(todo, _learned.sentence_features(todo) if todo else [], strict=True):
+        key = hashlib.sha256(f"{_learned.LAYERS}|{text}".encode()).hexdigest()
+        np.save(base / f"{key}.npy", row)
+    return np.stack([np.load(base / f"{k}.npy") for k in keys])
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
@@ -96,19 +125,47 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegressio
     return scaler, LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(x), y)
 
 
-def combine(rules: np.ndarray, p: np.ndarray, veto: float, flag: float) -> np.ndarray:
-    """The combination of :mod:`assay.evidence._learned`."""
-    return (rules & (p > veto)) | (~rules & (p > flag))
+def combine(
+    hits: list[tuple[list[str], bool]],
+    p: np.ndarray,
+    veto: float = _learned.VETO_BELOW,
+    flag: float = _learned.FLAG_ABOVE,
+) -> np.ndarray:
+    """The combination of :func:`assay.evidence._language.checked_hits`, with today's intent lists."""
+    out = []
+    for (phrases, effect), prob in zip(hits, p, strict=True):
+        if not phrases:
+            out.append(not effect and prob > flag)
+        else:
+            vetoable = _learned.vetoable([Hit(0, 0, ph) for ph in phrases])
+            out.append(not vetoable or prob > veto)
+    return np.array(out)
+
+
+def grid(scored: list[tuple[list[tuple[list[str], bool]], np.ndarray, np.ndarray]]) -> dict[str, Any]:
+    """Held-out totals of the combination over a few thresholds (how the declared ones were chosen)."""
+    out: dict[str, Any] = {}
+    for veto in (0.0, 0.02, 0.05, 0.1):
+        for flag in (0.7, 0.8, 0.9, 0.95):
+            caught = flagged = 0
+            for hits, p, y in scored:
+                f = combine(hits, p, veto, flag)
+                caught, flagged = caught + int(f[y == 1].sum()), flagged + int(f[y == 0].sum())
+            out[f"veto<={veto},flag>{flag}"] = {"caught": caught, "flagged": flagged}
+    return out
 
 
 def held_out(feats: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> dict[str, Any]:
     """Leave-one-set-out figures on H-K: rules alone, probe alone, and the declared combination."""
     out: dict[str, Any] = {}
+    scored = []
     for name, commit in HELD_OUT_AT.items():
         rest = [k for k in TRAIN if k != name]
         scaler, clf = fit(np.concatenate([feats[k] for k in rest]), np.concatenate([labels[k] for k in rest]))
         p = clf.predict_proba(scaler.transform(feats[name]))[:, 1]
-        rules, y = np.array(old_rule_flags(commit, TRAIN[name])), labels[name]
+        hits, y = old_rule_hits(commit, TRAIN[name]), labels[name]
+        rules = np.array([bool(phrases) for phrases, _ in hits])
+        scored.append((hits, p, y))
         row: dict[str, Any] = {
             "rules_commit": commit,
             "intent": int(y.sum()),
@@ -117,11 +174,14 @@ def held_out(feats: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> dic
         for label, flags in (
             ("rules", rules),
             ("probe", p > 0.5),
-            ("combined", combine(rules, p, _learned.VETO_BELOW, _learned.FLAG_ABOVE)),
+            ("combined", combine(hits, p)),
         ):
             row[label] = {"caught": int(flags[y == 1].sum()), "flagged": int(flags[y == 0].sum())}
         out[name] = row
         print(name, {k: v for k, v in row.items() if isinstance(v, dict)}, flush=True)
+    out["grid"] = grid(scored)
+    for key, value in out["grid"].items():
+        print(key, value)
     return out
 
 
@@ -131,9 +191,10 @@ def main() -> None:
     labels: dict[str, np.ndarray] = {}
     for name, path in TRAIN.items():
         texts, y = load(path)
-        feats[name], labels[name] = _learned.sentence_features([t.strip() for t in texts]), np.array(y)
+        feats[name], labels[name] = features([t.strip() for t in texts]), np.array(y)
         print(f"{name}: {len(texts)} sentences", flush=True)
     loso = held_out(feats, labels)
+    thresholds = loso.pop("grid")
     totals = {
         part: {key: sum(r[part][key] for r in loso.values()) for key in ("caught", "flagged")}
         for part in ("rules", "probe", "combined")
@@ -141,7 +202,9 @@ def main() -> None:
     n_i, n_b = sum(r["intent"] for r in loso.values()), sum(r["behavioural"] for r in loso.values())
     summary = {"intent": n_i, "behavioural": n_b, **totals}
     (ROOT / "bench/results/intent_probe_loso.json").write_text(
-        json.dumps({"sets": loso, "total": summary, "explored": EXPLORED}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"sets": loso, "total": summary, "thresholds": thresholds, "explored": EXPLORED}, indent=2)
+        + "\n",
+        encoding="utf-8",
     )
     scaler, clf = fit(np.concatenate(list(feats.values())), np.concatenate(list(labels.values())))
     np.savez(

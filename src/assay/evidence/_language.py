@@ -93,8 +93,12 @@ def intent_phrases(sentence: str, learned: bool = False) -> list[str]:
 def checked_hits(text: str, learned: bool = True) -> list[tuple[tuple[int, int], list[Hit]]]:
     """Each sentence's span and intent hits: the rules' hits, with the learned probe's second opinion.
 
-    A sentence the rules flag keeps its hits unless the probe vetoes them; a sentence the rules pass but the
-    probe flags gets one hit, the sentence itself (trailing punctuation and spaces left out).
+    A sentence the rules flag keeps its hits unless all of them are words no intent list names (the
+    allow-list's default: an unknown verb with the model as subject) and the probe vetoes them; a sentence
+    the rules pass but the probe flags gets one hit, the sentence itself (trailing punctuation and spaces
+    left out). A sentence with
+    causal or robustness wording is left to those rules: the probe was trained to tell intent from
+    behaviour, and its score on an effect claim ("Steering ... lowers the rate") says nothing about intent.
     """
     out = text_hits(text)
     if not learned:
@@ -102,7 +106,12 @@ def checked_hits(text: str, learned: bool = True) -> list[tuple[tuple[int, int],
     checked: list[tuple[tuple[int, int], list[Hit]]] = []
     for (a, b), hits in out:
         sentence = text[a:b]
-        if not sentence.strip() or not _learned.decide(sentence, bool(hits)):
+        effect = not hits and bool(_phrase_edits(sentence))
+        if (
+            effect
+            or not sentence.strip()
+            or not _learned.decide(sentence, bool(hits), _learned.vetoable(hits))
+        ):
             checked.append(((a, b), []))
         elif hits:
             checked.append(((a, b), hits))

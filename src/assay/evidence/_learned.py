@@ -11,7 +11,10 @@ standardised), trained by ``bench/intent_probe.py`` on the labelled sets and sto
 How the two combine (declared before the held-out sets L and M were run; chosen on H-K with the probe
 trained without the set it scored, ``bench/results/intent_probe_loso.json``):
 
-* a sentence the rules flag keeps its flags unless the probe gives it at most :data:`VETO_BELOW`;
+* a sentence the rules flag keeps its flags unless each flagged phrase is one no intent list names (the
+  allow-list's default for a verb it does not know: "palletized", "kited") and the probe gives the sentence
+  at most :data:`VETO_BELOW`. A listed intent word ("wants", "deceives", "its goal") is never vetoed, so
+  padding a sentence with text that lowers the probe's score cannot hide it;
 * a sentence the rules pass is flagged as a whole when the probe gives it more than :data:`FLAG_ABOVE`.
 
 scikit-learn fits the probe; applying it is one dot product, so only numpy and the embedded model load here.
@@ -24,10 +27,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assay._errors import AssayError
+from assay.evidence import _lexicon as lx
+from assay.evidence import _nouns as nn
+from assay.evidence import _predicates as pr
+from assay.evidence import _verbs as vb
+from assay.evidence._intent import Hit
 
 PROBE_PATH = Path(__file__).parent / "data" / "intent_probe.npz"
 META_PATH = Path(__file__).parent / "data" / "intent_probe.json"
@@ -97,10 +107,53 @@ def intent_probability(sentence: str) -> float:
     return float(1.0 / (1.0 + np.exp(-(x @ coef + intercept))))
 
 
-def decide(sentence: str, rule_flagged: bool) -> bool:
-    """Whether a sentence carries intent wording, given the rules' verdict and the probe's probability."""
+def decide(sentence: str, rule_flagged: bool, vetoable: bool = True) -> bool:
+    """Whether a sentence carries intent wording, given the rules' verdict and the probe's probability.
+
+    Args:
+        sentence: The sentence.
+        rule_flagged: Whether the rules flag it.
+        vetoable: Whether the probe may overrule the rules' flag (:func:`vetoable`).
+    """
+    if rule_flagged and not vetoable:
+        return True
     p = intent_probability(sentence)
     return p > VETO_BELOW if rule_flagged else p > FLAG_ABOVE
+
+
+@functools.cache
+def _listed() -> frozenset[str]:
+    """Every word an intent list of the rules names."""
+    return (
+        lx.INTENT_VERBS
+        | lx.DECEPTION_VERBS
+        | lx.CHOICE_VERBS
+        | lx.TRY_VERBS
+        | lx.MIND_VERBS
+        | lx.INTENT_ADVERBS
+        | lx.INTENT_ADJECTIVES
+        | lx.INTENT_NOUNS
+        | lx.OWNED_NOUNS
+        | nn.PRETENCE_NOUNS
+        | vb.MENTAL_PARTICIPLES
+        | vb.GOAL_VERBS
+        | vb.SELF_GOAL_VERBS
+        | pr.PRETENCE_ADJECTIVES
+    )
+
+
+def vetoable(hits: Sequence[Hit]) -> bool:
+    """Whether the probe may overrule these rule hits: none has a word that an intent list names.
+
+    A phrase of several words ("bides its time", "played along") is an idiom or a phrasal verb the rules
+    recognised and is kept; so is any phrase with a listed intent word.
+    """
+    listed = _listed()
+    for hit in hits:
+        words = re.findall(r"[\w'-]+", hit.phrase.lower())
+        if len(words) != 1 or words[0] in listed:
+            return False
+    return True
 
 
 def file_hash(path: Path) -> str:
