@@ -25,7 +25,10 @@ for round 10 (``round10_heldout_k``: the merge f074b7e). Sets L and M (language_
 language_fresh_m.yaml) were written for round 11, scored once by the round-10 rules before any change
 (``round11_before``: the rules of 3017aed) and held out for round 11, the learned probe
 (``round11_heldout_lm``, with ``--learned set_l set_m``: the rules with the probe of
-:mod:`assay.evidence._learned`, as the audit applies them). A set is measured when its file exists.
+:mod:`assay.evidence._learned`, as the audit applies them). Their misses informed round 12 (the probe
+retrained with L and M; listed intent words never vetoed); sets N and O (language_fresh_n.yaml,
+language_fresh_o.yaml) were written for round 12 and held out for it (``round12_heldout_no``). A set is
+measured when its file exists.
 
 ``--learned NAME ...`` adds the audit's figures (rules and probe together) for the named sets; the probe
 embeds each sentence with the embedded model, about 0.1 s a sentence.
@@ -60,6 +63,8 @@ SETS = {
     "set_k": ROOT / "tests/evidence/data/language_fresh_k.yaml",
     "set_l": ROOT / "tests/evidence/data/language_fresh_l.yaml",
     "set_m": ROOT / "tests/evidence/data/language_fresh_m.yaml",
+    "set_n": ROOT / "tests/evidence/data/language_fresh_n.yaml",
+    "set_o": ROOT / "tests/evidence/data/language_fresh_o.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
