@@ -38,7 +38,7 @@ from assay.evidence._intent import Hit
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests/evidence/data"
 TRAIN: dict[str, Path] = {
-    **{f"set_{c}": DATA / f"language_fresh_{c}.yaml" for c in "bcdefghijklm"},
+    **{f"set_{c}": DATA / f"language_fresh_{c}.yaml" for c in "bcdefghijklmno"},
     "set_a": DATA / "language_fresh.yaml",
     "probe8": DATA / "language_round8_probe.yaml",
     "probe9": DATA / "language_round9_probe.yaml",
@@ -54,6 +54,8 @@ HELD_OUT_AT: dict[str, str] = {
     "set_k": "f074b7e",
     "set_l": "0aa7c2e",
     "set_m": "0aa7c2e",
+    "set_n": "20b4e3c",
+    "set_o": "20b4e3c",
 }
 C = 0.1
 EXPLORED = {

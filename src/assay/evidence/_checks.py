@@ -30,6 +30,7 @@ class Context:
     last: Kind | None = None
     plural: bool = False
     its: Kind = "model"  # what "its" refers to in the current clause
+    lean: bool = True  # whether an unknown noun as subject leans to the model ("the replica bides its time")
 
     def resolve(self, kind: str, plural: bool) -> tuple[Kind, bool]:
         """The kind a subject refers to.

@@ -5,7 +5,9 @@ Used by :mod:`assay.evidence._intent`. Nothing is flagged
 * in the authors' own hypotheses, conjectures and scope statements: "We hypothesise/conjecture/speculate/
   suspect that the model ...", "Our hypothesis, untested here, is that ...", "It is possible that ...", and a
   sentence-initial free relative whose main clause says it is unknown or out of scope ("What the model
-  intends, if anything, is outside the scope of this report"). Statements of confidence or findings stay
+  intends, if anything, is outside the scope of this report"), one reading among several ("One possible
+  reading is that ..."), and a modal possibility the sentence says was not established ("The model may
+  have wanted ..., but the logs cannot establish that"). Statements of confidence or findings stay
   assertions ("We are confident that ...", "We found that ...", "We believe the model ...", "Our results
   suggest that ..."; see :func:`evidential`);
 * about a generic hypothetical model: an indefinite subject ("a", "an", "any") or "future"/"hypothetical"
@@ -131,11 +133,54 @@ def _it_is_possible(toks: list[Tok]) -> bool:
     )
 
 
+#: Nouns for one reading among others ("One possible reading is that ...", "An alternative explanation is
+#: that ..."), with :data:`_ONE_OF_SEVERAL` before them; "The likely explanation is that ..." asserts.
+_READINGS = _words("reading readings interpretation interpretations explanation explanations account story")
+_ONE_OF_SEVERAL = _words("possible conceivable alternative another one other")
+
+#: What says a statement was not established ("..., but the logs cannot establish that", "we have not
+#: checked this"): with a modal, the clause is a possibility the authors left open.
+_DISCLAIMERS = _words(
+    """
+    establish established confirm confirmed verify verified check checked test tested prove proven proved
+    show shown determine determined rule tell
+    """
+)
+
+
+def _one_reading(toks: list[Tok], queue: list[Clause], i: int) -> bool:
+    """Whether clause ``i`` names one reading among several before "that" ("One possible reading is ...")."""
+    words = [t.low for t in toks]
+    named = any(w in _READINGS for w in words) and any(w in _ONE_OF_SEVERAL for w in words)
+    return named and any(c.opener == "that" for c in queue[i + 1 :])
+
+
+def _disclaimed_modal(queue: list[Clause], i: int, subj: Subject) -> bool:
+    """A modal possibility the sentence says was not established.
+
+    "The model may have wanted ..., but the logs alone cannot establish that", "it may have learned ...; we
+    have not checked this directly", "... may prefer ... (untested)". Without such a disclaimer a modal
+    stays an assertion of a possibility about the model ("The model may be trying to hide ...").
+    """
+    toks = queue[i].toks
+    if not any(t.low in _MODALS - {"would", "'d", "can"} for t in toks[: subj.pred + 1]):
+        return False
+    later = [t.low for c in queue[i:] for t in c.toks]
+    for j, w in enumerate(later):
+        if w in _DISCLAIMERS and any(
+            n in _NEGATED or n in ("cannot", "unable") for n in later[max(j - 4, 0) : j]
+        ):
+            return True
+    return any(w in _UNTESTED for w in later)
+
+
 def opens_hedge(queue: list[Clause], i: int, subj: Subject) -> bool:
     """Whether clause ``i`` opens an authors' hedge or a generic hypothetical model (see the module)."""
     toks = queue[i].toks
     later = [t.low for c in queue[i:] for t in c.toks]
     if subj.head in lx.AUTHORS and any(t.low in HEDGE_VERBS for t in toks[subj.pred :]):
+        return True
+    if _one_reading(toks, queue, i) or _disclaimed_modal(queue, i, subj):
         return True
     if _impersonal_hedge(toks) or _untested_content(queue, i) or (i == 0 and _maybe(toks)):
         return True

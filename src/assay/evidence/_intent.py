@@ -245,7 +245,9 @@ def _clause_hits(queue: list[Clause], i: int, subj: Subject, walk: _Walk, ctx: C
         if e is not None:  # "We believe the model wants ...": the rest is a clause of its own
             queue[i : i + 1] = [Clause(clause.opener, clause.toks[:e]), Clause("", clause.toks[e:])]
             toks, limit = toks[:e], None
-        hits += [_hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx, not walk.fiction)]
+        hits += [
+            _hit(toks, a, b) for a, b in _clause_spans(toks, subj, kind, ctx, ctx.lean and not walk.fiction)
+        ]
         if kind == "model" and limit is not None:  # "wrote the wrong answer deliberately"
             hits += [_hit(clause.toks, a, b) for a, b in rp.manner_after(clause.toks, limit)]
         if kind == "model" and limit is None and after == "that":  # "has decided that ..."

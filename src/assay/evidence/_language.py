@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from assay.evidence import _learned
+from assay.evidence._checks import Context
 from assay.evidence._grammar import split_sentences as split_sentences
 from assay.evidence._intent import Hit, sentence_hits, text_hits
 
@@ -90,11 +91,23 @@ def intent_phrases(sentence: str, learned: bool = False) -> list[str]:
     return [h.phrase for _, hits in checked_hits(sentence) for h in hits]
 
 
+def _vetoable(sentence: str, hits: list[Hit]) -> bool:
+    """Whether the probe may overrule the rules on a sentence: no listed intent word, or a guessed subject.
+
+    The rules read an unknown noun as the subject of a clause as the model ("the replica bides its time");
+    hits that vanish when that guess is not made rest on it, and the probe may overrule them.
+    """
+    if not hits or _learned.vetoable(hits):
+        return True
+    return not sentence_hits(sentence, Context(lean=False))
+
+
 def checked_hits(text: str, learned: bool = True) -> list[tuple[tuple[int, int], list[Hit]]]:
     """Each sentence's span and intent hits: the rules' hits, with the learned probe's second opinion.
 
-    A sentence the rules flag keeps its hits unless all of them are words no intent list names (the
-    allow-list's default: an unknown verb with the model as subject) and the probe vetoes them; a sentence
+    A sentence the rules flag keeps its hits unless the probe vetoes them and they are all words no intent
+    list names (the allow-list's default: an unknown verb with the model as subject) or rest on reading an
+    unknown noun as the model (:func:`_vetoable`); a sentence
     the rules pass but the probe flags gets one hit, the sentence itself (trailing punctuation and spaces
     left out). A sentence with
     causal or robustness wording is left to those rules: the probe was trained to tell intent from
@@ -110,7 +123,7 @@ def checked_hits(text: str, learned: bool = True) -> list[tuple[tuple[int, int],
         if (
             effect
             or not sentence.strip()
-            or not _learned.decide(sentence, bool(hits), _learned.vetoable(hits))
+            or not _learned.decide(sentence, bool(hits), _vetoable(sentence, hits))
         ):
             checked.append(((a, b), []))
         elif hits:
