@@ -27,8 +27,9 @@ language_fresh_m.yaml) were written for round 11, scored once by the round-10 ru
 (``round11_heldout_lm``, with ``--learned set_l set_m``: the rules with the probe of
 :mod:`assay.evidence._learned`, as the audit applies them). Their misses informed round 12 (the probe
 retrained with L and M; listed intent words never vetoed); sets N and O (language_fresh_n.yaml,
-language_fresh_o.yaml) were written for round 12 and held out for it (``round12_heldout_no``). A set is
-measured when its file exists.
+language_fresh_o.yaml) were written for round 12 and held out for it (``round12_heldout_no``); their misses
+informed round 13 (hedges; the probe may overrule hits that rest on a guessed subject; retrained with N and
+O), held out on sets P and Q (``round13_heldout_pq``). A set is measured when its file exists.
 
 ``--learned NAME ...`` adds the audit's figures (rules and probe together) for the named sets; the probe
 embeds each sentence with the embedded model, about 0.1 s a sentence.
@@ -65,6 +66,8 @@ SETS = {
     "set_m": ROOT / "tests/evidence/data/language_fresh_m.yaml",
     "set_n": ROOT / "tests/evidence/data/language_fresh_n.yaml",
     "set_o": ROOT / "tests/evidence/data/language_fresh_o.yaml",
+    "set_p": ROOT / "tests/evidence/data/language_fresh_p.yaml",
+    "set_q": ROOT / "tests/evidence/data/language_fresh_q.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
