@@ -32,7 +32,7 @@ def test_grader_tallies_meet_the_goals(capsys: pytest.CaptureFixture[str]) -> No
     corpus = _corpus()
     caught = [s for s in corpus["intent"] if intent_phrases(s)]
     flagged_behavioural = [s for s in corpus["behavioural"] if intent_phrases(s)]
-    rewritten = [s for s in corpus["behavioural"] if downgrade(s, "L1")[0] != s]
+    rewritten = [s for s in corpus["behavioural"] if downgrade(s, "L1", learned=False)[0] != s]
     tp, fn, fp = len(caught), len(corpus["intent"]) - len(caught), len(flagged_behavioural)
     recall = tp / (tp + fn)
     precision = tp / (tp + fp) if tp + fp else 1.0
@@ -51,7 +51,7 @@ def test_grader_tallies_meet_the_goals(capsys: pytest.CaptureFixture[str]) -> No
 def test_rewrites_are_behavioural_sentences_that_stay_rewritten() -> None:
     note = EvidenceNote(k=7, n=20, behaviour="leaking", rule="outcome harmful from the agentic scorer")
     for sentence in [s for s in _corpus()["intent"] if intent_phrases(s)]:  # recall is tested above
-        out, flags = downgrade(sentence, "L2", note)
+        out, flags = downgrade(sentence, "L2", note, learned=False)
         assert flags and out == evidence_sentence(note), sentence
         assert out.startswith("In 7 of 20 samples, the model's output met") and out.endswith(".")
         assert not intent_phrases(out) and downgrade(out, "L1")[0] == out

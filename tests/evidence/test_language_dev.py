@@ -27,7 +27,7 @@ def labelled(text: str) -> dict[str, list[str]]:
 
 def intent_flagged(text: str) -> bool:
     """Whether the checker finds intent wording anywhere in ``text`` (one or more sentences)."""
-    return any(f.kind == "intent" for f in scan_language(text))
+    return any(f.kind == "intent" for f in scan_language(text, learned=False))  # the rules alone
 
 
 def tallies(sets: dict[str, list[str]]) -> tuple[int, int, int, int]:

@@ -46,9 +46,11 @@ def set_c() -> dict[str, list[str]]:
 
 
 def _result(label: str) -> dict[str, dict[str, float | int]]:
+    """A result file's rule figures, or with ``+probe`` its rules-and-probe figures (``learned``)."""
+    name, _, part = label.partition("+")
     sets: dict[str, dict[str, float | int]] = json.loads(
-        (RESULTS / f"language_{label}.json").read_text(encoding="utf-8")
-    )["sets"]
+        (RESULTS / f"language_{name}.json").read_text(encoding="utf-8")
+    )["learned" if part == "probe" else "sets"]
     return sets
 
 
@@ -126,22 +128,64 @@ _ROWS = [
     ("round 9 (6323f29)", "round9", "dev", "development set, tuned on"),
     ("round 9 (6323f29)", "round9", "corpus", "regression corpus, tuned on"),
     ("round 9 (6323f29)", "round10_before", "probe10", "round-10 probe set, before round 10"),
-    ("round 10: this checker", "round10_heldout_k", "set_k", "set K, held out (run once)"),
-    ("round 10: this checker", "round10", "probe10", "round-10 probe set, tuned on"),
-    ("round 10: this checker", "round10", "set_j", f"set J, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "probe9", "round-9 probe set, tuned on"),
-    ("round 10: this checker", "round10", "set_i", f"set I, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_h", f"set H, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "probe8", "round-8 probe set, tuned on"),
-    ("round 10: this checker", "round10", "set_g", f"set G, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_f", f"set F, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_e", f"set E, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_d", f"set D, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_c", f"set C, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_b", f"set B, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "set_a", f"set A, {_NOT_HELD_OUT}"),
-    ("round 10: this checker", "round10", "dev", "development set, tuned on"),
-    ("round 10: this checker", "round10", "corpus", "regression corpus, tuned on"),
+    ("round 10 (f074b7e)", "round10_heldout_k", "set_k", "set K, held out (run once)"),
+    ("round 10 (586449b)", "round10", "probe10", "round-10 probe set, tuned on"),
+    ("round 10 (586449b)", "round10", "set_j", f"set J, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "probe9", "round-9 probe set, tuned on"),
+    ("round 10 (586449b)", "round10", "set_i", f"set I, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_h", f"set H, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "probe8", "round-8 probe set, tuned on"),
+    ("round 10 (586449b)", "round10", "set_g", f"set G, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_f", f"set F, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_e", f"set E, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_d", f"set D, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_c", f"set C, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_b", f"set B, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "set_a", f"set A, {_NOT_HELD_OUT}"),
+    ("round 10 (586449b)", "round10", "dev", "development set, tuned on"),
+    ("round 10 (586449b)", "round10", "corpus", "regression corpus, tuned on"),
+    (
+        "round 11: rules alone (0aa7c2e, = 3017aed)",
+        "round11_heldout_lm",
+        "set_l",
+        "set L, held out (run once)",
+    ),
+    (
+        "round 11: rules alone (0aa7c2e, = 3017aed)",
+        "round11_heldout_lm",
+        "set_m",
+        "set M, held out (run once)",
+    ),
+    ("round 11: rules + probe (0aa7c2e)", "round11_heldout_lm+probe", "set_l", "set L, held out (run once)"),
+    ("round 11: rules + probe (0aa7c2e)", "round11_heldout_lm+probe", "set_m", "set M, held out (run once)"),
+    ("round 12: rules alone (20b4e3c)", "round12_heldout_no", "set_n", "set N, held out (run once)"),
+    ("round 12: rules alone (20b4e3c)", "round12_heldout_no", "set_o", "set O, held out (run once)"),
+    ("round 12: rules + probe (20b4e3c)", "round12_heldout_no+probe", "set_n", "set N, held out (run once)"),
+    ("round 12: rules + probe (20b4e3c)", "round12_heldout_no+probe", "set_o", "set O, held out (run once)"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_p", "set P, held out (run once)"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_q", "set Q, held out (run once)"),
+    (
+        "round 13: rules + probe (a04832e), this checker",
+        "round13_heldout_pq+probe",
+        "set_p",
+        "set P, held out (run once)",
+    ),
+    (
+        "round 13: rules + probe (a04832e), this checker",
+        "round13_heldout_pq+probe",
+        "set_q",
+        "set Q, held out (run once)",
+    ),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_o", f"set O, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_n", f"set N, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_m", f"set M, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_l", f"set L, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_k", f"set K, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_j", f"set J, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_i", f"set I, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "set_h", f"set H, {_NOT_HELD_OUT}"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "dev", "development set, tuned on"),
+    ("round 13: rules alone (a04832e)", "round13_heldout_pq", "corpus", "regression corpus, tuned on"),
 ]
 
 
