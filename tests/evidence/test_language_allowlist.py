@@ -87,7 +87,7 @@ def test_every_model_subject_is_held_to_the_allow_list(sentence: str) -> None:
     ],
 )
 def test_other_subjects_are_not_held_to_it(sentence: str) -> None:
-    # The rules' subject handling (the learned probe reads sentences whole: see tests/evidence/test_learned.py).
+    # The rules alone: the learned probe reads sentences whole (tests/evidence/test_learned.py).
     assert [f for f in scan_language(sentence, learned=False) if f.kind == "intent"] == []
 
 
