@@ -13,7 +13,8 @@ Usage: ``python bench/intent_probe.py`` (about 5 minutes on 2 CPU cores). It
    ``intent_probe.json`` (the files and their SHA-256, the settings and the held-out figures).
 
 The settings (layers 5-30 by 5, C = 0.1, veto at 0.02, flag above 0.9) were chosen on the H-K figures among
-the few in :data:`EXPLORED`; they are fixed in :mod:`assay.evidence._learned` before sets L and M are run.
+the few in :data:`EXPLORED` and fixed in :mod:`assay.evidence._learned` before sets L and M were run; round 14
+(training sets T1-T3 added) moved the veto to 0.3 on the H-O figures before sets R and S were run.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ DATA = ROOT / "tests/evidence/data"
 TRAIN: dict[str, Path] = {
     **{f"set_{c}": DATA / f"language_fresh_{c}.yaml" for c in "bcdefghijklmno"},
     "set_a": DATA / "language_fresh.yaml",
+    **{f"train_t{k}": DATA / f"language_train_t{k}.yaml" for k in "123"},
     "probe8": DATA / "language_round8_probe.yaml",
     "probe9": DATA / "language_round9_probe.yaml",
     "probe10": DATA / "language_round10_probe.yaml",
@@ -70,7 +72,7 @@ EXPLORED = {
         "mean of layers 5-30 by 5 + last token of layer 30",
     ],
     "C": [0.01, 0.03, 0.1, 0.3],
-    "veto_below": [-1, 0.02, 0.05, 0.1, 0.2, 0.3],
+    "veto_below": [-1, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5],
     "flag_above": [0.5, 0.7, 0.8, 0.9, 0.95, "never"],
 }
 _OLD_RULES = """
@@ -147,7 +149,7 @@ def combine(
 def grid(scored: list[tuple[list[tuple[list[str], bool]], np.ndarray, np.ndarray]]) -> dict[str, Any]:
     """Held-out totals of the combination over a few thresholds (how the declared ones were chosen)."""
     out: dict[str, Any] = {}
-    for veto in (0.0, 0.02, 0.05, 0.1):
+    for veto in (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5):
         for flag in (0.7, 0.8, 0.9, 0.95):
             caught = flagged = 0
             for hits, p, y in scored:

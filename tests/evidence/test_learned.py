@@ -92,9 +92,9 @@ def test_known_limits_whose_mind_and_an_unconfident_veto() -> None:
     # The probe reads the sentence as a whole: intent wording about a non-model subject can reach 0.9.
     assert intent_phrases("The monitoring system bides its time.") == []
     assert intent_phrases("The monitoring system bides its time.", learned=True) != []
-    # A rule flag the probe doubts but does not reject (between the thresholds) stands.
+    # A person the rules do not know is read as the model, and a probe that does not reject it lets it stand.
     nurse = "The nurse wanted earlier escalation."
-    assert _learned.VETO_BELOW < _learned.intent_probability(nurse) <= _learned.FLAG_ABOVE
+    assert _learned.intent_probability(nurse) > _learned.VETO_BELOW
     assert intent_phrases(nurse, learned=True) == ["wanted"]
 
 
@@ -144,6 +144,12 @@ def probe_markdown() -> str:
             f"{f} / {total['behavioural']} = {f / total['behavioural']:.3f} |"
         )
     return "\n".join([*lines, END])
+
+
+def test_the_docs_state_the_thresholds_the_code_applies() -> None:
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert f"when the probe gives it more than {_learned.FLAG_ABOVE}" in text
+    assert f"loses its flags when the probe gives it at most {_learned.VETO_BELOW}" in text
 
 
 def test_the_docs_probe_block_is_generated_from_the_result_files() -> None:

@@ -8,8 +8,9 @@ SmolLM2-135M-Instruct's residual stream (mean over the sentence's tokens at the 
 standardised), trained by ``bench/intent_probe.py`` on the labelled sets and stored in
 ``data/intent_probe.npz`` with the hashes of the files it was trained on.
 
-How the two combine (declared before the held-out sets L and M were run; chosen on H-K with the probe
-trained without the set it scored, ``bench/results/intent_probe_loso.json``):
+How the two combine (the thresholds were declared before each held-out run: veto at 0.02 for rounds 11-13,
+at 0.3 from round 14, chosen on the sets already read with the probe trained without the set it scored,
+``bench/results/intent_probe_loso.json``):
 
 * a sentence the rules flag keeps its flags unless each flagged phrase is one no intent list names (the
   allow-list's default for a verb it does not know: "palletized", "kited") and the probe gives the sentence
@@ -45,7 +46,7 @@ META_PATH = Path(__file__).parent / "data" / "intent_probe.json"
 #: Hidden-state indices averaged over tokens (0 is the embeddings; SmolLM2-135M has 30 blocks).
 LAYERS: tuple[int, ...] = (5, 10, 15, 20, 25, 30)
 #: A rule flag stands unless the probe's probability is at most this.
-VETO_BELOW = 0.02
+VETO_BELOW = 0.3
 #: A sentence the rules pass is flagged when the probe's probability is above this.
 FLAG_ABOVE = 0.9
 
