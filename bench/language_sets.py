@@ -29,7 +29,8 @@ language_fresh_m.yaml) were written for round 11, scored once by the round-10 ru
 retrained with L and M; listed intent words never vetoed); sets N and O (language_fresh_n.yaml,
 language_fresh_o.yaml) were written for round 12 and held out for it (``round12_heldout_no``); their misses
 informed round 13 (hedges; the probe may overrule hits that rest on a guessed subject; retrained with N and
-O), held out on sets P and Q (``round13_heldout_pq``). A set is measured when its file exists.
+O), held out on sets P and Q (``round13_heldout_pq``). Round 14 (training sets T1-T3 for the probe, veto at
+0.3) was held out on sets R and S (``round14_heldout_rs``). A set is measured when its file exists.
 
 ``--learned NAME ...`` adds the audit's figures (rules and probe together) for the named sets; the probe
 embeds each sentence with the embedded model, about 0.1 s a sentence.
@@ -68,6 +69,8 @@ SETS = {
     "set_o": ROOT / "tests/evidence/data/language_fresh_o.yaml",
     "set_p": ROOT / "tests/evidence/data/language_fresh_p.yaml",
     "set_q": ROOT / "tests/evidence/data/language_fresh_q.yaml",
+    "set_r": ROOT / "tests/evidence/data/language_fresh_r.yaml",
+    "set_s": ROOT / "tests/evidence/data/language_fresh_s.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
