@@ -24,6 +24,7 @@ HELD_OUT_RUNS = (
     ("11", "language_round11_heldout_lm.json", ("set_l", "set_m")),
     ("12", "language_round12_heldout_no.json", ("set_n", "set_o")),
     ("13", "language_round13_heldout_pq.json", ("set_p", "set_q")),
+    ("14", "language_round14_heldout_rs.json", ("set_r", "set_s")),
 )
 
 
@@ -123,9 +124,10 @@ def probe_markdown() -> str:
         acc = pooled.setdefault(label, dict.fromkeys(t, 0))
         for k, v in t.items():
             acc[k] += v
+    span = f"11-{HELD_OUT_RUNS[-1][0]} pooled"
     for label, t in pooled.items():
         lines.append(
-            f"| 11-13 pooled | {label} | {t['caught']} / {t['intent']} = {t['caught'] / t['intent']:.3f} | "
+            f"| {span} | {label} | {t['caught']} / {t['intent']} = {t['caught'] / t['intent']:.3f} | "
             f"{t['flagged']} / {t['behavioural']} = {t['flagged'] / t['behavioural']:.3f} |"
         )
     loso = json.loads((RESULTS / "intent_probe_loso.json").read_text(encoding="utf-8"))
