@@ -30,7 +30,8 @@ retrained with L and M; listed intent words never vetoed); sets N and O (languag
 language_fresh_o.yaml) were written for round 12 and held out for it (``round12_heldout_no``); their misses
 informed round 13 (hedges; the probe may overrule hits that rest on a guessed subject; retrained with N and
 O), held out on sets P and Q (``round13_heldout_pq``). Round 14 (training sets T1-T3 for the probe, veto at
-0.3) was held out on sets R and S (``round14_heldout_rs``). A set is measured when its file exists.
+0.3) was held out on sets R and S (``round14_heldout_rs``) and, with no change in between, on sets U and V
+(``round14_heldout_uv``): a second estimate of the same checker. A set is measured when its file exists.
 
 ``--learned NAME ...`` adds the audit's figures (rules and probe together) for the named sets; the probe
 embeds each sentence with the embedded model, about 0.1 s a sentence.
@@ -71,6 +72,8 @@ SETS = {
     "set_q": ROOT / "tests/evidence/data/language_fresh_q.yaml",
     "set_r": ROOT / "tests/evidence/data/language_fresh_r.yaml",
     "set_s": ROOT / "tests/evidence/data/language_fresh_s.yaml",
+    "set_u": ROOT / "tests/evidence/data/language_fresh_u.yaml",
+    "set_v": ROOT / "tests/evidence/data/language_fresh_v.yaml",
     "dev": ROOT / "src/assay/evidence/data/language_dev.yaml",
     "corpus": ROOT / "src/assay/evidence/data/language_corpus.yaml",
 }
