@@ -12,8 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
+from statsmodels.stats.proportion import proportion_confint
 
 from assay.evidence import _learned, intent_phrases, level_spans, scan_language
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
@@ -25,6 +28,7 @@ HELD_OUT_RUNS = (
     ("12", "language_round12_heldout_no.json", ("set_n", "set_o")),
     ("13", "language_round13_heldout_pq.json", ("set_p", "set_q")),
     ("14", "language_round14_heldout_rs.json", ("set_r", "set_s")),
+    ("14", "language_round14_heldout_uv.json", ("set_u", "set_v")),
 )
 
 
@@ -99,37 +103,77 @@ def test_known_limits_whose_mind_and_an_unconfident_veto() -> None:
     assert intent_phrases(nurse, learned=True) == ["wanted"]
 
 
+def test_a_behavioural_clause_dilutes_the_probe_score() -> None:
+    alone = "Halberd obviously hated the new system prompt."
+    diluted = "Halberd obviously hated the new system prompt and it sent the email in most runs."
+    assert intent_phrases(alone, learned=True) != []
+    assert intent_phrases(diluted, learned=True) == []
+
+
+def test_the_audits_checker_still_meets_both_goals_on_round_14s_held_out_sets() -> None:
+    # Recomputed live (about 50 s): a later change to the rules or the probe that loses these figures fails.
+    caught = flagged = n_intent = n_behavioural = 0
+    for key in "rsuv":
+        data = yaml.safe_load(
+            (ROOT / f"tests/evidence/data/language_fresh_{key}.yaml").read_text(encoding="utf-8")
+        )
+        caught += sum(bool(intent_phrases(s, learned=True)) for s in data["intent"])
+        flagged += sum(bool(intent_phrases(s, learned=True)) for s in data["behavioural"])
+        n_intent, n_behavioural = n_intent + len(data["intent"]), n_behavioural + len(data["behavioural"])
+    assert caught / n_intent >= 0.95 and flagged / n_behavioural <= 0.05, (
+        caught,
+        n_intent,
+        flagged,
+        n_behavioural,
+    )
+
+
 def _held_out() -> list[tuple[str, str, dict[str, int]]]:
     rows = []
     for rnd, name, keys in HELD_OUT_RUNS:
         data = json.loads((RESULTS / name).read_text(encoding="utf-8"))
+        where = f"{rnd} (sets {', '.join(k.removeprefix('set_').upper() for k in keys)})"
         for part, label in (("sets", "rules alone"), ("learned", "rules + probe")):
             t = {
                 k: sum(int(data[part][s][k]) for s in keys)
                 for k in ("caught", "intent", "flagged", "behavioural")
             }
-            rows.append((rnd, label, t))
+            rows.append((where, label, t))
     return rows
 
 
+def _cell(k: int, n: int) -> str:
+    """``k / n = rate [Wilson 95 % interval]``."""
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return f"{k} / {n} = {k / n:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def _add(into: dict[str, dict[str, int]], label: str, t: dict[str, int]) -> None:
+    acc = into.setdefault(label, dict.fromkeys(t, 0))
+    for k, v in t.items():
+        acc[k] += v
+
+
+def _row(where: str, label: str, t: dict[str, int]) -> str:
+    return (
+        f"| {where} | {label} | {_cell(t['caught'], t['intent'])} | {_cell(t['flagged'], t['behavioural'])} |"
+    )
+
+
 def probe_markdown() -> str:
-    """The docs' probe block: held-out runs of rounds 11-13 and the leave-one-set-out figures."""
-    lines = [BEGIN, "| round | checker | intent caught | behavioural flagged |", "|---|---|---|---|"]
+    """The docs' probe block: each held-out run of the rules with the probe; leave-one-set-out figures."""
+    head = "| round (held-out sets, run once) | checker | intent caught [95 % CI] |"
+    lines = [BEGIN, head + " behavioural flagged [95 % CI] |", "|---|---|---|---|"]
+    last = HELD_OUT_RUNS[-1][0]
     pooled: dict[str, dict[str, int]] = {}
-    for rnd, label, t in _held_out():
-        lines.append(
-            f"| {rnd} | {label} | {t['caught']} / {t['intent']} = {t['caught'] / t['intent']:.3f} | "
-            f"{t['flagged']} / {t['behavioural']} = {t['flagged'] / t['behavioural']:.3f} |"
-        )
-        acc = pooled.setdefault(label, dict.fromkeys(t, 0))
-        for k, v in t.items():
-            acc[k] += v
-    span = f"11-{HELD_OUT_RUNS[-1][0]} pooled"
-    for label, t in pooled.items():
-        lines.append(
-            f"| {span} | {label} | {t['caught']} / {t['intent']} = {t['caught'] / t['intent']:.3f} | "
-            f"{t['flagged']} / {t['behavioural']} = {t['flagged'] / t['behavioural']:.3f} |"
-        )
+    current: dict[str, dict[str, int]] = {}
+    for where, label, t in _held_out():
+        lines.append(_row(where, label, t))
+        _add(pooled, label, t)
+        if where.startswith(f"{last} "):
+            _add(current, label, t)
+    for span, table in ((f"{last}, both runs (this checker)", current), (f"11-{last} pooled", pooled)):
+        lines += [_row(span, label, t) for label, t in table.items()]
     loso = json.loads((RESULTS / "intent_probe_loso.json").read_text(encoding="utf-8"))
     total = loso["total"]
     names = ", ".join(k.removeprefix("set_").upper() for k in loso["sets"])
