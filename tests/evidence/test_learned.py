@@ -16,7 +16,6 @@ import yaml
 from statsmodels.stats.proportion import proportion_confint
 
 from assay.evidence import _learned, intent_phrases, level_spans, scan_language
-from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
