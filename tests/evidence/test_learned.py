@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
+from test_language_dev import FALSE_FLAG_GOAL, RECALL_GOAL
 
 from assay.evidence import _learned, intent_phrases, level_spans, scan_language
 
@@ -119,12 +120,8 @@ def test_the_audits_checker_still_meets_both_goals_on_round_14s_held_out_sets() 
         caught += sum(bool(intent_phrases(s, learned=True)) for s in data["intent"])
         flagged += sum(bool(intent_phrases(s, learned=True)) for s in data["behavioural"])
         n_intent, n_behavioural = n_intent + len(data["intent"]), n_behavioural + len(data["behavioural"])
-    assert caught / n_intent >= 0.95 and flagged / n_behavioural <= 0.05, (
-        caught,
-        n_intent,
-        flagged,
-        n_behavioural,
-    )
+    figures = (caught, n_intent, flagged, n_behavioural)
+    assert caught / n_intent >= RECALL_GOAL and flagged / n_behavioural <= FALSE_FLAG_GOAL, figures
 
 
 def _held_out() -> list[tuple[str, str, dict[str, int]]]:
