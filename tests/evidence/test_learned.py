@@ -124,6 +124,13 @@ def test_the_audits_checker_still_meets_both_goals_on_round_14s_held_out_sets() 
     assert caught / n_intent >= RECALL_GOAL and flagged / n_behavioural <= FALSE_FLAG_GOAL, figures
 
 
+@pytest.mark.parametrize("text", ["", " ", "...", "🙂", "a" * 5000, "The model sent it. " * 400])
+def test_empty_odd_or_very_long_text_is_read_without_error(text: str) -> None:
+    spans = level_spans(text, "L1")
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert isinstance(intent_phrases(text, learned=True), list)
+
+
 def _held_out() -> list[tuple[str, str, dict[str, int]]]:
     rows = []
     for rnd, name, keys in HELD_OUT_RUNS:

@@ -45,6 +45,8 @@ META_PATH = Path(__file__).parent / "data" / "intent_probe.json"
 
 #: Hidden-state indices averaged over tokens (0 is the embeddings; SmolLM2-135M has 30 blocks).
 LAYERS: tuple[int, ...] = (5, 10, 15, 20, 25, 30)
+#: Tokens of a sentence the probe reads (a claim's sentence is far shorter; the model's context is longer).
+MAX_TOKENS = 512
 #: A rule flag stands unless the probe's probability is at most this.
 VETO_BELOW = 0.3
 #: A sentence the rules pass is flagged when the probe's probability is above this.
@@ -81,7 +83,7 @@ def sentence_features(sentences: list[str]) -> Any:
     rows = []
     with torch.no_grad():
         for text in sentences:
-            ids = tok(text, return_tensors="pt")
+            ids = tok(text, return_tensors="pt", truncation=True, max_length=MAX_TOKENS)
             out = model(**ids, output_hidden_states=True)
             rows.append(torch.cat([out.hidden_states[i][0].mean(0) for i in LAYERS]).double().numpy())
     return np.stack(rows) if rows else np.zeros((0, 0))
