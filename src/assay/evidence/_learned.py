@@ -58,11 +58,19 @@ def _encoder() -> tuple[Any, Any]:
     """The embedded model and tokenizer in float32 on the CPU, loaded once per process."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     from assay.models import smollm2_dir
 
     path = smollm2_dir()
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    shown = hf_logging.is_progress_bar_enabled()
+    # A claim's audit prints its findings, not a weight-loading bar.
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
     model.eval()  # type: ignore[no-untyped-call]
     return model, AutoTokenizer.from_pretrained(path)
 
