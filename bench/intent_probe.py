@@ -1,14 +1,15 @@
-"""Train the learned intent probe (not a test) and measure it, held out, on the sets H-K.
+"""Train the learned intent probe (not a test) and measure it, held out, leaving one set out at a time.
 
-Usage: ``python bench/intent_probe.py`` (about 5 minutes on 2 CPU cores). It
+Usage: ``python bench/intent_probe.py`` (about 9 minutes on 2 CPU cores the first time; features are cached,
+so a re-run takes under a minute). It
 
 1. computes the probe's features (:func:`assay.evidence._learned.sentence_features`) for every sentence of
-   the training sets (:data:`TRAIN`: the labelled sets A-K, the probe sets, dev and the corpus; the sets
-   held out for round 11 are not among them);
-2. for each of H, I, J and K, fits the probe on all the other training sets and scores that set, then
-   combines the scores with the rule checker *as it was when the set was held out* (its commit, run from a
-   ``git archive``), so the figures say what the combination would have scored on writing neither part had
-   seen; writes ``bench/results/intent_probe_loso.json``;
+   the training sets (:data:`TRAIN`: the labelled sets A-O, the training-only sets T1-T3, the probe sets,
+   dev and the corpus; the sets held out for rounds 13 and 14, P-V, are not among them);
+2. for each set in :data:`HELD_OUT_AT` (H-O), fits the probe on all the other training sets and scores that
+   set, then combines the scores with the rule checker *as it was when the set was held out* (its commit,
+   run from a ``git archive``), so the figures say what the combination would have scored on writing
+   neither part had seen; writes ``bench/results/intent_probe_loso.json`` with a small threshold grid;
 3. fits the probe on all training sets and writes ``src/assay/evidence/data/intent_probe.npz`` and its record
    ``intent_probe.json`` (the files and their SHA-256, the settings and the held-out figures).
 
