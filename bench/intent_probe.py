@@ -117,9 +117,8 @@ def features(texts: list[str]) -> np.ndarray:
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assay" / "intent_features"
     base.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha256(f"{_learned.LAYERS}|{t}".encode()).hexdigest() for t in texts]
-    todo = [t for t, k in zip(texts, keys, strict=True) if not (base / f"{k}.npy").is_file()]
-    for text, row in zip(todo, _learned.sentence_features(todo) if todo else [], strict=True):
-        key = hashlib.sha256(f"{_learned.LAYERS}|{text}".encode()).hexdigest()
+    todo = {k: t for t, k in zip(texts, keys, strict=True) if not (base / f"{k}.npy").is_file()}
+    for key, row in zip(todo, _learned.sentence_features(list(todo.values())) if todo else [], strict=True):
         np.save(base / f"{key}.npy", row)
     return np.stack([np.load(base / f"{k}.npy") for k in keys])
 
@@ -139,11 +138,11 @@ def combine(
     """The combination of :func:`assay.evidence._language.checked_hits`, with today's intent lists."""
     out = []
     for (phrases, effect), prob in zip(hits, p, strict=True):
-        if not phrases:
-            out.append(not effect and prob > flag)
-        else:
-            vetoable = _learned.vetoable([Hit(0, 0, ph) for ph in phrases])
-            out.append(not vetoable or prob > veto)
+        if effect and not phrases:
+            out.append(False)  # effect wording is left to its own rules
+            continue
+        vetoable = _learned.vetoable([Hit(0, 0, ph) for ph in phrases])
+        out.append(_learned.verdict(float(prob), bool(phrases), vetoable, veto, flag))
     return np.array(out)
 
 

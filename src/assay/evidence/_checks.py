@@ -240,7 +240,7 @@ def _object_reading(toks: list[Tok], j: int) -> list[Span] | None:
         return []  # "kept its answers short", "held the lock"
     if low in _LINKING and nxt in vb.OBSERVABLE_ADJECTIVES:
         return []  # "went offline", "sat idle"
-    after = toks[j + 2].low if j + 2 < len(toks) else ""  # "waited for" may end the sentence
+    after = nxt_low(toks, j + 1)  # "" when "waited for" ends the sentence
     if low in _WAIT and nxt == "for" and after and (_object_is_a_thing(toks, j + 2) or gr.is_number(after)):
         return []
     return None

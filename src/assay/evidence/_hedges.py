@@ -167,9 +167,7 @@ def _disclaimed_modal(queue: list[Clause], i: int, subj: Subject) -> bool:
         return False
     later = [t.low for c in queue[i:] for t in c.toks]
     for j, w in enumerate(later):
-        if w in _DISCLAIMERS and any(
-            n in _NEGATED or n in ("cannot", "unable") for n in later[max(j - 4, 0) : j]
-        ):
+        if w in _DISCLAIMERS and any(n in _NEGATED or n == "unable" for n in later[max(j - 4, 0) : j]):
             return True
     return any(w in _UNTESTED for w in later)
 

@@ -128,8 +128,20 @@ def decide(sentence: str, rule_flagged: bool, vetoable: bool = True) -> bool:
     """
     if rule_flagged and not vetoable:
         return True
-    p = intent_probability(sentence)
-    return p > VETO_BELOW if rule_flagged else p > FLAG_ABOVE
+    return verdict(intent_probability(sentence), rule_flagged, vetoable)
+
+
+def verdict(
+    p: float, rule_flagged: bool, vetoable: bool, veto: float = VETO_BELOW, flag: float = FLAG_ABOVE
+) -> bool:
+    """The combination itself, given the probe's probability ``p``.
+
+    :func:`decide` applies it to the stored probe; ``bench/intent_probe.py`` to probes trained without the
+    set they score, and over its threshold grid.
+    """
+    if rule_flagged:
+        return not vetoable or p > veto
+    return p > flag
 
 
 @functools.cache
