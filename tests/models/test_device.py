@@ -10,6 +10,7 @@ import torch
 from assay._errors import AssayError
 from assay._precision import Precision, precision_context, precision_of
 from assay.models import (
+    _cpu_bf16,
     check_precision,
     cpu_bf16_units,
     load_local_model,
@@ -29,21 +30,47 @@ def _auto_is_auto(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ASSAY_DTYPE", raising=False)
 
 
+def _measured(monkeypatch: pytest.MonkeyPatch, speedup: float) -> list[str]:
+    """Make the bf16 speed measurement return ``speedup``; the list collects the cpuinfo it was asked of."""
+    asked: list[str] = []
+
+    def fake(cpuinfo: str) -> float:
+        asked.append(cpuinfo)
+        return speedup
+
+    monkeypatch.setattr(_cpu_bf16, "bf16_matmul_speedup", fake)
+    return asked
+
+
 def test_bf16_units_are_read_from_the_cpu_flags() -> None:
-    assert cpu_bf16_units(AMX) == "amx_bf16"
-    assert cpu_bf16_units(AVX512_BF16_ONLY) is None  # bf16 matmul measured slower than fp32 there
+    assert cpu_bf16_units(AMX) == "amx_bf16"  # preferred over the avx512_bf16 it also lists
+    assert cpu_bf16_units(AVX512_BF16_ONLY) == "avx512_bf16"
     assert cpu_bf16_units(NO_FLAGS) is None
     assert cpu_bf16_units("") is None
 
 
-def test_auto_on_cpu_is_bf16_autocast_with_amx_only() -> None:
+def test_auto_on_cpu_with_amx_is_bf16_autocast_without_measuring(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _measured(monkeypatch, 0.5)
     amx = resolve_precision("auto", "cpu", cpuinfo=AMX)
     assert amx == Precision("float32", "bfloat16", "cpu", "amx_bf16")
     assert amx.describe() == "bf16-autocast on cpu (amx_bf16)"
-    for info in (AVX512_BF16_ONLY, NO_FLAGS):
-        plain = resolve_precision(None, "cpu", cpuinfo=info)
-        assert plain == Precision("float32", None, "cpu") and plain.describe() == "float32 on cpu"
+    plain = resolve_precision(None, "cpu", cpuinfo=NO_FLAGS)
+    assert plain == Precision("float32", None, "cpu") and plain.describe() == "float32 on cpu"
     assert resolve_precision("auto", "mps", cpuinfo=AMX).autocast is None
+    assert asked == []  # AMX is known fast, and no bf16 flag means fp32: nothing to time
+
+
+@pytest.mark.parametrize(("speedup", "autocast"), [(2.8, "bfloat16"), (1.5, "bfloat16"), (0.65, None)])
+def test_auto_with_avx512_bf16_alone_follows_the_measured_speedup(
+    monkeypatch: pytest.MonkeyPatch, speedup: float, autocast: str | None
+) -> None:
+    asked = _measured(monkeypatch, speedup)
+    got = resolve_precision("auto", "cpu", cpuinfo=AVX512_BF16_ONLY)
+    assert got.autocast == autocast and asked == [AVX512_BF16_ONLY]
+    if autocast:
+        assert got.describe() == "bf16-autocast on cpu (avx512_bf16)"
+    else:
+        assert got == Precision("float32", None, "cpu")
 
 
 def test_auto_without_cpu_autocast_in_torch_is_fp32(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,9 +1,10 @@
 """Device and precision selection for local models.
 
 ``auto`` precision: bf16 autocast (weights in fp32, matrix products in bf16) on CUDA with bf16 support and
-on CPUs with bf16 matrix units (AMX: ``amx_bf16`` in ``/proc/cpuinfo``), fp32 elsewhere. A CPU with only
-``avx512_bf16`` is not chosen: there a bf16 matrix product was slower than fp32, with AMX several times
-faster (``bench/results/bf16_agreement.json``, ``matmul_2048``). Weights cast to bf16 outright (``bfloat16``)
+on CPUs whose bf16 matrix products are faster than fp32 ones, fp32 elsewhere. A CPU with AMX (``amx_bf16`` in
+``/proc/cpuinfo``) is; one with ``avx512_bf16`` and no AMX may or may not be (on an Intel CPU limited to those
+kernels a bf16 product was slower than fp32, on an AMD EPYC about 2.8 times faster), so there the speed-up is
+measured once and remembered (:mod:`assay.models._cpu_bf16`). Weights cast to bf16 outright (``bfloat16``)
 changed more greedy answers than autocast, so ``auto`` never casts them on CPU. The environment variable
 ``ASSAY_DTYPE`` (e.g. ``float32``) replaces ``auto`` wherever it is asked for; a named dtype wins over it.
 """
@@ -71,18 +72,35 @@ def missing_device(name: str) -> str:
     return ""
 
 
+CPU_BF16_UNITS = ("amx_bf16", "avx512_bf16")
+"""The CPU flags of bf16 matrix arithmetic, the preferred first (a CPU with AMX lists both)."""
+
+
 def cpu_bf16_units(cpuinfo: str | None = None) -> str | None:
-    """``amx_bf16`` when the CPU flags (``/proc/cpuinfo`` text; read when ``None``) list it, else ``None``."""
-    if cpuinfo is None:
-        try:
-            cpuinfo = CPUINFO.read_text()
-        except OSError:
-            return None
-    for line in cpuinfo.splitlines():
+    """The first of :data:`CPU_BF16_UNITS` the CPU flags list (``/proc/cpuinfo`` text; read when ``None``)."""
+    flags = set()
+    for line in _cpuinfo(cpuinfo).splitlines():
         key, _, value = line.partition(":")
-        if key.strip() == "flags" and "amx_bf16" in value.split():
-            return "amx_bf16"
-    return None
+        if key.strip() == "flags":
+            flags.update(value.split())
+    return next((unit for unit in CPU_BF16_UNITS if unit in flags), None)
+
+
+def cpu_bf16_gains(units: str, cpuinfo: str | None = None) -> bool:
+    """Whether bf16 autocast speeds this CPU up: always with AMX, with ``avx512_bf16`` alone if measured."""
+    from assay.models._cpu_bf16 import MIN_SPEEDUP, bf16_matmul_speedup
+
+    return units == "amx_bf16" or bf16_matmul_speedup(_cpuinfo(cpuinfo)) >= MIN_SPEEDUP
+
+
+def _cpuinfo(cpuinfo: str | None) -> str:
+    """``cpuinfo``, or ``/proc/cpuinfo``'s text when ``None`` ("" where it cannot be read)."""
+    if cpuinfo is not None:
+        return cpuinfo
+    try:
+        return CPUINFO.read_text()
+    except OSError:
+        return ""
 
 
 def resolve_precision(dtype: str | None, device: str, cpuinfo: str | None = None) -> Precision:
@@ -123,7 +141,7 @@ def _auto(device: str, cpuinfo: str | None) -> Precision:
         return Precision("float16", None, device, "cuda without bf16")
     if device == "cpu":
         units = cpu_bf16_units(cpuinfo)
-        if units and torch.amp.is_autocast_available("cpu"):
+        if units and torch.amp.is_autocast_available("cpu") and cpu_bf16_gains(units, cpuinfo):
             return Precision("float32", "bfloat16", device, units)
     return Precision("float32", None, device)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from assay._errors import AssayError
 from assay._precision import Precision, mark_precision
+from assay.models._device import CPU_BF16_UNITS
 
 
 def load_local_model(
@@ -97,7 +98,11 @@ def checkpoint_precision(dtype: str | None, device: str | None, checkpoint: Path
 def _small_model_fallback(precision: Precision, config: Any) -> Precision:
     """fp32 instead of the autocast ``auto`` chose on a CPU, for a model (``config``) too small to gain."""
     hidden = getattr(config, "hidden_size", None)
-    if precision.reason != "amx_bf16" or not isinstance(hidden, int) or hidden >= MIN_HIDDEN_FOR_CPU_AUTOCAST:
+    if (
+        precision.reason not in CPU_BF16_UNITS
+        or not isinstance(hidden, int)
+        or hidden >= MIN_HIDDEN_FOR_CPU_AUTOCAST
+    ):
         return precision
     return Precision(
         "float32", None, precision.device, f"hidden size {hidden} < {MIN_HIDDEN_FOR_CPU_AUTOCAST}"
