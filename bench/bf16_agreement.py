@@ -14,12 +14,14 @@ On SmolLM2-135M (embedded, CPU), each precision is compared with fp32 on the set
 Precisions: ``bf16-autocast`` (fp32 weights, bf16 matrix products, the output head in fp32: what
 ``dtype: auto`` picks on CPUs with AMX), ``bf16-autocast, bf16 head`` (the head under autocast too, plain
 ``torch.autocast``; measured to decide which to use) and ``bfloat16 weights`` (weights cast).
-``matmul`` times a 2048^3 product in fp32 and bf16 with oneDNN limited to AVX512-BF16
-(``ONEDNN_MAX_CPU_ISA``), as on a CPU without AMX, and with AMX.
+``matmul`` times a 2048^3 product in fp32 and bf16 with oneDNN's default kernels (labelled ``amx`` on a
+CPU with AMX, else by the bf16 flag the CPU lists) and with oneDNN limited to AVX512-BF16
+(``ONEDNN_MAX_CPU_ISA``), as on a CPU without AMX.
 
-Writes bench/results/bf16_agreement.json and prints the table.
+Writes bench/results/bf16_agreement.json (``--out`` another file, e.g. for a second machine's record) and
+prints the table.
 
-    python bench/bf16_agreement.py [--n 64] [--organism DIR]
+    python bench/bf16_agreement.py [--n 64] [--organism DIR] [--out FILE]
 """
 
 from __future__ import annotations
@@ -152,9 +154,11 @@ def build_sets(tok: Any, model: Any, n: int) -> dict[str, Any]:
 
 
 def matmul_rates() -> dict[str, dict[str, int]]:
-    """fp32 and bf16 GFLOP/s of a 2048^3 product with AMX, and with oneDNN limited to AVX512-BF16."""
+    """fp32 and bf16 GFLOP/s of a 2048^3 product with oneDNN's default kernels and limited to AVX512-BF16."""
+    units = cpu_bf16_units()
+    default = "amx" if units == "amx_bf16" else units or "default"
     out = {}
-    for label, isa in (("amx", None), ("avx512_bf16 only", "AVX512_CORE_BF16")):
+    for label, isa in ((default, None), ("avx512_bf16 only", "AVX512_CORE_BF16")):
         env = dict(os.environ) | ({"ONEDNN_MAX_CPU_ISA": isa} if isa else {})
         text = subprocess.run(
             [sys.executable, "-c", MATMUL], env=env, capture_output=True, text=True, check=True
@@ -169,6 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=64)
     parser.add_argument("--organism", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     total = time.perf_counter()
     torch.manual_seed(0)
@@ -198,14 +203,14 @@ def main() -> None:
         "matmul_2048": matmul_rates(),
         "seconds": round(time.perf_counter() - total, 1),
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
     keys = list(rows["float32"])
     print(f"{'measure':<34}" + "".join(f"{k[:24]:>26}" for k in rows))
     for key in keys:
         print(f"{key:<34}" + "".join(f"{rows[p][key]!s:>26}" for p in rows))
     print("matmul 2048^3 GFLOP/s:", result["matmul_2048"])
-    print(f"wrote {OUT} ({result['seconds']} s)")
+    print(f"wrote {args.out} ({result['seconds']} s)")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,14 @@ average before and after each run says whether the machine was shared (timings t
 pessimistic). Default command: ``assay demo --fast``; ``--demo`` adds ``assay demo`` (the declared demo
 configuration on SmolLM2, many minutes), ``--study NAME`` a full study.
 
+Each record also names the CPU it ran on (model name, the bf16 flag ``auto`` found, and on a CPU with
+``avx512_bf16`` alone the measured bf16/fp32 product speed-up that decided it). ``--tag TEXT`` files the
+records under ``COMMAND [TEXT]``, so figures from another machine sit beside the earlier ones instead of
+replacing them.
+
 Writes bench/results/bf16_timings.json and prints the ratios.
 
-    python bench/bf16_timings.py [--skip-fast] [--demo] [--study NAME ...]
+    python bench/bf16_timings.py [--skip-fast] [--demo] [--study NAME ...] [--tag TEXT]
 """
 
 from __future__ import annotations
@@ -51,12 +56,25 @@ def run_once(args: list[str], dtype: str | None) -> dict[str, Any]:
     }
 
 
+def cpu_record() -> dict[str, Any]:
+    """The CPU's model name, its bf16 flag as ``auto`` reads it, and the measured speed-up when one decided."""
+    from assay.models import _cpu_bf16
+    from assay.models._device import _cpuinfo, cpu_bf16_units
+
+    info = _cpuinfo(None)
+    name = next((line.partition(":")[2].strip() for line in info.splitlines() if "model name" in line), "")
+    units = cpu_bf16_units(info)
+    speedup = _cpu_bf16.bf16_matmul_speedup(info) if units == "avx512_bf16" else None
+    return {"model_name": name, "bf16_units": units, "bf16_matmul_speedup": speedup}
+
+
 def main() -> None:
     """Time every command in fp32 and in ``auto``; print ratios; write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="also time `assay demo` (SmolLM2)")
     parser.add_argument("--study", action="append", default=[], help="also time `assay study NAME`")
     parser.add_argument("--skip-fast", action="store_true", help="do not time `assay demo --fast`")
+    parser.add_argument("--tag", default="", help="file the records under `COMMAND [TAG]`")
     args = parser.parse_args()
     commands = {} if args.skip_fast else {"assay demo --fast": ["demo", "--fast"]}
     if args.demo:
@@ -68,7 +86,13 @@ def main() -> None:
         fp32 = run_once(cmd, "float32")
         auto = run_once(cmd, None)
         ratio = fp32["seconds"] / auto["seconds"]
-        results[label] = {"float32": fp32, "auto": auto, "speedup_auto_over_fp32": round(ratio, 2)}
+        key = f"{label} [{args.tag}]" if args.tag else label
+        results[key] = {
+            "float32": fp32,
+            "auto": auto,
+            "speedup_auto_over_fp32": round(ratio, 2),
+            "cpu": cpu_record(),
+        }
         times = f"fp32 {fp32['seconds']} s, auto {auto['seconds']} s"
         print(f"{label}: {times} {auto['precision']}: {ratio:.2f}x")
         for stage in fp32["stages"]:

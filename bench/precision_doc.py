@@ -22,6 +22,8 @@ from assay._docgen import page_command, table
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "studies.md"
 AGREEMENT = REPO / "bench" / "results" / "bf16_agreement.json"
+AGREEMENT_AVX512 = REPO / "bench" / "results" / "bf16_agreement-avx512_bf16.json"
+"""The same measurements on a CPU with ``avx512_bf16`` and no AMX (an AMD EPYC)."""
 TIMINGS = REPO / "bench" / "results" / "bf16_timings.json"
 PREFIX = "precision-"
 
@@ -52,7 +54,7 @@ def agreement(rec: dict[str, Any]) -> str:
     forward += [_forward(rec["precisions"][p]) for p in names]
     gen = [f"16-token generation, s (fp32 {rec['precisions']['float32']['generate_s']:.2f})"]
     gen += [f"{rec['precisions'][p]['generate_s']:.2f}" for p in names]
-    mm = rec["matmul_2048"]["amx"]
+    mm = next(iter(rec["matmul_2048"].values()))  # oneDNN's default kernels on that CPU
     head = (
         f"Model `{rec['model']}`, {rec['n_prompts']} prompts, {rec['threads']} threads, "
         f"torch {rec['torch']}, CPU bf16 units `{rec['cpu_bf16_units']}`; a 2048^3 matrix product ran at "
@@ -86,15 +88,33 @@ def timings(rec: dict[str, Any]) -> str:
                 f"{r['speedup_auto_over_fp32']:.2f}x",
                 ", ".join(auto["precision"] or []),
                 f"{r['float32']['load_before']:.2f} / {auto['load_before']:.2f}",
+                _cpu(r.get("cpu"), auto["precision"] or []),
             ]
         )
-    head = ["command", "fp32, s", "auto, s", "fp32 / auto", "auto ran in", "load before (fp32 / auto)"]
+    head = ["command", "fp32, s", "auto, s", "fp32 / auto", "auto ran in", "load before (fp32 / auto)", "CPU"]
     return "\n".join(table(head, rows)) + "\n"
 
 
-def render_agreement(rec: dict[str, Any]) -> dict[str, str]:
-    """The agreement section's body by name."""
-    return {f"{PREFIX}agreement": agreement(rec)}
+def _cpu(cpu: dict[str, Any] | None, precisions: list[str]) -> str:
+    """The CPU a timing ran on: model name, bf16 flag, and the measured bf16 speed-up when one decided.
+
+    Records written before the CPU was recorded name only the bf16 units ``auto`` found (in ``precisions``).
+    """
+    if not cpu:
+        units = [u for u in ("amx_bf16", "avx512_bf16") if any(f"({u})" in p for p in precisions)]
+        return f"not named; {units[0]}" if units else "not recorded"
+    text = f"{cpu['model_name'] or 'unnamed'}, {cpu['bf16_units'] or 'no bf16 flag'}"
+    if cpu.get("bf16_matmul_speedup") is not None:
+        text += f" (bf16 product {cpu['bf16_matmul_speedup']:.2f}x fp32)"
+    return text
+
+
+def render_agreement(rec: dict[str, Any], avx512: dict[str, Any] | None = None) -> dict[str, str]:
+    """The agreement sections' bodies by name (the second machine's when its record is given)."""
+    out = {f"{PREFIX}agreement": agreement(rec)}
+    if avx512 is not None:
+        out[f"{PREFIX}agreement-avx512"] = agreement(avx512)
+    return out
 
 
 def render_timings(rec: dict[str, Any]) -> dict[str, str]:
@@ -104,7 +124,8 @@ def render_timings(rec: dict[str, Any]) -> dict[str, str]:
 
 def rendered() -> dict[str, str]:
     """Both sections, from the committed records."""
-    return render_agreement(json.loads(AGREEMENT.read_text())) | render_timings(
+    avx512 = json.loads(AGREEMENT_AVX512.read_text()) if AGREEMENT_AVX512.is_file() else None
+    return render_agreement(json.loads(AGREEMENT.read_text()), avx512) | render_timings(
         json.loads(TIMINGS.read_text())
     )
 

@@ -20,6 +20,7 @@ def test_each_section_cites_the_record_it_is_rendered_from() -> None:
     found = {n: s.source for n, s in sections(DOC.DOC.read_text()).items() if n.startswith(DOC.PREFIX)}
     assert found == {
         "precision-agreement": DOC.AGREEMENT.relative_to(REPO).as_posix(),
+        "precision-agreement-avx512": DOC.AGREEMENT_AVX512.relative_to(REPO).as_posix(),
         "precision-timings": DOC.TIMINGS.relative_to(REPO).as_posix(),
     }
 
@@ -28,7 +29,8 @@ def test_a_changed_record_makes_the_page_stale() -> None:
     rec = json.loads(DOC.TIMINGS.read_text())
     first = next(iter(rec))
     rec[first]["auto"]["seconds"] += 1.0
-    changed = DOC.render_agreement(json.loads(DOC.AGREEMENT.read_text())) | DOC.render_timings(rec)
+    avx512 = json.loads(DOC.AGREEMENT_AVX512.read_text())
+    changed = DOC.render_agreement(json.loads(DOC.AGREEMENT.read_text()), avx512) | DOC.render_timings(rec)
     problems = check_sections(own_sections(DOC.DOC.read_text(), DOC.PREFIX), changed)
     assert len(problems) == 1 and "precision-timings" in problems[0]
 
@@ -48,3 +50,17 @@ def test_the_prose_names_the_small_model_bound_the_code_uses() -> None:
 
     page = " ".join(DOC.DOC.read_text().split())
     assert f"keeps models under hidden size {MIN_HIDDEN_FOR_CPU_AUTOCAST} in fp32" in page
+
+
+def test_the_prose_names_the_measured_speedup_bound_the_code_uses() -> None:
+    from assay.models._cpu_bf16 import MIN_SPEEDUP, SIZE
+
+    page = " ".join(DOC.DOC.read_text().split())
+    assert f"times a {SIZE}^3 product in both dtypes once" in page
+    assert f"when bf16 is at least {MIN_SPEEDUP}x as fast" in page
+
+
+def test_the_avx512_record_ran_where_auto_chose_autocast_by_measurement() -> None:
+    rec = json.loads(DOC.AGREEMENT_AVX512.read_text())
+    assert rec["cpu_bf16_units"] == "avx512_bf16"
+    assert "avx512_bf16" in rec["matmul_2048"]  # oneDNN's default kernels there, labelled by the flag
