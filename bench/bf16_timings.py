@@ -57,7 +57,7 @@ def run_once(args: list[str], dtype: str | None) -> dict[str, Any]:
 
 
 def cpu_record() -> dict[str, Any]:
-    """The CPU's model name, its bf16 flag as ``auto`` reads it, and the measured speed-up when one decided."""
+    """The CPU model name, its bf16 flag as ``auto`` reads it, and the measured speed-up if one decided."""
     from assay.models import _cpu_bf16
     from assay.models._device import _cpuinfo, cpu_bf16_units
 
