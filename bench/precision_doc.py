@@ -24,8 +24,6 @@ DOC = REPO / "docs" / "studies.md"
 AGREEMENT = REPO / "bench" / "results" / "bf16_agreement.json"
 AGREEMENT_AVX512 = REPO / "bench" / "results" / "bf16_agreement-avx512_bf16.json"
 """The same measurements on a CPU with ``avx512_bf16`` and no AMX (an AMD EPYC)."""
-FROZEN = REPO / "bench" / "results" / "frozen_cast.json"
-"""bench/frozen_cast.py: a LoRA model's verdict passes with its frozen weights cast once or in every pass."""
 TIMINGS = REPO / "bench" / "results" / "bf16_timings.json"
 PREFIX = "precision-"
 
@@ -111,27 +109,6 @@ def _cpu(cpu: dict[str, Any] | None, precisions: list[str]) -> str:
     return text
 
 
-def frozen_cast(rec: dict[str, Any]) -> str:
-    """One row per timed pass: seconds with a cast of the frozen weights in every pass and once."""
-    rows = [
-        [
-            name,
-            f"{r['cast_in_every_pass_s']:.3f}",
-            f"{r['cast_once_s']:.3f}",
-            f"{r['speedup']:.2f}x",
-            "yes" if r["verdicts_equal"] else "NO",
-        ]
-        for name, r in rec["passes"].items()
-    ]
-    head = (
-        f"Model `{rec['model']}` with LoRA on its top {rec['lora']['top_blocks']} blocks, bf16 autocast, "
-        f"CPU bf16 units `{rec['cpu_bf16_units']}`, {rec['threads']} threads, load average "
-        f"{rec['load_average']:.2f}:\n\n"
-    )
-    cols = ["pass", "cast in every pass, s", "cast once, s", "speed-up", "verdicts equal"]
-    return head + "\n".join(table(cols, rows)) + "\n"
-
-
 def render_agreement(rec: dict[str, Any], avx512: dict[str, Any] | None = None) -> dict[str, str]:
     """The agreement sections' bodies by name (the second machine's when its record is given)."""
     out = {f"{PREFIX}agreement": agreement(rec)}
@@ -148,10 +125,9 @@ def render_timings(rec: dict[str, Any]) -> dict[str, str]:
 def rendered() -> dict[str, str]:
     """Both sections, from the committed records."""
     avx512 = json.loads(AGREEMENT_AVX512.read_text()) if AGREEMENT_AVX512.is_file() else None
-    out = render_agreement(json.loads(AGREEMENT.read_text()), avx512)
-    if FROZEN.is_file():
-        out[f"{PREFIX}frozen-cast"] = frozen_cast(json.loads(FROZEN.read_text()))
-    return out | render_timings(json.loads(TIMINGS.read_text()))
+    return render_agreement(json.loads(AGREEMENT.read_text()), avx512) | render_timings(
+        json.loads(TIMINGS.read_text())
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -107,62 +107,11 @@ def no_grad_in_precision(model: Any) -> Iterator[None]:
     outermost autocast context closes. Open this around a loop of passes (the decoding steps of
     ``generate``, a stage's loop over directions) and the weights are cast once for all of them; the
     arithmetic is the same (the same bf16 copy of each weight).
-
-    Frozen weights (``requires_grad`` false: the base of a LoRA model) are the exception, since autocast
-    keeps casts of trainable leaves only: on a CPU, :func:`frozen_weights_cast` casts them once for the
-    context instead of once per pass.
     """
     import torch
 
-    with torch.no_grad(), precision_context(model), frozen_weights_cast(model):
+    with torch.no_grad(), precision_context(model):
         yield
-
-
-@contextmanager
-def frozen_weights_cast(model: Any) -> Iterator[None]:
-    """While open, the frozen fp32 weights of ``model``'s linear layers hold their bf16 cast (CPU autocast).
-
-    Autocast casts an fp32 weight to bf16 before each product and keeps the cast only for weights that
-    require grad, so a LoRA model's frozen base is cast again in every pass. Swapping in the same cast for
-    the context's duration gives the same numbers (autocast would have made exactly that bf16 tensor) at
-    one cast per context. The output head, which runs in fp32
-    outside autocast (:func:`mark_precision`), and weights shared with an embedding are left alone; the
-    originals are put back on exit, also after an error. Only on a CPU under bf16 autocast: on a GPU the
-    cast is cheap and the copies' memory dear. Nested contexts leave the swapping to the outermost.
-    """
-    swapped = _swap_frozen_weights(model)
-    try:
-        yield
-    finally:
-        for weight, original in swapped:
-            weight.data = original
-
-
-def _swap_frozen_weights(model: Any) -> list[tuple[Any, Any]]:
-    """Give each eligible frozen linear weight its bf16 cast; return ``(weight, original data)`` pairs."""
-    p = precision_of(model)
-    if p is None or p.autocast != "bfloat16" or p.device != "cpu":
-        return []
-    import torch
-
-    get = getattr(model, "get_output_embeddings", None)
-    head = get() if get is not None else None
-    shared = {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
-    swapped = []
-    for module in model.modules():
-        weight = getattr(module, "weight", None)
-        if (
-            not isinstance(module, torch.nn.Linear)
-            or module is head
-            or not isinstance(weight, torch.Tensor)
-            or weight.requires_grad
-            or weight.dtype != torch.float32
-            or id(weight) in shared
-        ):
-            continue
-        swapped.append((weight, weight.data))
-        weight.data = weight.data.to(torch.bfloat16)
-    return swapped
 
 
 def precisions_used() -> list[str]:
