@@ -62,9 +62,9 @@ def cpu_record() -> dict[str, Any]:
     from assay.models._device import _cpuinfo, cpu_bf16_units
 
     info = _cpuinfo(None)
-    name = next((line.partition(":")[2].strip() for line in info.splitlines() if "model name" in line), "")
     units = cpu_bf16_units(info)
     speedup = _cpu_bf16.bf16_matmul_speedup(info) if units == "avx512_bf16" else None
+    name = _cpu_bf16.cpu_fields(info)["model name"]
     return {"model_name": name, "bf16_units": units, "bf16_matmul_speedup": speedup}
 
 

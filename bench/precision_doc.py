@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assay._docgen import page_command, table
+from assay.models._device import CPU_BF16_UNITS
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "studies.md"
@@ -101,7 +102,7 @@ def _cpu(cpu: dict[str, Any] | None, precisions: list[str]) -> str:
     Records written before the CPU was recorded name only the bf16 units ``auto`` found (in ``precisions``).
     """
     if not cpu:
-        units = [u for u in ("amx_bf16", "avx512_bf16") if any(f"({u})" in p for p in precisions)]
+        units = [u for u in CPU_BF16_UNITS if any(f"({u})" in p for p in precisions)]
         return f"not named; {units[0]}" if units else "not recorded"
     text = f"{cpu['model_name'] or 'unnamed'}, {cpu['bf16_units'] or 'no bf16 flag'}"
     if cpu.get("bf16_matmul_speedup") is not None:

@@ -2,11 +2,12 @@
 
 The CPU flag ``avx512_bf16`` does not settle it. On an Intel CPU with AMX, oneDNN limited to its AVX512-BF16
 kernels ran a 2048^3 bf16 product at 193 GFLOP/s against 295 in fp32 (``bench/results/bf16_agreement.json``),
-while on an AMD EPYC that lists ``avx512_bf16`` (and no AMX) a 1024^3 product ran at about 2.8 times its fp32
-rate. So on a CPU with ``avx512_bf16`` and no AMX, ``dtype: auto`` asks this module: a 1024^3 product is
-timed in both dtypes (best of five after a warm-up, well under a second) and the ratio is stored under
-assay's cache directory, keyed by the CPU's model name and flags, torch's version and its thread count, so
-later processes read it instead of timing again. torch has no query for this, hence the measurement.
+while on an AMD EPYC that lists ``avx512_bf16`` (and no AMX) bf16 products ran more than twice as fast as fp32
+ones (``bench/results/bf16_agreement-avx512_bf16.json``). So on a CPU with ``avx512_bf16`` and no AMX,
+``dtype: auto`` asks this module: a 1024^3 product is timed in both dtypes (best of five after a warm-up,
+well under a second) and the ratio is stored under assay's cache directory, keyed by the CPU's model name and
+flags, torch's version and its thread count, so later processes read it instead of timing again. torch has no
+query for this, hence the measurement.
 """
 
 from __future__ import annotations
@@ -74,14 +75,19 @@ def measure_speedup(size: int = SIZE, repeats: int = 5) -> float:
     return round(best[torch.float32] / best[torch.bfloat16], 2)
 
 
-def _key(cpuinfo: str, torch_version: str, threads: int) -> str:
-    """A digest of the CPU's first model name and flags lines, torch's version and the thread count."""
+def cpu_fields(cpuinfo: str) -> dict[str, str]:
+    """The first ``model name`` and ``flags`` values of ``/proc/cpuinfo`` text ("" where absent)."""
     wanted = {"model name": "", "flags": ""}
     for line in cpuinfo.splitlines():
         name, _, value = line.partition(":")
         if name.strip() in wanted and not wanted[name.strip()]:
             wanted[name.strip()] = value.strip()
-    text = json.dumps([wanted, torch_version, threads])
+    return wanted
+
+
+def _key(cpuinfo: str, torch_version: str, threads: int) -> str:
+    """A digest of the CPU's first model name and flags lines, torch's version and the thread count."""
+    text = json.dumps([cpu_fields(cpuinfo), torch_version, threads])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -3,7 +3,7 @@
 ``auto`` precision: bf16 autocast (weights in fp32, matrix products in bf16) on CUDA with bf16 support and
 on CPUs whose bf16 matrix products are faster than fp32 ones, fp32 elsewhere. A CPU with AMX (``amx_bf16`` in
 ``/proc/cpuinfo``) is; one with ``avx512_bf16`` and no AMX may or may not be (on an Intel CPU limited to those
-kernels a bf16 product was slower than fp32, on an AMD EPYC about 2.8 times faster), so there the speed-up is
+kernels a bf16 product was slower than fp32, on an AMD EPYC more than twice as fast), so there the speed-up is
 measured once and remembered (:mod:`assay.models._cpu_bf16`). Weights cast to bf16 outright (``bfloat16``)
 changed more greedy answers than autocast, so ``auto`` never casts them on CPU. The environment variable
 ``ASSAY_DTYPE`` (e.g. ``float32``) replaces ``auto`` wherever it is asked for; a named dtype wins over it.
@@ -140,8 +140,9 @@ def _auto(device: str, cpuinfo: str | None) -> Precision:
             return Precision("float32", "bfloat16", device, "cuda")
         return Precision("float16", None, device, "cuda without bf16")
     if device == "cpu":
-        units = cpu_bf16_units(cpuinfo)
-        if units and torch.amp.is_autocast_available("cpu") and cpu_bf16_gains(units, cpuinfo):
+        info = _cpuinfo(cpuinfo)  # read once for the flags and, where it is timed, the cache key
+        units = cpu_bf16_units(info)
+        if units and torch.amp.is_autocast_available("cpu") and cpu_bf16_gains(units, info):
             return Precision("float32", "bfloat16", device, units)
     return Precision("float32", None, device)
 
