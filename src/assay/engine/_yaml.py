@@ -67,10 +67,19 @@ def _from_file(base: M, p: Path) -> M:
     where = _non_finite(raw)
     if where is not None:
         raise AssayError(f"invalid config {p}: {where[0]}: expected a finite number, got {where[1]}")
+    _refuse_bool_numbers(p, raw, base.model_dump())  # before validation, whose own checks would see 0 or 1
     try:
-        return type(base).model_validate(_deep_merge(base.model_dump(), raw))
+        cfg = type(base).model_validate(_deep_merge(base.model_dump(), raw))
     except ValidationError as ex:
         raise AssayError(f"invalid config {p}: {validation_problem(ex, '')}") from None
+    _refuse_bool_numbers(p, raw, cfg.model_dump())  # fields whose default held no number (None, [])
+    return cfg
+
+
+def _refuse_bool_numbers(p: Path, raw: object, reference: object) -> None:
+    where = _bool_as_number(raw, reference)
+    if where is not None:
+        raise AssayError(f"invalid config {p}: {where[0]}: expected a number, got {str(where[1]).lower()}")
 
 
 def _non_finite(value: object, path: str = "") -> tuple[str, float] | None:
@@ -80,6 +89,30 @@ def _non_finite(value: object, path: str = "") -> tuple[str, float] | None:
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         found = _non_finite(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def _bool_as_number(raw: object, reference: object, path: str = "") -> tuple[str, bool] | None:
+    """The first ``true``/``false`` of a YAML document where ``reference`` holds a number, with its path.
+
+    pydantic's lax mode reads ``seed: true`` as the seed 1 and ``steer_scale: false`` as 0.0; a config
+    file's boolean is never meant as a number, so the file is refused instead. ``reference`` is a config
+    dumped (the defaults, or the validated file), walked beside ``raw``: fields by name, list items by
+    position (an item past the reference's end is compared with its last item: lists hold one type).
+    """
+    if isinstance(raw, bool):
+        number = isinstance(reference, int | float) and not isinstance(reference, bool)
+        return (path or "(document)", raw) if number else None
+    if isinstance(raw, dict) and isinstance(reference, dict):
+        pairs = [(k, v, reference[k]) for k, v in raw.items() if k in reference]
+    elif isinstance(raw, list) and isinstance(reference, list | tuple) and reference:
+        pairs = [(i, v, reference[min(i, len(reference) - 1)]) for i, v in enumerate(raw)]
+    else:
+        return None
+    for key, item, ref in pairs:
+        found = _bool_as_number(item, ref, f"{path}.{key}" if path else str(key))
         if found is not None:
             return found
     return None
