@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from assay._errors import AssayError
 from assay.evidence._sequential import ConditionState, SequentialDesign, decide
 from assay.evidence._table import ERROR_OUTCOMES, condition_labels, resolve_positive, tidy_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class AdaptiveRun(BaseModel):
@@ -105,18 +108,8 @@ def adaptive_eval(
         table = tidy_table(run.logs)
         run.calls = len(table)
         labels = (table["task"].astype(str) + "/" + condition_labels(table)).rename("label")
-        pos = set(resolve_positive(table, positive))
-        open_labels: set[str] = set()
-        sizes: dict[str, int] = {}
-        for label, group in table.groupby(labels, sort=True):
-            valid = group[~group["outcome"].isin(list(ERROR_OUTCOMES))]
-            state = decide(int(valid["outcome"].isin(pos).sum()), len(valid), design)
-            if state.decision == "continue" and len(group) >= design.max_n:
-                state = state.model_copy(update={"decision": "budget"})
-            run.states[str(label)] = state
-            sizes[str(label)] = int(group["sample_id"].nunique())
-            if state.decision == "continue":
-                open_labels.add(str(label))
+        sizes = _decide_all(run, table, labels, set(resolve_positive(table, positive)), design)
+        open_labels = {label for label in sizes if run.states[label].decision == "continue"}
         if not open_labels:
             return run
         if epochs is None:
@@ -124,6 +117,24 @@ def adaptive_eval(
             epochs = max(1, math.ceil(design.batch / max(smallest, 1)))
         ids = table.loc[labels.isin(open_labels), "sample_id"].unique().tolist()
         sample_ids = [_original_id(i) for i in ids]
+
+
+def _decide_all(
+    run: AdaptiveRun, table: pd.DataFrame, labels: pd.Series, positive: set[str], design: SequentialDesign
+) -> dict[str, int]:
+    """Re-decide every condition from all rounds so far (into ``run.states``); its distinct samples.
+
+    A condition still ``continue`` after ``design.max_n`` samples (errors included) is out of ``budget``.
+    """
+    sizes: dict[str, int] = {}
+    for label, group in table.groupby(labels, sort=True):
+        valid = group[~group["outcome"].isin(list(ERROR_OUTCOMES))]
+        state = decide(int(valid["outcome"].isin(positive).sum()), len(valid), design)
+        if state.decision == "continue" and len(group) >= design.max_n:
+            state = state.model_copy(update={"decision": "budget"})
+        run.states[str(label)] = state
+        sizes[str(label)] = int(group["sample_id"].nunique())
+    return sizes
 
 
 def _original_id(sample_id: str) -> str | int:

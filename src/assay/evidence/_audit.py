@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -135,6 +136,55 @@ def achieved_level(
     return achieved, blocking
 
 
+@dataclass
+class _Bound:
+    """A claim bound to its evidence rows: the rows of its measure, its subject's rows and their summary."""
+
+    claim: Claim
+    table: pd.DataFrame | None
+    positive: tuple[str, ...]
+    subject: pd.DataFrame | None = None
+    summary: EvidenceSummary | None = None
+    subject_rate: ConditionSummary | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _bind(claim: Claim, table: pd.DataFrame, positive: tuple[str, ...]) -> _Bound:
+    """Bind ``claim`` to ``table``: the measure's rows, the outcome values it counts, its subject.
+
+    Raises:
+        AssayError: A positive value or a factor the rows lack, or a subject that selects no row.
+    """
+    table = measure_rows(claim, table)
+    notes = outcome_notes(table)  # unscored and unreadable scores, rows a limit stopped
+    positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
+    check_positive_matches(claim, table, positive)
+    claim = bind_subject(claim, table)  # factor values spelled as the rows spell them (true, 1.0)
+    subject = select_rows(table, claim.subject)
+    if subject.empty:
+        raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
+    claim = bind_claim(claim, table)  # controls and comparisons: unbound names refused, never graded
+    summary = summarize(subject, positive, cues=claim.surface_cues)
+    return _Bound(claim, table, positive, subject, summary, summarize_subject(subject, positive), notes)
+
+
+def _run_checklist(
+    ctx: AuditContext,
+) -> tuple[list[ItemResult], Literal["L0", "L1", "L2", "L3"], dict[str, list[str]]]:
+    """Every registered item on ``ctx``: ``(items in checklist order, achieved level, blockers by level)``.
+
+    The items in :data:`_LATE` run after the level is known (they read ``ctx.achieved``).
+    """
+    specs = registered_items()
+    results = {s.id: run_item(s, ctx) for s in specs if s.id not in _LATE}
+    level, blocking = achieved_level(list(results.values()))
+    ctx.achieved = level
+    for s in specs:
+        if s.id in _LATE:
+            results[s.id] = run_item(s, ctx)
+    return [results[s.id] for s in specs], level, blocking
+
+
 def audit_claim(
     claim: Claim,
     base_dir: str | Path = ".",
@@ -182,33 +232,14 @@ def audit_claim(
     notes = [*notes, *(log_status.notes() if log_status else [])]  # incomplete / superseded logs
     metrics = [load_study_metrics(p) for p in metrics_paths]
     positive = tuple(claim.decision_rule.positive) if claim.decision_rule else ("harmful",)
-    summary: EvidenceSummary | None = None
-    subject = None
-    subject_rate = None
-    if table is not None:
-        table = measure_rows(claim, table)
-        notes += outcome_notes(table)  # unscored and unreadable scores, rows a limit stopped
-        positive = resolve_positive(table, positive, strict=False)  # S1.3 reports unknown values
-        check_positive_matches(claim, table, positive)
-        claim = bind_subject(claim, table)  # factor values spelled as the rows spell them (true, 1.0)
-        subject = select_rows(table, claim.subject)
-        if subject.empty:
-            raise AssayError(f"claim {claim.id}: {no_match(claim, table)}")
-        claim = bind_claim(claim, table)  # controls and comparisons: unbound names refused, never graded
-        if not subject.empty:
-            summary = summarize(subject, positive, cues=claim.surface_cues)
-            subject_rate = summarize_subject(subject, positive)
-    ctx = AuditContext(claim, table, summary, subject, positive, metrics)
-    specs = registered_items()
-    results = {s.id: run_item(s, ctx) for s in specs if s.id not in _LATE}
-    level, blocking = achieved_level(list(results.values()))
-    ctx.achieved = level
-    for s in specs:
-        if s.id in _LATE:
-            results[s.id] = run_item(s, ctx)
-    items = [results[s.id] for s in specs]
+    b = _Bound(claim, table, positive) if table is None else _bind(claim, table, positive)
+    claim, table, positive, subject, subject_rate = b.claim, b.table, b.positive, b.subject, b.subject_rate
+    notes += b.notes
+    items, level, blocking = _run_checklist(AuditContext(claim, table, b.summary, subject, positive, metrics))
     rewritten, flags = downgrade(claim.statement, level, evidence_note(claim, subject, subject_rate))
-    overstated = LEVEL_RANK[claim.target_level] > LEVEL_RANK[level] or results["S1.7"].status == "failed"
+    overstated = LEVEL_RANK[claim.target_level] > LEVEL_RANK[level] or any(
+        i.id == "S1.7" and i.status == "failed" for i in items
+    )
     result = AuditResult(
         claim_id=claim.id,
         statement=claim.statement,

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 
 from assay.evidence._distributions import chi2_sf, t_quantile, t_two_sided_p
-from assay.evidence._fits import weighted_least_squares_hc3
+from assay.evidence._fits import RobustFit, weighted_least_squares_hc3
 from assay.evidence._power import adjust_pvalues
 from assay.evidence._table import ERROR_OUTCOMES, cluster_keys, condition_labels, factor_columns
 
@@ -69,22 +69,7 @@ def surface_cue_check(
     valid = table[~table["outcome"].isin(list(ERROR_OUTCOMES))]
     if valid.empty:
         return SurfaceCueCheck(status="not_estimable", method=method, n=0, note="no valid rows")
-    lower = valid["prompt_text"].astype(str).str.lower()
-    rows = pd.DataFrame(
-        {
-            "cond": _cond_key(valid).to_numpy(),
-            "g": cluster_keys(valid).to_numpy(),
-            "y": valid["outcome"].isin(list(positive)).astype(float).to_numpy(),
-            "prompt length (per SD)": valid["prompt_chars"].astype(float).to_numpy(),
-        }
-    )
-    for cue in cues:
-        rows[f"token '{cue}'"] = lower.str.contains(cue.lower(), regex=False).astype(float).to_numpy()
-    cue_cols = [c for c in rows.columns if c not in ("cond", "g", "y")]
-    prompts = rows.groupby(["cond", "g"], sort=False).agg(
-        y=("y", "mean"), n=("y", "size"), **{c: (c, "mean") for c in cue_cols}
-    )
-    prompts = prompts.reset_index()
+    prompts, cue_cols = _prompt_rows(valid, positive, cues)
     per_cond = prompts.groupby("cond")["g"].transform("size")
     prompts = prompts[per_cond > 1]
     if prompts.empty:
@@ -108,13 +93,47 @@ def surface_cue_check(
     fit = weighted_least_squares_hc3(x, prompts["y"].to_numpy(float), prompts["n"].to_numpy(float))
     if fit.df_resid < 1:
         return SurfaceCueCheck(status="not_estimable", method=method, n=len(valid), note="too few prompts")
+    terms = _cue_terms(fit, regressors, alpha)
+    return SurfaceCueCheck(status="ok", method=method, n=len(valid), terms=terms, note=note)
+
+
+def _prompt_rows(
+    valid: pd.DataFrame, positive: Sequence[str], cues: Sequence[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per prompt of each condition: its rate ``y``, valid samples ``n`` and the cue columns' means.
+
+    Returns:
+        The prompt rows (columns ``cond``, ``g``, ``y``, ``n`` and the cues) and the cue columns' names.
+    """
+    lower = valid["prompt_text"].astype(str).str.lower()
+    rows = pd.DataFrame(
+        {
+            "cond": _cond_key(valid).to_numpy(),
+            "g": cluster_keys(valid).to_numpy(),
+            "y": valid["outcome"].isin(list(positive)).astype(float).to_numpy(),
+            "prompt length (per SD)": valid["prompt_chars"].astype(float).to_numpy(),
+        }
+    )
+    for cue in cues:
+        rows[f"token '{cue}'"] = lower.str.contains(cue.lower(), regex=False).astype(float).to_numpy()
+    cue_cols = [c for c in rows.columns if c not in ("cond", "g", "y")]
+    prompts = rows.groupby(["cond", "g"], sort=False).agg(
+        y=("y", "mean"), n=("y", "size"), **{c: (c, "mean") for c in cue_cols}
+    )
+    return prompts.reset_index(), cue_cols
+
+
+def _cue_terms(fit: RobustFit, regressors: list[str], alpha: float) -> list[CueTerm]:
+    """The cue coefficients of ``fit`` (the first ``len(regressors)``) with t intervals and Holm p-values."""
     q = t_quantile(1 - alpha / 2, fit.df_resid)
-    k = len(regressors)
     with np.errstate(divide="ignore", invalid="ignore"):
         p_fit = t_two_sided_p(fit.params / fit.bse, fit.df_resid)
-    p_raw = [1.0 if _numerically_zero(fit.params[i], fit.bse[i]) else float(p_fit[i]) for i in range(k)]
+    p_raw = [
+        1.0 if _numerically_zero(fit.params[i], fit.bse[i]) else float(p_fit[i])
+        for i in range(len(regressors))
+    ]
     p_adj = adjust_pvalues(p_raw, "holm")
-    terms = [
+    return [
         CueTerm(
             cue=name,
             estimate=float(fit.params[i]),
@@ -126,7 +145,6 @@ def surface_cue_check(
         )
         for i, name in enumerate(regressors)
     ]
-    return SurfaceCueCheck(status="ok", method=method, n=len(valid), terms=terms, note=note)
 
 
 #: Below this, a within-condition spread of the outcome (a proportion) is floating-point noise.

