@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
+
+from doc_sections import renderer
 
 from assay._docgen import block, bodies, sections
 
@@ -13,13 +14,7 @@ DOC = REPO / "docs" / "agentic.md"
 
 
 def _renderer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "agentic_recipe_doc", REPO / "bench" / "agentic_recipe_doc.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return renderer("agentic_recipe_doc")
 
 
 def test_the_doc_holds_the_rendering_of_its_sources() -> None:

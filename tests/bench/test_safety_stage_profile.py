@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
-REPO = Path(__file__).resolve().parents[2]
+from doc_sections import renderer
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "safety_stage_profile", REPO / "bench" / "safety_stage_profile.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return renderer("safety_stage_profile")
 
 
 def test_training_is_finetune_less_what_it_calls_back() -> None:
