@@ -66,7 +66,7 @@ def load_local_model(
     tokenizer.padding_side = "left"
     model = merge_adapters(model, stack, adapter)
     model.eval()
-    mark_precision(model, _small_model_fallback(precision, getattr(model, "config", None)))
+    mark_precision(model, small_model_fallback(precision, getattr(model, "config", None)))
     return model, tokenizer
 
 
@@ -92,10 +92,10 @@ def checkpoint_precision(dtype: str | None, device: str | None, checkpoint: Path
         config = AutoConfig.from_pretrained(str(checkpoint))
     except (OSError, ValueError) as ex:
         raise AssayError(f"unreadable checkpoint {checkpoint}: {str(ex).splitlines()[0]}") from None
-    return _small_model_fallback(precision, config)
+    return small_model_fallback(precision, config)
 
 
-def _small_model_fallback(precision: Precision, config: Any) -> Precision:
+def small_model_fallback(precision: Precision, config: Any) -> Precision:
     """fp32 instead of the autocast ``auto`` chose on a CPU, for a model (``config``) too small to gain."""
     hidden = getattr(config, "hidden_size", None)
     if (

@@ -31,6 +31,7 @@ from assay.models._batching import BatchScheduler
 from assay.models._checkpoint import check_checkpoint
 from assay.models._device import check_precision, resolve_device, resolve_precision
 from assay.models._generate import GenParams, GenResult, generate_batch
+from assay.models._load import small_model_fallback
 from assay.models._openmp import release_openmp_threads
 from assay.models._organism import OrganismStack, is_organism, organism_stack
 from assay.models._resolve import checkpoint_path
@@ -120,7 +121,8 @@ class LocalModelAPI(AssayModelAPI, HuggingFaceAPI):
             raise AssayError(f"assay/{model_name}: unknown model arg(s): {', '.join(unknown)}") from None
         self.model = merge_adapters(self.model, stack, adapter)
         self.model.eval()
-        mark_precision(self.model, precision)
+        # the same size rule as load_local_model: auto's autocast gains nothing on a tiny model's matrices
+        mark_precision(self.model, small_model_fallback(precision, getattr(self.model, "config", None)))
         self.checkpoint = checkpoint
         self._batch_size = batch_size
         self.scheduler: BatchScheduler[GenParams, GenResult] = BatchScheduler(
