@@ -144,7 +144,7 @@ def budget(rec: dict[str, Any]) -> str:
                 f"`{command}`",
                 goal[1],
                 f"{auto['seconds']:.1f} ({auto['seconds'] / goal[0]:.2f}x the goal)",
-                f"{auto['seconds'] - sum(auto['stages'].values()):.1f}",
+                f"{auto['seconds'] - sum(s for _, s in fams):.1f}",
                 "; ".join(f"{f} {s:.1f}" for f, s in fams),
                 ", ".join(over) or "none",
             ]
@@ -167,7 +167,7 @@ def render_timings(rec: dict[str, Any]) -> dict[str, str]:
 
 
 def rendered() -> dict[str, str]:
-    """Both sections, from the committed records."""
+    """Every precision section, from the committed records."""
     avx512 = json.loads(AGREEMENT_AVX512.read_text()) if AGREEMENT_AVX512.is_file() else None
     bodies = render_agreement(json.loads(AGREEMENT.read_text()), avx512)
     return bodies | render_timings(json.loads(TIMINGS.read_text()))
